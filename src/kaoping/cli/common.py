@@ -1,0 +1,93 @@
+"""Shared CLI plumbing: console, error handling, exit codes, findings output."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..models import Finding
+
+# Exit codes (documented in README): 0 no 错误; 1 at least one 错误; 2 could not run.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_CANNOT_RUN = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_console: Console | None = None
+
+
+def console() -> Console:
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False)
+    return _console
+
+
+def guarded(func: F) -> F:
+    """Turn a `KaopingError` into a Chinese message and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..errors import KaopingError
+
+        try:
+            return func(*args, **kwargs)
+        except KaopingError as exc:
+            console().print(f"[bold red]错误[/]：{exc.where()}{exc.message}")
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
+        except KeyboardInterrupt:
+            console().print("[yellow]已中断。[/]")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    from ..models import Severity
+
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
+
+
+def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", limit: int = 200) -> None:
+    """A rich table of findings, errors first; long lists are cut with a pointer to --problems."""
+    from rich.table import Table
+
+    from ..models import Severity
+
+    con = console()
+    if not findings:
+        con.print("[green]未发现问题。[/]")
+        return
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    rows = sorted(findings, key=lambda f: (order[f.severity], f.unit or "", f.file or "", f.rule))
+    style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    table = Table(title=title, show_lines=False, expand=False)
+    for col in ("级别", "规则", "单位", "姓名", "位置", "说明"):
+        table.add_column(col, overflow="fold")
+    for f in rows[:limit]:
+        where = " ".join(x for x in (Path(f.file).name if f.file else None, f.sheet, f.cell) if x)
+        table.add_row(f"[{style[f.severity]}]{f.severity.value}[/]", f.rule, f.unit or "",
+                      f.person or "", where, f.message)
+    con.print(table)
+    if len(rows) > limit:
+        con.print(f"……另有 {len(rows) - limit} 条未显示，请用 --problems 输出完整问题清单。")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+    con.print("合计：" + "，".join(f"{s.value} {n} 条" for s, n in counts.items()))
+
+
+def progress(total: int, description: str):
+    """A rich progress bar for long batches (transient, so reports stay readable)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console(), transient=True, disable=total < 2)

@@ -1,0 +1,27 @@
+"""Errors that stop a command. Their message is Chinese and names the file (and cell)."""
+
+from __future__ import annotations
+
+
+class KaopingError(Exception):
+    """A problem the user must fix; the CLI prints it without a traceback and exits 2."""
+
+    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
+                 cell: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.cell = cell
+        super().__init__(self.where() + message)
+
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet and f"工作表「{self.sheet}」", self.cell) if p]
+        return ("，".join(parts) + "：") if parts else ""
+
+
+class OutputExistsError(KaopingError):
+    """An output file exists and --force was not given."""
+
+
+class UnreadableWorkbookError(KaopingError):
+    """A file that cannot be read as an .xlsx workbook (corrupt, encrypted, .xls, too big…)."""

@@ -1,0 +1,1 @@
+"""Reading and writing workbooks: the edges around the pure engine."""

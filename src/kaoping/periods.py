@@ -1,0 +1,89 @@
+"""Months, quarters and the Monday-based weeks of a month. Pure date arithmetic."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .errors import KaopingError
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, (self.month - 1) // 3 + 1)
+
+    def weeks(self) -> list[tuple[dt.date, dt.date]]:
+        """The month's Monday-based weeks, clipped to the month: week 1 runs from the 1st to
+        the first Sunday (附件1 "（ ）月第（ ）周")."""
+        out: list[tuple[dt.date, dt.date]] = []
+        day = self.start
+        while day <= self.end:
+            sunday = day + dt.timedelta(days=6 - day.weekday())
+            out.append((day, min(sunday, self.end)))
+            day = sunday + dt.timedelta(days=1)
+        return out
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    quarter: int
+
+    @property
+    def months(self) -> list[Month]:
+        first = (self.quarter - 1) * 3 + 1
+        return [Month(self.year, m) for m in range(first, first + 3)]
+
+    @property
+    def start(self) -> dt.date:
+        return self.months[0].start
+
+    @property
+    def end(self) -> dt.date:
+        return self.months[-1].end
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?[Qq]|年第?)\s*([1-4一二三四])\s*(?:季度?)?\s*$")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def parse_month(text: str) -> Month:
+    """'2026-07', '2026/7', '2026年7月' → Month(2026, 7)."""
+    m = _MONTH_RE.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise KaopingError(f"无法识别的月份「{text}」，请写成 2026-07 的形式")
+    return Month(int(m.group(1)), int(m.group(2)))
+
+
+def parse_quarter(text: str) -> Quarter:
+    """'2026Q3', '2026-Q3', '2026年第三季度' → Quarter(2026, 3)."""
+    m = _QUARTER_RE.match(text)
+    if not m:
+        raise KaopingError(f"无法识别的季度「{text}」，请写成 2026Q3 的形式")
+    q = m.group(2)
+    return Quarter(int(m.group(1)), _CN_DIGITS.get(q) or int(q))

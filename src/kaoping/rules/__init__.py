@@ -1,0 +1,1 @@
+"""The pure rules engine: functions over `kaoping.models`, no file or console I/O."""

@@ -1,0 +1,65 @@
+"""Every threshold of the measures in one place, with the measures' values as defaults.
+
+Overridable by `kaoping.toml` (see `kaoping.config.load_settings`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QuotaSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §四(三)3: 好 原则上掌握在实际参加平时考核公务员总人数的40%以内.
+    good_ratio: float = Field(0.4, gt=0, le=1)
+    # A count of people: 40% of 12 = 4.8 → at most 4 (floor). "round"/"ceil" for local policy.
+    rounding: Literal["floor", "round", "ceil"] = "floor"
+    # 实际参加平时考核 = everyone who took part, 不定档 people included ("participants"),
+    # or only the people who were graded ("graded").
+    denominator: Literal["participants", "graded"] = "participants"
+
+
+class AttendanceSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §四(三)4(3): 当季累计出勤天数未达到应出勤天数80%的，不能定为"好"和"较好".
+    min_ratio: float = Field(0.8, gt=0, le=1)
+    # §二 category 2: 病事假累计时间超过当期平时考核周期一半.
+    long_leave_ratio: float = Field(0.5, gt=0, le=1)
+    # Workdays for months chinesecalendar does not know: {"2027-01": 20, ...}.
+    workdays: dict[str, float] = Field(default_factory=dict)
+
+
+class AnnualSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §五(一): 优秀 from those with 好 ≥ 2 (2个以上 includes 2) and no 一般/较差.
+    excellent_min_good: int = 2
+    # §五(一): 一般、较差 累计次数超过2次 → 基本称职或不称职.
+    average_poor_max: int = 2
+
+
+class TextSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §四(三)1(1) 重点突出，避免泛泛而谈: a block shorter than this is a 提示.
+    min_block_chars: int = 15
+
+
+class LimitSettings(BaseModel):
+    """Defences against hostile or broken workbooks (see README "限制")."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: float = 200.0
+    max_rows: int = 5_000
+    max_columns: int = 200
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    quota: QuotaSettings = Field(default_factory=QuotaSettings)
+    attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    annual: AnnualSettings = Field(default_factory=AnnualSettings)
+    text: TextSettings = Field(default_factory=TextSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
