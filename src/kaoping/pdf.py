@@ -1,0 +1,238 @@
+"""Converting workbooks through LibreOffice (``soffice --headless``): PDF for printing and
+stamping, and .xlsx re-saves for the round-trip tests (the forms come back re-saved by Excel/WPS).
+
+Every call runs soffice with a private profile (``-env:UserInstallation=file:///tmp/...``) so
+parallel runs, and a desktop LibreOffice the user has open, never clash; several files go
+through one soffice process (start-up costs more than a conversion); output first lands in a
+private temporary folder and is then moved into place atomically, so soffice never writes next
+to an input and an existing output is only replaced with ``force``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import KaopingError, OutputExistsError
+
+# Export filters by target format; soffice picks the right one for Calc documents this way
+# instead of guessing from the extension.
+FILTERS = {
+    "pdf": "pdf:calc_pdf_Export",
+    "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "ods": "ods:calc8",
+}
+
+BATCH_SIZE = 50           # files per soffice process (keeps the command line short)
+BASE_TIMEOUT = 60.0       # seconds for soffice to start …
+PER_FILE_TIMEOUT = 10.0   # … plus this much per file in the batch
+
+INSTALL_HINT = ("请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-calc "
+                "fonts-noto-cjk；Windows/macOS：从 https://www.libreoffice.org 下载安装），"
+                "或设置环境变量 KAOPING_SOFFICE 指向 soffice 程序")
+
+_lock = threading.Lock()
+
+
+def soffice_path() -> str | None:
+    """The soffice executable: $KAOPING_SOFFICE, else `soffice`/`libreoffice` on PATH, else
+    the usual install locations on Windows and macOS."""
+    env = os.environ.get("KAOPING_SOFFICE")
+    if env:
+        return env if Path(env).is_file() and os.access(env, os.X_OK) else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+        r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def soffice_available() -> bool:
+    """True when LibreOffice can be run here."""
+    return soffice_path() is not None
+
+
+def _require_soffice() -> str:
+    exe = soffice_path()
+    if exe is None:
+        raise KaopingError("未找到 LibreOffice（soffice），无法转换为 PDF。" + INSTALL_HINT)
+    return exe
+
+
+def _batches(paths: Sequence[Path], size: int) -> list[list[Path]]:
+    """Split into batches in which no two inputs share a file stem: soffice names each output
+    `<stem>.<fmt>` in one folder, so two `张三-2026Q3.xlsx` from different units must go
+    through different calls."""
+    batches: list[tuple[set[str], list[Path]]] = []
+    for path in paths:
+        stem = path.stem.casefold()
+        for stems, batch in batches:
+            if stem not in stems and len(batch) < size:
+                stems.add(stem)
+                batch.append(path)
+                break
+        else:
+            batches.append(({stem}, [path]))
+    return [batch for _, batch in batches]
+
+
+def _target(src: Path, fmt: str, out_dir: Path, relative_to: Path | None) -> Path:
+    if relative_to is not None:
+        try:
+            rel = src.resolve().relative_to(relative_to.resolve())
+        except ValueError:
+            raise KaopingError(f"文件不在目录 {relative_to} 之内，无法按原目录结构输出",
+                               file=str(src)) from None
+        return out_dir / rel.with_suffix("." + fmt)
+    return out_dir / (src.stem + "." + fmt)
+
+
+def _run(exe: str, profile: Path, batch: list[Path], fmt: str, tmp_out: Path,
+         timeout: float) -> subprocess.CompletedProcess[str]:
+    cmd = [
+        exe,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+        "--nolockcheck", "--convert-to", FILTERS[fmt], "--outdir", str(tmp_out),
+        *(str(p) for p in batch),
+    ]
+    env = dict(os.environ)
+    env.setdefault("SAL_USE_VCLPLUGIN", "svp")  # no display needed
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, errors="replace", env=env,
+                                cwd=tmp_out, start_new_session=os.name == "posix")
+    except OSError as exc:
+        raise KaopingError(f"无法启动 LibreOffice（{exe}）：{exc.strerror or exc}。"
+                           + INSTALL_HINT) from None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise KaopingError(f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），涉及 {len(batch)} 个文件，"
+                           f"首个为 {batch[0]}；请检查文件是否过大，或单独转换后重试") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    """Stop soffice and the soffice.bin it started (same process group on POSIX)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except OSError:
+        pass
+    proc.communicate()
+
+
+def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
+            relative_to: Path | str | None = None, force: bool = False,
+            timeout: float | None = None,
+            on_progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Convert workbooks to `fmt` ("pdf", "xlsx" or "ods") with LibreOffice.
+
+    Outputs go to `out_dir/<stem>.<fmt>`, or, with `relative_to`, keep each input's folder
+    below `relative_to` (`forms --pdf` puts every PDF beside its generated form). Returns the
+    output paths in input order. Raises `KaopingError` (Chinese) when soffice is missing, an
+    output would overwrite an input, an output exists and `force` is not set, two inputs map
+    to one output, or soffice fails or times out; outputs already converted stay in place.
+    `timeout` is per soffice call (default: 60 s + 10 s per file in the batch).
+    """
+    if fmt not in FILTERS:
+        raise KaopingError(f"不支持的转换格式「{fmt}」（可用：{'、'.join(FILTERS)}）")
+    sources = [Path(p) for p in paths]
+    if not sources:
+        return []
+    out_dir = Path(out_dir)
+    base = Path(relative_to) if relative_to is not None else None
+    targets = [_target(src, fmt, out_dir, base) for src in sources]
+
+    # Check everything before the first (slow) soffice start.
+    for src in sources:
+        if not src.is_file():
+            raise KaopingError("文件不存在", file=str(src))
+    resolved_inputs = {src.resolve() for src in sources}
+    seen: dict[Path, Path] = {}
+    for src, dst in zip(sources, targets):
+        key = dst.resolve()
+        if key in resolved_inputs:
+            raise KaopingError("输出文件与输入文件相同，不能覆盖输入；请换一个输出目录",
+                               file=str(dst))
+        if key in seen:
+            raise KaopingError(f"{seen[key]} 与 {src} 将输出为同一文件；请分开转换",
+                               file=str(dst))
+        seen[key] = src
+        if dst.exists() and not force:
+            raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(dst))
+
+    exe = _require_soffice()
+    target_of = dict(zip(sources, targets))
+    with _lock, tempfile.TemporaryDirectory(prefix="kaoping-soffice-") as tmp:
+        profile = Path(tmp) / "profile"
+        profile.mkdir()
+        for n, batch in enumerate(_batches(sources, BATCH_SIZE)):
+            tmp_out = Path(tmp) / f"out{n}"
+            tmp_out.mkdir()
+            limit = timeout if timeout is not None else BASE_TIMEOUT + PER_FILE_TIMEOUT * len(batch)
+            proc = _run(exe, profile, [src.resolve() for src in batch], fmt, tmp_out, limit)
+            failed: list[Path] = []
+            for src in batch:
+                produced = tmp_out / (src.resolve().stem + "." + fmt)
+                if not produced.is_file() or produced.stat().st_size == 0:
+                    failed.append(src)
+                    continue
+                _move_into_place(produced, target_of[src], force=force)
+                if on_progress is not None:
+                    on_progress(target_of[src])
+            if failed:
+                detail = _soffice_detail(proc)
+                names = "、".join(str(p) for p in failed[:5]) + ("……" if len(failed) > 5 else "")
+                raise KaopingError(f"LibreOffice 未能转换 {len(failed)} 个文件：{names}"
+                                   + (f"（soffice 输出：{detail}）" if detail else "")
+                                   + "；请确认文件能用 Excel/WPS 正常打开")
+    return targets
+
+
+def _soffice_detail(proc: subprocess.CompletedProcess[str]) -> str:
+    lines = [ln.strip() for ln in (proc.stderr + "\n" + proc.stdout).splitlines()
+             if ln.strip() and "javaldx" not in ln and not ln.startswith("convert ")]
+    text = " ".join(lines)
+    if proc.returncode:
+        text = f"退出码 {proc.returncode}" + (f"；{text}" if text else "")
+    return text[:400]
+
+
+def _move_into_place(produced: Path, dst: Path, *, force: bool) -> None:
+    """Rename into the destination folder atomically (copy to a temp file beside it first when
+    the temp folder is on another file system)."""
+    if dst.exists() and not force:
+        raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(dst))
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=dst.suffix, dir=dst.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(produced, tmp)
+            os.replace(tmp, dst)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(dst)) from None
