@@ -1,0 +1,364 @@
+"""Year: the four quarters' results tied to the annual grade (§五 结果运用).
+
+Pure: works on the roster and the 季度结果台账 models only, returns results and findings.
+
+Rules (each cites its clause of the measures):
+- Y1 §五(一)¶1 优秀 candidates: 好 ≥ `excellent_min_good` ("2个以上" includes 2) and no 一般/较差.
+- Y2 §五(一)¶2 一般 + 较差 > `average_poor_max` → 原则上 基本称职或不称职.
+- Y3 §五(一)¶3 every graded quarter 较差 (at least one graded) → 可直接确定为不称职.
+- Y4 §五(一)¶4 refused to take part or falsified (roster flag) → 不称职.
+- Y0 ledger coverage: missing quarters (results provisional), duplicates, other years,
+  people missing from the roster.
+Follow-ups §五(二): 一般 → 及时谈话提醒, 较差 → 及时批评教育, per quarter.
+登记表 line §五(一)¶5: 平时考核结果记入《公务员年度考核登记表》.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..models import (
+    Finding,
+    Outcome,
+    Person,
+    QuarterLedger,
+    QuarterResult,
+    RankCategory,
+    Roster,
+    Severity,
+)
+from .settings import Settings
+
+QUARTERS = (1, 2, 3, 4)
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+GRADED = (Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR)
+# How an outcome reads on the 登记表 line.
+_LINE_WORDS = {
+    Outcome.GOOD: "好",
+    Outcome.FAIRLY_GOOD: "较好",
+    Outcome.AVERAGE: "一般",
+    Outcome.POOR: "较差",
+    Outcome.UNDETERMINED: "不确定等次",
+    Outcome.ABSENT: "未参加考核",
+}
+
+
+def quarter_list(quarters: Sequence[int]) -> str:
+    """[1, 3] → '第一、三季度'."""
+    digits = "一二三四"
+    qs = sorted(quarters)
+    if not qs:
+        return ""
+    return "第" + "、".join(digits[q - 1] for q in qs) + "季度"
+
+
+class QuarterStatus(StrEnum):
+    """Why a quarter of a person has no outcome."""
+
+    OK = "ok"
+    NO_LEDGER = "no_ledger"  # the quarter's ledger was not given (provisional)
+    CONFLICT = "conflict"  # listed twice in the quarter's ledgers (provisional)
+    NOT_LISTED = "not_listed"  # the ledger exists but does not list the person
+
+
+class FollowUpAction(StrEnum):
+    """§五(二) 与干部奖惩相挂钩."""
+
+    TALK = "谈话提醒"  # 一般 → 及时谈话提醒
+    CRITICISE = "批评教育"  # 较差 → 及时批评教育，必要时诫勉或调整岗位、安排培训教育
+
+
+@dataclass
+class PersonYear:
+    """One person's year: the quarter sequence, the counts and the §五(一) flags."""
+
+    staff_id: str
+    name: str
+    unit: str
+    section: str | None
+    rank: str | None
+    rank_category: RankCategory | None
+    quarters: dict[int, Outcome | None]  # 1..4 → outcome, None when unknown
+    status: dict[int, QuarterStatus]
+    refused_or_falsified: bool = False
+    in_roster: bool = True
+    excellent_candidate: bool = False  # Y1
+    basic_or_incompetent: bool = False  # Y2
+    may_be_incompetent: bool = False  # Y3
+    incompetent: bool = False  # Y4
+
+    # ---- counts
+    @property
+    def counts(self) -> dict[Outcome, int]:
+        c = Counter(o for o in self.quarters.values() if o is not None)
+        return {o: c.get(o, 0) for o in Outcome}
+
+    @property
+    def good(self) -> int:
+        return self.counts[Outcome.GOOD]
+
+    @property
+    def fairly_good(self) -> int:
+        return self.counts[Outcome.FAIRLY_GOOD]
+
+    @property
+    def average(self) -> int:
+        return self.counts[Outcome.AVERAGE]
+
+    @property
+    def poor(self) -> int:
+        return self.counts[Outcome.POOR]
+
+    @property
+    def undetermined(self) -> int:
+        return self.counts[Outcome.UNDETERMINED]
+
+    @property
+    def absent(self) -> int:
+        return self.counts[Outcome.ABSENT]
+
+    @property
+    def graded(self) -> int:
+        """Quarters with one of the four 档次 (不确定/未参加 are not graded)."""
+        return sum(self.counts[o] for o in GRADED)
+
+    @property
+    def sequence(self) -> list[Outcome | None]:
+        return [self.quarters[q] for q in QUARTERS]
+
+    @property
+    def missing_quarters(self) -> list[int]:
+        """Quarters whose result is unknown because a ledger is missing or conflicting."""
+        return [q for q in QUARTERS
+                if self.status[q] in (QuarterStatus.NO_LEDGER, QuarterStatus.CONFLICT)]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.missing_quarters)
+
+    @property
+    def place(self) -> str:
+        """所在处（科）: the 科室 when known, else the unit."""
+        return self.section or self.unit
+
+    def quarter_text(self, q: int) -> str:
+        o = self.quarters[q]
+        if o is not None:
+            return _LINE_WORDS[o]
+        return {
+            QuarterStatus.NO_LEDGER: "缺台账",
+            QuarterStatus.CONFLICT: "台账重复",
+            QuarterStatus.NOT_LISTED: "无考核记录",
+        }.get(self.status[q], "")
+
+    def registration_line(self, year: int) -> str:
+        """§五(一) 平时考核结果记入《公务员年度考核登记表》:
+        '2026年平时考核：第一季度好、第二季度较好、第三季度一般、第四季度好。'"""
+        parts = [f"{QUARTER_NAMES[q]}{self.quarter_text(q)}" for q in QUARTERS]
+        return f"{year}年平时考核：" + "、".join(parts) + "。"
+
+    def remark(self) -> str:
+        """备注 for 附件6 and the lists: provisional quarters, disqualifying grades, Y4."""
+        notes: list[str] = []
+        if self.refused_or_falsified:
+            notes.append("无正当理由不参加平时考核或弄虚作假（年度考核确定为不称职）")
+        if self.average or self.poor:
+            notes.append(f"另有一般{self.average}次、较差{self.poor}次")
+        if self.missing_quarters:
+            notes.append(f"暂定：{quarter_list(self.missing_quarters)}结果未汇总")
+        return "；".join(notes)
+
+
+@dataclass
+class FollowUp:
+    """§五(二): one 一般/较差 quarter result and what to do about it."""
+
+    quarter: int
+    action: FollowUpAction
+    person: PersonYear
+    outcome: Outcome
+
+
+@dataclass
+class AnnualOutcome:
+    year: int
+    people: list[PersonYear]
+    findings: list[Finding] = field(default_factory=list)
+    ledger_quarters: list[int] = field(default_factory=list)  # quarters with a usable ledger
+    missing_quarters: list[int] = field(default_factory=list)  # quarters with no usable ledger
+    min_good: int = 2
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.missing_quarters)
+
+    @property
+    def candidates(self) -> list[PersonYear]:
+        """Y1 优秀 candidates."""
+        return [p for p in self.people if p.excellent_candidate]
+
+    @property
+    def good_repeatedly(self) -> list[PersonYear]:
+        """附件6: 好等次2次以上 (`excellent_min_good` or more), whatever else they had."""
+        return [p for p in self.people if p.in_roster and p.good >= self.min_good]
+
+    @property
+    def basic_or_incompetent(self) -> list[PersonYear]:
+        return [p for p in self.people if p.basic_or_incompetent]
+
+    @property
+    def may_be_incompetent(self) -> list[PersonYear]:
+        return [p for p in self.people if p.may_be_incompetent]
+
+    @property
+    def incompetent(self) -> list[PersonYear]:
+        return [p for p in self.people if p.incompetent]
+
+    @property
+    def follow_ups(self) -> list[FollowUp]:
+        """§五(二) by quarter: 一般 → 谈话提醒, 较差 → 批评教育."""
+        out: list[FollowUp] = []
+        for q in QUARTERS:
+            for p in self.people:
+                o = p.quarters[q]
+                if o == Outcome.AVERAGE:
+                    out.append(FollowUp(q, FollowUpAction.TALK, p, o))
+                elif o == Outcome.POOR:
+                    out.append(FollowUp(q, FollowUpAction.CRITICISE, p, o))
+        return out
+
+    def units(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for p in self.people:
+            seen.setdefault(p.unit, None)
+        return list(seen)
+
+
+def apply_year_rules(p: PersonYear, settings: Settings) -> None:
+    """Set the §五(一) flags of one person from the quarter sequence."""
+    s = settings.annual
+    # Y4 §五(一)¶4: 无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正 → 不称职.
+    p.incompetent = p.refused_or_falsified
+    # Y1 §五(一)¶1: 好等次2个以上（含2个）且无一般、较差等次. A person already 不称职 (Y4) is
+    # not put forward.
+    p.excellent_candidate = (p.good >= s.excellent_min_good and p.average == 0 and p.poor == 0
+                             and not p.incompetent)
+    # Y2 §五(一)¶2: 一般、较差等次累计次数超过2次 → 原则上基本称职或不称职.
+    p.basic_or_incompetent = p.average + p.poor > s.average_poor_max
+    # Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职. Only graded quarters count; a year with
+    # no graded quarter at all is not "all 较差".
+    p.may_be_incompetent = p.graded > 0 and p.poor == p.graded
+
+
+def _where(ledger: QuarterLedger) -> str:
+    return ledger.source or f"{ledger.year}年第{ledger.quarter}季度台账"
+
+
+def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
+                  settings: Settings | None = None) -> AnnualOutcome:
+    """Combine the year's quarterly ledgers with the roster and apply Y1–Y4 (§五(一))."""
+    settings = settings or Settings()
+    findings: list[Finding] = []
+
+    # ---- Y0: which ledgers count
+    usable: dict[int, list[QuarterLedger]] = {}
+    for ledger in ledgers:
+        if ledger.year != year:
+            findings.append(Finding(
+                rule="Y0", severity=Severity.ERROR, file=ledger.source,
+                message=(f"台账是{ledger.year}年第{ledger.quarter}季度的，不属于{year}年度，"
+                         "未计入；请只提供本年度四个季度的台账")))
+            continue
+        if ledger.quarter not in QUARTERS:
+            findings.append(Finding(
+                rule="Y0", severity=Severity.ERROR, file=ledger.source,
+                message=f"台账的季度「{ledger.quarter}」不是1至4，未计入"))
+            continue
+        usable.setdefault(ledger.quarter, []).append(ledger)
+
+    # Per quarter: staff_id → results from every usable ledger of that quarter.
+    seen: dict[int, dict[str, list[tuple[QuarterLedger, QuarterResult]]]] = {}
+    for q, group in usable.items():
+        per: dict[str, list[tuple[QuarterLedger, QuarterResult]]] = {}
+        for ledger in group:
+            for r in ledger.results:
+                per.setdefault(r.staff_id, []).append((ledger, r))
+        seen[q] = per
+        # Whole ledgers given twice for the same quarter (same people) are reported once.
+        for i, a in enumerate(group):
+            ids_a = {r.staff_id for r in a.results}
+            for b in group[i + 1:]:
+                shared = ids_a & {r.staff_id for r in b.results}
+                if shared:
+                    findings.append(Finding(
+                        rule="Y0", severity=Severity.ERROR, file=b.source,
+                        message=(f"{year}年{QUARTER_NAMES[q]}的台账重复：与「{_where(a)}」有"
+                                 f"{len(shared)}人重复；请只保留一份。"
+                                 "结果不一致的人员该季度按未汇总处理")))
+        for sid, entries in per.items():
+            ledgers_of = {id(e[0]) for e in entries}
+            if len(entries) > 1 and len(ledgers_of) == 1:  # twice inside one ledger
+                findings.append(Finding(
+                    rule="Y0", severity=Severity.ERROR, file=entries[0][0].source,
+                    person=entries[0][1].name, staff_id=sid, unit=entries[0][1].unit,
+                    message=f"同一台账中工号 {sid} 出现{len(entries)}次，请核对"))
+
+    missing = [q for q in QUARTERS if q not in usable]
+    if missing:
+        findings.append(Finding(
+            rule="Y0", severity=Severity.WARNING,
+            message=(f"缺少{year}年{quarter_list(missing)}的季度结果台账，"
+                     "优秀候选等结论均为暂定；请补齐后重新运行")))
+
+    def entry(q: int, sid: str) -> tuple[Outcome | None, QuarterStatus]:
+        if q not in usable:
+            return None, QuarterStatus.NO_LEDGER
+        entries = seen[q].get(sid)
+        if not entries:
+            return None, QuarterStatus.NOT_LISTED
+        outcomes = {e[1].outcome for e in entries}
+        if len(outcomes) > 1:
+            return None, QuarterStatus.CONFLICT
+        return entries[0][1].outcome, QuarterStatus.OK
+
+    people: list[PersonYear] = []
+    roster_ids = {p.staff_id for p in roster.people}
+    listed_ids = {sid for per in seen.values() for sid in per}
+    for person in roster.people:
+        if not person.on_establishment and person.staff_id not in listed_ids:
+            continue  # §二: only 在编 cadres are assessed
+        people.append(_person_year(person, entry, settings))
+
+    # ---- Y0: in a ledger but not in the roster (transferred, retired, or a wrong 工号)
+    for sid in sorted(listed_ids - roster_ids):
+        first = next(per[sid][0][1] for per in seen.values() if sid in per)
+        py = PersonYear(
+            staff_id=sid, name=first.name, unit=first.unit, section=first.section,
+            rank=first.rank, rank_category=first.rank_category,
+            quarters={}, status={}, in_roster=False)
+        for q in QUARTERS:
+            py.quarters[q], py.status[q] = entry(q, sid)
+        grades = "、".join(f"{QUARTER_NAMES[q]}{py.quarter_text(q)}" for q in QUARTERS
+                          if py.status[q] == QuarterStatus.OK)
+        findings.append(Finding(
+            rule="Y0", severity=Severity.WARNING, unit=first.unit, person=first.name, staff_id=sid,
+            message=(f"台账中有此人（{grades}），但花名册中没有该工号；未列入年度名单。"
+                     "如已调入调出请核对花名册")))
+
+    return AnnualOutcome(year=year, people=people, findings=findings,
+                         ledger_quarters=sorted(usable), missing_quarters=missing,
+                         min_good=settings.annual.excellent_min_good)
+
+
+def _person_year(person: Person, entry, settings: Settings) -> PersonYear:
+    py = PersonYear(
+        staff_id=person.staff_id, name=person.name, unit=person.unit, section=person.section,
+        rank=person.rank, rank_category=person.rank_category, quarters={}, status={},
+        refused_or_falsified=person.refused_or_falsified)
+    for q in QUARTERS:
+        py.quarters[q], py.status[q] = entry(q, person.staff_id)
+    apply_year_rules(py, settings)
+    return py
