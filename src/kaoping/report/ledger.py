@@ -1,0 +1,226 @@
+"""季度结果台账: every assessed person's final quarterly result, written by `quarter report`
+and read back by the annual commands (§五(一) counts 好/一般/较差 over the year's quarters).
+
+One sheet, a header row and one row per person; a hidden `_kaoping` sheet says kind=ledger,
+year, quarter and version. The clerk may correct the sheet by hand (e.g. record the
+provincial outcome of a 不定档 person), so `read_ledger` validates every cell and says which
+one is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from ..errors import KaopingError
+from ..excel.book import Grid, cell_ref, load_book
+from ..excel.write import put, save_workbook
+from ..models import (
+    Outcome,
+    QuarterFlag,
+    QuarterGrade,
+    QuarterLedger,
+    QuarterResult,
+    RankCategory,
+    SpecialCategory,
+)
+from .annex_templates import LEDGER_HEADERS, LEDGER_SHEET, META_SHEET, build_ledger
+from .style import BODY_FONT, BORDER, WRAP
+
+LEDGER_VERSION = "1"
+SEPARATOR = "、"
+_REQUIRED = ("工号", "姓名", "单位", "职级类别", "考核等次")
+
+
+def _join(items: list[Any]) -> str | None:
+    return SEPARATOR.join(str(getattr(i, "value", i)) for i in items) or None
+
+
+def _days(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _row(r: QuarterResult) -> tuple[Any, ...]:
+    return (
+        r.staff_id, r.name, r.unit, r.quota_group, r.section, r.rank, r.rank_category.value,
+        r.outcome.value, r.self_grade.value if r.self_grade else None,
+        r.leader_grade.value if r.leader_grade else None, _join(r.flags),
+        _join(r.special_categories), _days(r.required_days), _days(r.attended_days),
+        r.source_file, r.note,
+    )
+
+
+def ledger_workbook(ledger: QuarterLedger) -> Workbook:
+    """The 台账 as a workbook (from the same layout as templates/xlsx/台账-季度结果台账.xlsx)."""
+    wb = build_ledger()
+    ws = wb[LEDGER_SHEET]
+    for i, result in enumerate(ledger.results, start=2):
+        for col, value in enumerate(_row(result), start=1):
+            c = put(ws.cell(i, col), value)
+            c.font, c.border, c.alignment = BODY_FONT, BORDER, WRAP
+            if col == 1:
+                c.number_format = "@"  # 工号 stays text ("007" keeps its zeros)
+    ws.auto_filter.ref = f"A1:{ws.cell(1, len(LEDGER_HEADERS)).column_letter}{max(2, len(ledger.results) + 1)}"
+    meta = wb[META_SHEET]
+    for row in meta.iter_rows():
+        key = row[0].value
+        if key == "year":
+            row[1].value = str(ledger.year)
+        elif key == "quarter":
+            row[1].value = str(ledger.quarter)
+        elif key == "template_version":
+            row[0].value = "version"
+            row[1].value = LEDGER_VERSION
+    return wb
+
+
+def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False) -> Path:
+    """Save the 台账 atomically; refuses to replace an existing file unless `force`."""
+    return save_workbook(ledger_workbook(ledger), Path(path), force=force)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    return s or None
+
+
+def _parse_enum(enum: type, label: str) -> Callable[[str], Any]:
+    values = {e.value: e for e in enum}
+
+    def parse(text: str) -> Any:
+        if text in values:
+            return values[text]
+        if text.endswith("等次") and text[:-2] in values:  # "好等次" → 好
+            return values[text[:-2]]
+        raise ValueError(f"{label}「{text}」不是有效值（应为 {'、'.join(values)} 之一）")
+
+    return parse
+
+
+_OUTCOME = _parse_enum(Outcome, "考核等次")
+_GRADE = _parse_enum(QuarterGrade, "档次")
+_CATEGORY = _parse_enum(RankCategory, "职级类别")
+_FLAG = _parse_enum(QuarterFlag, "标记")
+_SPECIAL = _parse_enum(SpecialCategory, "不定档类别")
+
+
+def _split(parse: Callable[[str], Any]) -> Callable[[str], list[Any]]:
+    def run(text: str) -> list[Any]:
+        parts = [p.strip() for p in text.replace("，", SEPARATOR).replace(",", SEPARATOR)
+                 .replace("；", SEPARATOR).split(SEPARATOR)]
+        return [parse(p) for p in parts if p]
+
+    return run
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text.replace("天", "").strip())
+    except ValueError:
+        raise ValueError(f"天数「{text}」不是数字") from None
+    if value < 0:
+        raise ValueError(f"天数「{text}」不能为负数")
+    return value
+
+
+def _meta(book_sheet: Grid | None, path: Path) -> dict[str, str]:
+    if book_sheet is None:
+        raise KaopingError("不是 kaoping 生成的季度结果台账（缺少隐藏工作表 _kaoping）", file=str(path))
+    meta: dict[str, str] = {}
+    for r in range(1, book_sheet.max_row + 1):
+        key = _text(book_sheet.value(r, 1))
+        if key:
+            meta[key] = _text(book_sheet.value(r, 2)) or ""
+    if meta.get("kind") != "ledger":
+        raise KaopingError(f"不是季度结果台账（_kaoping 中 kind 为「{meta.get('kind', '')}」）",
+                           file=str(path), sheet=META_SHEET)
+    return meta
+
+
+def _int_meta(meta: dict[str, str], key: str, label: str, path: Path, lo: int, hi: int) -> int:
+    try:
+        value = int(meta.get(key, ""))
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        raise KaopingError(f"台账的{label}「{meta.get(key, '')}」无效", file=str(path), sheet=META_SHEET)
+    return value
+
+
+def read_ledger(path: Path) -> QuarterLedger:
+    """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell."""
+    path = Path(path)
+    if not path.is_file():
+        raise KaopingError("找不到季度结果台账文件", file=str(path))
+    book = load_book(path)
+    meta = _meta(book.sheet(META_SHEET), path)
+    year = _int_meta(meta, "year", "年度", path, 2000, 2100)
+    quarter = _int_meta(meta, "quarter", "季度", path, 1, 4)
+    version = meta.get("version", LEDGER_VERSION)
+    if version != LEDGER_VERSION:
+        raise KaopingError(f"台账版本「{version}」不受支持（当前为 {LEDGER_VERSION}）",
+                           file=str(path), sheet=META_SHEET)
+    grid = book.sheet(LEDGER_SHEET) or next(iter(book.visible_sheets()), None)
+    if grid is None:
+        raise KaopingError("台账中没有工作表", file=str(path))
+
+    # Header row: the first of the top rows that holds 工号; columns found by label.
+    header_row, columns = 0, {}
+    for r in range(1, min(grid.max_row, 10) + 1):
+        labels = {grid.text(r, c): c for c in range(1, grid.max_col + 1) if grid.text(r, c)}
+        if "工号" in labels:
+            header_row, columns = r, labels
+            break
+    if not header_row:
+        raise KaopingError("找不到表头行（应含「工号」列）", file=str(path), sheet=grid.name)
+    missing = [h for h in _REQUIRED if h not in columns]
+    if missing:
+        raise KaopingError(f"表头缺少列：{'、'.join(missing)}", file=str(path), sheet=grid.name,
+                           cell=f"第{header_row}行")
+
+    fields: list[tuple[str, str, Callable[[str], Any] | None]] = [
+        ("工号", "staff_id", None), ("姓名", "name", None), ("单位", "unit", None),
+        ("考核组", "quota_group", None), ("科室", "section", None), ("职务职级", "rank", None),
+        ("职级类别", "rank_category", _CATEGORY), ("考核等次", "outcome", _OUTCOME),
+        ("自评档次", "self_grade", _GRADE), ("领导评价档次", "leader_grade", _GRADE),
+        ("标记", "flags", _split(_FLAG)), ("不定档类别", "special_categories", _split(_SPECIAL)),
+        ("应出勤天数", "required_days", _number), ("实际出勤天数", "attended_days", _number),
+        ("来源文件", "source_file", None), ("备注", "note", None),
+    ]
+    results: list[QuarterResult] = []
+    seen: dict[str, int] = {}
+    for r in range(header_row + 1, grid.max_row + 1):
+        raw = {label: _text(grid.value(r, col)) for label, col in columns.items()}
+        if not any(raw.get(label) for label, _, _ in fields):
+            continue  # blank row
+        data: dict[str, Any] = {}
+        for label, attr, parse in fields:
+            text = raw.get(label)
+            if text is None:
+                if label in _REQUIRED:
+                    raise KaopingError(f"「{label}」不能为空", file=str(path), sheet=grid.name,
+                                       cell=cell_ref(r, columns[label]))
+                continue
+            try:
+                data[attr] = parse(text) if parse else text
+            except ValueError as exc:
+                raise KaopingError(str(exc), file=str(path), sheet=grid.name,
+                                   cell=cell_ref(r, columns[label])) from None
+        if data["staff_id"] in seen:
+            raise KaopingError(f"工号「{data['staff_id']}」重复（第{seen[data['staff_id']]}行已有）",
+                               file=str(path), sheet=grid.name, cell=cell_ref(r, columns["工号"]))
+        seen[data["staff_id"]] = r
+        results.append(QuarterResult(**data))
+    return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path))

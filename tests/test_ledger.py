@@ -1,0 +1,124 @@
+"""季度结果台账: write/read round trip and validation of hand-edited files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from helpers_report import sample
+from kaoping.errors import KaopingError, OutputExistsError
+from kaoping.excel.write import save_workbook
+from kaoping.models import Outcome, QuarterLedger
+from kaoping.report.ledger import ledger_workbook, read_ledger, write_ledger
+
+
+def _ledger() -> QuarterLedger:
+    _, outcome = sample()
+    return QuarterLedger(year=2026, quarter=3, results=outcome.results)
+
+
+def test_round_trip(tmp_path: Path):
+    ledger = _ledger()
+    path = write_ledger(ledger, tmp_path / "台账.xlsx")
+    back = read_ledger(path)
+    assert (back.year, back.quarter) == (2026, 3)
+    assert back.source == str(path)
+    assert [r.model_dump() for r in back.results] == [r.model_dump() for r in ledger.results]
+
+
+def test_formula_like_values_are_literal_and_meta_hidden(tmp_path: Path):
+    path = write_ledger(_ledger(), tmp_path / "台账.xlsx")
+    wb = load_workbook(path)
+    ws = wb["季度结果台账"]
+    names = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
+    assert "=HYPERLINK(\"http://x\",\"周七\")" in names
+    assert all(ws.cell(r, 2).data_type == "s" for r in range(2, ws.max_row + 1))
+    assert wb["_kaoping"].sheet_state == "hidden"
+    meta = {r[0].value: r[1].value for r in wb["_kaoping"].iter_rows()}
+    assert meta == {"kind": "ledger", "version": "1", "year": "2026", "quarter": "3"}
+    assert [c.value for c in ws[1]][:8] == ["工号", "姓名", "单位", "考核组", "科室", "职务职级",
+                                          "职级类别", "考核等次"]
+
+
+def test_refuses_overwrite(tmp_path: Path):
+    path = write_ledger(_ledger(), tmp_path / "台账.xlsx")
+    with pytest.raises(OutputExistsError):
+        write_ledger(_ledger(), path)
+    write_ledger(QuarterLedger(year=2026, quarter=3), path, force=True)
+    assert read_ledger(path).results == []
+
+
+def _edited(tmp_path: Path, edit, name: str = "edited.xlsx") -> Path:
+    wb = ledger_workbook(_ledger())
+    edit(wb["季度结果台账"], wb["_kaoping"])
+    return save_workbook(wb, tmp_path / name)
+
+
+def test_hand_edits_that_are_valid_are_read(tmp_path: Path):
+    def edit(ws, meta):
+        ws["H7"] = "不确定等次"  # 孙六's outcome written with the 等次 suffix
+        ws["M3"] = "59天"
+        ws.insert_rows(5)  # a blank row in the middle is skipped
+
+    back = read_ledger(_edited(tmp_path, edit))
+    assert len(back.results) == 10
+    assert back.results[5].outcome == Outcome.UNDETERMINED
+    assert back.results[1].required_days == 59
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "words"),
+    [
+        (lambda ws, m: ws.__setitem__("H3", "优"), "H3", "考核等次「优」"),
+        (lambda ws, m: ws.__setitem__("G4", "处级"), "G4", "职级类别"),
+        (lambda ws, m: ws.__setitem__("K2", "表彰直接定好、迟到"), "K2", "标记「迟到」"),
+        (lambda ws, m: ws.__setitem__("M2", "很多"), "M2", "天数"),
+        (lambda ws, m: ws.__setitem__("N3", -1), "N3", "负数"),
+        (lambda ws, m: ws.__setitem__("A3", None), "A3", "工号"),
+        (lambda ws, m: ws.__setitem__("A4", "001"), "A4", "重复"),
+        (lambda ws, m: ws.__setitem__("H2", None), "H2", "考核等次"),
+    ],
+)
+def test_bad_cells_are_named(tmp_path: Path, edit, where, words):
+    path = _edited(tmp_path, edit)
+    with pytest.raises(KaopingError) as err:
+        read_ledger(path)
+    assert err.value.cell == where
+    assert err.value.file == str(path)
+    assert words in err.value.message
+
+
+def test_not_a_ledger(tmp_path: Path):
+    from openpyxl import Workbook
+
+    plain = save_workbook(Workbook(), tmp_path / "plain.xlsx")
+    with pytest.raises(KaopingError, match="_kaoping"):
+        read_ledger(plain)
+
+    def wrong_kind(ws, meta):
+        meta["B1"] = "quarterly"
+
+    with pytest.raises(KaopingError, match="kind"):
+        read_ledger(_edited(tmp_path, wrong_kind))
+
+    def bad_quarter(ws, meta):
+        meta["B4"] = "5"
+
+    with pytest.raises(KaopingError, match="季度"):
+        read_ledger(_edited(tmp_path, bad_quarter, "q.xlsx"))
+    with pytest.raises(KaopingError, match="找不到"):
+        read_ledger(tmp_path / "missing.xlsx")
+    (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(KaopingError):
+        read_ledger(tmp_path / "junk.xlsx")
+
+
+def test_missing_header_column(tmp_path: Path):
+    def drop(ws, meta):
+        ws["G1"] = "类别"
+
+    with pytest.raises(KaopingError, match="职级类别") as err:
+        read_ledger(_edited(tmp_path, drop))
+    assert err.value.cell == "第1行"
