@@ -30,6 +30,7 @@ from .periods import Month, Quarter
 
 __all__ = [
     "CalendarUnknownError",
+    "unknown_calendar_error",
     "Deadline",
     "MonthWorkdays",
     "deadlines",
@@ -48,7 +49,7 @@ class CalendarUnknownError(KaopingError):
     """The official calendar of a year is not known and no override was given."""
 
 
-def _unknown(month: Month) -> CalendarUnknownError:
+def unknown_calendar_error(month: Month) -> CalendarUnknownError:
     return CalendarUnknownError(
         f"kaoping 内置的国务院节假日安排不包含 {month.year} 年（{month}）。"
         f"请在 kaoping.toml 中按月填写该年的工作日天数，例如：\n"
@@ -112,7 +113,7 @@ def is_workday(day: dt.date) -> bool:
     """Official workday by the State Council arrangement (raises when the year is unknown)."""
     known = _package_is_workday(day)
     if known is None:
-        raise _unknown(Month(day.year, day.month))
+        raise unknown_calendar_error(Month(day.year, day.month))
     return known
 
 
@@ -158,7 +159,7 @@ def _month_part(month: Month, start: dt.date, end: dt.date,
         return total * _weekdays(start, end) / full if full else Fraction(0)
     count = _package_count(start, end)
     if count is None:
-        raise _unknown(month)
+        raise unknown_calendar_error(month)
     return Fraction(count)
 
 

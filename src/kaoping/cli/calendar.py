@@ -2,9 +2,93 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from .common import guarded
 
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping calendar` to the main app (a single command, not a group)."""
+    app.command("calendar", help="显示某年每月、每季度的法定工作日天数和考评各项报送截止日期；可导出 .ics 日历。")(
+        calendar_command
+    )
 
+
+@guarded
+def calendar_command(
+    year: int = typer.Argument(..., help="年份，例如 2026", min=1900, max=9998),
+    ics: Path | None = typer.Option(None, "--ics", help="同时导出 iCalendar 日历文件（.ics），可导入 Outlook/手机日历"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的 .ics 文件"),
+    settings_path: Path | None = typer.Option(
+        None, "--settings", "-c", help="配置文件 kaoping.toml（\\[attendance.workdays] 可补充或改写工作日天数）"
+    ),
+) -> None:
+    from rich.table import Table
+
+    from ..calendar import deadlines, unknown_calendar_error, month_detail, to_ics
+    from ..config import load_settings
+    from ..periods import Month, Quarter
+    from .common import console
+
+    con = console()
+    settings = load_settings(settings_path)
+    if ics is not None:
+        from ..excel.write import check_writable
+
+        check_writable(ics, force=force)  # refuse before printing anything
+    overrides = settings.attendance.workdays
+    weekday_cn = "一二三四五六日"
+
+    details = [month_detail(Month(year, m), overrides) for m in range(1, 13)]
+    table = Table(title=f"{year} 年法定工作日")
+    for col, justify in (("月份", "left"), ("工作日", "right"), ("周一至周五", "right"),
+                         ("其中放假", "right"), ("调休上班", "right"), ("来源", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+
+    def fmt(x: float | None) -> str:
+        if x is None:
+            return "未知"
+        return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+    unknown: list[Month] = []
+    for q in range(1, 5):
+        quarter = Quarter(year, q)
+        q_total: float | None = 0.0
+        for d in details[(q - 1) * 3: q * 3]:
+            if d.workdays is None:
+                unknown.append(d.month)
+                q_total = None
+            elif q_total is not None:
+                q_total += d.workdays
+            table.add_row(f"{d.month.month}月", fmt(d.workdays), str(d.weekdays),
+                          fmt(d.holidays_on_weekdays) if d.holidays_on_weekdays is not None else "—",
+                          fmt(d.makeup_days) if d.makeup_days is not None else "—", d.source)
+        table.add_row(f"[bold]第{'一二三四'[q - 1]}季度[/]", f"[bold]{fmt(q_total)}[/]", "", "", "",
+                      str(quarter), end_section=True)
+    con.print(table)
+    if unknown:
+        from rich.markup import escape
+
+        con.print(f"[yellow]警告[/]：{escape(unknown_calendar_error(unknown[0]).message)}")
+
+    items = deadlines(year)
+    dl = Table(title=f"{year} 年考评日程")
+    for col in ("日期", "星期", "事项", "依据"):
+        dl.add_column(col, overflow="fold")
+    for d in items:
+        when = f"{d.date:%m-%d}" + (f" 至 {d.end:%m-%d}" if d.end else "")
+        week = f"周{weekday_cn[d.date.weekday()]}" if d.end is None else ""
+        dl.add_row(when, week, d.title, d.clause)
+    con.print(dl)
+
+    if ics is not None:
+        from ..errors import KaopingError
+        from ..excel.write import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force)
+        except OSError as exc:
+            raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(ics)) from None
+        con.print(f"已导出日历：{ics}（{len(items)} 项）")
