@@ -43,7 +43,9 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KaopingError as exc:
-            console().print(f"[bold red]错误[/]：{exc.where()}{exc.message}")
+            from rich.markup import escape  # messages may contain "[section]" text
+
+            console().print(f"[bold red]错误[/]：{escape(exc.where() + exc.message)}")
             raise typer.Exit(EXIT_CANNOT_RUN) from None
         except KeyboardInterrupt:
             console().print("[yellow]已中断。[/]")
