@@ -286,6 +286,8 @@ class MonthAttendance(_Model):
     annual_leave_days: float = 0  # 年休: reduce required days
     comp_leave_days: float = 0  # 加班调休: reduce required days
     source: SourceRef | None = None
+    # Field names (e.g. "sick_personal_days") that were left blank on the form and counted as 0.
+    blank_fields: list[str] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- results
