@@ -11,8 +11,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from ..rules.settings import LimitSettings
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -30,6 +34,9 @@ class Grid:
     rows: list[list[Value]]
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    # (row, col) of formula cells saved without a cached value: they read as blank here, but
+    # the person typed a formula, not a value; readers report them (see excel.safety).
+    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def max_row(self) -> int:
@@ -85,32 +92,53 @@ class Book:
         return [s for s in self.sheets if not s.hidden]
 
 
-def load_book(path: Path) -> Book:
+def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     """Read every sheet's values with python-calamine (the file is only read, never written).
 
-    Raises `UnreadableWorkbookError` with a Chinese message for files that are not workbooks.
-    Hardening against hostile files (size and ratio limits, encrypted or legacy formats)
-    lives in `kaoping.excel.safety.preflight`, which callers run first.
+    `kaoping.excel.safety.inspect_workbook` runs first (magic-byte sniffing, zip-bomb, XML-bomb
+    and sheet-size limits, uncached formulas), so calamine only ever sees a bounded .xlsx.
+    Raises `UnreadableWorkbookError` with a Chinese message for anything else; never another
+    exception for a bad file.
     """
     import python_calamine as pc
 
     from ..errors import UnreadableWorkbookError
+    from ..rules.settings import LimitSettings
+    from .safety import inspect_workbook
 
+    limits = limits or LimitSettings()
+    inspection = inspect_workbook(path, limits)
+    formulas = {
+        name: inspection.sheets[part].uncached_formulas
+        for name, part in inspection.sheet_parts.items()
+        if part in inspection.sheets
+    }
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        sheets: list[Grid] = []
-        for meta in wb.sheets_metadata:
-            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = [
-                (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])
-            ]
-            hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
-            sheets.append(Grid(meta.name, rows, hidden=hidden, merged=merged))
-        wb.close()
-    except Exception as exc:  # calamine raises several private error types
-        raise UnreadableWorkbookError(f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}）",
+        with open(path, "rb") as fh:  # read-only handle: calamine never gets a path it could write
+            wb = pc.CalamineWorkbook.from_filelike(fh)
+            sheets: list[Grid] = []
+            for meta in wb.sheets_metadata:
+                if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+                    continue
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+                rows = [r[: limits.max_columns] for r in rows]
+                merged = [
+                    (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+                    for a, b in (sheet.merged_cell_ranges or [])
+                ]
+                hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
+                sheets.append(Grid(meta.name, rows, hidden=hidden, merged=merged,
+                                   uncached_formulas=set(formulas.get(meta.name, set()))))
+            wb.close()
+    except UnreadableWorkbookError:
+        raise
+    except PermissionError:
+        raise UnreadableWorkbookError("没有读取该文件的权限。请检查文件权限后重试。",
                                       file=str(path)) from None
+    except Exception as exc:  # calamine raises several private error types
+        raise UnreadableWorkbookError(
+            f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}），文件可能已损坏。"
+            "请在 Excel/WPS 中打开后重新另存为 .xlsx 再交回。",
+            file=str(path)) from None
     return Book(Path(path), sheets)

@@ -1,0 +1,529 @@
+"""Checks run on every input workbook BEFORE any parser touches it.
+
+People send forms by e-mail and chat: many files are broken, mislabelled or (rarely) hostile.
+`preflight(path, limits)` sniffs the file by its magic bytes (never by its extension) and
+raises `UnreadableWorkbookError` with a Chinese message that says what the file really is
+and how to fix it. Everything is bounded:
+
+- the file size is checked first (`max_file_bytes`);
+- a zip is checked from its central directory before anything is inflated: member count,
+  total declared uncompressed size (`max_uncompressed_bytes`), per-member compression ratio
+  (`max_compression_ratio`), encrypted or exotic members, duplicate names;
+- every XML part is then inflated by our own streaming loop that stops at the member's
+  declared size (a member that inflates to more than it declares is refused), and scanned
+  for `<!DOCTYPE`/`<!ENTITY` (XML bombs and external entities are refused, never expanded);
+- worksheets are scanned for their real extent (row/cell references, counted even when the
+  `r` attributes are missing) and refused as soon as they pass `max_rows`/`max_columns`,
+  so a 1,000,000-row sheet costs only the first few thousand rows of reading;
+- the same pass records formulas that carry no cached value (calamine would read them as
+  blank), exposed to readers through `kaoping.excel.book.Grid.uncached_formulas`.
+
+Decisions (documented in README "限制与退出码"): legacy .xls/.et and OpenDocument .ods are
+NOT read even though calamine could: their records cannot be bounded before parsing (an
+.ods row can say "repeat 1,048,000 times"), and the fix — 另存为 .xlsx — is one step.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import UnreadableWorkbookError
+from ..rules.settings import LimitSettings
+
+# Fixed limits that need no setting (documented in README).
+MAX_ZIP_MEMBERS = 10_000  # an .xlsx of kaoping forms has ~15–60 parts
+RATIO_MIN_BYTES = 1 << 20  # the ratio rule applies to members declaring more than 1 MiB
+MAX_TAG_BYTES = 1 << 20  # one XML tag longer than this is refused (bounded scanning)
+CHUNK = 64 * 1024
+SNIFF_BYTES = 4096
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+SAVE_AS = "请在 Excel 或 WPS 中打开，点“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，再交回新文件"
+RESEND = "请让填表人重新发送原文件（不要截图、不要转发压缩后的预览）"
+
+
+def _fail(path: Path, what: str, fix: str | None = None) -> UnreadableWorkbookError:
+    message = what if fix is None else f"{what}。{fix}。"
+    return UnreadableWorkbookError(message, file=str(path))
+
+
+# ------------------------------------------------------------------ result of inspection
+
+
+@dataclass
+class PartInfo:
+    """What the streaming scan learned about one worksheet part."""
+
+    max_row: int = 0
+    max_col: int = 0
+    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Inspection:
+    """Facts gathered by `inspect_workbook` (used by `load_book`)."""
+
+    path: Path
+    kind: str  # "xlsx"
+    sheets: dict[str, PartInfo] = field(default_factory=dict)  # part name → info
+    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name → part name
+
+
+# ------------------------------------------------------------------ public API
+
+
+def preflight(path: Path | str, limits: LimitSettings | None = None) -> None:
+    """Raise `UnreadableWorkbookError` unless `path` is an .xlsx/.xlsm within `limits`.
+
+    Safe to call on anything (a folder, a missing file, a PDF, a zip bomb): it never raises
+    anything else for a bad file and never inflates more than the limits allow.
+    """
+    inspect_workbook(path, limits)
+
+
+def inspect_workbook(path: Path | str, limits: LimitSettings | None = None) -> Inspection:
+    """`preflight`, returning what the scan found (sheet extents, uncached formulas)."""
+    path = Path(path)
+    limits = limits or LimitSettings()
+    try:
+        return _inspect(path, limits)
+    except UnreadableWorkbookError:
+        raise
+    except PermissionError:
+        raise _fail(path, "没有读取该文件的权限",
+                    "请检查文件权限（或文件是否正被其他程序独占打开），复制一份可读的副本后重试") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
+        raise _fail(path, "文件已损坏，无法按 .xlsx 解压", RESEND) from None
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise _fail(path, "没有读取该文件的权限", "请检查文件权限后重试") from None
+        raise _fail(path, f"无法读取文件（{exc.strerror or exc}）", RESEND) from None
+
+
+# ------------------------------------------------------------------ sniffing
+
+
+def _inspect(path: Path, limits: LimitSettings) -> Inspection:
+    if not path.exists():
+        raise _fail(path, "文件不存在")
+    if path.is_dir():
+        raise _fail(path, "这是一个文件夹，不是 Excel 文件")
+    if not path.is_file():
+        raise _fail(path, "这不是普通文件（可能是设备或管道）")
+    size = path.stat().st_size
+    if size == 0:
+        raise _fail(path, "文件是空的（0 字节），多半是保存或传输时出错", RESEND)
+    if size > limits.max_file_bytes:
+        raise _fail(path, f"文件过大（{_mb(size)}，上限 {_mb(limits.max_file_bytes)}），不像一份考评表",
+                    "请确认发来的是考评表；如确实是，请删除其中的图片和多余工作表后另存")
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+        if head.startswith(_OLE_MAGIC):
+            _ole(path, fh, size)
+        if not head.startswith(_ZIP_MAGICS):
+            _not_zip(path, head, size)
+        return _zip(path, fh, size, limits)
+
+
+def _mb(n: int | float) -> str:
+    return f"{n / (1 << 20):.1f} MB"
+
+
+def _ole(path: Path, fh, size: int) -> None:
+    """An OLE2 compound file: encrypted OOXML, or legacy .xls/.et, or something else."""
+    fh.seek(0)
+    data = fh.read(size)  # bounded by max_file_bytes
+
+    def has_stream(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has_stream("EncryptedPackage") or has_stream("EncryptionInfo"):
+        raise _fail(path, "文件已设置打开密码，kaoping 无法读取",
+                    "请去掉密码后另存为 .xlsx：在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”，"
+                    "清空密码后保存（WPS：“文件 → 文档加密 → 密码加密”）")
+    if has_stream("WordDocument"):
+        raise _fail(path, "这是 Word 文档 (.doc)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
+    if has_stream("PowerPoint Document"):
+        raise _fail(path, "这是 PowerPoint 文件 (.ppt)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
+    raise _fail(path, "这是旧版 Excel (.xls) / WPS (.et) 文件，kaoping 只读取 .xlsx",
+                "请在 Excel/WPS 中“另存为” Excel 工作簿(.xlsx)：" + SAVE_AS.removeprefix("请"))
+
+
+def _not_zip(path: Path, head: bytes, size: int) -> None:
+    """Not a zip at all: name what it is when we can."""
+    if head.startswith(b"%PDF"):
+        raise _fail(path, "这是 PDF 文件，不是 Excel 表格", "请交回可编辑的 .xlsx 表格")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+        raise _fail(path, "这是图片（照片或截图），不是 Excel 表格", "请交回可编辑的 .xlsx 表格")
+    if head.startswith((b"Rar!", b"7z\xbc\xaf")):
+        raise _fail(path, "这是压缩包 (RAR/7z)，不是 Excel 表格", "请解压后把其中的 .xlsx 文件放进文件夹")
+    if head.startswith(b"{\\rtf"):
+        raise _fail(path, "这是 RTF 文档，不是 Excel 表格", "请交回 .xlsx 表格")
+    text = _decode(head)
+    if text is not None:
+        probe = text.lstrip("\ufeff \t\r\n").lower()
+        if probe.startswith("<"):
+            if "urn:schemas-microsoft-com:office:spreadsheet" in probe or "<workbook" in probe:
+                raise _fail(path, "这是“XML 电子表格 2003”格式的文件，只是扩展名被改成了 .xlsx", SAVE_AS)
+            if "<html" in probe or "<table" in probe or "<!doctype html" in probe or "<meta" in probe:
+                raise _fail(path, "这是网页 (HTML) 文件，只是扩展名被改成了 .xlsx（常见于从网页或系统“导出”）",
+                            SAVE_AS)
+            raise _fail(path, "这是 XML/文本文件，只是扩展名被改成了 .xlsx", SAVE_AS)
+        if "," in probe or "\t" in probe:
+            raise _fail(path, "这是 CSV/文本表格文件，只是扩展名被改成了 .xlsx", SAVE_AS)
+        raise _fail(path, "这是纯文本文件，不是 Excel 表格", SAVE_AS)
+    raise _fail(path, "不是 Excel 工作簿（既不是 .xlsx 也不是其他可识别的格式），文件可能已损坏", RESEND)
+
+
+def _decode(head: bytes) -> str | None:
+    """The first bytes as text when they look like text (UTF-8/16, GB18030), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return head.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in head:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a multibyte character cut at the end of the sniff
+                text = head[: exc.start].decode(enc, errors="ignore")
+            else:
+                continue
+        control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+        return text if control <= len(text) // 100 else None
+    return None
+
+
+# ------------------------------------------------------------------ zip checks
+
+
+def _eocd_entries(path: Path, fh, size: int) -> int:
+    """The member count from the end-of-central-directory record, read before zipfile does."""
+    tail_len = min(size, 22 + 65535 + 20 + 56)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise _fail(path, "文件不完整（zip 结尾缺失），多半是下载或传输中断", RESEND)
+    total = struct.unpack_from("<H", tail, at + 10)[0]
+    if total == 0xFFFF:
+        z64 = tail.rfind(b"PK\x06\x06")
+        if z64 < 0 or len(tail) - z64 < 40:
+            raise _fail(path, "文件不完整（zip64 目录缺失）", RESEND)
+        total = struct.unpack_from("<Q", tail, z64 + 32)[0]
+    return total
+
+
+def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
+    entries = _eocd_entries(path, fh, size)
+    if entries > MAX_ZIP_MEMBERS:
+        raise _fail(path, f"压缩包内文件数过多（{entries} 个，上限 {MAX_ZIP_MEMBERS}），疑似恶意文件，已拒绝读取")
+    fh.seek(0)
+    try:
+        zf = zipfile.ZipFile(fh)
+    except zipfile.BadZipFile:
+        raise _fail(path, "文件不完整或已损坏（不是有效的 .xlsx 压缩包）", RESEND) from None
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise _fail(path, "压缩包内有重名的部件，疑似被篡改的文件，已拒绝读取", RESEND)
+    nameset = set(names)
+    _classify_zip(path, zf, nameset)
+
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.max_uncompressed_bytes:
+        raise _fail(path, f"解压后总大小 {_mb(declared)} 超过上限 {_mb(limits.max_uncompressed_bytes)}，"
+                          "疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
+    for i in infos:
+        if i.flag_bits & 0x1:
+            raise _fail(path, f"压缩包部件 {i.filename} 已加密，无法读取", "请去掉密码后另存为 .xlsx")
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _fail(path, f"压缩包部件 {i.filename} 使用了 Excel 不使用的压缩方式，文件可能已被篡改", SAVE_AS)
+        if i.file_size > RATIO_MIN_BYTES:
+            ratio = i.file_size / max(i.compress_size, 1)
+            if ratio > limits.max_compression_ratio:
+                raise _fail(path, f"部件 {i.filename} 压缩比 {ratio:.0f}:1 超过上限 "
+                                  f"{limits.max_compression_ratio:.0f}:1，疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
+
+    insp = Inspection(path=path, kind="xlsx")
+    sheet_parts = {
+        n for n in names
+        if n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n
+    }
+    for info in infos:
+        name = info.filename
+        if not name.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        if name in sheet_parts:
+            insp.sheets[name] = _scan_sheet(path, fh, info, limits)
+        else:
+            _scan_xml(path, fh, info)
+    insp.sheet_parts = _sheet_map(path, zf, nameset)
+    return insp
+
+
+def _classify_zip(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
+    """A zip that is not an .xlsx: say what it is."""
+    if "xl/workbook.xml" in names:
+        return
+    if "mimetype" in names:
+        info = zf.getinfo("mimetype")
+        mime = b""
+        if info.file_size <= 200:
+            mime = zf.read("mimetype")
+        if b"opendocument.spreadsheet" in mime:
+            raise _fail(path, "这是 OpenDocument 表格 (.ods) 文件，kaoping 只读取 .xlsx",
+                        "请在 WPS 或 LibreOffice 中“另存为” Excel 工作簿(.xlsx)")
+        if b"opendocument" in mime:
+            raise _fail(path, "这是 OpenDocument 文档，不是表格", "请用 kaoping 生成的 .xlsx 表格填写")
+    if "xl/workbook.bin" in names:
+        raise _fail(path, "这是 Excel 二进制工作簿 (.xlsb)，kaoping 只读取 .xlsx", SAVE_AS)
+    if "word/document.xml" in names:
+        raise _fail(path, "这是 Word 文档 (.docx)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
+    if "ppt/presentation.xml" in names:
+        raise _fail(path, "这是 PowerPoint 文件 (.pptx)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
+    if any(n.lower().endswith((".xlsx", ".xls", ".xlsm", ".et")) for n in names):
+        raise _fail(path, "这是一个 zip 压缩包（里面装着表格文件），不是表格本身",
+                    "请解压后把其中的 .xlsx 文件放进文件夹")
+    raise _fail(path, "是 zip 压缩包但缺少 xl/workbook.xml，不是 Excel 工作簿（或已损坏）", RESEND)
+
+
+def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet name → worksheet part, from workbook.xml and its rels (already DTD-checked)."""
+    from defusedxml import ElementTree as DET
+
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if rels_name not in names:
+        return {}
+    try:
+        wb = DET.fromstring(zf.read("xl/workbook.xml"))
+        rels = DET.fromstring(zf.read(rels_name))
+    except Exception:  # defusedxml/ParseError: the readers will report the sheet as unreadable
+        return {}
+    targets: dict[str, str] = {}
+    for rel in rels:
+        rid, target = rel.get("Id"), rel.get("Target")
+        if not rid or not target:
+            continue
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = str(PurePosixPath("xl") / target)
+        parts: list[str] = []
+        for seg in part.split("/"):
+            if seg == "..":
+                if parts:
+                    parts.pop()
+            elif seg not in ("", "."):
+                parts.append(seg)
+        targets[rid] = "/".join(parts)
+    out: dict[str, str] = {}
+    for el in wb.iter():
+        if el.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        name = el.get("name")
+        if name and rid in targets:
+            out[name] = targets[rid]
+    return out
+
+
+# ------------------------------------------------------------------ bounded inflation
+
+
+def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Inflate one member ourselves, never producing more than it declares.
+
+    A member that inflates beyond its declared size (a lying central directory) is refused;
+    the CRC is checked at the end, so a corrupt member is reported as such.
+    """
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _fail(path, f"文件已损坏（部件 {info.filename} 的头部缺失）", RESEND)
+    name_len, extra_len = struct.unpack_from("<HH", header, 26)
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    left_in = info.compress_size
+    left_out = info.file_size
+    crc = 0
+    bomb = (f"部件 {info.filename} 实际解压后大于其声明的大小，疑似“压缩炸弹”或被篡改，已拒绝读取")
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise _fail(path, f"文件已损坏（部件 {info.filename} 大小不一致）", RESEND)
+        while left_in > 0:
+            raw = fh.read(min(CHUNK, left_in))
+            if not raw:
+                raise _fail(path, f"文件不完整（部件 {info.filename} 被截断），多半是下载或传输中断", RESEND)
+            left_in -= len(raw)
+            crc = zlib.crc32(raw, crc)
+            yield raw
+        left_out = 0
+    else:
+        inflater = zlib.decompressobj(-15)
+        while not inflater.eof:
+            data = inflater.unconsumed_tail
+            if not data:
+                if left_in <= 0:
+                    raise _fail(path, f"文件已损坏（部件 {info.filename} 的压缩数据不完整）", RESEND)
+                data = fh.read(min(CHUNK, left_in))
+                if not data:
+                    raise _fail(path, f"文件不完整（部件 {info.filename} 被截断），多半是下载或传输中断", RESEND)
+                left_in -= len(data)
+            # At most left_out + 1 bytes: one byte more than declared proves the lie.
+            out = inflater.decompress(data, min(CHUNK, left_out + 1))
+            if len(out) > left_out:
+                raise _fail(path, bomb)
+            left_out -= len(out)
+            crc = zlib.crc32(out, crc)
+            if out:
+                yield out
+    if left_out != 0 or crc != info.CRC:
+        raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)
+
+
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _scan_xml(path: Path, fh, info: zipfile.ZipInfo) -> None:
+    """Refuse any XML part with a DTD or entity declaration (billion laughs, XXE)."""
+    carry = b""
+    for chunk in _member_chunks(path, fh, info):
+        buf = carry + chunk
+        if _DTD.search(buf):
+            raise _hostile(path, info.filename)
+        carry = buf[-16:]
+
+
+def _hostile(path: Path, part: str) -> UnreadableWorkbookError:
+    return _fail(path, f"部件 {part} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），正常的 Excel 文件不会有；"
+                       "疑似“XML 炸弹”或外部实体攻击，已拒绝读取（未展开任何实体）",
+                 "请让填表人在 Excel/WPS 中重新另存为 .xlsx")
+
+
+# One regex over the tags a worksheet scan needs: row, c (cell), f (formula), v (value), dimension.
+_TAG = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_ATTR_T = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+_ATTR_REF = re.compile(rb"""\sref\s*=\s*["']([^"']*)["']""")
+_CELL_REF = re.compile(rb"^\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
+    """Stream one worksheet: refuse DTDs and sheets beyond the row/column limits; record
+    formulas without a cached value. Stops at the first cell past the limits."""
+    part = PartInfo()
+    row = 0  # current row (1-based), counted when <row> has no r
+    col = 0
+    in_cell = False
+    cell_rc = (0, 0)
+    cell_t = b""
+    has_f = has_v = v_open = v_text = False
+    carry = b""
+
+    def too_big(r: int, c: int, declared: bool) -> UnreadableWorkbookError:
+        what = "声明的数据范围" if declared else "实际数据"
+        return _fail(path, f"工作表部件 {info.filename} 的{what}达到 {r} 行 × {c} 列，超过上限 "
+                           f"{limits.max_rows} 行 × {limits.max_columns} 列，已拒绝读取（不像一份考评表）",
+                     "请删除多余的行和列（或整张多余的工作表）后另存为 .xlsx")
+
+    for chunk in _member_chunks(path, fh, info):
+        buf = carry + chunk
+        if _DTD.search(buf):
+            raise _hostile(path, info.filename)
+        pos = 0
+        for m in _TAG.finditer(buf):
+            if v_open and not v_text and buf[pos:m.start()].strip():
+                v_text = True
+            pos = m.end()
+            closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+            selfclose = attrs.endswith(b"/")
+            if tag == b"dimension" and not closing:
+                ref = _ATTR_REF.search(attrs)
+                if ref:
+                    last = ref.group(1).split(b":")[-1]
+                    cm = _CELL_REF.match(last.strip())
+                    if cm:
+                        r = int(cm.group(2)) if cm.group(2) else 1_048_576
+                        c = _col_number(cm.group(1)) if cm.group(1) else 16_384
+                        if r > limits.max_rows or c > limits.max_columns:
+                            raise too_big(r, c, declared=True)
+            elif tag == b"row":
+                if closing:
+                    continue
+                r_attr = _ATTR_R.search(attrs)
+                row = int(r_attr.group(1)) if r_attr and r_attr.group(1).isdigit() else row + 1
+                col = 0
+            elif tag == b"c":
+                if closing:
+                    if in_cell and has_f and not (has_v and (v_text or cell_t == b"str")):
+                        part.uncached_formulas.add(cell_rc)
+                    in_cell = False
+                    continue
+                r_attr = _ATTR_R.search(attrs)
+                cm = _CELL_REF.match(r_attr.group(1).strip()) if r_attr else None
+                if cm and cm.group(1):
+                    col = _col_number(cm.group(1))
+                    if cm.group(2):
+                        row = int(cm.group(2))
+                else:
+                    col += 1
+                r_eff = max(row, 1)
+                if r_eff > part.max_row:
+                    part.max_row = r_eff
+                if col > part.max_col:
+                    part.max_col = col
+                if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
+                    raise too_big(part.max_row, part.max_col, declared=False)
+                t_attr = _ATTR_T.search(attrs)
+                cell_t = t_attr.group(1) if t_attr else b""
+                cell_rc = (r_eff, col)
+                in_cell = not selfclose
+                has_f = has_v = v_open = v_text = False
+            elif tag == b"f" and in_cell and not closing:
+                has_f = True
+            elif tag == b"v" and in_cell:
+                if closing:
+                    v_open = False
+                elif not selfclose:
+                    has_v = True
+                    v_open = True
+                    v_text = False
+                else:
+                    has_v = True  # <v/>: present but empty
+        tail = buf[pos:]
+        lt = tail.rfind(b"<")
+        text, carry = (tail, b"") if lt < 0 else (tail[:lt], tail[lt:])
+        if v_open and not v_text and text.strip():
+            v_text = True
+        if len(carry) > MAX_TAG_BYTES:
+            raise _fail(path, f"工作表部件 {info.filename} 中有超长的 XML 标签，文件可能已被篡改，已拒绝读取", RESEND)
+    return part
+
+
+def check_readable(path: Path | str) -> None:
+    """Raise a clear `UnreadableWorkbookError` when the file cannot be opened for reading."""
+    path = Path(path)
+    if not os.access(path, os.R_OK):
+        raise _fail(path, "没有读取该文件的权限", "请检查文件权限后重试")
