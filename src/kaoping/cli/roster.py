@@ -2,6 +2,93 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-app = typer.Typer(help="花名册", no_args_is_help=True)
+from .common import EXIT_OK, guarded
+
+app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
+
+
+@app.command("template")
+@guarded
+def template(
+    out: Annotated[Path, typer.Argument(help="输出的空白花名册，如 花名册.xlsx")],
+    units: Annotated[Optional[str], typer.Option(
+        "--units", "-u", help="单位下拉框的选项，用逗号分隔，如 办公室,财务处,鹿城分中心")] = None,
+    force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖")] = False,
+) -> None:
+    """生成空白花名册（带下拉框和填写说明）。"""
+    import re
+
+    from ..excel.write import save_workbook
+    from ..roster import roster_template_workbook
+    from .common import console
+
+    unit_list = [u.strip() for u in re.split(r"[,，、;；]", units or "") if u.strip()]
+    path = save_workbook(roster_template_workbook(unit_list or None), out, force=force)
+    msg = f"已生成空白花名册：{path}"
+    if unit_list:
+        msg += f"（单位下拉框 {len(unit_list)} 项：{'、'.join(unit_list)}）"
+    console().print(msg)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("check")
+@guarded
+def check(
+    roster: Annotated[Path, typer.Argument(help="花名册文件（.xlsx）")],
+    problems: Annotated[Optional[Path], typer.Option(
+        "--problems", help="把问题清单写入此 Excel 文件")] = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+) -> None:
+    """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
+    from rich.table import Table
+
+    from ..errors import KaopingError
+    from ..report.problems import write_problems
+    from ..roster import read_roster, summarize
+    from .common import console, exit_code, print_findings
+
+    if not roster.is_file():
+        raise KaopingError("找不到花名册文件", file=str(roster))
+    people, findings = read_roster(roster)
+    s = summarize(people)
+    con = console()
+    con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
+
+    units = Table(title="各单位在编人数")
+    for col in ("单位", "考核组", "人数"):
+        units.add_column(col)
+    for unit, group, n in s.by_unit:
+        units.add_row(unit, group or "（自成一组）", str(n))
+    con.print(units)
+
+    ranks = Table(title="职级类别（附件4）")
+    ranks.add_column("职级类别")
+    ranks.add_column("人数", justify="right")
+    for cat, n in s.by_rank:
+        ranks.add_row(cat.value, str(n))
+    con.print(ranks)
+
+    if s.cases or s.not_on_establishment or s.refused:
+        cases = Table(title="特殊情形及其他标记")
+        for col in ("姓名", "工号", "单位", "情形", "起止"):
+            cases.add_column(col, overflow="fold")
+        for p, c in s.cases:
+            span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
+            cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
+                          span)
+        for p in s.not_on_establishment:
+            cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
+        for p in s.refused:
+            cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
+        con.print(cases)
+
+    print_findings(findings, title="花名册问题")
+    if problems is not None:
+        write_problems(findings, problems, force=force, title="花名册问题清单")
+        con.print(f"问题清单已写入：{problems}")
+    raise typer.Exit(exit_code(findings))
