@@ -1,0 +1,278 @@
+"""Attendance for the quarter: §四(三)4(3) (80% rule) and §二 category 2 (long leave).
+
+Leave days come from the three 月度小结表 of the quarter (§四(二)1(5): 病假、事假 and 年休 of the
+month; 加班调休不计入内) and, when the clerk has one, from an attendance sheet, whose records
+replace the summaries' for the same person and month (`merge_attendance`).
+
+- 应出勤天数 (required) = the quarter's official workdays − 年休 − 加班补休
+  (§四(三)4(3): 除法定的假期和加班补休、年休以外; statutory holidays are already outside the
+  official workdays).
+- 出勤天数 (attended) = required − 病事假.
+- low: attended < min_ratio × required (default 80%): exactly 80% passes.
+- long leave (§二 category 2, 病事假累计时间超过当期平时考核周期一半): 病事假 >
+  long_leave_ratio × the quarter's official workdays: exactly half is not 超过一半.
+
+All comparisons use exact fractions of the decimal figures (1.5 days is exactly 3/2).
+Pure: no file or console I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..models import Finding, MonthAttendance, MonthlySummary, Person, Roster, Severity
+from ..periods import Month, Quarter
+from .settings import Settings
+
+__all__ = [
+    "AttendanceResult",
+    "attendance_from_summaries",
+    "collect_attendance",
+    "exact",
+    "format_days",
+    "format_ratio",
+    "merge_attendance",
+    "normalize_name",
+    "quarter_attendance",
+    "resolve_person",
+]
+
+
+def exact(x: float | int | Fraction) -> Fraction:
+    """The decimal value as written (0.4 → 2/5, 1.5 → 3/2), for exact arithmetic."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    return Fraction(repr(float(x)))
+
+
+def format_days(x: float | Fraction) -> str:
+    """12.0 → '12', 12.5 → '12.5'."""
+    f = float(x)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
+
+
+def format_ratio(ratio: float | Fraction | None) -> str:
+    """0.795 → '79.5%' (one decimal, cut not rounded, so a ratio just below 80% never shows as
+    '80%'; trailing .0 dropped); None → '—'."""
+    if ratio is None:
+        return "—"
+    tenths = math.floor(exact(ratio) * 1000)
+    whole, frac = divmod(tenths, 10)
+    return (f"{whole}" if frac == 0 else f"{whole}.{frac}") + "%"
+
+
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000]+")
+
+
+def normalize_name(value: str | None) -> str:
+    """Names and unit names compared without any spaces (half/full width, zero-width) and with
+    NFKC (full-width letters/digits), so "张 三" and "张　三" are the same person."""
+    if not value:
+        return ""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+# ---------------------------------------------------------------- identifying a form's person
+
+
+def resolve_person(roster: Roster, staff_id: str | None, name: str | None,
+                   unit: str | None) -> tuple[Person | None, str | None]:
+    """Find the roster person a form belongs to: by 工号 when present, else by normalized name
+    (and unit when the form gives one). Returns (person, problem): problem is a Chinese
+    sentence when there is no person or more than one candidate (then person is None), or
+    when the match is by name only and the unit differs (then person is set)."""
+    if staff_id and staff_id.strip():
+        sid = staff_id.strip()
+        for p in roster.people:
+            if p.staff_id == sid:
+                return p, None
+        return None, f"工号「{sid}」不在花名册中"
+    key = normalize_name(name)
+    if not key:
+        return None, "表中没有姓名，也没有工号，无法确定是谁的表"
+    same_name = [p for p in roster.people if normalize_name(p.name) == key]
+    if not same_name:
+        return None, f"花名册中没有「{name}」"
+    ukey = normalize_name(unit)
+    if ukey:
+        same_unit = [p for p in same_name if normalize_name(p.unit) == ukey]
+        if len(same_unit) == 1:
+            return same_unit[0], None
+        if len(same_unit) > 1:
+            return None, (f"花名册中「{unit}」有 {len(same_unit)} 位「{name}」"
+                          f"（工号 {'、'.join(p.staff_id for p in same_unit)}），请在表中填写工号")
+    if len(same_name) == 1:
+        p = same_name[0]
+        if ukey:
+            return p, f"表中单位「{unit}」与花名册（{p.unit}）不一致，已按姓名对应到工号 {p.staff_id}"
+        return p, None
+    return None, (f"花名册中有 {len(same_name)} 位「{name}」"
+                  f"（{'、'.join(f'{p.unit} {p.staff_id}' for p in same_name)}），请在表中填写工号")
+
+
+# ---------------------------------------------------------------- records
+
+
+def collect_attendance(summaries: Iterable[MonthlySummary], *,
+                       roster: Roster | None = None) -> tuple[list[MonthAttendance], list[Finding]]:
+    """One `MonthAttendance` per (工号, month) from 月度小结表 (§四(二)1(5)).
+
+    A blank 病事假 or 年休 cell counts as 0 and is listed in `blank_fields`. Summaries without
+    a 工号 are matched to the roster by name (and unit) when a roster is given; those that
+    cannot be matched are left out with a 警告. A second summary for the same person and month
+    is left out with a 警告 naming both files (the first one, in input order, counts)."""
+    records: dict[tuple[str, int, int], MonthAttendance] = {}
+    findings: list[Finding] = []
+    for s in summaries:
+        ident = s.identity
+        staff_id = (ident.staff_id or "").strip() or None
+        unit = ident.unit
+        if roster is not None and staff_id is None:
+            person, problem = resolve_person(roster, None, ident.name, ident.unit)
+            if person is None:
+                findings.append(Finding(
+                    rule="Q5", severity=Severity.WARNING, unit=ident.unit, person=ident.name,
+                    file=s.source.file, sheet=s.source.sheet, cell=s.source.cell("name"),
+                    message=f"{s.year}年{s.month}月月度小结表：{problem}；其出勤天数未计入季度出勤",
+                ))
+                continue
+            staff_id, unit = person.staff_id, person.unit
+        if staff_id is None:
+            findings.append(Finding(
+                rule="Q5", severity=Severity.WARNING, unit=ident.unit, person=ident.name,
+                file=s.source.file, sheet=s.source.sheet,
+                message=f"{s.year}年{s.month}月月度小结表没有工号，其出勤天数未计入季度出勤",
+            ))
+            continue
+        key = (staff_id, s.year, s.month)
+        if key in records:
+            first = records[key]
+            findings.append(Finding(
+                rule="Q5", severity=Severity.WARNING, unit=unit, person=ident.name,
+                staff_id=staff_id, file=s.source.file, sheet=s.source.sheet,
+                message=(f"{s.year}年{s.month}月有两份月度小结表："
+                         f"{first.source.file if first.source else '?'} 和 {s.source.file}；"
+                         f"出勤按前一份计算，请删除多余的一份"),
+            ))
+            continue
+        blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
+                                           ("annual_leave_days", s.annual_leave_days))
+                 if value is None]
+        records[key] = MonthAttendance(
+            staff_id=staff_id, year=s.year, month=s.month,
+            sick_personal_days=s.sick_personal_days or 0,
+            annual_leave_days=s.annual_leave_days or 0,
+            comp_leave_days=0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
+            source=s.source, blank_fields=blank,
+        )
+    return list(records.values()), findings
+
+
+def attendance_from_summaries(summaries: Iterable[MonthlySummary], *,
+                              roster: Roster | None = None) -> list[MonthAttendance]:
+    """`collect_attendance` without its findings."""
+    return collect_attendance(summaries, roster=roster)[0]
+
+
+def merge_attendance(summary_records: Iterable[MonthAttendance],
+                     sheet_records: Iterable[MonthAttendance]) -> list[MonthAttendance]:
+    """Records from an attendance sheet replace the summaries' for the same (工号, month);
+    everything else is kept. Order: summaries' order, then sheet-only records."""
+    sheet = {(r.staff_id, r.year, r.month): r for r in sheet_records}
+    out: list[MonthAttendance] = []
+    used: set[tuple[str, int, int]] = set()
+    for r in summary_records:
+        key = (r.staff_id, r.year, r.month)
+        if key in sheet:
+            if key not in used:
+                out.append(sheet[key])
+                used.add(key)
+        else:
+            out.append(r)
+    out.extend(r for key, r in sheet.items() if key not in used)
+    return out
+
+
+# ---------------------------------------------------------------- the quarter
+
+
+@dataclass(frozen=True)
+class AttendanceResult:
+    """One person's attendance over a quarter (§四(三)4(3), §二 category 2)."""
+
+    staff_id: str
+    workdays: float  # the quarter's official workdays (the 考核周期 of §二)
+    sick_personal_days: float  # 病事假
+    annual_leave_days: float  # 年休
+    comp_leave_days: float  # 加班补休
+    required_days: float  # 应出勤 = workdays − 年休 − 加班补休 (never below 0)
+    attended_days: float  # 出勤 = required − 病事假 (never below 0)
+    ratio: float | None  # attended / required; None when required is 0
+    long_leave: bool  # §二 category 2: 病事假 > long_leave_ratio × workdays
+    low: bool  # §四(三)4(3): attended < min_ratio × required
+    months: tuple[Month, ...] = ()  # months with a record
+    missing_months: tuple[Month, ...] = ()  # months of the quarter without a record
+    blank_months: tuple[Month, ...] = ()  # months whose leave cells were left blank
+    inconsistent: bool = False  # leave days exceed the workdays (clamped at 0)
+    records: tuple[MonthAttendance, ...] = field(default=(), repr=False)
+
+    @property
+    def ratio_text(self) -> str:
+        return format_ratio(self.ratio)
+
+    def describe(self) -> str:
+        """'出勤 45/60 天（75%）' for messages."""
+        return (f"出勤 {format_days(self.attended_days)}/{format_days(self.required_days)} 天"
+                f"（{self.ratio_text}）")
+
+
+def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
+                       required_workdays: float, settings: Settings, *,
+                       quarter: Quarter | None = None) -> AttendanceResult:
+    """Sum one person's leave over the quarter and apply the two attendance rules.
+
+    `required_workdays` is the quarter's official workdays (before leave is taken off: see
+    `kaoping.calendar.quarter_workdays`). `records` may hold anybody's records; only this
+    person's are used, and only the quarter's months when `quarter` is given. A person with no
+    records has no leave (the caller sees it in `missing_months`)."""
+    mine = [r for r in records if r.staff_id == staff_id
+            and (quarter is None or Month(r.year, r.month) in quarter.months)]
+    # Exactly one record per month: the last one wins when a caller passed duplicates.
+    by_month: dict[Month, MonthAttendance] = {}
+    for r in mine:
+        by_month[Month(r.year, r.month)] = r
+    sick = sum((exact(r.sick_personal_days) for r in by_month.values()), Fraction(0))
+    annual = sum((exact(r.annual_leave_days) for r in by_month.values()), Fraction(0))
+    comp = sum((exact(r.comp_leave_days) for r in by_month.values()), Fraction(0))
+    workdays = exact(required_workdays)
+
+    # §四(三)4(3): 除法定的假期和加班补休、年休以外 → required days.
+    required = workdays - annual - comp
+    attended = required - sick
+    inconsistent = required < 0 or attended < 0
+    required = max(required, Fraction(0))
+    attended = max(attended, Fraction(0))
+    ratio = attended / required if required > 0 else None
+    # §四(三)4(3): 未达到应出勤天数80% → low; exactly 80% is reached.
+    low = required > 0 and attended < exact(settings.attendance.min_ratio) * required
+    # §二 category 2: 病事假累计时间超过当期平时考核周期一半 → strictly more than half.
+    long_leave = sick > exact(settings.attendance.long_leave_ratio) * workdays
+
+    months = tuple(sorted(by_month))
+    missing = tuple(m for m in quarter.months if m not in by_month) if quarter else ()
+    blank = tuple(m for m in months if by_month[m].blank_fields)
+    return AttendanceResult(
+        staff_id=staff_id, workdays=float(workdays), sick_personal_days=float(sick),
+        annual_leave_days=float(annual), comp_leave_days=float(comp),
+        required_days=float(required), attended_days=float(attended),
+        ratio=float(ratio) if ratio is not None else None, long_leave=long_leave, low=low,
+        months=months, missing_months=missing, blank_months=blank, inconsistent=inconsistent,
+        records=tuple(by_month[m] for m in months),
+    )
