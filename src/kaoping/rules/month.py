@@ -1,0 +1,627 @@
+"""Week and month rules: 附件1 一周小记表 (§四(一)) and 附件2 月度小结表 (§四(二)).
+
+Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
+
+附件1 一周小记表 (§四(一)):
+- W1 错误  完成情况 is written but is none of 进行中/已完成/无法完成.
+- W2 错误  a row with 事项 has no 完成情况.
+- W3 错误  已完成 without its completion date ("已完成的注明完成时间").
+- W4 错误  无法完成 without a reason ("无法完成的说明原因").
+- W5 警告  进行中 although its 完成时限 fell before the end of the week.
+- W6 警告  a row with 事项 but no 日期 (the measures ask for 接到任务的日期; the task itself is
+           recorded, so it is a warning rather than an error).
+- W7 警告  a date outside a sensible range: 日期 or completion date after the week's end,
+           completion before the task was received.
+- W8 提示  an empty week (no rows).
+- W9 警告  a row with 日期/完成情况/备注 but no 事项.
+- W10 警告 the same person's week logged twice.
+- W11 警告 第N周 does not exist in that month.
+
+附件2 月度小结表 (§四(二)):
+- M1 警告  one of 日常工作/重要任务项目/存在的问题/下步打算 left blank (§四(二)1(1)–(4)).
+- M2 错误  all four blocks blank: the summary was not filled in (§四(二)1).
+- M3 提示  a block shorter than `settings.text.min_block_chars` characters: the measures ask
+           for 重点突出，避免泛泛而谈 (said of the quarterly self-evaluation, §四(三)1(1); applied
+           here by analogy).
+- M4 警告  no 直管领导审定 signature (§四(二)2). A warning, not an error: the signed paper
+           original is kept by 综合科/人事处 and electronic copies are often collected before
+           signing; the clerk must follow it up but the data can still be checked.
+- M5 警告  a week of the month (`Month.weeks()`) has no 一周小记 sheet, or a sheet belongs to
+           another month (§四(一) 月末附在《月度小结表》之后).
+- M6 错误  an 出勤 number is negative or not a multiple of 0.5 day (§四(二)1(5)).
+- M7 提示  an 出勤 number left blank (counted as 0 days).
+- M8 错误  this month's 病事假 + 年休 exceed the month's workdays (§四(二)1(5)).
+- M9 错误  全年累计 disagrees with the previous month's 全年累计 + this month (§四(二)1(5)).
+- M10 提示 a month is missing from the person's year, so 全年累计 can only be bounded.
+- M11 错误 a summary of another month in this month's batch.
+- M12 错误 two summaries of one person for the month.
+- M13 警告 a roster person due for assessment sent no summary.
+- M14 警告 a summary whose person is not in the roster (or has no name at all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..models import (
+    Finding,
+    MonthlySummary,
+    Person,
+    Roster,
+    Severity,
+    TaskStatus,
+    WeeklyLog,
+    WeeklyTask,
+)
+from ..periods import Month
+from .settings import Settings
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+ALLOWED_STATUSES = "、".join(f"“{s.value}”" for s in TaskStatus)  # “进行中”、“已完成”、“无法完成”
+
+# Column labels of 附件1, for messages.
+_TASK_LABELS = {
+    "seq": "序号",
+    "received_on": "日期",
+    "item": "事项",
+    "deadline": "完成时限",
+    "status": "完成情况",
+    "note": "备注",
+}
+
+# The four 个人小结 blocks of 附件2 (§四(二)1(1)–(4)).
+BLOCKS: tuple[tuple[str, str], ...] = (
+    ("daily_work", "日常工作"),
+    ("key_tasks", "重要任务项目"),
+    ("problems", "存在的问题"),
+    ("next_plans", "下步打算"),
+)
+
+# 出勤情况 (§四(二)1(5)): (month field, year-to-date field, label).
+LEAVE_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("sick_personal_days", "sick_personal_days_ytd", "病事假"),
+    ("annual_leave_days", "annual_leave_days_ytd", "年休"),
+)
+_LEAVE_LABELS = {
+    "sick_personal_days": "本月病事假",
+    "annual_leave_days": "本月年休",
+    "sick_personal_days_ytd": "全年累计病事假",
+    "annual_leave_days_ytd": "全年累计年休",
+}
+
+_EPS = 1e-9
+# What is left of 完成情况 after the keyword is a reason only if it has real characters.
+_PUNCT = re.compile(r"[\s，。、；;：:,.（）()【】\[\]“”\"'‘’!！?？—\-_/\\]+")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _fmt(days: float) -> str:
+    """2.0 → '2', 1.5 → '1.5'."""
+    return f"{days:g}"
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _chars(text: str | None) -> int:
+    """Characters that carry content (whitespace does not count)."""
+    return 0 if text is None else len("".join(text.split()))
+
+
+def _name_key(name: str | None) -> str:
+    return "".join((name or "").split())
+
+
+def _person_key(identity_staff_id: str | None, name: str | None) -> str:
+    """Who a form belongs to: 工号 when known, else the name."""
+    return f"id:{identity_staff_id}" if identity_staff_id else f"name:{_name_key(name)}"
+
+
+def _where_log(log: WeeklyLog) -> dict[str, str | None]:
+    ident = log.identity
+    return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
+            "file": log.source.file, "sheet": log.source.sheet}
+
+
+def _where_summary(summary: MonthlySummary) -> dict[str, str | None]:
+    ident = summary.identity
+    return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
+            "file": summary.source.file, "sheet": summary.source.sheet}
+
+
+def _task_cell(log: WeeklyLog, task: WeeklyTask, field: str) -> str:
+    """The cell of one field of a task row: SourceRef.cells may map a field name to its column
+    ("status" → "E") or to a cell; without it the row number is all we can say."""
+    ref = log.source.cells.get(f"{field}@{task.row}") or log.source.cells.get(f"task.{field}")
+    if ref:
+        return ref if any(ch.isdigit() for ch in ref) else f"{ref}{task.row}"
+    return f"第{task.row}行"
+
+
+def week_range(log: WeeklyLog) -> tuple[dt.date, dt.date] | None:
+    """The dates of the logged week: as read from the form, else week N of its month."""
+    if log.week_start and log.week_end:
+        return log.week_start, log.week_end
+    try:
+        weeks = Month(log.year, log.month).weeks()
+    except ValueError:
+        return None
+    if 1 <= log.week <= len(weeks):
+        start, end = weeks[log.week - 1]
+        return log.week_start or start, log.week_end or end
+    return None
+
+
+def _week_label(log: WeeklyLog) -> str:
+    return f"{log.month}月第{log.week}周"
+
+
+def _task_has_content(t: WeeklyTask) -> bool:
+    return any((
+        not _blank(t.item), t.received_on, t.deadline, not _blank(t.deadline_text), t.status,
+        not _blank(t.status_text), t.completed_on, not _blank(t.note),
+    ))
+
+
+def _failure_reason(task: WeeklyTask) -> str:
+    """The reason of 无法完成: 备注, or whatever 完成情况 says beyond the keyword."""
+    if not _blank(task.note):
+        return task.note.strip()  # type: ignore[union-attr]
+    rest = (task.status_text or "").replace(TaskStatus.FAILED.value, "")
+    return "" if not _PUNCT.sub("", rest) else rest.strip()
+
+
+# ---------------------------------------------------------------- 附件1 一周小记 (§四(一))
+
+
+def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Finding]:
+    """Rules W1–W9 and W11 on one 一周小记表."""
+    del settings  # no thresholds yet; kept so every check has the same shape
+    where = _where_log(log)
+    out: list[Finding] = []
+    label = _week_label(log)
+    rng = week_range(log)
+    weeks_in_month = len(Month(log.year, log.month).weeks()) if 1 <= log.month <= 12 else 0
+
+    # W11: 第（ ）周 must exist in that month.
+    if not 1 <= log.week <= weeks_in_month:
+        out.append(Finding(rule="W11", severity=WARNING, cell=log.source.cell("week"), **where,
+                           message=f"{log.year}年{log.month}月没有第{log.week}周"
+                                   f"（该月共 {weeks_in_month} 周），请核对周次"))
+
+    rows = [t for t in log.tasks if _task_has_content(t)]
+    # W8 §四(一) 一周一小记: a week with nothing recorded.
+    if not rows:
+        out.append(Finding(rule="W8", severity=INFO, **where,
+                           message=f"{label}的一周小记没有填写任何事项"))
+        return out
+
+    week_end = rng[1] if rng else None
+    for t in rows:
+        row_where = f"第{t.row}行"
+        # W9: a row must say what the task was (§四(一) 任务事项内容).
+        if _blank(t.item):
+            out.append(Finding(rule="W9", severity=WARNING, cell=_task_cell(log, t, "item"),
+                               **where, message=f"{label}{row_where}填写了其他内容但未填写“事项”"))
+        # W6 §四(一) 接到任务的日期.
+        elif t.received_on is None:
+            out.append(Finding(rule="W6", severity=WARNING, cell=_task_cell(log, t, "received_on"),
+                               **where, message=f"{label}{row_where}未填写接到任务的“日期”"))
+
+        # W1/W2 §四(一) 完成情况包括“进行中”、“已完成”、“无法完成”.
+        if t.status is None:
+            if not _blank(t.status_text):
+                out.append(Finding(
+                    rule="W1", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
+                    message=f"{label}{row_where}完成情况“{t.status_text.strip()}”无效，"  # type: ignore[union-attr]
+                            f"只能填写{ALLOWED_STATUSES}之一"))
+            elif not _blank(t.item):
+                out.append(Finding(
+                    rule="W2", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
+                    message=f"{label}{row_where}未填写完成情况，应填写{ALLOWED_STATUSES}之一"))
+        # W3 §四(一) 已完成的注明完成时间.
+        elif t.status == TaskStatus.DONE and t.completed_on is None:
+            out.append(Finding(rule="W3", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
+                               message=f"{label}{row_where}已完成的注明完成时间"
+                                       "（在完成情况或备注中写明完成日期，如“已完成 7月3日”）"))
+        # W4 §四(一) 无法完成的说明原因.
+        elif t.status == TaskStatus.FAILED and not _failure_reason(t):
+            out.append(Finding(rule="W4", severity=ERROR, cell=_task_cell(log, t, "note"), **where,
+                               message=f"{label}{row_where}无法完成的说明原因（写在备注中）"))
+        # W5: 进行中 past its 完成时限 (DESIGN §4 Month/week).
+        elif (t.status == TaskStatus.IN_PROGRESS and t.deadline is not None
+              and week_end is not None and t.deadline < week_end):
+            out.append(Finding(rule="W5", severity=WARNING, cell=_task_cell(log, t, "deadline"),
+                               **where,
+                               message=f"{label}{row_where}完成时限 {t.deadline:%Y-%m-%d} 已过"
+                                       f"（本周至 {week_end:%Y-%m-%d}），仍为“进行中”，"
+                                       "请说明进展或更新完成情况"))
+
+        # W7: dates that cannot be right for this week.
+        if week_end is not None and t.received_on is not None and t.received_on > week_end:
+            out.append(Finding(rule="W7", severity=WARNING,
+                               cell=_task_cell(log, t, "received_on"), **where,
+                               message=f"{label}{row_where}日期 {t.received_on:%Y-%m-%d} "
+                                       f"晚于本周结束日 {week_end:%Y-%m-%d}"))
+        if t.completed_on is not None:
+            if week_end is not None and t.completed_on > week_end:
+                out.append(Finding(rule="W7", severity=WARNING, cell=_task_cell(log, t, "status"),
+                                   **where,
+                                   message=f"{label}{row_where}完成时间 {t.completed_on:%Y-%m-%d} "
+                                           f"晚于本周结束日 {week_end:%Y-%m-%d}"))
+            if t.received_on is not None and t.completed_on < t.received_on:
+                out.append(Finding(rule="W7", severity=WARNING, cell=_task_cell(log, t, "status"),
+                                   **where,
+                                   message=f"{label}{row_where}完成时间 {t.completed_on:%Y-%m-%d} "
+                                           f"早于接到任务的日期 {t.received_on:%Y-%m-%d}"))
+    return out
+
+
+def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None) -> list[Finding]:
+    """Every log through `check_weekly`, plus W10 (one person's week logged twice)."""
+    out: list[Finding] = []
+    seen: dict[tuple[str, int, int, int], WeeklyLog] = {}
+    for log in logs:
+        out.extend(check_weekly(log, settings))
+        who = _person_key(log.identity.staff_id, log.identity.name)
+        key = (who, log.year, log.month, log.week)
+        first = seen.setdefault(key, log)
+        if first is not log and who not in ("name:", "id:"):
+            out.append(Finding(
+                rule="W10", severity=WARNING, **_where_log(log),
+                message=f"{_week_label(log)}的一周小记重复：另见 {first.source.file}"
+                        + (f" 工作表「{first.source.sheet}」" if first.source.sheet else "")))
+    return out
+
+
+# ---------------------------------------------------------------- 附件2 月度小结 (§四(二))
+
+
+def _check_blocks(summary: MonthlySummary, settings: Settings) -> list[Finding]:
+    where = _where_summary(summary)
+    texts = {field: getattr(summary, field) for field, _ in BLOCKS}
+    # M2 §四(二)1: nothing written in any of the four blocks.
+    if all(_blank(t) for t in texts.values()):
+        return [Finding(rule="M2", severity=ERROR, cell=summary.source.cell("daily_work"), **where,
+                        message="个人小结（日常工作、重要任务项目、存在的问题、下步打算）均未填写")]
+    out: list[Finding] = []
+    minimum = settings.text.min_block_chars
+    for field, label in BLOCKS:
+        text = texts[field]
+        cell = summary.source.cell(field)
+        if _blank(text):
+            # M1 §四(二)1(1)–(4).
+            out.append(Finding(rule="M1", severity=WARNING, cell=cell, **where,
+                               message=f"个人小结“{label}”未填写"))
+        elif _chars(text) < minimum:
+            # M3: 重点突出，避免泛泛而谈 (§四(三)1(1), applied by analogy).
+            out.append(Finding(rule="M3", severity=INFO, cell=cell, **where,
+                               message=f"个人小结“{label}”只有 {_chars(text)} 个字"
+                                       f"（少于 {minimum} 字），请写具体：重点突出，避免泛泛而谈"))
+    return out
+
+
+def _check_signature(summary: MonthlySummary) -> list[Finding]:
+    # M4 §四(二)2 《月度小结表》的审定、核实: 直管领导审定 签字.
+    if _blank(summary.verifier_signature):
+        return [Finding(rule="M4", severity=WARNING, cell=summary.source.cell("verifier_signature"),
+                        **_where_summary(summary),
+                        message="“直管领导审定”未签字：月度小结须由科室长/处室长或分管领导核实签字")]
+    return []
+
+
+def _check_attendance(summary: MonthlySummary, workdays: float | None) -> list[Finding]:
+    where = _where_summary(summary)
+    out: list[Finding] = []
+    for field, label in _LEAVE_LABELS.items():
+        value = getattr(summary, field)
+        cell = summary.source.cell(field)
+        if value is None:
+            # M7: blank counts as 0 days.
+            out.append(Finding(rule="M7", severity=INFO, cell=cell, **where,
+                               message=f"出勤情况“{label}”未填写，按 0 天计；没有请假请填 0"))
+        elif value < 0:
+            # M6 §四(二)1(5) 出勤情况: days cannot be negative.
+            out.append(Finding(rule="M6", severity=ERROR, cell=cell, **where,
+                               message=f"出勤情况“{label}”为 {_fmt(value)} 天，不能为负数"))
+        elif abs(value * 2 - round(value * 2)) > _EPS:
+            # M6: leave is taken in whole or half days.
+            out.append(Finding(rule="M6", severity=ERROR, cell=cell, **where,
+                               message=f"出勤情况“{label}”为 {_fmt(value)} 天，应为 0.5 天的整数倍"))
+    # M8 §四(二)1(5): this month's leave cannot exceed the month's workdays.
+    if workdays is not None:
+        month_total = sum(max(getattr(summary, f) or 0, 0) for f, _, _ in LEAVE_KINDS)
+        if month_total > workdays + _EPS:
+            cells = "、".join(c for c in (summary.source.cell(f) for f, _, _ in LEAVE_KINDS) if c)
+            out.append(Finding(rule="M8", severity=ERROR, cell=cells or None, **where,
+                               message=f"本月病事假与年休合计 {_fmt(month_total)} 天，超过"
+                                       f"{summary.year}年{summary.month}月的工作日 {_fmt(workdays)} 天"))
+    return out
+
+
+def _check_week_coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]) -> list[Finding]:
+    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: one log per week of the month."""
+    where = _where_summary(summary)
+    month = Month(summary.year, summary.month)
+    weeks = month.weeks()
+    covered: set[int] = set()
+    out: list[Finding] = []
+    for log in logs:
+        if (log.year, log.month) != (month.year, month.month):
+            out.append(Finding(rule="M5", severity=WARNING, **{**where, "sheet": log.source.sheet},
+                               message=f"所附一周小记是{log.year}年{log.month}月第{log.week}周的，"
+                                       f"不属于{month.year}年{month.month}月"))
+            continue
+        rng = week_range(log)
+        for i, (start, end) in enumerate(weeks, start=1):
+            if log.week == i or (rng is not None and rng[0] <= end and rng[1] >= start
+                                 and not 1 <= log.week <= len(weeks)):
+                covered.add(i)
+    for i, (start, end) in enumerate(weeks, start=1):
+        if i not in covered:
+            out.append(Finding(rule="M5", severity=WARNING, **where,
+                               message=f"缺少{month.month}月第{i}周（{start.month}月{start.day}日至"
+                                       f"{end.month}月{end.day}日）"
+                                       "的一周小记"))
+    return out
+
+
+def check_monthly(summary: MonthlySummary, *, workdays: float | None,
+                  settings: Settings | None = None) -> list[Finding]:
+    """Rules M1–M8 on one 月度小结表 (the weeks attached to it give M5).
+
+    `workdays` are the month's official workdays (`kaoping.calendar.month_workdays`), or None
+    when the calendar does not know the month (M8 is then skipped).
+    """
+    settings = settings or Settings()
+    return [*_check_blocks(summary, settings), *_check_signature(summary),
+            *_check_attendance(summary, workdays), *_check_week_coverage(summary, summary.weeks)]
+
+
+# ---------------------------------------------------------------- 全年累计 (§四(二)1(5))
+
+
+def _where_cell(summary: MonthlySummary, field: str) -> str:
+    cell = summary.source.cell(field)
+    return f"{summary.source.file}" + (f" {cell}" if cell else "")
+
+
+def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
+    """M9/M10: 全年累计 of each person and year must be the running sum of the months.
+
+    For each leave kind and each present month m whose 全年累计 is written, the anchor is the
+    latest earlier month whose 全年累计 is written (or "0 before January"). When every month
+    between anchor and m is present, 全年累计(m) must equal 全年累计(anchor) + the months'
+    values (so 全年累计(1) = 本月(1), and 全年累计(m) = 全年累计(m−1) + 本月(m)); when a month is
+    missing, it can only be at least that sum (M10 notes a hole between collected months;
+    months before the first collected one are not noted). A blank 本月 counts as 0.
+    Duplicates (one person, one month twice) use the first one; `check_month_batch` reports them.
+    """
+    people: dict[tuple[str, int], dict[int, MonthlySummary]] = defaultdict(dict)
+    for s in summaries:
+        if not s.identity.staff_id and _blank(s.identity.name):
+            continue
+        key = (_person_key(s.identity.staff_id, s.identity.name), s.year)
+        people[key].setdefault(s.month, s)
+
+    out: list[Finding] = []
+    for (_, year), by_month in people.items():
+        months = sorted(by_month)
+        gaps_noted: set[int] = set()
+        for month_field, ytd_field, label in LEAVE_KINDS:
+            anchor: MonthlySummary | None = None
+            for m in months:
+                s = by_month[m]
+                ytd = getattr(s, ytd_field)
+                if ytd is None:
+                    continue
+                start = anchor.month + 1 if anchor else 1
+                between = range(start, m + 1)
+                missing = [k for k in between if k not in by_month]
+                base = getattr(anchor, ytd_field) if anchor else 0.0
+                added = sum(getattr(by_month[k], month_field) or 0 for k in between if k in by_month)
+                expected = base + added
+                where = _where_summary(s)
+                cell = s.source.cell(ytd_field)
+                this_month = getattr(s, month_field) or 0
+                if anchor:
+                    basis = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
+                             f"全年累计{label} {_fmt(base)} 天")
+                else:
+                    basis = "年初 0 天"
+                between_text = (f" + 本月 {_fmt(this_month)} 天" if start == m else
+                                f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+                if not missing:
+                    if abs(ytd - expected) > _EPS:
+                        out.append(Finding(
+                            rule="M9", severity=ERROR, cell=cell, **where,
+                            message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
+                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{basis}{between_text}，"
+                                    f"应为 {_fmt(expected)} 天"))
+                else:
+                    if ytd + _EPS < expected:
+                        out.append(Finding(
+                            rule="M9", severity=ERROR, cell=cell, **where,
+                            message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
+                                    f"（{_where_cell(s, ytd_field)}）偏小：{basis}{between_text}，"
+                                    f"至少应为 {_fmt(expected)} 天"))
+                    # Months before the first one collected are simply not in the batch;
+                    # only a hole between collected months is worth a note.
+                    missing = [k for k in missing if k > months[0]]
+                    if missing and m not in gaps_noted:
+                        gaps_noted.add(m)
+                        names = "、".join(f"{k}月" for k in missing)
+                        out.append(Finding(
+                            rule="M10", severity=INFO, cell=cell, **where,
+                            message=f"缺少{year}年{names}的月度小结，{m}月的全年累计只能部分核对"))
+                anchor = s
+    return out
+
+
+# ---------------------------------------------------------------- a month's batch
+
+
+def due_people(roster: Roster, month: Month) -> list[Person]:
+    """§二: 在编 cadres hired on or before the month's last day."""
+    return [p for p in roster.people
+            if p.on_establishment and (p.hired_on is None or p.hired_on <= month.end)]
+
+
+def match_person(identity_staff_id: str | None, name: str | None, roster: Roster,
+                 unit: str | None = None) -> Person | None:
+    """The roster person of a form: by 工号, else by a name that is unique (within the unit
+    when that disambiguates)."""
+    if identity_staff_id:
+        return roster.by_id().get(identity_staff_id)
+    key = _name_key(name)
+    if not key:
+        return None
+    same = [p for p in roster.people if _name_key(p.name) == key]
+    if len(same) > 1 and unit:
+        same = [p for p in same if p.unit == unit] or same
+    return same[0] if len(same) == 1 else None
+
+
+def _resolve(summary: MonthlySummary, roster: Roster | None
+             ) -> tuple[MonthlySummary, Person | None]:
+    """The summary with 工号/单位 taken from its roster person, when one matches."""
+    ident = summary.identity
+    person = match_person(ident.staff_id, ident.name, roster, ident.unit) if roster else None
+    if person is None:
+        return summary, None
+    identity = ident.model_copy(update={"staff_id": person.staff_id, "unit": person.unit,
+                                        "name": ident.name or person.name})
+    return summary.model_copy(update={"identity": identity}), person
+
+
+def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
+                      logs: Sequence[WeeklyLog] = (), roster: Roster | None = None, *,
+                      workdays: float | None, settings: Settings | None = None,
+                      history: Sequence[MonthlySummary] = ()) -> list[Finding]:
+    """All month rules over the summaries collected for `month`.
+
+    `summaries` are the month's forms (one of another month is M11); `logs` are standalone
+    一周小记 forms (those of this month count toward M5 for their person); `history` are the
+    same year's earlier summaries, used only for the 全年累计 check (M9/M10). Weekly sheets
+    inside a summary are checked with W1–W11 under the summary's person.
+    """
+    settings = settings or Settings()
+    out: list[Finding] = []
+
+    def key_of(staff_id: str | None, name: str | None, unit: str | None) -> str:
+        person = match_person(staff_id, name, roster, unit) if roster else None
+        return f"id:{person.staff_id}" if person else _person_key(staff_id, name)
+
+    loose: dict[str, list[WeeklyLog]] = defaultdict(list)
+    for log in logs:
+        if (log.year, log.month) == (month.year, month.month):
+            ident = log.identity
+            loose[key_of(ident.staff_id, ident.name, ident.unit)].append(log)
+
+    by_person: dict[str, MonthlySummary] = {}
+    matched: set[str] = set()
+    for raw in summaries:
+        s, person = _resolve(raw, roster)
+        where = _where_summary(s)
+        if (s.year, s.month) != (month.year, month.month):
+            # M11: a form of another month in this month's batch.
+            out.append(Finding(rule="M11", severity=ERROR, cell=s.source.cell("month"), **where,
+                               message=f"这是{s.year}年{s.month}月的月度小结，不属于本次检查的"
+                                       f"{month.year}年{month.month}月"))
+            continue
+        ident = s.identity
+        anonymous = not ident.staff_id and _blank(ident.name)
+        if anonymous:
+            out.append(Finding(rule="M14", severity=WARNING, cell=s.source.cell("name"), **where,
+                               message="月度小结未填写姓名，无法对应到人"))
+        elif roster is not None and person is None:
+            out.append(Finding(rule="M14", severity=WARNING, cell=s.source.cell("name"), **where,
+                               message=f"花名册中找不到“{ident.name or ident.staff_id}”"
+                                       + (f"（工号 {ident.staff_id}）" if ident.staff_id else "")
+                                       + "，请核对姓名、工号或花名册"))
+        key = _person_key(ident.staff_id, ident.name)
+        if not anonymous:
+            first = by_person.get(key)
+            if first is not None:
+                # M12: one person, one month, one summary.
+                out.append(Finding(rule="M12", severity=ERROR, **where,
+                                   message=f"{month.month}月的月度小结重复：另见 "
+                                           f"{first.source.file}，请只保留一份"))
+                continue
+            by_person[key] = s
+        if person is not None:
+            matched.add(person.staff_id)
+        attached = [log.model_copy(update={"identity": ident}) for log in s.weeks]
+        out.extend(_check_blocks(s, settings))
+        out.extend(_check_signature(s))
+        out.extend(_check_attendance(s, workdays))
+        out.extend(_check_week_coverage(s, [*attached, *loose.get(key, [])]))
+        out.extend(check_week_batch(attached, settings))
+
+    earlier = [_resolve(h, roster)[0] for h in history
+               if h.year == month.year and h.month < month.month]
+    out.extend(check_ytd([*earlier, *by_person.values()]))
+
+    # M13: roster people due this month who sent nothing.
+    if roster is not None:
+        for p in due_people(roster, month):
+            if p.staff_id not in matched:
+                out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
+                                   staff_id=p.staff_id,
+                                   message=f"未收到{month.year}年{month.month}月的月度小结"))
+    return out
+
+
+# ---------------------------------------------------------------- per-unit tally for reports
+
+
+@dataclass
+class UnitTally:
+    unit: str
+    due: int = 0  # roster people due (0 without a roster)
+    received: int = 0  # summaries received
+    missing: int = 0  # due but no summary (M13)
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+
+def unit_tallies(month: Month, summaries: Sequence[MonthlySummary], findings: Sequence[Finding],
+                 roster: Roster | None = None) -> list[UnitTally]:
+    """Per unit: due, received, missing and findings by severity (roster order, then others)."""
+    tallies: dict[str, UnitTally] = {}
+
+    def tally(unit: str | None) -> UnitTally:
+        name = unit or "未知单位"
+        return tallies.setdefault(name, UnitTally(name))
+
+    if roster is not None:
+        for unit in roster.units():
+            tally(unit)
+        for p in due_people(roster, month):
+            tally(p.unit).due += 1
+    for s in summaries:
+        if (s.year, s.month) != (month.year, month.month):
+            continue
+        person = (match_person(s.identity.staff_id, s.identity.name, roster, s.identity.unit)
+                  if roster else None)
+        tally(person.unit if person else s.identity.unit).received += 1
+    for f in findings:
+        t = tally(f.unit)
+        if f.rule == "M13":
+            t.missing += 1
+        if f.severity == ERROR:
+            t.errors += 1
+        elif f.severity == WARNING:
+            t.warnings += 1
+        else:
+            t.infos += 1
+    return list(tallies.values())
