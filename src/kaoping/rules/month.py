@@ -58,6 +58,7 @@ from ..models import (
     WeeklyTask,
 )
 from ..periods import Month
+from ..roster import due_for_assessment
 from .settings import Settings
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -469,12 +470,6 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
 # ---------------------------------------------------------------- a month's batch
 
 
-def due_people(roster: Roster, month: Month) -> list[Person]:
-    """§二: 在编 cadres hired on or before the month's last day."""
-    return [p for p in roster.people
-            if p.on_establishment and (p.hired_on is None or p.hired_on <= month.end)]
-
-
 def match_person(identity_staff_id: str | None, name: str | None, roster: Roster,
                  unit: str | None = None) -> Person | None:
     """The roster person of a form: by 工号, else by a name that is unique (within the unit
@@ -572,7 +567,7 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
 
     # M13: roster people due this month who sent nothing.
     if roster is not None:
-        for p in due_people(roster, month):
+        for p in due_for_assessment(roster, month.start, month.end):
             if p.staff_id not in matched:
                 out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
                                    staff_id=p.staff_id,
@@ -606,7 +601,7 @@ def unit_tallies(month: Month, summaries: Sequence[MonthlySummary], findings: Se
     if roster is not None:
         for unit in roster.units():
             tally(unit)
-        for p in due_people(roster, month):
+        for p in due_for_assessment(roster, month.start, month.end):
             tally(p.unit).due += 1
     for s in summaries:
         if (s.year, s.month) != (month.year, month.month):
