@@ -1,0 +1,431 @@
+"""附件4 备案表 and 附件5 名单表 of a quarter (§四(三)5), per unit and for the whole centre,
+plus the 季度结果台账 that the annual commands read.
+
+Counting rules (DESIGN §2, 附件4):
+- 公务员总数: 在编 roster people of the unit hired on or before the quarter's last day.
+- 应参加考核人数: everyone the engine assessed (one `QuarterResult` per due person), i.e.
+  好 + 较好 + 一般 + 较差 + 不确定 + 未参加.
+- 不确定等次人数: the 不定档 people of §二 (unless the clerk recorded another outcome).
+- 未参加考核人数: due but no 季度评价表.
+- 好等次比例 = 好 ÷ 实际参加考核人数 (应参加 − 未参加). Commended people (§四(三)4(1)) are
+  counted in 好 and in the ratio; the 备注 gives the ratio without them, which is what the
+  40% cap of §四(三)3 applies to (per 考核组 when units share one).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.workbook import Workbook
+
+from ..excel.write import check_writable, put, save_workbook
+from ..models import (
+    Outcome,
+    Person,
+    QuarterFlag,
+    QuarterLedger,
+    QuarterResult,
+    RankCategory,
+    Roster,
+)
+from ..paths import safe_filename
+from ..periods import Quarter
+from .annex_templates import (
+    A4_COL_ABSENT,
+    A4_COL_DUE,
+    A4_COL_GRADES,
+    A4_COL_TOTAL,
+    A4_CATEGORY_ROWS,
+    A4_PERIOD_CELL,
+    A4_RATIO_ROW,
+    A4_REMARK_ROW,
+    A4_SEAL_ROW,
+    A4_TOTAL_ROW,
+    A4_UNIT_ROW,
+    ANNEX4_FILE,
+    ANNEX5_FILE,
+    LIST_COLS,
+    LIST_DATE_CELL,
+    LIST_FIRST_ROW,
+    LIST_PERIOD_CELL,
+    LIST_UNIT_CELL,
+    load_template,
+)
+from .ledger import ledger_workbook
+from .style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
+
+GRADE_COLUMNS: tuple[Outcome, ...] = (
+    Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR, Outcome.UNDETERMINED,
+)
+# 附件5 lists 好、一般、较差、不确定、未参加 — never 较好.
+LISTED: tuple[Outcome, ...] = (
+    Outcome.GOOD, Outcome.AVERAGE, Outcome.POOR, Outcome.UNDETERMINED, Outcome.ABSENT,
+)
+CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+CENTRE_DIR = "全中心"
+
+
+class QuotaLike(Protocol):
+    key: str
+    units: list[str]
+    participants: int
+    denominator: int
+    good: int
+    commended: int
+    cap: int
+    ratio: float
+    over: bool
+
+
+class OutcomeLike(Protocol):
+    results: list[QuarterResult]
+    quotas: list[Any]
+
+
+# ---------------------------------------------------------------- counting
+
+
+@dataclass
+class RowCounts:
+    """One row of 附件4."""
+
+    total: int = 0  # 公务员总数
+    due: int = 0  # 应参加考核人数
+    grades: dict[Outcome, int] = field(default_factory=lambda: {o: 0 for o in GRADE_COLUMNS})
+    absent: int = 0  # 未参加考核人数
+    commended: int = 0  # of which 好 by commendation (§四(三)4(1))
+
+    def add(self, other: RowCounts) -> None:
+        self.total += other.total
+        self.due += other.due
+        self.absent += other.absent
+        self.commended += other.commended
+        for o in GRADE_COLUMNS:
+            self.grades[o] += other.grades[o]
+
+    @property
+    def participants(self) -> int:
+        """实际参加考核人数."""
+        return self.due - self.absent
+
+    @property
+    def good(self) -> int:
+        return self.grades[Outcome.GOOD]
+
+    def good_ratio(self) -> float | None:
+        return self.good / self.participants if self.participants else None
+
+    def good_ratio_without_commended(self) -> float | None:
+        return (self.good - self.commended) / self.participants if self.participants else None
+
+
+@dataclass
+class Annex4Counts:
+    rows: dict[RankCategory, RowCounts]
+
+    @property
+    def total(self) -> RowCounts:
+        out = RowCounts()
+        for row in self.rows.values():
+            out.add(row)
+        return out
+
+
+def counted_people(people: Iterable[Person], quarter: Quarter) -> list[Person]:
+    """公务员总数: 在编 people already hired by the end of the quarter (§二)."""
+    return [p for p in people if p.on_establishment and (p.hired_on is None or p.hired_on <= quarter.end)]
+
+
+def annex4_counts(results: Iterable[QuarterResult], people: Iterable[Person],
+                  quarter: Quarter) -> Annex4Counts:
+    rows = {cat: RowCounts() for cat in RankCategory}
+    for p in counted_people(people, quarter):
+        rows[p.rank_category].total += 1
+    for r in results:
+        row = rows[r.rank_category]
+        row.due += 1
+        if r.outcome == Outcome.ABSENT:
+            row.absent += 1
+        else:
+            row.grades[r.outcome] += 1
+            if r.outcome == Outcome.GOOD and QuarterFlag.COMMENDED in r.flags:
+                row.commended += 1
+    return Annex4Counts(rows)
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def period_text(quarter: Quarter, *, annual_form: bool = True) -> str:
+    q = CN_QUARTER[quarter.quarter]
+    return f"（{quarter.year}年度第{q}季度）" if annual_form else f"（{quarter.year}年第{q}季度）"
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _quota_sentence(q: Any) -> str:
+    units = "、".join(q.units)
+    group = f"考核组「{q.key}」（{units}）" if len(q.units) > 1 or q.key not in q.units else f"「{q.key}」"
+    verdict = (f"超出上限 {q.good - q.cap} 人" if q.over else "未超出上限")
+    return (f"{group}按实际参加 {q.denominator} 人核定“好”等次上限 {q.cap} 人，"
+            f"不含表彰的“好”等次 {q.good} 人，{verdict}")
+
+
+def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = ()) -> str:
+    parts = [
+        f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
+        f"＝{counts.good}÷{counts.participants}。"
+    ]
+    if counts.commended:
+        parts.append(
+            f"其中受表彰直接确定为“好”等次 {counts.commended} 人（§四(三)4(1)，不受比例限制），"
+            f"不含表彰的好等次比例为 {_pct(counts.good_ratio_without_commended())}。")
+    else:
+        parts.append("无受表彰直接确定为“好”等次人员。")
+    if counts.grades[Outcome.UNDETERMINED]:
+        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员（§二）。")
+    for q in quotas:
+        parts.append(_quota_sentence(q) + "。")
+    return "".join(parts)
+
+
+def list_remark(r: QuarterResult) -> str | None:
+    """附件5 备注: why the person is listed the way they are."""
+    parts: list[str] = []
+    for flag in r.flags:
+        if flag == QuarterFlag.NOT_GRADED and r.special_categories:
+            cats = "、".join(f"{c.number}.{c.value}" for c in r.special_categories)
+            parts.append(f"不定档（{cats}）")
+        elif flag == QuarterFlag.LOW_ATTENDANCE and r.required_days is not None \
+                and r.attended_days is not None:
+            parts.append(f"出勤未达80%（实际出勤{_num(r.attended_days)}天/应出勤{_num(r.required_days)}天）")
+        else:
+            parts.append(flag.value)
+    if r.special_categories and QuarterFlag.NOT_GRADED not in r.flags:
+        parts.append("不定档（" + "、".join(c.value for c in r.special_categories) + "）")
+    if r.note:
+        parts.append(r.note)
+    return "；".join(parts) or None
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _place(r: QuarterResult, *, centre: bool) -> str:
+    """所在处（科）: the 科室 within a unit's own list; unit (and 科室) in the centre list."""
+    if not centre:
+        return r.section or r.unit
+    return f"{r.unit}{r.section}" if r.section and r.section != r.unit else r.unit
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
+                    report_date: dt.date, quotas: Sequence[Any] = (),
+                    template_dir: Path | None = None) -> Workbook:
+    """附件4 filled for one unit (or the centre)."""
+    wb = load_template(ANNEX4_FILE, template_dir)
+    ws = wb.worksheets[0]
+    put(ws[A4_PERIOD_CELL], period_text(quarter))
+
+    def fill(row: int, c: RowCounts) -> None:
+        put(ws.cell(row, A4_COL_TOTAL), c.total)
+        put(ws.cell(row, A4_COL_DUE), c.due)
+        for col, o in zip(A4_COL_GRADES, GRADE_COLUMNS, strict=True):
+            put(ws.cell(row, col), c.grades[o])
+        put(ws.cell(row, A4_COL_ABSENT), c.absent)
+
+    for cat, row in A4_CATEGORY_ROWS.items():
+        fill(row, counts.rows[cat])
+    total = counts.total
+    fill(A4_TOTAL_ROW, total)
+    ratio = total.good_ratio()
+    cell = put(ws.cell(A4_RATIO_ROW, 2), "—" if ratio is None else ratio)
+    cell.number_format = "0.0%"
+    put(ws.cell(A4_UNIT_ROW, 2), unit_label)
+    put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
+    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas))
+    ws.title = "备案表"
+    return wb
+
+
+def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False) -> list[tuple]:
+    """(序号, 姓名, 所在处（科）, 职务职级, 考核等次, 备注) for 好、一般、较差、不确定、未参加,
+    grouped in that order, roster order within a group."""
+    listed = [r for r in results if r.outcome in LISTED]
+    listed.sort(key=lambda r: LISTED.index(r.outcome))  # stable: keeps roster order
+    return [(i, r.name, _place(r, centre=centre), r.rank, r.outcome.value, list_remark(r))
+            for i, r in enumerate(listed, start=1)]
+
+
+def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
+                    report_date: dt.date, centre: bool = False,
+                    template_dir: Path | None = None) -> Workbook:
+    wb = load_template(ANNEX5_FILE, template_dir)
+    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre),
+              period=period_text(quarter, annual_form=False),
+              unit_label=unit_label, report_date=report_date)
+    return wb
+
+
+def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str,
+              report_date: dt.date) -> None:
+    """Fill a 附件5/附件6-style list sheet: rows replace the template's blank ruled rows and
+    the 注 line moves below the last one. Every value goes through `put()`."""
+    put(ws[LIST_PERIOD_CELL], period)
+    label = str(ws[LIST_UNIT_CELL].value or "呈报单位(盖章)：")
+    put(ws[LIST_UNIT_CELL], f"{label}{unit_label}")
+    put(ws[LIST_DATE_CELL], date_text(report_date))
+    # Find the 注 line (first row at/after the data rows whose column A starts with 注).
+    note_row = next((r for r in range(LIST_FIRST_ROW, ws.max_row + 1)
+                     if str(ws.cell(r, 1).value or "").startswith("注")), None)
+    note = ws.cell(note_row, 1).value if note_row else None
+    note_font = copy.copy(ws.cell(note_row, 1).font) if note_row else BODY_FONT
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= LIST_FIRST_ROW:
+            ws.unmerge_cells(str(rng))
+    if ws.max_row >= LIST_FIRST_ROW:
+        ws.delete_rows(LIST_FIRST_ROW, ws.max_row - LIST_FIRST_ROW + 1)
+    data = list(rows) or [("", "无", "", "", "", "")]
+    for i, values in enumerate(data):
+        r = LIST_FIRST_ROW + i
+        for col in range(1, LIST_COLS + 1):
+            v = values[col - 1] if col - 1 < len(values) else None
+            c = put(ws.cell(r, col), v if v != "" else None)
+            c.font, c.border = BODY_FONT, BORDER
+            c.alignment = WRAP if col == LIST_COLS else CENTER
+        ws.row_dimensions[r].height = 24
+    if note:
+        r = LIST_FIRST_ROW + len(data)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LIST_COLS)
+        c = ws.cell(r, 1, note)
+        c.font, c.alignment = note_font, WRAP
+
+
+def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]]) -> None:
+    """A sheet with grade counts per unit and a bar chart of them (centre workbook only)."""
+    ws = wb.create_sheet("各单位统计", 1)
+    headers = ("单位", "应参加", "实际参加", *(o.value for o in GRADE_COLUMNS), "未参加", "好等次比例")
+    put(ws.cell(1, 1), "各单位季度考核结果统计")
+    ws["A1"].font = TITLE_FONT
+    for col, h in enumerate(headers, start=1):
+        c = ws.cell(2, col, h)
+        c.font, c.border, c.alignment = HEADER_FONT, BORDER, CENTER
+        ws.column_dimensions[c.column_letter].width = 18 if col == 1 else 10
+    for i, (unit, c) in enumerate(per_unit, start=3):
+        values = (unit, c.due, c.participants, *(c.grades[o] for o in GRADE_COLUMNS), c.absent,
+                  c.good_ratio() if c.good_ratio() is not None else "—")
+        for col, v in enumerate(values, start=1):
+            cell = put(ws.cell(i, col), v)
+            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
+        ws.cell(i, len(headers)).number_format = "0.0%"
+    last = 2 + len(per_unit)
+    if per_unit:
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "clustered"
+        chart.title = "各单位考核等次人数"
+        chart.y_axis.title = "人数"
+        data = Reference(ws, min_col=4, max_col=4 + len(GRADE_COLUMNS), min_row=2, max_row=last)
+        cats = Reference(ws, min_col=1, min_row=3, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.width = max(16, 2.5 * len(per_unit))
+        chart.height = 9
+        ws.add_chart(chart, f"A{last + 3}")
+    a4(ws, landscape=True)
+
+
+# ---------------------------------------------------------------- the whole report
+
+
+@dataclass
+class FilingPlan:
+    """Every file `write_filing` will write, decided before anything is written."""
+
+    files: dict[Path, Workbook]
+
+
+def _unit_dirs(units: Sequence[str]) -> dict[str, str]:
+    used = {CENTRE_DIR}
+    out: dict[str, str] = {}
+    for unit in units:
+        base = safe_filename(unit, fallback="未命名单位")
+        name, i = base, 2
+        while name.casefold() in {u.casefold() for u in used}:
+            name, i = f"{base}-{i}", i + 1
+        used.add(name)
+        out[unit] = name
+    return out
+
+
+def plan_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir: Path, *,
+                report_date: dt.date | None = None, centre_name: str = "全中心",
+                template_dir: Path | None = None) -> FilingPlan:
+    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账."""
+    report_date = report_date or dt.date.today()
+    out_dir = Path(out_dir)
+    tag = str(quarter)
+    results = list(outcome.results)
+    quotas = list(getattr(outcome, "quotas", []) or [])
+    units = list(roster.units())
+    for r in results:
+        if r.unit not in units:
+            units.append(r.unit)
+    dirs = _unit_dirs(units)
+    files: dict[Path, Workbook] = {}
+    per_unit: list[tuple[str, RowCounts]] = []
+    for unit in units:
+        mine = [r for r in results if r.unit == unit]
+        people = [p for p in roster.people if p.unit == unit]
+        counts = annex4_counts(mine, people, quarter)
+        per_unit.append((unit, counts.total))
+        unit_quotas = [q for q in quotas if unit in getattr(q, "units", [])]
+        folder = out_dir / dirs[unit]
+        files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
+            counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
+            template_dir=template_dir)
+        files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
+            mine, unit_label=unit, quarter=quarter, report_date=report_date,
+            template_dir=template_dir)
+    centre = annex4_counts(results, roster.people, quarter)
+    wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
+                          quotas=quotas, template_dir=template_dir)
+    add_unit_chart(wb4, per_unit)
+    folder = out_dir / CENTRE_DIR
+    files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
+    files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
+        results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
+        template_dir=template_dir)
+    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+    files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger)
+    return FilingPlan(files)
+
+
+def write_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir: Path, *,
+                 force: bool = False, report_date: dt.date | None = None,
+                 centre_name: str = "全中心", template_dir: Path | None = None) -> list[Path]:
+    """Write every filing table and the 台账 under `out_dir`; returns the paths written.
+
+    All targets are checked before the first one is written, so a refusal (existing file,
+    no --force) leaves `out_dir` untouched.
+    """
+    plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
+                       centre_name=centre_name, template_dir=template_dir)
+    for path in plan.files:
+        check_writable(path, force=force)
+    return [save_workbook(wb, path, force=force) for path, wb in plan.files.items()]
