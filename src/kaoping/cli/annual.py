@@ -2,6 +2,130 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(help="年度", no_args_is_help=True)
+from .common import guarded
+
+app = typer.Typer(help="年度：优秀候选、附件6、年度综评名单（§五 结果运用）", no_args_is_help=True)
+
+_LEDGERS = typer.Argument(..., metavar="台账.xlsx...", help="本年度各季度的季度结果台账（quarter report 生成），可多个", show_default=False)
+_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False)
+_YEAR = typer.Option(None, "--year", "-y", help="年度；不填时取台账的年度")
+_SETTINGS = typer.Option(None, "--settings", "-c", help="配置文件 kaoping.toml")
+_PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xlsx")
+_FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
+
+
+def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None):
+    from ..config import load_settings
+    from ..report.annual import load_year
+
+    return load_year(roster, ledgers, year=year, settings=load_settings(settings))
+
+
+def _write_problems(findings, problems: Path | None, force: bool) -> None:
+    if problems is not None:
+        from ..report.problems import write_problems
+
+        write_problems(findings, problems, force=force, title="年度综评问题清单")
+
+
+@app.command("eligible")
+@guarded
+def eligible(
+    ledgers: list[Path] = _LEDGERS,
+    roster: Path = _ROSTER,
+    year: int | None = _YEAR,
+    settings: Path | None = _SETTINGS,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出（供其他程序读取）"),
+    problems: Path | None = _PROBLEMS,
+    force: bool = _FORCE,
+) -> None:
+    """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
+    import json
+
+    from .common import console, exit_code, print_findings
+
+    outcome = _load(roster, ledgers, year, settings)
+    _write_problems(outcome.findings, problems, force)
+    if as_json:
+        from ..report.annual import outcome_json
+
+        typer.echo(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2))
+        raise typer.Exit(exit_code(outcome.findings))
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..rules.annual import QUARTERS
+
+    con = console()
+    min_good = outcome.min_good
+    title = f"{outcome.year}年度优秀候选（好≥{min_good}次且无一般、较差）"
+    if outcome.provisional:
+        from ..rules.annual import quarter_list
+
+        title += f" —— 暂定：缺{quarter_list(outcome.missing_quarters)}台账"
+    table = Table(title=title)
+    for col in ("单位", "姓名", "科室", "职务职级", "一季度", "二季度", "三季度", "四季度", "好", "备注"):
+        table.add_column(col, overflow="fold")
+    for unit in outcome.units():
+        for p in (c for c in outcome.candidates if c.unit == unit):
+            note = p.remark() or ""
+            if p.provisional and "暂定" not in note:
+                note = "暂定"
+            table.add_row(escape(unit), escape(p.name), escape(p.section or ""), escape(p.rank or ""),
+                          *(escape(p.quarter_text(q)) for q in QUARTERS), str(p.good),
+                          f"[yellow]{escape(note)}[/]" if p.provisional else escape(note))
+    if outcome.candidates:
+        con.print(table)
+    else:
+        con.print(f"{escape(title)}：[yellow]无[/]")
+    con.print(f"共 {len(outcome.candidates)} 人；另：原则上基本称职或不称职 {len(outcome.basic_or_incompetent)} 人，"
+              f"可直接定不称职 {len(outcome.may_be_incompetent)} 人，确定不称职 {len(outcome.incompetent)} 人"
+              "（详见 kaoping annual report）。")
+    if outcome.findings:
+        print_findings(outcome.findings)
+    raise typer.Exit(exit_code(outcome.findings))
+
+
+@app.command("report")
+@guarded
+def report(
+    ledgers: list[Path] = _LEDGERS,
+    roster: Path = _ROSTER,
+    out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
+    year: int | None = _YEAR,
+    settings: Path | None = _SETTINGS,
+    problems: Path | None = _PROBLEMS,
+    force: bool = _FORCE,
+) -> None:
+    """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
+    谈话提醒/批评教育名单，登记表平时考核结果）。"""
+    from rich.markup import escape
+
+    from ..report.annual import annual_targets, write_annual_report
+    from ..rules.annual import quarter_list
+    from .common import console, exit_code, print_findings, progress
+
+    outcome = _load(roster, ledgers, year, settings)
+    con = console()
+    total = len(annual_targets(outcome, out))
+    with progress(total, "写入年度报表") as bar:
+        task = bar.add_task("", total=total)
+        paths = write_annual_report(outcome, out, force=force,
+                                    on_progress=lambda _p: bar.advance(task))
+    _write_problems(outcome.findings, problems, force)
+    for p in paths:
+        con.print(f"已写入 {escape(str(p))}")
+    if outcome.provisional:
+        con.print(f"[yellow]注意：缺{quarter_list(outcome.missing_quarters)}台账，以上结果均为暂定。[/]")
+    con.print(f"{outcome.year}年度：{len(outcome.people)} 人，好等次{outcome.min_good}次以上 "
+              f"{len(outcome.good_repeatedly)} 人，优秀候选 {len(outcome.candidates)} 人，"
+              f"谈话提醒 {sum(1 for f in outcome.follow_ups if f.action.value == '谈话提醒')} 人次，"
+              f"批评教育 {sum(1 for f in outcome.follow_ups if f.action.value == '批评教育')} 人次。")
+    if outcome.findings:
+        print_findings(outcome.findings)
+    raise typer.Exit(exit_code(outcome.findings))
