@@ -2,6 +2,81 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
 import typer
 
-app = typer.Typer(help="一周小记", no_args_is_help=True)
+from .common import guarded
+
+if TYPE_CHECKING:
+    from ..models import Finding
+
+app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
+
+
+def read_forms(folder: Path, description: str) -> tuple[list[object], list[Finding]]:
+    """Read every workbook below `folder` with a progress bar: (forms, reader findings)."""
+    from ..errors import KaopingError
+    from ..excel.read import read_workbook
+    from ..paths import scan_workbooks
+    from .common import progress
+
+    if not folder.is_dir():
+        raise KaopingError("找不到文件夹（或不是文件夹）", file=str(folder))
+    paths = list(scan_workbooks(folder))
+    if not paths:
+        raise KaopingError("文件夹中没有 Excel 表格（.xlsx）", file=str(folder))
+    forms: list[object] = []
+    findings: list[Finding] = []
+    with progress(len(paths), description) as bar:
+        task = bar.add_task(description, total=len(paths))
+        for path in paths:
+            result = read_workbook(path)
+            forms.extend(result.forms)
+            findings.extend(result.findings)
+            bar.advance(task)
+    return forms, findings
+
+
+@app.command("check")
+@guarded
+def check(
+    folder: Annotated[Path, typer.Argument(help="一周小记所在文件夹：单独的附件1表格和月度小结工作簿均可")],
+    settings_path: Annotated[Optional[Path], typer.Option(
+        "--settings", "-c", help="配置文件 kaoping.toml")] = None,
+    problems: Annotated[Optional[Path], typer.Option(
+        "--problems", help="把问题清单写入此 Excel 文件")] = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+) -> None:
+    """检查一周小记：完成情况（进行中/已完成/无法完成）、完成时间、无法完成的原因、完成时限、日期。
+
+    退出码：0 无错误，1 有错误，2 无法运行。
+    """
+    from rich.table import Table
+
+    from ..config import load_settings
+    from ..report.problems import write_problems
+    from ..rules.month import check_week_batch, week_unit_tallies, weekly_logs_of
+    from .common import console, exit_code, print_findings
+
+    con = console()
+    settings = load_settings(settings_path)
+    forms, findings = read_forms(folder, "读取一周小记")
+    logs = weekly_logs_of(forms)
+    findings.extend(check_week_batch(logs, settings))
+
+    people = {(log.identity.staff_id or log.identity.name) for log in logs}
+    con.print(f"[bold]一周小记检查[/]：{folder}　共 {len(logs)} 份一周小记，{len(people)} 人")
+    table = Table(title="各单位汇总")
+    for col in ("单位", "一周小记", "错误", "警告", "提示"):
+        table.add_column(col, justify="left" if col == "单位" else "right")
+    for t in week_unit_tallies(logs, findings):
+        table.add_row(t.unit, str(t.received), f"[bold red]{t.errors}[/]" if t.errors else "0",
+                      str(t.warnings), str(t.infos))
+    con.print(table)
+    print_findings(findings, title="一周小记问题")
+    if problems is not None:
+        path = write_problems(findings, problems, force=force, title="一周小记问题清单")
+        con.print(f"问题清单已写入：{path}")
+    raise typer.Exit(exit_code(findings))

@@ -43,10 +43,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..errors import KaopingError
 from ..models import (
     Finding,
     MonthlySummary,
@@ -554,7 +555,7 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
             by_person[key] = s
         if person is not None:
             matched.add(person.staff_id)
-        attached = [log.model_copy(update={"identity": ident}) for log in s.weeks]
+        attached = weekly_logs_of([s])
         out.extend(_check_blocks(s, settings))
         out.extend(_check_signature(s))
         out.extend(_check_attendance(s, workdays))
@@ -582,41 +583,91 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
 class UnitTally:
     unit: str
     due: int = 0  # roster people due (0 without a roster)
-    received: int = 0  # summaries received
+    received: int = 0  # forms received (summaries, or weekly logs for `week check`)
     missing: int = 0  # due but no summary (M13)
     errors: int = 0
     warnings: int = 0
     infos: int = 0
 
 
+class _Tallies(dict[str, UnitTally]):
+    def of(self, unit: str | None) -> UnitTally:
+        name = unit or "未知单位"
+        return self.setdefault(name, UnitTally(name))
+
+    def count(self, findings: Iterable[Finding]) -> list[UnitTally]:
+        for f in findings:
+            t = self.of(f.unit)
+            if f.rule == "M13":
+                t.missing += 1
+            if f.severity == ERROR:
+                t.errors += 1
+            elif f.severity == WARNING:
+                t.warnings += 1
+            else:
+                t.infos += 1
+        return list(self.values())
+
+
 def unit_tallies(month: Month, summaries: Sequence[MonthlySummary], findings: Sequence[Finding],
                  roster: Roster | None = None) -> list[UnitTally]:
     """Per unit: due, received, missing and findings by severity (roster order, then others)."""
-    tallies: dict[str, UnitTally] = {}
-
-    def tally(unit: str | None) -> UnitTally:
-        name = unit or "未知单位"
-        return tallies.setdefault(name, UnitTally(name))
-
+    tallies = _Tallies()
     if roster is not None:
         for unit in roster.units():
-            tally(unit)
+            tallies.of(unit)
         for p in due_for_assessment(roster, month.start, month.end):
-            tally(p.unit).due += 1
+            tallies.of(p.unit).due += 1
     for s in summaries:
-        if (s.year, s.month) != (month.year, month.month):
-            continue
-        person = (match_person(s.identity.staff_id, s.identity.name, roster, s.identity.unit)
-                  if roster else None)
-        tally(person.unit if person else s.identity.unit).received += 1
-    for f in findings:
-        t = tally(f.unit)
-        if f.rule == "M13":
-            t.missing += 1
-        if f.severity == ERROR:
-            t.errors += 1
-        elif f.severity == WARNING:
-            t.warnings += 1
-        else:
-            t.infos += 1
-    return list(tallies.values())
+        if (s.year, s.month) == (month.year, month.month):
+            tallies.of(_resolve(s, roster)[0].identity.unit).received += 1
+    return tallies.count(findings)
+
+
+def week_unit_tallies(logs: Sequence[WeeklyLog], findings: Sequence[Finding]) -> list[UnitTally]:
+    """Per unit: weekly logs received and findings by severity."""
+    tallies = _Tallies()
+    for log in logs:
+        tallies.of(log.identity.unit).received += 1
+    return tallies.count(findings)
+
+
+# ---------------------------------------------------------------- gathering forms
+
+
+def weekly_logs_of(forms: Iterable[object]) -> list[WeeklyLog]:
+    """Every 一周小记 among read forms: standalone 附件1 logs, and the weekly sheets of each
+    月度小结 (under the summary's identity: it is the workbook's owner)."""
+    out: list[WeeklyLog] = []
+    for form in forms:
+        if isinstance(form, WeeklyLog):
+            out.append(form)
+        elif isinstance(form, MonthlySummary):
+            for log in form.weeks:
+                merged = log.identity.model_copy(update={
+                    k: v for k, v in form.identity.model_dump().items() if v not in (None, "")})
+                out.append(log.model_copy(update={"identity": merged}))
+    return out
+
+
+def infer_month(summaries: Sequence[MonthlySummary]) -> Month:
+    """The month of a batch when every summary agrees on it (else ask for --period)."""
+    months = Counter(Month(s.year, s.month) for s in summaries)
+    if len(months) == 1:
+        return next(iter(months))
+    if not months:
+        raise KaopingError("没有找到月度小结，无法确定月份，请用 --period 指定（如 2026-08）")
+    listed = "、".join(f"{m}（{n} 份）" for m, n in sorted(months.items()))
+    raise KaopingError(f"表格的月份不一致：{listed}，请用 --period 指定要检查的月份")
+
+
+def split_history(month: Month, summaries: Sequence[MonthlySummary]
+                  ) -> tuple[list[MonthlySummary], list[MonthlySummary]]:
+    """(batch, history): the same year's earlier months are history for 全年累计 (M9/M10);
+    everything else is the batch (forms of a later month or another year there are M11)."""
+    batch: list[MonthlySummary] = []
+    history: list[MonthlySummary] = []
+    for s in summaries:
+        earlier = s.year == month.year and s.month < month.month
+        (history if earlier else batch).append(s)
+    return batch, history
