@@ -2,6 +2,176 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-app = typer.Typer(help="季度评价", no_args_is_help=True)
+from .common import EXIT_FINDINGS, guarded
+
+app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
+                  no_args_is_help=True)
+
+_ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
+                    "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
+
+FolderArg = Annotated[Path, typer.Argument(help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
+RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")]
+PeriodOpt = Annotated[Optional[str], typer.Option(
+    "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
+AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", help=_ATTENDANCE_HELP)]
+SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
+ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
+
+
+def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
+         settings_path: Path | None):
+    """Shared by check and report: the library pipeline with a progress bar."""
+    from ..config import load_settings
+    from ..errors import KaopingError
+    from ..periods import parse_quarter
+    from ..pipeline import count_workbooks, run_quarter
+    from .common import progress
+
+    settings = load_settings(settings_path)
+    quarter = parse_quarter(period) if period else None
+    if not roster.is_file():
+        raise KaopingError("找不到花名册文件", file=str(roster))
+    if attendance is not None and not attendance.is_file():
+        raise KaopingError("找不到考勤表文件", file=str(attendance))
+    total = count_workbooks(folder)
+    with progress(total, "读取表格") as bar:
+        task = bar.add_task("读取表格", total=total)
+        return run_quarter(roster, folder, quarter=quarter, attendance_path=attendance,
+                           settings=settings, on_file=lambda _result: bar.advance(task))
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _print_summary(run) -> None:
+    from rich.table import Table
+
+    from ..models import Outcome
+    from ..pipeline import CN_QUARTER, summary_rows
+    from .common import console
+
+    q = run.quarter
+    con = console()
+    wd = f"；本季度工作日 {run.workdays:g} 天" if run.workdays is not None else ""
+    con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
+              f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
+    table = Table(title="各单位（考核组）定档与“好”等次比例（§四(三)3）")
+    cols = ("单位/考核组", "实际参加", "好", "其中表彰", "好上限", "比例", "较好", "一般", "较差",
+            "不确定", "未参加", "错误", "警告")
+    for col in cols:
+        table.add_column(col, justify="left" if col == "单位/考核组" else "right")
+    for row in summary_rows(run):
+        label = ("  └ " + row.label) if row.level else f"[bold]{row.label}[/]"
+        good = f"[bold red]{row.good}[/]" if row.over else str(row.good)
+        ratio = _pct(row.ratio) + (" [bold red]超[/]" if row.over else "")
+        table.add_row(
+            label, str(row.participants), good, str(row.commended),
+            "" if row.cap is None else str(row.cap), "" if row.level else ratio,
+            *(str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR,
+                                           Outcome.UNDETERMINED, Outcome.ABSENT)),
+            f"[bold red]{row.errors}[/]" if row.errors else "0", str(row.warnings))
+    con.print(table)
+    con.print("注：比例＝“好”等次人数（不含受表彰直接定好）÷实际参加考核人数；上限按考核组核定。")
+
+
+def _write_problems(run, problems: Path | None, force: bool) -> None:
+    if problems is None:
+        return
+    from ..pipeline import CN_QUARTER
+    from ..report.problems import write_problems
+    from .common import console
+
+    q = run.quarter
+    path = write_problems(run.findings, problems, force=force,
+                          title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
+    console().print(f"问题清单已写入：{path}")
+
+
+@app.command("check")
+@guarded
+def check(
+    folder: FolderArg,
+    roster: RosterOpt,
+    period: PeriodOpt = None,
+    attendance: AttendanceOpt = None,
+    settings_path: SettingsOpt = None,
+    problems: ProblemsOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+) -> None:
+    """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
+    应交未交（Q1–Q8），按单位（考核组）汇总。
+
+    出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
+    退出码：0 无错误，1 有错误，2 无法运行。
+    """
+    from .common import exit_code, print_findings
+
+    run = _run(roster, folder, period, attendance, settings_path)
+    _print_summary(run)
+    print_findings(run.findings, title="季度评价问题")
+    _write_problems(run, problems, force)
+    raise typer.Exit(exit_code(run.findings))
+
+
+@app.command("report")
+@guarded
+def report(
+    folder: FolderArg,
+    roster: RosterOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
+    period: PeriodOpt = None,
+    attendance: AttendanceOpt = None,
+    settings_path: SettingsOpt = None,
+    problems: ProblemsOpt = None,
+    report_date: Annotated[Optional[str], typer.Option(
+        "--date", help="填报日期，如 2026-10-15；默认今天")] = None,
+    centre_name: Annotated[str, typer.Option(
+        "--centre-name", help="全中心汇总表的呈报单位名称")] = "全中心",
+    force: Annotated[bool, typer.Option(
+        "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
+) -> None:
+    """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
+    《好、一般、较差、不确定等次、未参加考核人员名单表》（附件5）（全中心表附各单位统计图），
+    以及年度综评要读取的《季度结果台账》。
+
+    输出：OUT/<单位>/附件4-备案表-2026Q3.xlsx、OUT/<单位>/附件5-名单表-2026Q3.xlsx、
+    OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx。
+    仍有“错误”时不输出（退出码 1），改正后重试，或加 --force 强制输出。
+    退出码：0 无错误，1 有错误，2 无法运行。
+    """
+    import datetime as dt
+
+    from ..errors import KaopingError
+    from ..report.filing import write_filing
+    from .common import console, exit_code, print_findings
+
+    day = None
+    if report_date:
+        try:
+            day = dt.date.fromisoformat(report_date.strip())
+        except ValueError:
+            raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
+    run = _run(roster, folder, period, attendance, settings_path)
+    con = console()
+    _print_summary(run)
+    print_findings(run.findings, title="季度评价问题")
+    _write_problems(run, problems, force)
+    if run.errors and not force:
+        con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
+                  "如确需先行输出，请加 --force。")
+        raise typer.Exit(EXIT_FINDINGS)
+    written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
+                           report_date=day, centre_name=centre_name)
+    con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
+    for path in written:
+        con.print(f"  {path}")
+    if run.errors:
+        con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
+    raise typer.Exit(exit_code(run.findings))

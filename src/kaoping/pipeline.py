@@ -1,0 +1,221 @@
+"""Library pipelines behind the commands: load the roster, scan the collected folder, evaluate.
+
+`run_quarter` is what `kaoping quarter check|report` do before printing or writing anything;
+the benchmark and annual code call it too. No console output here: progress is reported
+through the `on_file` callback.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import KaopingError
+from .models import (
+    Finding,
+    MonthAttendance,
+    MonthlySummary,
+    Outcome,
+    QuarterFlag,
+    QuarterlyEvaluation,
+    Roster,
+    Severity,
+)
+from .paths import scan_workbooks
+from .periods import Quarter
+from .rules.settings import Settings
+
+CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+@dataclass
+class QuarterRun:
+    """Everything one quarter's check produced."""
+
+    quarter: Quarter
+    roster: Roster
+    outcome: Any  # rules.quarter.QuarterOutcome
+    findings: list[Finding]  # roster + files + attendance + rules, in that order
+    files: int = 0  # workbooks scanned
+    evaluations: int = 0  # 季度评价表 read
+    summaries: int = 0  # 月度小结表 of the quarter read
+    attendance_records: int = 0  # month records used (summaries and sheet merged)
+    workdays: float | None = None  # official workdays of the quarter
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.WARNING)
+
+
+def count_workbooks(folder: Path) -> int:
+    """How many files `run_quarter` will read (for a progress bar)."""
+    folder = Path(folder)
+    return sum(1 for _ in scan_workbooks(folder)) if folder.is_dir() else 0
+
+
+def infer_quarter(evaluations: Iterable[QuarterlyEvaluation],
+                  summaries: Iterable[MonthlySummary]) -> Quarter:
+    """The quarter all forms belong to; `KaopingError` asking for --period otherwise."""
+    seen: Counter[Quarter] = Counter(Quarter(e.year, e.quarter) for e in evaluations
+                                     if 1 <= e.quarter <= 4)
+    if not seen:
+        seen = Counter(Quarter(s.year, (s.month - 1) // 3 + 1) for s in summaries
+                       if 1 <= s.month <= 12)
+    if len(seen) == 1:
+        return next(iter(seen))
+    if not seen:
+        raise KaopingError("文件夹中没有找到季度评价表或月度小结表，无法判断季度；请用 --period 指定，如 --period 2026Q3")
+    counts = "、".join(f"{q.year}年第{CN_QUARTER[q.quarter]}季度 {n} 份"
+                      for q, n in sorted(seen.items()))
+    raise KaopingError(f"表格分属多个季度（{counts}），请用 --period 指定要处理的季度，如 --period 2026Q3")
+
+
+def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = None,
+                attendance_path: Path | None = None, settings: Settings | None = None,
+                on_file: Callable[[Any], None] | None = None) -> QuarterRun:
+    """Read the roster and every workbook under `folder`, merge attendance, run Q1–Q8.
+
+    Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
+    unreadable attendance sheet, forms of several quarters and no `quarter`)."""
+    from .calendar import CalendarUnknownError, quarter_workdays
+    from .excel.read import read_folder
+    from .roster import read_roster
+    from .rules.attendance import collect_attendance, merge_attendance
+    from .rules.quarter import evaluate_quarter
+
+    settings = settings or Settings()
+    folder = Path(folder)
+    if not folder.exists():
+        raise KaopingError("找不到要检查的文件夹", file=str(folder))
+    if not folder.is_dir():
+        raise KaopingError("这不是文件夹；请给出收回表格所在的文件夹", file=str(folder))
+    roster, findings = read_roster(Path(roster_path))
+    findings = list(findings)
+
+    evaluations: list[QuarterlyEvaluation] = []
+    summaries: list[MonthlySummary] = []
+    files = 0
+    for result in read_folder(folder):
+        files += 1
+        findings.extend(result.findings)
+        for form in result.forms:
+            if isinstance(form, QuarterlyEvaluation):
+                evaluations.append(form)
+            elif isinstance(form, MonthlySummary):
+                summaries.append(form)
+        if on_file is not None:
+            on_file(result)
+
+    if quarter is None:
+        quarter = infer_quarter(evaluations, summaries)
+    months = {(m.year, m.month) for m in quarter.months}
+    summaries = [s for s in summaries if (s.year, s.month) in months]
+
+    records, att_findings = collect_attendance(summaries, roster=roster)
+    findings.extend(att_findings)
+    if attendance_path is not None:
+        from .excel.attendance import read_attendance
+
+        sheet, sheet_findings = read_attendance(Path(attendance_path))
+        findings.extend(sheet_findings)
+        findings.extend(_unknown_staff(sheet, roster))
+        sheet = [r for r in sheet if (r.year, r.month) in months]
+        records = merge_attendance(records, sheet)
+
+    try:
+        workdays: float | None = quarter_workdays(quarter, settings.attendance.workdays)
+    except CalendarUnknownError as exc:
+        workdays = None
+        findings.append(Finding(rule="Q5", severity=Severity.WARNING, message=(
+            f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
+
+    outcome = evaluate_quarter(roster, quarter, evaluations, records, workdays=workdays,
+                               settings=settings)
+    findings.extend(outcome.findings)
+    return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
+                      files=files, evaluations=len(evaluations), summaries=len(summaries),
+                      attendance_records=len(records), workdays=workdays, settings=settings)
+
+
+def _unknown_staff(records: Iterable[MonthAttendance], roster: Roster) -> list[Finding]:
+    known = {p.staff_id for p in roster.people}
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for r in records:
+        if r.staff_id not in known and r.staff_id not in reported:
+            reported.add(r.staff_id)
+            src = r.source
+            out.append(Finding(rule="A1", severity=Severity.WARNING, staff_id=r.staff_id,
+                               file=src.file if src else None, sheet=src.sheet if src else None,
+                               cell=src.cell("staff_id") if src else None,
+                               message=f"考勤表中的工号「{r.staff_id}」不在花名册中，其出勤未使用"))
+    return out
+
+
+# ---------------------------------------------------------------- the console summary
+
+
+@dataclass
+class SummaryRow:
+    """One line of the `quarter check` summary: a quota group, a unit inside it, or the centre."""
+
+    label: str
+    level: int  # 0 quota group / centre, 1 unit inside a multi-unit group
+    participants: int
+    good: int  # all 好 (commended included)
+    commended: int
+    cap: int | None
+    ratio: float | None  # 好 (without commended) ÷ the quota denominator
+    counts: dict[Outcome, int]
+    errors: int
+    warnings: int
+    over: bool = False
+
+
+def _counts(results: Iterable[Any]) -> dict[Outcome, int]:
+    c = Counter(r.outcome for r in results)
+    return {o: c.get(o, 0) for o in Outcome}
+
+
+def summary_rows(run: QuarterRun) -> list[SummaryRow]:
+    """Per quota group (its cap and ratio), the units of multi-unit groups, then the centre."""
+    results = run.outcome.results
+    errs = Counter(f.unit for f in run.findings if f.severity == Severity.ERROR)
+    warns = Counter(f.unit for f in run.findings if f.severity == Severity.WARNING)
+    rows: list[SummaryRow] = []
+    for q in run.outcome.quotas:
+        mine = [r for r in results if r.unit in q.units]
+        counts = _counts(mine)
+        rows.append(SummaryRow(
+            label=q.key if len(q.units) == 1 and q.key in q.units else f"{q.key}（考核组）",
+            level=0, participants=q.participants, good=counts[Outcome.GOOD],
+            commended=q.commended, cap=q.cap, ratio=q.ratio, counts=counts,
+            errors=sum(errs[u] for u in q.units), warnings=sum(warns[u] for u in q.units),
+            over=q.over))
+        if len(q.units) > 1 or q.key not in q.units:
+            for unit in q.units:
+                u = [r for r in mine if r.unit == unit]
+                c = _counts(u)
+                rows.append(SummaryRow(
+                    label=unit, level=1, participants=len(u) - c[Outcome.ABSENT],
+                    good=c[Outcome.GOOD], commended=sum(1 for r in u if r.outcome == Outcome.GOOD
+                                                        and QuarterFlag.COMMENDED in r.flags),
+                    cap=None, ratio=None, counts=c, errors=errs[unit], warnings=warns[unit]))
+    centre = getattr(run.outcome, "centre", None)
+    counts = _counts(results)
+    rows.append(SummaryRow(
+        label="全中心", level=0,
+        participants=centre.participants if centre else len(results) - counts[Outcome.ABSENT],
+        good=counts[Outcome.GOOD], commended=centre.commended if centre else 0,
+        cap=centre.cap if centre else None, ratio=centre.ratio if centre else None,
+        counts=counts, errors=run.errors, warnings=run.warnings,
+        over=bool(centre and centre.over)))
+    return rows
