@@ -31,3 +31,69 @@ def test_every_annex_has_a_template_with_its_title(template_pdfs):
     for annex in ("附件4", "附件5", "附件6"):
         title = squash(ANNEX_TITLES[annex])
         assert any(title in squash(t) for t in texts.values()), f"{annex} 《{ANNEX_TITLES[annex]}》"
+
+
+# ---------------------------------------------------------------- annual report
+
+from kaoping.models import Outcome, Person, QuarterLedger, QuarterResult, RankCategory  # noqa: E402
+
+_UNITS = {"鹿城分中心": ["综合科", "归集科", "信贷科"], "财务处": [None], "办公室（人事处）": [None]}
+_SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+_GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟"]
+
+
+def _people(n: int = 30) -> list[Person]:
+    """A small centre: three units, every rank category, long-ish unit and section names."""
+    cats = list(RankCategory)
+    units = [(u, s) for u, secs in _UNITS.items() for s in secs]
+    out = []
+    for i in range(n):
+        unit, section = units[i % len(units)]
+        out.append(Person(
+            staff_id=f"P{i + 1:03d}", name=_SURNAMES[i % len(_SURNAMES)] + _GIVEN[i % len(_GIVEN)],
+            unit=unit, section=section, post="科员" if i % 3 else "科长",
+            rank=["四级调研员", "一级主任科员", "一级科员", "试用期科员"][i % 4],
+            rank_category=cats[i % 4]))
+    return out
+
+
+def _ledgers(people: list[Person], year: int = 2026) -> list[QuarterLedger]:
+    pattern = [Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.GOOD, Outcome.AVERAGE, Outcome.FAIRLY_GOOD,
+               Outcome.POOR, Outcome.UNDETERMINED, Outcome.ABSENT]
+    out = []
+    for q in (1, 2, 3, 4):
+        results = [QuarterResult(staff_id=p.staff_id, name=p.name, unit=p.unit, section=p.section,
+                                 rank=p.rank, rank_category=p.rank_category,
+                                 outcome=pattern[(i * (q + 1)) % len(pattern)])
+                   for i, p in enumerate(people)]
+        out.append(QuarterLedger(year=year, quarter=q, results=results))
+    return out
+
+
+@pytest.fixture(scope="module")
+def annual_outputs(tmp_path_factory) -> list[Path]:
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+    from kaoping.excel.write import save_workbook
+    from kaoping.report.ledger import write_ledger
+    from kaoping.roster import roster_template_workbook
+
+    tmp = tmp_path_factory.mktemp("annual")
+    people = _people()
+    roster = save_workbook(roster_template_workbook(people=people), tmp / "花名册.xlsx")
+    ledgers = [write_ledger(lg, tmp / f"台账-2026Q{lg.quarter}.xlsx") for lg in _ledgers(people)]
+    res = CliRunner().invoke(app, ["annual", "report", "-r", str(roster), *map(str, ledgers),
+                                   "--out", str(tmp / "out")])
+    assert res.exit_code in (0, 1), res.output
+    outputs = sorted((tmp / "out").rglob("*.xlsx"))
+    assert outputs, res.output
+    return outputs
+
+
+def test_annual_report_prints(annual_outputs, tmp_path):
+    pdfs = to_pdf(annual_outputs, tmp_path)
+    problems = [msg for xlsx, out in pdfs.items() for msg in check_printout(xlsx, out)]
+    assert problems == []
+    annex6 = [x for x in annual_outputs if x.name.startswith("附件6")]
+    assert len(annex6) >= 2  # each unit and the centre

@@ -7,6 +7,7 @@ findings) and runs the pure engine `kaoping.rules.annual.evaluate_year`.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -239,6 +240,11 @@ def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
         cell = put(ws.cell(top, c), h)
         cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
         ws.column_dimensions[cell.column_letter].width = w
+    # A wrapped header must get its height: neither Excel nor LibreOffice grows the row on open,
+    # so "基本称职或不称职" would print clipped (about two width units per CJK character).
+    lines = max(math.ceil(len(h) * 2 / max(w - 1, 1)) for h, w in zip(headers, widths))
+    if lines > 1:
+        ws.row_dimensions[top].height = 15 * lines + 2
     for i, row in enumerate(rows, start=top + 1):
         for c, v in enumerate(row, start=1):
             cell = put(ws.cell(i, c), v)
