@@ -170,6 +170,11 @@ def _not_zip(path: Path, head: bytes, size: int) -> None:
     if head.startswith(b"{\\rtf"):
         raise _fail(path, "这是 RTF 文档，不是 Excel 表格", "请交回 .xlsx 表格")
     text = _decode(head)
+    suffix = path.suffix.lower()
+    if text is not None and suffix in (".csv", ".txt"):
+        raise _fail(path, f"这是 CSV/文本文件（{suffix}），kaoping 只读取 .xlsx", SAVE_AS)
+    if text is not None and suffix in (".htm", ".html"):
+        raise _fail(path, f"这是网页文件（{suffix}），kaoping 只读取 .xlsx", SAVE_AS)
     if text is not None:
         probe = text.lstrip("\ufeff \t\r\n").lower()
         if probe.startswith("<"):
