@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,6 @@ from .annex_templates import (
     ANNEX6_FILE,
     LIST_COLS,
     LIST_FIRST_ROW,
-    LIST_HEADER_ROW,
     LIST_PERIOD_CELL,
     LIST_UNIT_CELL,
     META_SHEET,
@@ -51,13 +49,6 @@ ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
 
 
 # ---------------------------------------------------------------- loading
-
-
-@dataclass
-class YearInputs:
-    roster_findings: list[Finding]
-    ledgers: list[QuarterLedger]
-    ledger_findings: list[Finding]
 
 
 def read_ledgers(paths: Sequence[Path]) -> tuple[list[QuarterLedger], list[Finding]]:
