@@ -45,12 +45,14 @@ class Case:
 
 
 CASES: list[Case] = []
+CASES_BY_NAME: dict[str, Case] = {}
 
 
 def case(name: str, group: str, what: str, expect: str, *, preflight: bool = True,
          skipped: bool = False):
     def deco(fn: Callable[[Path], None]) -> Callable[[Path], None]:
         CASES.append(Case(name, group, what, expect, fn, preflight, skipped))
+        CASES_BY_NAME[name] = CASES[-1]
         return fn
 
     return deco

@@ -1,0 +1,461 @@
+"""kaoping.excel.safety.preflight and the bounded load_book: one test per kind of bad file."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import socket
+import struct
+import sys
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from kaoping.errors import UnreadableWorkbookError
+from kaoping.excel import safety
+from kaoping.excel.book import load_book
+from kaoping.excel.safety import MAX_ZIP_MEMBERS, inspect_workbook, preflight
+from kaoping.rules.settings import LimitSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_bad_corpus", ROOT / "scripts" / "build_bad_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_bad_corpus", mod)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+B = _builder()
+
+
+def refused(path: Path, *words: str, limits: LimitSettings | None = None) -> str:
+    with pytest.raises(UnreadableWorkbookError) as info:
+        preflight(path, limits)
+    msg = info.value.message
+    assert info.value.file == str(path)
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def good_xlsx(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "姓名"
+    ws["B1"] = "张三"
+    ws["B2"] = 1.5
+    wb.save(path)
+    return path
+
+
+def one_sheet(path: Path, body: bytes, dimension: str | None = None, level: int = 6) -> Path:
+    path.write_bytes(B.minimal_xlsx(B.sheet_xml(body, dimension), level=level))
+    return path
+
+
+# ------------------------------------------------------------------ plain files
+
+
+def test_good_workbook_passes_and_reads(tmp_path):
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    preflight(p)
+    book = load_book(p)
+    assert book.sheets[0].text(1, 2) == "张三"
+    assert book.sheets[0].uncached_formulas == set()
+
+
+def test_zero_bytes(tmp_path):
+    p = tmp_path / "a.xlsx"
+    p.write_bytes(b"")
+    refused(p, "空的", "0 字节")
+
+
+def test_missing_and_folder(tmp_path):
+    refused(tmp_path / "nope.xlsx", "不存在")
+    (tmp_path / "dir.xlsx").mkdir()
+    refused(tmp_path / "dir.xlsx", "文件夹")
+
+
+def test_random_bytes(tmp_path):
+    p = tmp_path / "a.xlsx"
+    p.write_bytes(bytes(range(256)) * 10)
+    refused(p, "不是 Excel 工作簿")
+
+
+def test_truncated_zip(tmp_path):
+    data = good_xlsx(tmp_path / "ok.xlsx").read_bytes()
+    for cut in (10, len(data) // 2, len(data) - 5):
+        p = tmp_path / f"cut{cut}.xlsx"
+        p.write_bytes(data[:cut])
+        refused(p, "不完整")
+
+
+def test_corrupt_member_crc(tmp_path):
+    src = good_xlsx(tmp_path / "ok.xlsx").read_bytes()
+    data = bytearray(src)
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    n, e = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + n + e
+    data[start + 3] ^= 0xFF
+    p = tmp_path / "bad.xlsx"
+    p.write_bytes(bytes(data))
+    refused(p, "损坏")
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(p)
+
+
+def test_encrypted_ooxml(tmp_path):
+    p = tmp_path / "pw.xlsx"
+    p.write_bytes(B.cfb_bytes({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"x" * 100}))
+    refused(p, "密码", "另存为 .xlsx")
+
+
+@pytest.mark.parametrize("name", ["old.xls", "wps.et", "renamed.xlsx"])
+def test_legacy_ole(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(B.cfb_bytes({"Workbook": B.biff_workbook()}))
+    refused(p, "旧版 Excel (.xls)", "WPS (.et)", "另存为")
+
+
+def test_cfb_builder_makes_a_real_compound_file(tmp_path):
+    """The corpus's OLE files are genuine compound files (calamine reads the directory)."""
+    import python_calamine as pc
+
+    p = tmp_path / "old.xls"
+    p.write_bytes(B.cfb_bytes({"Workbook": B.biff_workbook()}))
+    with pytest.raises(Exception) as info:  # a BIFF stream with no sheets: calamine's own error
+        pc.CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0)
+    assert "CFB" not in str(info.value)
+
+
+def test_ods_is_named_and_refused(tmp_path):
+    p = tmp_path / "a.ods"
+    B.CASES_BY_NAME["开放文档.ods"].build(p)
+    refused(p, "OpenDocument", ".ods", "另存为")
+
+
+@pytest.mark.parametrize(("name", "data", "word"), [
+    ("a.xlsx", "姓名,单位\n张三,财务处\n".encode("gb18030"), "CSV"),
+    ("a.xlsx", "\ufeff姓名\t单位\n".encode("utf-8"), "CSV"),
+    ("a.xlsx", "姓名,单位\n".encode("utf-16"), "CSV"),
+    ("a.xlsx", b"<html><table><tr><td>1</td></tr></table></html>", "网页"),
+    ("a.xlsx", b"\xef\xbb\xbf  <!DOCTYPE html><html>", "网页"),
+    ("a.xlsx", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "XML 电子表格"),
+    ("a.xlsx", b"<?xml version='1.0'?><root/>", "XML"),
+    ("a.xlsx", "你好".encode(), "纯文本"),
+    ("a.csv", b"a,b\n1,2\n", "CSV/文本文件（.csv）"),
+    ("a.html", b"<html></html>", "网页文件（.html）"),
+    ("a.xlsx", b"%PDF-1.7\n", "PDF"),
+    ("a.xlsx", b"\xff\xd8\xff\xe0\x00\x10JFIF", "图片"),
+    ("a.xlsx", b"Rar!\x1a\x07\x00", "压缩包"),
+])
+def test_text_and_other_formats_are_named(tmp_path, name, data, word):
+    p = tmp_path / name
+    p.write_bytes(data)
+    refused(p, word)
+
+
+@pytest.mark.parametrize(("members", "word"), [
+    ([("a.txt", b"hi")], "缺少 xl/workbook.xml"),
+    ([("word/document.xml", b"<w/>")], "Word"),
+    ([("ppt/presentation.xml", b"<p/>")], "PowerPoint"),
+    ([("xl/workbook.bin", b"\x00")], ".xlsb"),
+    ([("表/张三.xlsx", b"PK")], "压缩包"),
+])
+def test_zip_that_is_not_a_workbook(tmp_path, members, word):
+    p = tmp_path / "z.xlsx"
+    p.write_bytes(B.zip_bytes(members))
+    refused(p, word)
+
+
+def test_file_too_big(tmp_path):
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    refused(p, "文件过大", limits=LimitSettings(max_file_bytes=100))
+
+
+def test_permission_denied_message(tmp_path, monkeypatch):
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    real_open = open
+
+    def deny(file, *a, **kw):
+        if str(file) == str(p):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *a, **kw)
+
+    monkeypatch.setattr("builtins.open", deny)
+    refused(p, "没有读取该文件的权限")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads mode-000 files")
+def test_permission_denied_for_real(tmp_path):
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    p.chmod(0)
+    try:
+        refused(p, "权限")
+        with pytest.raises(UnreadableWorkbookError):
+            load_book(p)
+    finally:
+        p.chmod(0o644)
+
+
+def test_odd_file_names(tmp_path):
+    for name in ("张三 (1)【最终版】#&%'+.xlsx", "\u200b零宽\u3000空格\u202e.xlsx", "😀" + "很长" * 30 + ".xlsx"):
+        p = good_xlsx(tmp_path / name)
+        preflight(p)
+        assert load_book(p).sheets[0].text(1, 2) == "张三"
+
+
+# ------------------------------------------------------------------ hostile
+
+
+def test_billion_laughs_refused_without_expansion(tmp_path):
+    p = tmp_path / "lol.xlsx"
+    B.CASES_BY_NAME["亿万笑声.xlsx"].build(p)
+    tracemalloc.start()
+    t = time.perf_counter()
+    refused(p, "DTD", "未展开")
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(p)
+    elapsed = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024  # 10**9 "lol"s would be gigabytes
+
+
+@pytest.mark.parametrize("name", ["外部实体-文件.xlsx", "外部实体-网络.xlsx"])
+def test_external_entities_never_touch_network_or_files(tmp_path, monkeypatch, name):
+    p = tmp_path / "x.xlsx"
+    B.CASES_BY_NAME[name].build(p)
+
+    def no_network(*a, **kw):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    opened: list[str] = []
+    real_open = open
+
+    def watch(file, *a, **kw):
+        opened.append(str(file))
+        return real_open(file, *a, **kw)
+
+    monkeypatch.setattr("builtins.open", watch)
+    refused(p, "DTD")
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(p)
+    assert all(o == str(p) for o in opened), opened  # /etc/passwd never opened
+
+
+def test_dtd_split_across_chunks_is_found(tmp_path):
+    pad = b"<!-- " + b"x" * (safety.CHUNK - 3) + b" -->"
+    xml = b'<?xml version="1.0"?>' + pad + b'<!DOCTYPE worksheet [<!ENTITY a "b">]><worksheet/>'
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(B.minimal_xlsx(xml))
+    refused(p, "DTD")
+
+
+def test_zip_bomb_ratio_refused_before_inflating(tmp_path, monkeypatch):
+    p = tmp_path / "bomb.xlsx"
+    B.CASES_BY_NAME["压缩炸弹-压缩比.xlsx"].build(p)
+    monkeypatch.setattr(safety, "_member_chunks", lambda *a: pytest.fail("inflated"))
+    refused(p, "压缩比", "未解压")
+
+
+def test_zip_bomb_total_declared_size(tmp_path, monkeypatch):
+    p = tmp_path / "bomb.xlsx"
+    B.CASES_BY_NAME["压缩炸弹-总大小.xlsx"].build(p)
+    monkeypatch.setattr(safety, "_member_chunks", lambda *a: pytest.fail("inflated"))
+    refused(p, "总大小", "上限 200.0 MB")
+
+
+def test_member_inflating_beyond_declared_size(tmp_path):
+    p = tmp_path / "lie.xlsx"
+    B.CASES_BY_NAME["声明大小作假.xlsx"].build(p)
+    refused(p, "声明的大小")
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(p)
+
+
+def test_ratio_limit_is_configurable(tmp_path):
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row>' + b" " * (2 << 20)
+    p = one_sheet(tmp_path / "r.xlsx", body, "A1", level=9)
+    refused(p, "压缩比")
+    preflight(p, LimitSettings(max_compression_ratio=5000))
+
+
+def test_small_members_are_exempt_from_ratio(tmp_path):
+    """A 500 KB run of spaces compresses ~1000:1 but is harmless: only > 1 MiB counts."""
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row>' + b" " * (500 << 10)
+    preflight(one_sheet(tmp_path / "r.xlsx", body, "A1", level=9))
+
+
+def test_too_many_members(tmp_path):
+    p = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        for i in range(MAX_ZIP_MEMBERS + 1):
+            zf.writestr(f"{i}", b"")
+    refused(p, "文件数过多")
+
+
+def test_duplicate_member_names(tmp_path):
+    p = tmp_path / "dup.xlsx"
+    buf = io.BytesIO()
+    with pytest.warns(UserWarning), zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+    p.write_bytes(buf.getvalue())
+    refused(p, "重名")
+
+
+def test_encrypted_zip_member(tmp_path):
+    data = bytearray(good_xlsx(tmp_path / "ok.xlsx").read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:  # set the "encrypted" flag on every central-directory entry
+        struct.pack_into("<H", data, at + 8, struct.unpack_from("<H", data, at + 8)[0] | 1)
+        at = data.find(b"PK\x01\x02", at + 4)
+    p = tmp_path / "enc.xlsx"
+    p.write_bytes(bytes(data))
+    refused(p, "加密")
+
+
+def test_million_rows_refused_quickly_by_the_row_scan(tmp_path):
+    """1,000,000 real rows with r attributes and no <dimension>: ratio ~10:1, so only the
+    streaming row scan can stop it; it must stop after ~max_rows rows, not read them all."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i % 7)
+                    for i in range(1, 1_000_001))
+    p = one_sheet(tmp_path / "million.xlsx", body, level=1)
+    t = time.perf_counter()
+    tracemalloc.start()
+    msg = refused(p, "实际数据", "5001 行", "上限 5000 行")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.perf_counter() - t < 2.0
+    assert peak < 10 * 1024 * 1024
+    assert "1000000" not in msg
+
+
+def test_million_rows_without_r_attributes_are_counted(tmp_path):
+    body = b"<row><c><v>1</v></c></row>" * 6000
+    p = one_sheet(tmp_path / "norefs.xlsx", body)
+    refused(p, "5001 行")
+
+
+def test_declared_dimension_too_big(tmp_path):
+    p = one_sheet(tmp_path / "dim.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', "A1:C1048576")
+    refused(p, "声明的数据范围", "1048576 行")
+
+
+def test_sixteen_thousand_columns(tmp_path):
+    p = one_sheet(tmp_path / "wide.xlsx", b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>2</v></c></row>')
+    refused(p, "16384 列", "上限 5000 行 × 200 列")
+    p2 = one_sheet(tmp_path / "wide2.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', "A1:XFD1")
+    refused(p2, "16384 列")
+
+
+def test_far_cell_is_refused_before_calamine_allocates(tmp_path):
+    """Two cells, A1 and XFD1048576: a dense reader would allocate 17 billion cells."""
+    body = (b'<row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
+    p = one_sheet(tmp_path / "far.xlsx", body)
+    refused(p, "上限")
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(p)
+
+
+def test_limits_within_bounds_read_fine(tmp_path):
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, 5001))
+    p = one_sheet(tmp_path / "ok.xlsx", body, "A1:A5000")
+    book = load_book(p)
+    assert book.sheets[0].max_row == 5000
+    assert book.sheets[0].value(5000, 1) == 5000
+
+
+def test_overlong_tag_refused(tmp_path):
+    body = b'<row r="1"><c r="A1" x="' + b"a" * (2 * safety.MAX_TAG_BYTES) + b'"><v>1</v></c></row>'
+    p = one_sheet(tmp_path / "tag.xlsx", body)
+    refused(p, "超长", limits=LimitSettings(max_compression_ratio=10_000))
+
+
+# ------------------------------------------------------------------ formulas
+
+
+def test_formula_without_cached_value_is_exposed(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "天数"
+    ws["B1"] = "=0.5+0.5"  # openpyxl writes no cached value
+    ws["B2"] = 3
+    p = tmp_path / "f.xlsx"
+    wb.save(p)
+    book = load_book(p)
+    g = book.sheet("表")
+    assert g.uncached_formulas == {(1, 2)}
+    assert g.value(1, 2) is None  # blank, but now the reader can say why
+
+
+@pytest.mark.parametrize(("cell", "uncached"), [
+    (b'<c r="B2"><f>1+1</f><v>2</v></c>', False),
+    (b'<c r="B2"><f>1+1</f></c>', True),
+    (b'<c r="B2"><f>1+1</f><v></v></c>', True),
+    (b'<c r="B2"><f>1+1</f><v/></c>', True),
+    (b'<c r="B2" t="str"><f>""</f><v></v></c>', False),  # cached empty string
+    (b'<c r="B2" t="str"><f>A1</f><v>abc</v></c>', False),
+    (b'<c r="B2"><f t="shared" si="0"/></c>', True),
+    (b'<c r="B2"><f t="shared" si="0"/><v>4</v></c>', False),
+    (b'<x:c r="B2"><x:f>1+1</x:f></x:c>', True),
+    (b'<c r="B2"><v>5</v></c>', False),
+])
+def test_uncached_formula_detection(tmp_path, cell, uncached):
+    body = b'<row r="2">' + cell + b"</row>"
+    if b"x:" in cell:
+        xml = (b'<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main"><x:sheetData><x:row r="2">' + cell + b"</x:row></x:sheetData></x:worksheet>")
+    else:
+        xml = B.sheet_xml(body)
+    p = tmp_path / "f.xlsx"
+    p.write_bytes(B.minimal_xlsx(xml))
+    insp = inspect_workbook(p)
+    assert insp.sheet_parts == {"Sheet1": "xl/worksheets/sheet1.xml"}
+    assert (insp.sheets["xl/worksheets/sheet1.xml"].uncached_formulas == {(2, 2)}) is uncached
+
+
+def test_uncached_formula_in_a_real_form(tmp_path):
+    pytest.importorskip("kaoping.excel.forms")
+    p = tmp_path / "f.xlsx"
+    B.CASES_BY_NAME["公式无缓存值-张三-2026Q3.xlsx"].build(p)
+    book = load_book(p)
+    assert any(g.uncached_formulas for g in book.visible_sheets())
+
+
+def test_load_book_api_is_stable(tmp_path):
+    """The readers rely on these names and signatures."""
+    from kaoping.excel.book import Book, Grid, cell_ref
+
+    assert cell_ref(7, 3) == "C7"
+    g = Grid("s", [["a", None]], hidden=False, merged=[])
+    assert g.uncached_formulas == set() and g.value(1, 1) == "a"
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    assert isinstance(load_book(p), Book)
+    assert isinstance(load_book(p, LimitSettings()), Book)
+
+
+def test_inputs_unchanged_by_preflight_and_load(tmp_path):
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    os.utime(p, (1_700_000_000, 1_700_000_000))
+    before = (p.read_bytes(), p.stat().st_mtime_ns)
+    preflight(p)
+    load_book(p)
+    assert (p.read_bytes(), p.stat().st_mtime_ns) == before
