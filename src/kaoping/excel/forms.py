@@ -1,0 +1,682 @@
+"""The three staff forms of the measures, built with openpyxl as laid out in their annexes.
+
+- 附件1 干部日常考评一周小记表 (§四(一)): one sheet per week of the month;
+- 附件2 干部日常考评月度小结表 (§四(二)): sheet 月度小结, followed by the month's weekly sheets;
+- 附件3 干部日常考评季度评价表 (§四(三)).
+
+One layout function per form writes titles, labels, merges, borders, drop-downs, protection
+and page setup. The blank templates in `templates/xlsx/` (scripts/build_templates.py), the
+per-person batch (`generate_forms`) and the filled examples all come from these functions,
+so they cannot drift apart. Each layout returns a map field → cell reference, used to fill
+the form from a model; the reader (`kaoping.excel.read`) does NOT rely on these positions —
+it finds fields by their labels, so a retyped form or one with an inserted row still reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import KaopingError, OutputExistsError
+from ..models import (
+    FORM_TITLES,
+    GRADE_ORDER,
+    FormKind,
+    MonthlySummary,
+    Person,
+    QuarterlyEvaluation,
+    Roster,
+    WeeklyLog,
+    WeeklyTask,
+)
+from ..paths import safe_filename
+from ..periods import Month, Quarter
+from . import detect as L
+from .write import put, save_workbook
+
+# ---------------------------------------------------------------- look
+
+TITLE_FONT = Font(name="宋体", size=18, bold=True)
+LABEL_FONT = Font(name="仿宋", size=12)
+INPUT_FONT = Font(name="仿宋", size=12)
+NOTE_FONT = Font(name="仿宋", size=10.5)
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+
+WEEK_ROWS = 15  # 附件1 has 15 task rows
+DATE_FORMAT = "yyyy-mm-dd"
+
+CellMap = dict[str, str]
+
+
+def _ref(r: int, c: int) -> str:
+    return f"{get_column_letter(c)}{r}"
+
+
+def _rng(r1: int, c1: int, r2: int, c2: int) -> str:
+    return _ref(r1, c1) if (r1, c1) == (r2, c2) else f"{_ref(r1, c1)}:{_ref(r2, c2)}"
+
+
+class _Layout:
+    """Small helper that writes labels and input boxes with the form look."""
+
+    def __init__(self, ws: Worksheet, widths: Sequence[float]) -> None:
+        self.ws = ws
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        self.ncols = len(widths)
+
+    def _area(self, r1: int, c1: int, r2: int, c2: int, *, border: bool) -> None:
+        if (r1, c1) != (r2, c2):
+            self.ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                cell = self.ws.cell(r, c)
+                if border:
+                    cell.border = BORDER
+
+    def label(self, r1: int, c1: int, text: str, r2: int | None = None, c2: int | None = None, *,
+              align: Alignment = CENTER, border: bool = True, font: Font = LABEL_FONT) -> str:
+        r2, c2 = r2 or r1, c2 or c1
+        self._area(r1, c1, r2, c2, border=border)
+        cell = self.ws.cell(r1, c1)
+        cell.value = text
+        cell.font, cell.alignment, cell.protection = font, align, LOCKED
+        return _rng(r1, c1, r2, c2)
+
+    def box(self, r1: int, c1: int, r2: int | None = None, c2: int | None = None, *,
+            align: Alignment = LEFT, border: bool = True, value: object = None,
+            number_format: str | None = None) -> str:
+        """An input area (unlocked); returns the reference of its top-left cell."""
+        r2, c2 = r2 or r1, c2 or c1
+        self._area(r1, c1, r2, c2, border=border)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                cell = self.ws.cell(r, c)
+                cell.protection = UNLOCKED
+                cell.font, cell.alignment = INPUT_FONT, align
+                if number_format:
+                    cell.number_format = number_format
+        if value is not None:
+            put(self.ws.cell(r1, c1), value)
+        return _ref(r1, c1)
+
+    def finish(self, last_row: int, *, allow_insert_rows: bool = False) -> None:
+        """One A4 portrait page, print area, labels locked (protection without password)."""
+        ws = self.ws
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
+        ws.sheet_view.showGridLines = False
+        prot = ws.protection
+        prot.sheet = True  # no password: users may unprotect via 审阅 → 撤销工作表保护
+        prot.formatCells = False  # False = allowed
+        prot.formatRows = False
+        prot.formatColumns = False
+        if allow_insert_rows:
+            prot.insertRows = False
+            prot.deleteRows = False
+
+
+def _tick_validation(ws: Worksheet) -> DataValidation:
+    dv = DataValidation(type="list", formula1='"√"', allow_blank=True, showDropDown=False)
+    dv.showErrorMessage = False  # any tick mark is accepted by the reader
+    dv.promptTitle, dv.prompt = "打钩", "选择 √ 表示选中（也可输入 ✓ ✔ ☑ 等）"
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _days_validation(ws: Worksheet) -> DataValidation:
+    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                        allow_blank=True)
+    dv.errorStyle = "warning"
+    dv.errorTitle, dv.error = "天数", "请填写天数（数字，可含 0.5），如 1.5"
+    dv.showErrorMessage = True
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _write_meta(wb: Workbook, kind: FormKind, period: str, staff_id: str | None,
+                name: str | None, extra: dict[str, str] | None = None) -> None:
+    ws = wb.create_sheet(L.META_SHEET)
+    rows = [("kind", kind.value), ("template_version", L.TEMPLATE_VERSION), ("period", period),
+            ("staff_id", staff_id or ""), ("name", name or ""), *(extra or {}).items()]
+    for r, (k, v) in enumerate(rows, start=1):
+        ws.cell(r, 1).value = k
+        put(ws.cell(r, 2), v)
+        ws.cell(r, 2).number_format = "@"
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------- fill styles
+
+
+DateStyle = Literal["date", "text-dash", "text-dot", "text-cn", "serial"]
+
+
+@dataclass(frozen=True)
+class FillStyle:
+    """How a filled form writes its values, to imitate how different people fill forms.
+
+    tick: the tick character ('√', '✓', '☑', '●', '是', …); date_style: a real date cell
+    ('date'), text '2026-7-3' ('text-dash'), '2026.7.3' ('text-dot'), '7月3日' ('text-cn'; the
+    year is added when it differs from the form's) or an Excel serial number ('serial');
+    name_spacing: names written with a full-width space ('张　三'); days_text: leave days as
+    text with a unit ('1.5天') instead of numbers."""
+
+    tick: str = "√"
+    date_style: DateStyle = "date"
+    name_spacing: bool = False
+    days_text: bool = False
+
+
+FILL_STYLES: tuple[FillStyle, ...] = (
+    FillStyle(),
+    FillStyle(tick="✓", date_style="text-dash"),
+    FillStyle(tick="☑", date_style="text-dot", name_spacing=True),
+    FillStyle(tick="●", date_style="text-cn", days_text=True),
+    FillStyle(tick="是", date_style="serial"),
+    FillStyle(tick="✔", date_style="text-cn", name_spacing=True, days_text=True),
+)
+
+
+def format_date(d: dt.date, style: FillStyle, year: int | None = None) -> object:
+    if style.date_style == "date":
+        return d
+    if style.date_style == "text-dash":
+        return f"{d.year}-{d.month}-{d.day}"
+    if style.date_style == "text-dot":
+        return f"{d.year}.{d.month}.{d.day}"
+    if style.date_style == "text-cn":
+        return f"{d.month}月{d.day}日" if d.year == year else f"{d.year}年{d.month}月{d.day}日"
+    return (d - dt.date(1899, 12, 30)).days
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _name(name: str | None, style: FillStyle) -> str | None:
+    if name and style.name_spacing and len(name) >= 2:
+        return name[0] + "\u3000" + name[1:]
+    return name
+
+
+def _days(v: float | None, style: FillStyle) -> object:
+    if v is None:
+        return None
+    return f"{_fmt_num(v)}天" if style.days_text else v
+
+
+def _put_date(ws: Worksheet, ref: str, d: dt.date | None, style: FillStyle, year: int) -> None:
+    if d is None:
+        return
+    cell = ws[ref]
+    put(cell, format_date(d, style, year))
+    if style.date_style == "date":
+        cell.number_format = DATE_FORMAT
+    elif style.date_style == "serial":
+        cell.number_format = "General"
+
+
+# ---------------------------------------------------------------- 附件1 一周小记表
+
+WEEKLY_WIDTHS = (6, 11, 20, 18, 12, 12, 12, 12)  # A序号 B日期 C:D事项 E完成时限 F完成情况 G:H备注
+_WEEK_COLS = {"seq": 1, "received_on": 2, "item": 3, "deadline": 5, "status": 6, "note": 7}
+_WEEK_SPANS = {"item": 4, "note": 8}
+
+
+def week_time_text(month: int | None, week: int | None) -> str:
+    m = f"{month}" if month else "  "
+    w = f"{week}" if week else "  "
+    return f"{L.L_TIME}：（{m}）月第（{w}）周"
+
+
+def unit_and_post(person: Person | None) -> str | None:
+    if person is None:
+        return None
+    return " ".join(x for x in (person.unit, person.section, person.post) if x) or None
+
+
+def weekly_sheet(ws: Worksheet, *, name: str | None = None, unit_post: str | None = None,
+                 month: int | None = None, week: int | None = None,
+                 rows: int = WEEK_ROWS) -> CellMap:
+    """Lay out one 附件1 sheet; returns field → cell map (task rows in 'first_row'/'last_row')."""
+    lay = _Layout(ws, WEEKLY_WIDTHS)
+    last_col = len(WEEKLY_WIDTHS)
+    lay.label(1, 1, FORM_TITLES[FormKind.WEEKLY], 1, last_col, border=False, font=TITLE_FONT)
+    ws.row_dimensions[1].height = 40
+    cells: CellMap = {}
+    lay.label(2, 1, f"{L.L_NAME}：", 2, 2, align=RIGHT, border=False)
+    cells["name"] = lay.box(2, 3, border=False, value=name)
+    lay.label(2, 4, f"{L.L_UNIT_AND_POST}：", align=RIGHT, border=False)
+    cells["unit_and_post"] = lay.box(2, 5, 2, 6, border=False, value=unit_post)
+    cells["period"] = lay.box(2, 7, 2, 8, border=False, value=week_time_text(month, week))
+    ws.row_dimensions[2].height = 30
+    header = 3
+    for key, text in zip(("seq", "received_on", "item", "deadline", "status", "note"),
+                         L.WEEKLY_COLUMNS, strict=True):
+        c = _WEEK_COLS[key]
+        lay.label(header, c, text, header, _WEEK_SPANS.get(key, c))
+        cells[f"col:{key}"] = get_column_letter(c)
+    ws.row_dimensions[header].height = 24
+    first, last = header + 1, header + rows
+    status_dv = DataValidation(type="list", formula1='"' + ",".join(L.STATUS_CHOICES) + '"',
+                               allow_blank=True)
+    status_dv.errorStyle = "warning"
+    status_dv.errorTitle = "完成情况"
+    status_dv.error = "完成情况应为：进行中、已完成、无法完成（已完成请在备注注明完成时间）"
+    status_dv.showErrorMessage = True
+    ws.add_data_validation(status_dv)
+    for r in range(first, last + 1):
+        for key, c in _WEEK_COLS.items():
+            fmt = DATE_FORMAT if key in ("received_on", "deadline") else None
+            align = CENTER if key in ("seq", "received_on", "deadline", "status") else LEFT
+            lay.box(r, c, r, _WEEK_SPANS.get(key, c), align=align, number_format=fmt)
+        status_dv.add(_ref(r, _WEEK_COLS["status"]))
+        ws.row_dimensions[r].height = 30
+    note_row = last + 1
+    lay.label(note_row, 1, L.WEEKLY_NOTE, note_row, last_col, align=LEFT, border=False,
+              font=NOTE_FONT)
+    ws.row_dimensions[note_row].height = 36
+    cells["tasks"] = _rng(first, 1, last, last_col)
+    cells["first_row"], cells["last_row"] = str(first), str(last)
+    lay.finish(note_row, allow_insert_rows=True)
+    return cells
+
+
+def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle) -> None:
+    """Write `log`'s tasks (in order, from the first task row) and identity into a sheet."""
+    if log.identity.name:
+        put(ws[cells["name"]], _name(log.identity.name, style))
+    if log.unit_and_post:
+        put(ws[cells["unit_and_post"]], log.unit_and_post)
+    put(ws[cells["period"]], week_time_text(log.month, log.week))
+    first = int(cells["first_row"])
+    for i, task in enumerate(log.tasks):
+        r = first + i
+        col = {k: get_column_letter(c) + str(r) for k, c in _WEEK_COLS.items()}
+        if task.seq is not None:
+            put(ws[col["seq"]], task.seq)
+        _put_date(ws, col["received_on"], task.received_on, style, log.year)
+        if task.item:
+            put(ws[col["item"]], task.item)
+        if task.deadline is not None:
+            _put_date(ws, col["deadline"], task.deadline, style, log.year)
+        elif task.deadline_text:
+            put(ws[col["deadline"]], task.deadline_text)
+        status = task.status_text or (task.status.value if task.status else None)
+        if status:
+            put(ws[col["status"]], status)
+        note = task.note
+        if task.completed_on is not None:
+            from .cells import find_date_in_text
+
+            if find_date_in_text(note, year=log.year) is None:
+                done = format_date(task.completed_on, FillStyle(date_style="text-cn"), log.year)
+                note = f"{done}完成" + (f"；{note}" if note else "")
+        if note:
+            put(ws[col["note"]], note)
+
+
+def _tasks_rows(log: WeeklyLog | None) -> int:
+    return max(WEEK_ROWS, len(log.tasks) if log else 0)
+
+
+# ---------------------------------------------------------------- 附件2 月度小结表
+
+MONTHLY_WIDTHS = (12, 22, 13, 14, 13, 22)
+
+
+def month_title_text(month: int | None) -> str:
+    return f"（{month if month else '    '}）月份"
+
+
+def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
+                  month: int | None = None) -> CellMap:
+    lay = _Layout(ws, MONTHLY_WIDTHS)
+    cells: CellMap = {}
+    lay.label(1, 1, FORM_TITLES[FormKind.MONTHLY], 1, 6, border=False, font=TITLE_FONT)
+    ws.row_dimensions[1].height = 40
+    cells["period"] = lay.box(2, 1, 2, 6, border=False, align=CENTER, value=month_title_text(month))
+    ws.row_dimensions[2].height = 26
+    p = person
+    lay.label(3, 1, L.L_NAME)
+    cells["name"] = lay.box(3, 2, 3, 3, value=p.name if p else None)
+    lay.label(3, 4, "所属处室/\n分支机构")
+    cells["unit"] = lay.box(3, 5, 3, 6, value=p.unit if p else None)
+    lay.label(4, 1, L.L_SECTION)
+    cells["section"] = lay.box(4, 2, 4, 3, value=p.section if p else None)
+    lay.label(4, 4, L.L_POST)
+    cells["post"] = lay.box(4, 5, 4, 6, value=p.post if p else None)
+    for r in (3, 4):
+        ws.row_dimensions[r].height = 32
+    lay.label(5, 1, L.L_SUMMARY, 8, 1)
+    for r, (key, text, height) in enumerate(
+        (("daily_work", L.L_DAILY, 120), ("key_tasks", L.L_KEY_TASKS, 100),
+         ("problems", L.L_PROBLEMS, 80), ("next_plans", L.L_NEXT, 80)), start=5):
+        lay.label(r, 2, text)
+        cells[key] = lay.box(r, 3, r, 6, align=TOP_LEFT)
+        ws.row_dimensions[r].height = height
+    # 出勤情况 (§四(二)1(5)): 病事假 and 年休 kept apart, 加班调休 not counted.
+    lay.label(9, 1, L.L_ATTENDANCE, 10, 1)
+    dv = _days_validation(ws)
+    for r, (lead, sick, annual) in enumerate(
+        ((L.L_MONTH_SICK, "sick_personal_days", "annual_leave_days"),
+         (L.L_YTD_SICK, "sick_personal_days_ytd", "annual_leave_days_ytd")), start=9):
+        lay.label(r, 2, lead, align=RIGHT)
+        cells[sick] = lay.box(r, 3, align=CENTER)
+        lay.label(r, 4, L.L_ANNUAL, align=CENTER)
+        cells[annual] = lay.box(r, 5, align=CENTER)
+        lay.label(r, 6, L.L_DAYS_END + "（加班调休不计入）", align=LEFT)
+        dv.add(cells[sick])
+        dv.add(cells[annual])
+        ws.row_dimensions[r].height = 30
+    lay.label(11, 1, L.L_VERIFY)
+    cells["verifier_opinion"] = lay.box(11, 2, 11, 4, align=TOP_LEFT)
+    lay.label(11, 5, L.L_SIGN, align=RIGHT)
+    cells["verifier_signature"] = lay.box(11, 6, align=LEFT)
+    ws.row_dimensions[11].height = 60
+    lay.finish(11)
+    return cells
+
+
+def fill_monthly(ws: Worksheet, cells: CellMap, summary: MonthlySummary, style: FillStyle) -> None:
+    ident = summary.identity
+    put(ws[cells["period"]], month_title_text(summary.month))
+    for key, value in (("name", _name(ident.name, style)), ("unit", ident.unit),
+                       ("section", ident.section), ("post", ident.post)):
+        put(ws[cells[key]], value)
+    for key in ("daily_work", "key_tasks", "problems", "next_plans", "verifier_signature"):
+        value = getattr(summary, key)
+        if value:
+            put(ws[cells[key]], value)
+    for key in ("sick_personal_days", "annual_leave_days", "sick_personal_days_ytd",
+                "annual_leave_days_ytd"):
+        value = _days(getattr(summary, key), style)
+        if value is not None:
+            put(ws[cells[key]], value)
+
+
+def week_sheet_name(index: int, start: dt.date, end: dt.date) -> str:
+    return f"第{index}周({start.month}.{start.day}-{end.month}.{end.day})"
+
+
+def monthly_workbook(person: Person | None, month: Month | None,
+                     summary: MonthlySummary | None = None,
+                     style: FillStyle | None = None) -> Workbook:
+    """附件2 for `person` and `month` (sheet 月度小结) followed by one 附件1 sheet per week of the
+    month, identity pre-filled. With `summary`, every field (and its `weeks`) is filled in.
+    `person`/`month` None gives the blank template."""
+    style = style or FillStyle()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.MONTHLY_SHEET
+    cells = monthly_sheet(ws, person=person, month=month.month if month else None)
+    if summary is not None:
+        fill_monthly(ws, cells, summary, style)
+    logs = {log.week: log for log in (summary.weeks if summary else [])}
+    if month is not None:
+        up = unit_and_post(person)
+        for i, (start, end) in enumerate(month.weeks(), start=1):
+            wws = wb.create_sheet(week_sheet_name(i, start, end))
+            log = logs.get(i)
+            wcells = weekly_sheet(wws, name=person.name if person else None, unit_post=up,
+                                  month=month.month, week=i, rows=_tasks_rows(log))
+            if log is not None:
+                fill_weekly(wws, wcells, log, style)
+    _write_meta(wb, FormKind.MONTHLY, str(month) if month else "",
+                person.staff_id if person else None, person.name if person else None)
+    return wb
+
+
+def weekly_workbook(person: Person | None = None, month: Month | None = None,
+                    week: int | None = None, log: WeeklyLog | None = None,
+                    style: FillStyle | None = None) -> Workbook:
+    """A stand-alone 附件1 workbook (one sheet); blank template when everything is None."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一周小记"
+    cells = weekly_sheet(ws, name=person.name if person else None, unit_post=unit_and_post(person),
+                         month=month.month if month else None, week=week, rows=_tasks_rows(log))
+    if log is not None:
+        fill_weekly(ws, cells, log, style or FillStyle())
+    _write_meta(wb, FormKind.WEEKLY, str(month) if month else "",
+                person.staff_id if person else None, person.name if person else None,
+                {"week": str(week or "")})
+    return wb
+
+
+# ---------------------------------------------------------------- 附件3 季度评价表
+
+QUARTERLY_WIDTHS = (11, 22, 13, 13, 13, 16)
+_GRADE_COLS = (3, 4, 5, 6)
+
+
+def quarter_title_text(quarter: int | None) -> str:
+    return f"第（{quarter if quarter else '  '}）季度"
+
+
+def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
+                    quarter: int | None = None) -> CellMap:
+    lay = _Layout(ws, QUARTERLY_WIDTHS)
+    cells: CellMap = {}
+    lay.label(1, 1, FORM_TITLES[FormKind.QUARTERLY], 1, 6, border=False, font=TITLE_FONT)
+    ws.row_dimensions[1].height = 40
+    cells["period"] = lay.box(2, 1, 2, 6, border=False, align=LEFT,
+                              value=quarter_title_text(quarter))
+    ws.row_dimensions[2].height = 26
+    p = person
+    lay.label(3, 1, L.L_NAME)
+    cells["name"] = lay.box(3, 2, 3, 3, value=p.name if p else None)
+    lay.label(3, 4, "所属处室/\n分支机构")
+    cells["unit"] = lay.box(3, 5, 3, 6, value=p.unit if p else None)
+    lay.label(4, 1, L.L_SECTION)
+    cells["section"] = lay.box(4, 2, 4, 3, value=p.section if p else None)
+    lay.label(4, 4, L.L_POST)
+    cells["post"] = lay.box(4, 5, 4, 6, value=p.post if p else None)
+    for r in (3, 4):
+        ws.row_dimensions[r].height = 32
+    # 个人自评 §四(三)1(1)
+    lay.label(5, 1, L.L_SELF, 8, 1)
+    lay.label(5, 2, L.L_HIGHLIGHTS)
+    cells["highlights"] = lay.box(5, 3, 5, 6, align=TOP_LEFT)
+    ws.row_dimensions[5].height = 170
+    lay.label(6, 2, L.L_SHORTCOMINGS)
+    cells["shortcomings"] = lay.box(6, 3, 6, 6, align=TOP_LEFT)
+    ws.row_dimensions[6].height = 110
+    dv = _tick_validation(ws)
+    lay.label(7, 2, L.L_SELF_GRADE, 8, 2)
+    for c, grade in zip(_GRADE_COLS, GRADE_ORDER, strict=True):
+        lay.label(7, c, grade.value)
+        dv.add(lay.box(8, c, align=CENTER))
+    cells["self_ticks"] = _rng(8, _GRADE_COLS[0], 8, _GRADE_COLS[-1])
+    # 领导评价 §四(三)1(2), with the special cases of §四(三)4 as explicit boxes
+    lay.label(9, 1, L.L_LEADER, 14, 1)
+    lay.label(9, 2, L.L_LEADER_GRADE, 10, 2)
+    for c, grade in zip(_GRADE_COLS, GRADE_ORDER, strict=True):
+        lay.label(9, c, grade.value)
+        dv.add(lay.box(10, c, align=CENTER))
+    cells["leader_ticks"] = _rng(10, _GRADE_COLS[0], 10, _GRADE_COLS[-1])
+    for r in (7, 8, 9, 10):
+        ws.row_dimensions[r].height = 26
+    for r, (key, text) in enumerate((("commended", L.L_COMMENDED),
+                                     ("direct_poor", L.L_DIRECT_POOR)), start=11):
+        lay.label(r, 2, text, r, 5, align=RIGHT)
+        cells[key] = lay.box(r, 6, align=CENTER)
+        dv.add(cells[key])
+        ws.row_dimensions[r].height = 26
+    lay.label(13, 2, L.L_OPINION, 14, 2)
+    cells["leader_opinion"] = lay.box(13, 3, 13, 6, align=TOP_LEFT)
+    ws.row_dimensions[13].height = 110
+    lay.label(14, 3, L.L_LEADER_SIGN, 14, 5, align=RIGHT)
+    cells["leader_signature"] = lay.box(14, 6, align=LEFT)
+    ws.row_dimensions[14].height = 30
+    lay.label(15, 1, L.QUARTERLY_NOTE, 15, 6, align=LEFT, border=False, font=NOTE_FONT)
+    ws.row_dimensions[15].height = 30
+    lay.finish(15)
+    return cells
+
+
+def _cells_of(range_ref: str, ws: Worksheet) -> list[str]:
+    return [c.coordinate for row in ws[range_ref] for c in row]
+
+
+def fill_quarterly(ws: Worksheet, cells: CellMap, ev: QuarterlyEvaluation,
+                   style: FillStyle) -> None:
+    ident = ev.identity
+    put(ws[cells["period"]], quarter_title_text(ev.quarter))
+    for key, value in (("name", _name(ident.name, style)), ("unit", ident.unit),
+                       ("section", ident.section), ("post", ident.post)):
+        put(ws[cells[key]], value)
+    for key in ("highlights", "shortcomings", "leader_opinion", "leader_signature"):
+        value = getattr(ev, key)
+        if value:
+            put(ws[cells[key]], value)
+    for key, ticks in (("self_ticks", ev.self_ticks), ("leader_ticks", ev.leader_ticks)):
+        refs = _cells_of(cells[key], ws)
+        for grade, ref in zip(GRADE_ORDER, refs, strict=True):
+            if grade in ticks:
+                put(ws[ref], style.tick)
+    if ev.commended:
+        put(ws[cells["commended"]], style.tick)
+    if ev.direct_poor:
+        put(ws[cells["direct_poor"]], style.tick)
+
+
+def quarterly_workbook(person: Person | None, quarter: Quarter | None,
+                       evaluation: QuarterlyEvaluation | None = None,
+                       style: FillStyle | None = None) -> Workbook:
+    """附件3 for `person` and `quarter`, identity pre-filled; filled from `evaluation` when
+    given. `person`/`quarter` None gives the blank template."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.QUARTERLY_SHEET
+    cells = quarterly_sheet(ws, person=person, quarter=quarter.quarter if quarter else None)
+    if evaluation is not None:
+        fill_quarterly(ws, cells, evaluation, style or FillStyle())
+    _write_meta(wb, FormKind.QUARTERLY, str(quarter) if quarter else "",
+                person.staff_id if person else None, person.name if person else None)
+    return wb
+
+
+# ---------------------------------------------------------------- templates
+
+TEMPLATE_NAMES: dict[FormKind, str] = {
+    FormKind.WEEKLY: "附件1 干部日常考评一周小记表.xlsx",
+    FormKind.MONTHLY: "附件2 干部日常考评月度小结表.xlsx",
+    FormKind.QUARTERLY: "附件3 干部日常考评季度评价表.xlsx",
+}
+
+
+def blank_workbook(kind: FormKind) -> Workbook:
+    """The blank annex form (what `templates/xlsx/附件1–3` hold)."""
+    if kind == FormKind.WEEKLY:
+        return weekly_workbook()
+    if kind == FormKind.MONTHLY:
+        return monthly_workbook(None, None)
+    if kind == FormKind.QUARTERLY:
+        return quarterly_workbook(None, None)
+    raise ValueError(kind)
+
+
+def write_templates(out_dir: Path, *, force: bool = True) -> list[Path]:
+    out_dir = Path(out_dir)
+    return [save_workbook(blank_workbook(kind), out_dir / name, force=force)
+            for kind, name in TEMPLATE_NAMES.items()]
+
+
+# ---------------------------------------------------------------- batch generation
+
+
+def _due(roster: Roster, start: dt.date, end: dt.date) -> list[Person]:
+    try:
+        from ..roster import due_for_assessment
+    except ImportError:  # pragma: no cover - roster module always present in releases
+        return [p for p in roster.people
+                if p.on_establishment and (p.hired_on is None or p.hired_on <= end)]
+    return due_for_assessment(roster, start, end)
+
+
+def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path) -> list[Path]:
+    """`OUT/<单位>/<科室>/<姓名>-<period>.xlsx`; people sharing a name get `-<工号>` too."""
+    counts: dict[str, int] = {}
+    for p in people:
+        counts[p.name] = counts.get(p.name, 0) + 1
+    paths: list[Path] = []
+    for p in people:
+        folder = Path(out_dir) / safe_filename(p.unit, fallback="未填单位")
+        if p.section:
+            folder = folder / safe_filename(p.section)
+        stem = f"{p.name}-{period}" if counts[p.name] == 1 else f"{p.name}-{period}-{p.staff_id}"
+        paths.append(folder / (safe_filename(stem) + ".xlsx"))
+    seen: dict[Path, int] = {}
+    for i, path in enumerate(paths):  # names that only collide after being made safe
+        key = Path(str(path).casefold())
+        if key in seen:
+            paths[i] = path.with_name(f"{path.stem}-{people[i].staff_id}{path.suffix}")
+        seen[key] = i
+    return paths
+
+
+def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
+                   unit: str | None = None, force: bool = False,
+                   on_progress: Callable[[int, int, Path], None] | None = None) -> list[Path]:
+    """Write one pre-filled blank form per person due for assessment in `period` (monthly:
+    附件2 + weekly 附件1 sheets; quarterly: 附件3). Every target is checked before anything
+    is written, so a refusal to overwrite leaves the folder untouched. Returns the paths."""
+    if isinstance(period, Month):
+        start, end = period.start, period.end
+    elif isinstance(period, Quarter):
+        start, end = period.start, period.end
+    else:
+        raise KaopingError("期间应为月份（如 2026-07）或季度（如 2026Q3）")
+    people = _due(roster, start, end)
+    if unit is not None:
+        wanted = unit.strip()
+        people = [p for p in people if p.unit == wanted]
+        if not people:
+            known = "、".join(roster.units()) or "（花名册中没有单位）"
+            raise KaopingError(f"花名册中没有单位「{wanted}」的在编人员；现有单位：{known}")
+    if not people:
+        raise KaopingError(f"花名册中没有 {period} 应参加考评的在编人员")
+    paths = form_paths(people, period, Path(out_dir))
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        shown = "、".join(str(p) for p in existing[:3])
+        more = f" 等 {len(existing)} 个文件" if len(existing) > 3 else ""
+        raise OutputExistsError(f"以下输出文件已存在：{shown}{more}；未写入任何文件。"
+                                "如确需覆盖，请加 --force")
+    written: list[Path] = []
+    for i, (person, path) in enumerate(zip(people, paths, strict=True), start=1):
+        if isinstance(period, Month):
+            wb = monthly_workbook(person, period)
+        else:
+            wb = quarterly_workbook(person, period)
+        written.append(save_workbook(wb, path, force=force))
+        if on_progress is not None:
+            on_progress(i, len(paths), path)
+    return written
