@@ -38,6 +38,7 @@ __all__ = [
     "format_ratio",
     "merge_attendance",
     "normalize_name",
+    "RosterIndex",
     "quarter_attendance",
     "resolve_person",
 ]
@@ -82,22 +83,35 @@ def normalize_name(value: str | None) -> str:
 # ---------------------------------------------------------------- identifying a form's person
 
 
-def resolve_person(roster: Roster, staff_id: str | None, name: str | None,
+class RosterIndex:
+    """Lookups of roster people by 工号 and by normalized name (built once per batch)."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.by_id: dict[str, Person] = {}
+        self.by_name: dict[str, list[Person]] = {}
+        for p in roster.people:
+            self.by_id.setdefault(p.staff_id, p)
+            self.by_name.setdefault(normalize_name(p.name), []).append(p)
+
+
+def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str | None,
                    unit: str | None) -> tuple[Person | None, str | None]:
     """Find the roster person a form belongs to: by 工号 when present, else by normalized name
     (and unit when the form gives one). Returns (person, problem): problem is a Chinese
     sentence when there is no person or more than one candidate (then person is None), or
     when the match is by name only and the unit differs (then person is set)."""
+    index = roster if isinstance(roster, RosterIndex) else RosterIndex(roster)
     if staff_id and staff_id.strip():
         sid = staff_id.strip()
-        for p in roster.people:
-            if p.staff_id == sid:
-                return p, None
+        found = index.by_id.get(sid)
+        if found is not None:
+            return found, None
         return None, f"工号「{sid}」不在花名册中"
     key = normalize_name(name)
     if not key:
         return None, "表中没有姓名，也没有工号，无法确定是谁的表"
-    same_name = [p for p in roster.people if normalize_name(p.name) == key]
+    same_name = index.by_name.get(key, [])
     if not same_name:
         return None, f"花名册中没有「{name}」"
     ukey = normalize_name(unit)
@@ -130,12 +144,13 @@ def collect_attendance(summaries: Iterable[MonthlySummary], *,
     is left out with a 警告 naming both files (the first one, in input order, counts)."""
     records: dict[tuple[str, int, int], MonthAttendance] = {}
     findings: list[Finding] = []
+    index = RosterIndex(roster) if roster is not None else None
     for s in summaries:
         ident = s.identity
         staff_id = (ident.staff_id or "").strip() or None
         unit = ident.unit
-        if roster is not None and staff_id is None:
-            person, problem = resolve_person(roster, None, ident.name, ident.unit)
+        if index is not None and staff_id is None:
+            person, problem = resolve_person(index, None, ident.name, ident.unit)
             if person is None:
                 findings.append(Finding(
                     rule="Q5", severity=Severity.WARNING, unit=ident.unit, person=ident.name,

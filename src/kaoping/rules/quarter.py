@@ -51,6 +51,7 @@ from ..models import (
 from ..periods import Quarter
 from .attendance import (
     AttendanceResult,
+    RosterIndex,
     exact,
     format_days,
     format_ratio,
@@ -186,6 +187,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
     findings: list[Finding] = []
     due = [p for p in roster.people if is_due(p, quarter)]
     due_ids = {p.staff_id for p in due}
+    index = RosterIndex(roster)
 
     # ---- Q8 coverage: period, identity, duplicates.
     forms: dict[str, QuarterlyEvaluation] = {}
@@ -201,7 +203,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
                          f"不是{qlabel}的，未计入；请放到对应季度的文件夹或改正季度"),
             ))
             continue
-        person, problem = resolve_person(roster, ident.staff_id, ident.name, ident.unit)
+        person, problem = resolve_person(index, ident.staff_id, ident.name, ident.unit)
         if person is None:
             # Q8: a form for someone not on the roster (or who cannot be told apart).
             findings.append(Finding(
@@ -251,6 +253,9 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
                 message=(f"未提供{qlabel}的出勤数据（月度小结表或考勤表），"
                          f"出勤率按无请假计算"),
             ))
+        records_of: dict[str, list[MonthAttendance]] = {}
+        for rec in attendance:
+            records_of.setdefault(rec.staff_id, []).append(rec)
         for p in due:
             base: float = workdays
             if p.hired_on is not None and quarter.start < p.hired_on <= quarter.end:
@@ -265,7 +270,8 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
                         message=(f"{p.hired_on} 入职，但不知道该年的法定工作日，"
                                  f"应出勤天数按整季度 {format_days(workdays)} 天计算"),
                     ))
-            a = quarter_attendance(p.staff_id, attendance, base, settings, quarter=quarter)
+            a = quarter_attendance(p.staff_id, records_of.get(p.staff_id, ()), base, settings,
+                                   quarter=quarter)
             att[p.staff_id] = a
             pw = dict(unit=p.unit, person=p.name, staff_id=p.staff_id)
             if attendance and a.missing_months and p.staff_id in forms:
