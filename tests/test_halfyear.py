@@ -230,3 +230,43 @@ def test_cli_forms_tally_end_to_end(tmp_path, roster_file):
 
     res = runner.invoke(app, ["halfyear", "tally", str(votes), "--out", str(result)])
     assert res.exit_code == 2  # output exists
+
+
+def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
+    from kaoping.excel.halfyear import generate_halfyear_forms
+    from helpers_annual import roster
+
+    ros = roster(*PEOPLE)
+    ls = ledgers(PEOPLE, {"001": [G, G, G, G]}, quarters=(1, 3))  # Q3 is not in 2026H1, Q2 missing
+    res = generate_halfyear_forms(ros, Half(2026, 1), tmp_path, ledgers=ls, unit="鹿城分中心", max_ticks=3)
+    assert res.max_ticks == {"鹿城分中心": 3} and len(res.records) == 5 and len(res.ballots) == 1
+    msgs = [f.message for f in res.findings]
+    assert any("第3季度" in m and "不属于2026年上半年" in m for m in msgs)
+    assert any("没有第二季度" in m for m in msgs)
+    assert any("李四" in m and "留空" in m for m in msgs)
+    ws = load_workbook(res.ballots[0])["集中测评票"]
+    assert "最多推荐 3 人" in ws["A4"].value
+    with pytest.raises(KaopingError):
+        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "x", max_ticks=0)
+    with pytest.raises(KaopingError):
+        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "y", unit="不存在的单位")
+
+
+def test_forms_ratio_and_hired_after_half(tmp_path):
+    import datetime as dt
+
+    from kaoping.excel.halfyear import generate_halfyear_forms
+    from helpers_annual import roster
+
+    late = person("009", "新人", "鹿城分中心", hired_on=dt.date(2026, 7, 1))
+    res = generate_halfyear_forms(roster(*LUCHENG, late), Half(2026, 1), tmp_path, ratio=0.2)
+    assert res.max_ticks == {"鹿城分中心": 1} and len(res.records) == 5  # 新人 joins in H2
+
+
+def test_same_name_records_get_staff_id(tmp_path):
+    from kaoping.excel.halfyear import generate_halfyear_forms
+    from helpers_annual import roster
+
+    twins = [person("001", "张三"), person("002", "张三")]
+    res = generate_halfyear_forms(roster(*twins), Half(2026, 1), tmp_path)
+    assert sorted(p.name for p in res.records) == ["张三-001-2026H1.xlsx", "张三-002-2026H1.xlsx"]

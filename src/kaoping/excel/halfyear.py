@@ -336,11 +336,20 @@ def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *,
         raise OutputExistsError(f"输出文件已存在：{names}；未写入任何文件。如确需覆盖，请加 --force",
                                 file=str(out_dir))
     if ledgers:
-        for p in people:
-            if p.staff_id not in grades:
-                findings.append(Finding(rule="H0", severity=Severity.INFO, unit=p.unit, person=p.name,
-                                        staff_id=p.staff_id,
-                                        message=f"台账中没有此人{half.label}的季度结果，记实表该栏留空"))
+        given = {lg.quarter for lg in ledgers if lg.year == half.year}
+        lacking = [q for q in half.quarters if q.quarter not in given]
+        if lacking:
+            findings.append(Finding(
+                rule="H0", severity=Severity.WARNING,
+                message=(f"没有{'、'.join(QUARTER_CN[q.quarter] for q in lacking)}的季度结果台账，"
+                         "记实表该季度结果留空")))
+        for u, ps in units.items():
+            absent = [p.name for p in ps if p.staff_id not in grades]
+            if absent:
+                shown = "、".join(absent[:10]) + (f"等{len(absent)}人" if len(absent) > 10 else "")
+                findings.append(Finding(
+                    rule="H0", severity=Severity.INFO, unit=u,
+                    message=f"台账中没有{shown}在{half.label}的季度结果，记实表该栏留空"))
     for p, path in zip(people, record_paths, strict=True):
         save_workbook(growth_record_workbook(p, half, grades.get(p.staff_id) if ledgers else None),
                       path, force=force)

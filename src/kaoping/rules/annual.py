@@ -166,7 +166,8 @@ class PersonYear:
         if self.refused_or_falsified:
             notes.append("无正当理由不参加平时考核或弄虚作假（年度考核确定为不称职）")
         if self.average or self.poor:
-            notes.append(f"另有一般{self.average}次、较差{self.poor}次")
+            parts = [f"{label}{n}次" for label, n in (("一般", self.average), ("较差", self.poor)) if n]
+            notes.append("另有" + "、".join(parts) + "（不具备优秀候选条件）")
         if self.missing_quarters:
             notes.append(f"暂定：{quarter_list(self.missing_quarters)}结果未汇总")
         return "；".join(notes)
