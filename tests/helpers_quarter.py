@@ -22,7 +22,7 @@ Q3 = Quarter(2026, 3)
 G, FG, AV, PO = (QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD, QuarterGrade.AVERAGE,
                  QuarterGrade.POOR)
 CELLS = {"self_ticks": "C9:F9", "leader_ticks": "C12:F12", "leader_opinion": "C13",
-         "commended": "C14", "direct_poor": "E14", "quarter": "A2", "name": "B4", "unit": "D4",
+         "commended": "C14", "direct_poor": "E14", "period": "A2", "name": "B4", "unit": "D4",
          "staff_id": "B4"}
 
 

@@ -198,7 +198,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
             # Q8: a form for a different quarter.
             findings.append(Finding(
                 rule="Q8", severity=ERROR, unit=ident.unit, person=ident.name,
-                staff_id=ident.staff_id, cell=src.cell("quarter"), **where,
+                staff_id=ident.staff_id, cell=src.cell("period") or src.cell("quarter"), **where,
                 message=(f"这是{ev.year}年第{_CN_Q.get(ev.quarter, ev.quarter)}季度的评价表，"
                          f"不是{qlabel}的，未计入；请放到对应季度的文件夹或改正季度"),
             ))
