@@ -108,6 +108,9 @@ def test_write_filing_files_and_numbers(tmp_path: Path):
     assert [stats.cell(r, 1).value for r in (3, 4)] == ["综合处", "鹿城分中心"]
     assert [stats.cell(3, c).value for c in range(2, 10)] == [7, 6, 2, 1, 1, 1, 1, 1]
     assert len(stats._charts) == 1  # noqa: SLF001 - openpyxl keeps charts here
+    assert stats["A6"].value.startswith("“好”等次比例核定")
+    assert [stats.cell(8, c).value for c in (1, 3, 5, 6, 7, 9)] == ["综合处", 6, 1, 1, 2, "否"]
+    assert "2 个单位（考核组）的“好”等次均未超出比例上限" in ws["B13"].value
 
     ws5 = load_workbook(tmp_path / "鹿城分中心/附件5-名单表-2026Q3.xlsx").worksheets[0]
     assert ws5["A2"].value == "（2026年第三季度）"
@@ -173,3 +176,18 @@ def test_unit_folder_names_are_safe_and_distinct(tmp_path: Path):
     written = write_filing(outcome, roster, Q3, tmp_path, report_date=DAY)
     assert all(tmp_path in p.parents for p in written)
     assert len({p.parent for p in written}) == 4  # 综合处, the evil unit, 全中心, OUT itself
+
+
+def test_centre_remark_names_groups_over_the_cap():
+    from helpers_report import Quota
+    from kaoping.report.filing import RowCounts, annex4_remark
+
+    c = RowCounts(due=10, absent=1)
+    c.grades[Outcome.GOOD] = 5
+    quotas = [Quota("机关", ["综合处", "财务处"], 6, 6, 3, 0, 2, 0.5, True),
+              Quota("鹿城分中心", ["鹿城分中心"], 3, 3, 1, 0, 1, 1 / 3, False)]
+    text = annex4_remark(c, quotas, centre=True)
+    assert "考核组「机关」（综合处、财务处）" in text and "超出上限 1 人" in text
+    assert "鹿城分中心" not in text and "5÷9" in text
+    unit_text = annex4_remark(c, quotas[1:])
+    assert "「鹿城分中心」按实际参加 3 人核定“好”等次上限 1 人" in unit_text

@@ -183,7 +183,7 @@ def _quota_sentence(q: Any) -> str:
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
 
-def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = ()) -> str:
+def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = (), *, centre: bool = False) -> str:
     parts = [
         f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
         f"＝{counts.good}÷{counts.participants}。"
@@ -196,8 +196,17 @@ def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = ()) -> str:
         parts.append("无受表彰直接确定为“好”等次人员。")
     if counts.grades[Outcome.UNDETERMINED]:
         parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员（§二）。")
-    for q in quotas:
-        parts.append(_quota_sentence(q) + "。")
+    if centre:
+        # The centre sheet must stay one page: only the groups over their cap are named.
+        over = [q for q in quotas if q.over]
+        if over:
+            parts.append("超出“好”等次比例上限的：" + "；".join(_quota_sentence(q) for q in over) + "。")
+        elif quotas:
+            parts.append(f"{len(quotas)} 个单位（考核组）的“好”等次均未超出比例上限。")
+        parts.append("各单位及考核组明细见“各单位统计”工作表。")
+    else:
+        for q in quotas:
+            parts.append(_quota_sentence(q) + "。")
     return "".join(parts)
 
 
@@ -235,7 +244,7 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, quotas: Sequence[Any] = (),
+                    report_date: dt.date, quotas: Sequence[Any] = (), centre: bool = False,
                     template_dir: Path | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre)."""
     wb = load_template(ANNEX4_FILE, template_dir)
@@ -258,7 +267,7 @@ def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
     cell.number_format = "0.0%"
     put(ws.cell(A4_UNIT_ROW, 2), unit_label)
     put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
-    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas))
+    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre))
     ws.title = "备案表"
     return wb
 
@@ -316,8 +325,10 @@ def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str
         c.font, c.alignment = note_font, WRAP
 
 
-def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]]) -> None:
-    """A sheet with grade counts per unit and a bar chart of them (centre workbook only)."""
+def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]],
+                   quotas: Sequence[Any] = ()) -> None:
+    """A sheet with grade counts per unit, the quota per 考核组, and a bar chart of the
+    counts per unit (centre workbook only)."""
     ws = wb.create_sheet("各单位统计", 1)
     headers = ("单位", "应参加", "实际参加", *(o.value for o in GRADE_COLUMNS), "未参加", "好等次比例")
     put(ws.cell(1, 1), "各单位季度考核结果统计")
@@ -334,6 +345,24 @@ def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]]) -> N
             cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
         ws.cell(i, len(headers)).number_format = "0.0%"
     last = 2 + len(per_unit)
+    row = last + 2
+    if quotas:
+        put(ws.cell(row, 1), "“好”等次比例核定（§四(三)3，按考核组）").font = HEADER_FONT
+        q_headers = ("单位/考核组", "包含单位", "实际参加", "核定基数", "好(不含表彰)", "受表彰定好",
+                     "上限", "比例", "是否超出")
+        for col, h in enumerate(q_headers, start=1):
+            c = ws.cell(row + 1, col, h)
+            c.font, c.border, c.alignment = HEADER_FONT, BORDER, CENTER
+        for i, q in enumerate(quotas, start=row + 2):
+            values = (q.key, "、".join(q.units), q.participants, q.denominator, q.good,
+                      q.commended, q.cap, q.ratio if q.ratio is not None else "—",
+                      "超出" if q.over else "否")
+            for col, v in enumerate(values, start=1):
+                cell = put(ws.cell(i, col), v)
+                cell.font, cell.border = BODY_FONT, BORDER
+                cell.alignment = WRAP if col == 2 else CENTER
+            ws.cell(i, 8).number_format = "0.0%"
+        row += len(quotas) + 3
     if per_unit:
         chart = BarChart()
         chart.type = "col"
@@ -346,7 +375,7 @@ def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]]) -> N
         chart.set_categories(cats)
         chart.width = max(16, 2.5 * len(per_unit))
         chart.height = 9
-        ws.add_chart(chart, f"A{last + 3}")
+        ws.add_chart(chart, f"A{row}")
     a4(ws, landscape=True)
 
 
@@ -404,8 +433,8 @@ def plan_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir:
             template_dir=template_dir)
     centre = annex4_counts(results, roster.people, quarter)
     wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, template_dir=template_dir)
-    add_unit_chart(wb4, per_unit)
+                          quotas=quotas, centre=True, template_dir=template_dir)
+    add_unit_chart(wb4, per_unit, quotas)
     folder = out_dir / CENTRE_DIR
     files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
