@@ -275,7 +275,7 @@ def weekly_sheet(ws: Worksheet, *, name: str | None = None, unit_post: str | Non
     lay.label(2, 4, f"{L.L_UNIT_AND_POST}：", align=RIGHT, border=False)
     cells["unit_and_post"] = lay.box(2, 5, 2, 6, border=False, value=unit_post)
     cells["period"] = lay.box(2, 7, 2, 8, border=False, value=week_time_text(month, week))
-    ws.row_dimensions[2].height = 30
+    ws.row_dimensions[2].height = 40  # 单位及职务 often wraps to two lines
     header = 3
     for key, text in zip(("seq", "received_on", "item", "deadline", "status", "note"),
                          L.WEEKLY_COLUMNS, strict=True):
@@ -522,7 +522,8 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
         dv.add(lay.box(10, c, align=CENTER))
     cells["leader_ticks"] = _rng(10, _GRADE_COLS[0], 10, _GRADE_COLS[-1])
     for r in (7, 8, 9, 10):
-        ws.row_dimensions[r].height = 26
+        # 9–10 carry the three-line label 领导/评价/档次: 2 × 26 pt printed it touching the borders
+        ws.row_dimensions[r].height = 30 if r >= 9 else 26
     for r, (key, text) in enumerate((("commended", L.L_COMMENDED),
                                      ("direct_poor", L.L_DIRECT_POOR)), start=11):
         lay.label(r, 2, text, r, 5, align=RIGHT)
