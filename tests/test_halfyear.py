@@ -270,3 +270,14 @@ def test_same_name_records_get_staff_id(tmp_path):
     twins = [person("001", "张三"), person("002", "张三")]
     res = generate_halfyear_forms(roster(*twins), Half(2026, 1), tmp_path)
     assert sorted(p.name for p in res.records) == ["张三-001-2026H1.xlsx", "张三-002-2026H1.xlsx"]
+
+
+def test_tally_skips_other_kaoping_forms(tmp_path, ballot):
+    from kaoping.excel.halfyear import growth_record_workbook
+    from kaoping.models import Severity
+
+    rec = save_workbook(growth_record_workbook(LUCHENG[0], Half(2026, 1)), tmp_path / "记实表.xlsx")
+    t = tally_ballots([tick(ballot(), ["张三"]), rec])
+    assert (t.valid, t.invalid, t.skipped) == (1, 0, 1)
+    assert [f.severity for f in t.findings] == [Severity.INFO]
+    assert t.units[0].invalid == 0

@@ -100,8 +100,8 @@ def tally(
             table.add_row(str(row.rank), escape(row.name), escape(row.staff_id), str(row.votes),
                           f"{row.share:.1%}")
         con.print(table)
-    con.print(f"共读取 {len(result.ballots)} 个文件：有效票 {result.valid} 张，无效或未计 {result.invalid} 张。"
-              f"结果已写入 {escape(str(out))}")
+    con.print(f"共读取 {len(result.ballots)} 个文件：有效票 {result.valid} 张，无效票 {result.invalid} 张，"
+              f"无法读取或不是测评票 {result.skipped} 个。结果已写入 {escape(str(out))}")
     if result.findings:
         print_findings(result.findings, title="无效票及问题")
     raise typer.Exit(exit_code(result.findings))

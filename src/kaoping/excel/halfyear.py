@@ -377,6 +377,7 @@ class Ballot:
     staff: list[tuple[str, str]] = field(default_factory=list)  # (工号, 姓名) on the unit's list
     votes: list[str] = field(default_factory=list)  # 工号 of every ticked person
     valid: bool = False
+    is_ballot: bool = True  # False: unreadable, or not a ballot at all (skipped, not invalid)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -424,17 +425,21 @@ def read_ballot(path: Path) -> Ballot:
     try:
         book = load_book(path)
     except KaopingError as exc:
+        b.is_ballot = False
         return bad("H0", Severity.ERROR, f"无法读取，未计票：{exc.message}")
     meta_grid = book.sheet(META_SHEET)
     meta = _meta_rows(meta_grid)
     kv = {row[0]: row[1] for row in meta if row and row[0] and row[0] != "staff"}
     if meta_grid is not None and kv.get("kind") != FormKind.BALLOT.value:
-        return bad("H0", Severity.ERROR,
-                   f"不是集中测评票（_kaoping 中 kind 为「{kv.get('kind', '')}」），未计票", sheet=META_SHEET)
+        # another kaoping workbook (e.g. a 记实表 in the same folder): skipped, just mentioned
+        b.is_ballot = False
+        return bad("H0", Severity.INFO,
+                   f"不是集中测评票（_kaoping 中 kind 为「{kv.get('kind', '')}」），已跳过", sheet=META_SHEET)
     grid = book.sheet(BALLOT_SHEET) or next(
         (g for g in book.visible_sheets() if any("测评票" in str(v) for _, _, v in g.cells())), None)
     if grid is None:
-        return bad("H0", Severity.ERROR, "不是集中测评票（找不到测评票工作表），未计票")
+        b.is_ballot = False
+        return bad("H0", Severity.WARNING, "不是集中测评票（找不到测评票工作表），已跳过")
     b.unit = kv.get("unit") or None
     b.half = kv.get("half") or kv.get("period") or None
     if b.unit is None:  # hand-made copy without `_kaoping`: read the printed labels
@@ -566,7 +571,13 @@ class Tally:
 
     @property
     def invalid(self) -> int:
-        return sum(1 for b in self.ballots if not b.valid)
+        """Ballots that were read but are invalid (not counted)."""
+        return sum(1 for b in self.ballots if b.is_ballot and not b.valid)
+
+    @property
+    def skipped(self) -> int:
+        """Files that could not be read or are not ballots."""
+        return sum(1 for b in self.ballots if not b.is_ballot)
 
 
 def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | None = None) -> Tally:
@@ -652,7 +663,8 @@ def tally_workbook(tally: Tally) -> Workbook:
           [(t.unit, t.half, t.valid + t.invalid, t.valid, t.invalid, t.max_ticks) for t in tally.units])
     invalid = [(b.path.name, b.unit, "；".join(f"{f.cell + '：' if f.cell else ''}{f.message}"
                                              for f in b.findings))
-               for b in tally.ballots if not b.valid]
+               for b in tally.ballots if not b.valid and (b.is_ballot or b.findings[0].severity
+                                                          == Severity.ERROR)]
     table(wb.create_sheet("无效票"), "无效票及原因（未计票）", ("文件", "单位", "原因"), (36, 16, 70),
           invalid)
     return wb
