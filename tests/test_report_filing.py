@@ -191,3 +191,12 @@ def test_centre_remark_names_groups_over_the_cap():
     assert "鹿城分中心" not in text and "5÷9" in text
     unit_text = annex4_remark(c, quotas[1:])
     assert "「鹿城分中心」按实际参加 3 人核定“好”等次上限 1 人" in unit_text
+
+
+def test_list_remark_does_not_repeat_the_engine_note():
+    _, outcome = sample()
+    by = {r.staff_id: r for r in outcome.results}
+    r = by["001"].model_copy(update={"note": "受表彰直接定好（不占比例）"})
+    assert list_remark(r) == "受表彰直接定好（不占比例）"
+    r = by["102"].model_copy(update={"note": "本人申请"})
+    assert list_remark(r) == "出勤未达80%（实际出勤40.5天/应出勤60天）；本人申请"

@@ -210,10 +210,21 @@ def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = (), *, centre: bool
     return "".join(parts)
 
 
+_FLAG_WORDS = {
+    QuarterFlag.COMMENDED: "表彰", QuarterFlag.DIRECT_POOR: "较差",
+    QuarterFlag.LOW_ATTENDANCE: "出勤", QuarterFlag.NOT_GRADED: "不定档",
+    QuarterFlag.NO_FORM: "未交",
+}
+
+
 def list_remark(r: QuarterResult) -> str | None:
-    """附件5 备注: why the person is listed the way they are."""
+    """附件5 备注: why the person is listed the way they are — the result's note (the engine
+    writes one per flag) plus any flag the note does not already mention."""
+    note = (r.note or "").strip()
     parts: list[str] = []
     for flag in r.flags:
+        if note and _FLAG_WORDS[flag] in note:
+            continue
         if flag == QuarterFlag.NOT_GRADED and r.special_categories:
             cats = "、".join(f"{c.number}.{c.value}" for c in r.special_categories)
             parts.append(f"不定档（{cats}）")
@@ -222,10 +233,10 @@ def list_remark(r: QuarterResult) -> str | None:
             parts.append(f"出勤未达80%（实际出勤{_num(r.attended_days)}天/应出勤{_num(r.required_days)}天）")
         else:
             parts.append(flag.value)
-    if r.special_categories and QuarterFlag.NOT_GRADED not in r.flags:
+    if r.special_categories and QuarterFlag.NOT_GRADED not in r.flags and "不定档" not in note:
         parts.append("不定档（" + "、".join(c.value for c in r.special_categories) + "）")
-    if r.note:
-        parts.append(r.note)
+    if note:
+        parts.append(note)
     return "；".join(parts) or None
 
 
