@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers_quarter import Q3, leave, person, roster
 
 from kaoping.models import FormIdentity, MonthlySummary, Severity, SourceRef
@@ -165,3 +167,20 @@ def test_without_quarter_all_records_of_the_person_count():
                                              (1, "100%"), (None, "—")])
 def test_format_ratio_never_rounds_up_to_the_threshold(ratio, text):
     assert format_ratio(ratio) == text
+
+
+# ---------------------------------------------------------------- properties
+
+half_days = st.integers(0, 140).map(lambda n: n / 2)
+
+
+@given(sick=half_days, annual=half_days, comp=half_days, workdays=st.integers(40, 70))
+def test_rules_match_integer_arithmetic_in_half_days(sick, annual, comp, workdays):
+    a = quarter_attendance("001", [leave("001", 8, sick=sick, annual=annual, comp=comp)],
+                           workdays, S, quarter=Q3)
+    # Work in half-days (integers) so nothing is rounded: 2·required, 2·attended.
+    req2 = max(2 * workdays - int(2 * annual) - int(2 * comp), 0)
+    att2 = max(req2 - int(2 * sick), 0)
+    assert a.low == (req2 > 0 and 5 * att2 < 4 * req2)  # §四(三)4(3) 80%
+    assert a.long_leave == (int(2 * sick) > workdays)  # §二 超过一半: 2·sick > 2·(workdays/2)
+    assert a.required_days == req2 / 2 and a.attended_days == att2 / 2
