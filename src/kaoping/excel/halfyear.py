@@ -433,8 +433,11 @@ def read_ballot(path: Path) -> Ballot:
     if meta_grid is not None and kv.get("kind") != FormKind.BALLOT.value:
         # another kaoping workbook (e.g. a 记实表 in the same folder): skipped, just mentioned
         b.is_ballot = False
+        kind = kv.get("kind", "")
+        what = FORM_TITLES.get(FormKind(kind)) if kind in {k.value for k in FormKind} else None
         return bad("H0", Severity.INFO,
-                   f"不是集中测评票（_kaoping 中 kind 为「{kv.get('kind', '')}」），已跳过", sheet=META_SHEET)
+                   f"不是集中测评票（是{what}），已跳过" if what else
+                   f"不是集中测评票（_kaoping 中 kind 为「{kind}」），已跳过", sheet=META_SHEET)
     grid = book.sheet(BALLOT_SHEET) or next(
         (g for g in book.visible_sheets() if any("测评票" in str(v) for _, _, v in g.cells())), None)
     if grid is None:

@@ -241,6 +241,11 @@ def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
             cell = put(ws.cell(i, c), v)
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = WRAP if isinstance(v, str) and len(v) > 8 else CENTER
+        # Same for long 备注 / 登记表 lines in the body.
+        lines = max((math.ceil(len(str(v)) * 2 / max(w - 1, 1))
+                     for v, w in zip(row, widths) if v is not None), default=1)
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines + 2
     if not rows:
         put(ws.cell(top + 1, 1), "（无）")
     ws.freeze_panes = ws.cell(top + 1, 1)
