@@ -245,3 +245,26 @@ def test_good_repeatedly_lists_two_or_more_good_whatever_else():
 @pytest.mark.parametrize(("qs", "text"), [([1], "第一季度"), ([1, 3, 4], "第一、三、四季度"), ([], "")])
 def test_quarter_list(qs, text):
     assert quarter_list(qs) == text
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kaoping.models import Outcome  # noqa: E402
+
+_seq = st.lists(st.sampled_from(list(Outcome)), min_size=4, max_size=4)
+
+
+@given(_seq)
+def test_year_rules_properties(seq):
+    _, p = one(seq)
+    graded = [o for o in seq if o in (G, FG, AV, PO)]
+    assert sum(p.counts.values()) == 4 and p.graded == len(graded)
+    assert p.excellent_candidate == (seq.count(G) >= 2 and AV not in seq and PO not in seq)
+    assert p.basic_or_incompetent == (seq.count(AV) + seq.count(PO) > 2)
+    assert p.may_be_incompetent == (bool(graded) and all(o == PO for o in graded))
+    assert not (p.excellent_candidate and (p.basic_or_incompetent or p.may_be_incompetent))
+    line = p.registration_line(2026)
+    assert line.startswith("2026年平时考核：第一季度") and line.count("季度") == 4
