@@ -175,3 +175,17 @@ def test_report_formula_text_is_literal(inputs, tmp_path):
     path = save_workbook(wb, tmp_path / "a6.xlsx")
     ws = load_workbook(path).worksheets[0]
     assert ws["B5"].data_type == "s" and ws["B5"].value.startswith("=")
+
+
+def test_report_out_is_a_file(inputs):
+    tmp, roster, paths = inputs
+    res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(paths[0])])
+    assert res.exit_code == 2 and "不是文件夹" in res.output
+
+
+def test_missing_roster_is_exit_2(inputs):
+    tmp, roster, paths = inputs
+    res = runner.invoke(app, ["annual", "eligible", "-r", str(tmp / "无.xlsx"), *map(str, paths)])
+    assert res.exit_code == 2, res.output
+    assert isinstance(res.exception, SystemExit)  # a clean exit, not a traceback
+    assert "无.xlsx" in res.output

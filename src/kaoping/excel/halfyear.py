@@ -312,6 +312,8 @@ def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *,
     if not 0 < ratio <= 1:
         raise KaopingError("--ratio 应在 0 到 1 之间（如 0.4）")
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KaopingError("输出位置已存在且不是文件夹，请换一个文件夹", file=str(out_dir))
     people = [p for p in half_staff(roster, half) if unit is None or p.unit == unit]
     if not people:
         where = f"单位「{unit}」" if unit else "花名册"

@@ -371,6 +371,8 @@ def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = 
                         on_progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Write every annual output. All targets are checked first: without `force`, nothing
     is written when any of them exists."""
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise KaopingError("输出位置已存在且不是文件夹，请换一个文件夹", file=str(out_dir))
     targets = annual_targets(outcome, out_dir)
     existing = [p for p, _ in targets if p.exists()]
     if existing and not force:
