@@ -132,18 +132,22 @@ def test_report_refuses_while_errors_remain(tmp_path: Path):
 
 
 def test_low_attendance_from_monthly_summaries(tmp_path: Path):
-    """李二 takes 20 days of 病事假 in July: attendance under 80% → cannot be 较好 (Q5)."""
+    """李二 takes 20 days of 病事假 in July: attendance under 80%, so his 较好 is a Q5 错误
+    and the ledger carries the flag (the leader's grade stays until the form is corrected)."""
     roster = write_roster(tmp_path / "花名册.xlsx")
     folder = tmp_path / "collected"
     write_forms(folder, leave={"1002": 20})
     out = tmp_path / "out"
     r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "--force")
+    assert r.exit_code == 1 and "Q5" in r.output
+    from kaoping.models import QuarterFlag
     from kaoping.report.ledger import read_ledger
 
     res = {x.staff_id: x for x in read_ledger(out / "季度结果台账-2026Q3.xlsx").results}
-    assert res["1002"].outcome.value not in ("好", "较好")
+    assert QuarterFlag.LOW_ATTENDANCE in res["1002"].flags
     assert res["1002"].attended_days is not None and res["1002"].attended_days < 0.8 * res["1002"].required_days
-    assert res["1001"].outcome.value == "好"
+    assert res["1002"].attended_days == res["1002"].required_days - 20
+    assert res["1001"].outcome.value == "好" and not res["1001"].flags
 
 
 def test_attendance_sheet_overrides_summaries(tmp_path: Path):
@@ -160,8 +164,10 @@ def test_attendance_sheet_overrides_summaries(tmp_path: Path):
     assert "9999" in r.output
     from kaoping.report.ledger import read_ledger
 
+    from kaoping.models import QuarterFlag
+
     res = {x.staff_id: x for x in read_ledger(out / "季度结果台账-2026Q3.xlsx").results}
-    assert res["1005"].outcome.value not in ("好", "较好")
+    assert QuarterFlag.LOW_ATTENDANCE in res["1005"].flags and r.exit_code == 1
     r = _invoke("quarter", "check", "-r", roster, folder, "-a", tmp_path / "none.xlsx")
     assert r.exit_code == 2
 

@@ -51,6 +51,7 @@ def _pct(x: float | None) -> str:
 
 
 def _print_summary(run) -> None:
+    from rich import box
     from rich.table import Table
 
     from ..models import Outcome
@@ -62,23 +63,25 @@ def _print_summary(run) -> None:
     wd = f"；本季度工作日 {run.workdays:g} 天" if run.workdays is not None else ""
     con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
               f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
-    table = Table(title="各单位（考核组）定档与“好”等次比例（§四(三)3）")
-    cols = ("单位/考核组", "实际参加", "好", "其中表彰", "好上限", "比例", "较好", "一般", "较差",
-            "不确定", "未参加", "错误", "警告")
-    for col in cols:
-        table.add_column(col, justify="left" if col == "单位/考核组" else "right")
+    table = Table(title="各单位（考核组）定档与“好”等次比例（§四(三)3）", box=box.SIMPLE_HEAD)
+    table.add_column("单位/考核组", overflow="fold", min_width=10)
+    for col in ("参加", "好(表彰)", "上限", "比例", "较好/一般/较差/不确定", "未参加", "错误/警告"):
+        table.add_column(col, justify="right", overflow="fold", min_width=7 if col == "比例" else None)
     for row in summary_rows(run):
-        label = ("  └ " + row.label) if row.level else f"[bold]{row.label}[/]"
-        good = f"[bold red]{row.good}[/]" if row.over else str(row.good)
-        ratio = _pct(row.ratio) + (" [bold red]超[/]" if row.over else "")
+        label = ("└ " + row.label) if row.level else f"[bold]{row.label}[/]"
+        good = f"{row.good}({row.commended})" if row.commended else str(row.good)
+        if row.over:
+            good = f"[bold red]{good}[/]"
+        ratio = "" if row.level else _pct(row.ratio) + ("[bold red]超[/]" if row.over else "")
+        errors = f"[bold red]{row.errors}[/]" if row.errors else "0"
         table.add_row(
-            label, str(row.participants), good, str(row.commended),
-            "" if row.cap is None else str(row.cap), "" if row.level else ratio,
-            *(str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR,
-                                           Outcome.UNDETERMINED, Outcome.ABSENT)),
-            f"[bold red]{row.errors}[/]" if row.errors else "0", str(row.warnings))
+            label, str(row.participants), good, "" if row.cap is None else str(row.cap), ratio,
+            "/".join(str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE,
+                                                  Outcome.POOR, Outcome.UNDETERMINED)),
+            str(row.counts[Outcome.ABSENT]), f"{errors}/{row.warnings}")
     con.print(table)
-    con.print("注：比例＝“好”等次人数（不含受表彰直接定好）÷实际参加考核人数；上限按考核组核定。")
+    con.print("注：参加＝实际参加考核人数；好(表彰)＝“好”等次人数（其中受表彰直接定好人数）；"
+              "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定。")
 
 
 def _write_problems(run, problems: Path | None, force: bool) -> None:
