@@ -15,6 +15,8 @@ it finds fields by their labels, so a retyped form or one with an inserted row s
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +139,35 @@ class _Layout:
         if allow_insert_rows:
             prot.insertRows = False
             prot.deleteRows = False
+
+
+def _text_lines(text: str, width: float) -> int:
+    """Printed lines of `text` wrapped in a box `width` column units wide (12 pt: a CJK
+    character takes about 2.3 units, other characters about 1.2)."""
+    lines = 0
+    for line in str(text).split("\n"):
+        w = sum(2.3 if unicodedata.east_asian_width(ch) in "WF" else 1.2 for ch in line)
+        lines += max(1, math.ceil(w / max(width - 1, 1)))
+    return lines
+
+
+def _fit_row(ws: Worksheet, ref: str, text: object) -> None:
+    """Grow the row of input box `ref` so `text` prints whole: rows have a fixed height,
+    which neither Excel nor LibreOffice enlarges by itself (the page still fits to one A4)."""
+    if not text:
+        return
+    cell = ws[ref]
+    width = 0.0
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng and rng.min_row == rng.max_row:
+            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                        for c in range(rng.min_col, rng.max_col + 1))
+            break
+    else:
+        width = ws.column_dimensions[cell.column_letter].width or 8.43
+    need = _text_lines(str(text), width) * 17 + 6
+    if need > (ws.row_dimensions[cell.row].height or 15):
+        ws.row_dimensions[cell.row].height = need
 
 
 def _tick_validation(ws: Worksheet) -> DataValidation:
@@ -324,6 +355,7 @@ def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle)
         _put_date(ws, col["received_on"], task.received_on, style, log.year)
         if task.item:
             put(ws[col["item"]], task.item)
+            _fit_row(ws, col["item"], task.item)
         if task.deadline is not None:
             _put_date(ws, col["deadline"], task.deadline, style, log.year)
         elif task.deadline_text:
@@ -340,6 +372,7 @@ def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle)
                 note = f"{done}完成" + (f"；{note}" if note else "")
         if note:
             put(ws[col["note"]], note)
+            _fit_row(ws, col["note"], note)
 
 
 def _tasks_rows(log: WeeklyLog | None) -> int:
@@ -414,6 +447,7 @@ def fill_monthly(ws: Worksheet, cells: CellMap, summary: MonthlySummary, style: 
         value = getattr(summary, key)
         if value:
             put(ws[cells[key]], value)
+            _fit_row(ws, cells[key], value)
     for key in ("sick_personal_days", "annual_leave_days", "sick_personal_days_ytd",
                 "annual_leave_days_ytd"):
         value = _days(getattr(summary, key), style)
@@ -557,6 +591,7 @@ def fill_quarterly(ws: Worksheet, cells: CellMap, ev: QuarterlyEvaluation,
         value = getattr(ev, key)
         if value:
             put(ws[cells[key]], value)
+            _fit_row(ws, cells[key], value)
     for key, ticks in (("self_ticks", ev.self_ticks), ("leader_ticks", ev.leader_ticks)):
         refs = _cells_of(cells[key], ws)
         for grade, ref in zip(GRADE_ORDER, refs, strict=True):
