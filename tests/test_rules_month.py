@@ -145,13 +145,14 @@ def test_w8_empty_week_is_info_and_blank_rows_do_not_count():
     assert rules(check_weekly(weekly(tasks=[blank]))) == ["W8"]
 
 
-def test_w11_week_number_boundary():
-    # July 2026 has five weeks.
-    assert rules(check_weekly(weekly(5, tasks=[task(received_on=dt.date(2026, 7, 27),
-                                                    completed_on=dt.date(2026, 7, 28))]))) == []
-    found = check_weekly(weekly(6, tasks=[task(received_on=dt.date(2026, 7, 27),
-                                               completed_on=dt.date(2026, 7, 28))]))
-    assert "W11" in rules(found)
+def test_task_cells_use_the_reader_column_letters():
+    log = weekly(tasks=[task(7, completed_on=None)])
+    log.source.cells.update({"col:status": "F", "col:note": "G"})
+    [f] = check_weekly(log)
+    assert f.cell == "F7"
+    log.tasks[0] = task(7, status=TaskStatus.FAILED, status_text="无法完成", completed_on=None)
+    [f] = check_weekly(log)
+    assert f.cell == "G7"
 
 
 def test_w10_duplicate_week_in_batch():

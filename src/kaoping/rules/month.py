@@ -15,7 +15,7 @@ Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
 - W8 提示  an empty week (no rows).
 - W9 警告  a row with 日期/完成情况/备注 but no 事项.
 - W10 警告 the same person's week logged twice.
-- W11 警告 第N周 does not exist in that month.
+(A 第N周 that does not exist in its month is reported by the reader, F5.)
 
 附件2 月度小结表 (§四(二)):
 - M1 警告  one of 日常工作/重要任务项目/存在的问题/下步打算 left blank (§四(二)1(1)–(4)).
@@ -140,12 +140,10 @@ def _where_summary(summary: MonthlySummary) -> dict[str, str | None]:
 
 
 def _task_cell(log: WeeklyLog, task: WeeklyTask, field: str) -> str:
-    """The cell of one field of a task row: SourceRef.cells may map a field name to its column
-    ("status" → "E") or to a cell; without it the row number is all we can say."""
-    ref = log.source.cells.get(f"{field}@{task.row}") or log.source.cells.get(f"task.{field}")
-    if ref:
-        return ref if any(ch.isdigit() for ch in ref) else f"{ref}{task.row}"
-    return f"第{task.row}行"
+    """The cell of one field of a task row: the reader records each column's letter in
+    `source.cells["col:<field>"]`; without it the row number is all we can say."""
+    column = log.source.cells.get(f"col:{field}")
+    return f"{column}{task.row}" if column else f"第{task.row}行"
 
 
 def week_range(log: WeeklyLog) -> tuple[dt.date, dt.date] | None:
@@ -185,19 +183,12 @@ def _failure_reason(task: WeeklyTask) -> str:
 
 
 def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Finding]:
-    """Rules W1–W9 and W11 on one 一周小记表."""
+    """Rules W1–W9 on one 一周小记表."""
     del settings  # no thresholds yet; kept so every check has the same shape
     where = _where_log(log)
     out: list[Finding] = []
     label = _week_label(log)
     rng = week_range(log)
-    weeks_in_month = len(Month(log.year, log.month).weeks()) if 1 <= log.month <= 12 else 0
-
-    # W11: 第（ ）周 must exist in that month.
-    if not 1 <= log.week <= weeks_in_month:
-        out.append(Finding(rule="W11", severity=WARNING, cell=log.source.cell("week"), **where,
-                           message=f"{log.year}年{log.month}月没有第{log.week}周"
-                                   f"（该月共 {weeks_in_month} 周），请核对周次"))
 
     rows = [t for t in log.tasks if _task_has_content(t)]
     # W8 §四(一) 一周一小记: a week with nothing recorded.
@@ -507,7 +498,7 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     `summaries` are the month's forms (one of another month is M11); `logs` are standalone
     一周小记 forms (those of this month count toward M5 for their person); `history` are the
     same year's earlier summaries, used only for the 全年累计 check (M9/M10). Weekly sheets
-    inside a summary are checked with W1–W11 under the summary's person.
+    inside a summary are checked with W1–W10 under the summary's person.
     """
     settings = settings or Settings()
     out: list[Finding] = []
