@@ -97,3 +97,37 @@ def test_annual_report_prints(annual_outputs, tmp_path):
     assert problems == []
     annex6 = [x for x in annual_outputs if x.name.startswith("附件6")]
     assert len(annex6) >= 2  # each unit and the centre
+
+
+# ---------------------------------------------------------------- forms kaoping generates
+
+@pytest.fixture(scope="module")
+def form_outputs(tmp_path_factory) -> list[Path]:
+    """Blank forms (identity pre-filled, long names) and forms filled with long multi-line
+    text, one per fill style: each must still print one A4 page per sheet."""
+    from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook
+    from kaoping.excel.write import save_workbook
+
+    from helpers_print import MONTH, PERSON, QUARTER, monthly_summary, quarterly_evaluation
+
+    tmp = tmp_path_factory.mktemp("forms")
+    out = [save_workbook(monthly_workbook(PERSON, MONTH), tmp / "月度-空白.xlsx"),
+           save_workbook(quarterly_workbook(PERSON, QUARTER), tmp / "季度-空白.xlsx")]
+    for n, style in enumerate(FILL_STYLES[:2]):
+        out.append(save_workbook(monthly_workbook(PERSON, MONTH, monthly_summary(), style),
+                                 tmp / f"月度-{n}.xlsx"))
+        out.append(save_workbook(quarterly_workbook(PERSON, QUARTER, quarterly_evaluation(n), style),
+                                 tmp / f"季度-{n}.xlsx"))
+    return out
+
+
+def test_generated_forms_print_one_a4_page_each(form_outputs, tmp_path):
+    pdfs = to_pdf(form_outputs, tmp_path)
+    problems = [msg for xlsx, out in pdfs.items() for msg in check_printout(xlsx, out)]
+    assert problems == []
+    monthly = pdf_pages(pdfs[form_outputs[0]])
+    from helpers_print import MONTH
+
+    assert len(monthly) == 1 + len(MONTH.weeks())  # 附件2 then one 附件1 per week
+    assert ANNEX_TITLES["附件2"] in monthly[0].text.replace(" ", "")
+    assert all(ANNEX_TITLES["附件1"] in p.text.replace(" ", "") for p in monthly[1:])
