@@ -18,24 +18,22 @@ app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
 def read_forms(folder: Path, description: str) -> tuple[list[object], list[Finding]]:
     """Read every workbook below `folder` with a progress bar: (forms, reader findings)."""
     from ..errors import KaopingError
-    from ..excel.read import read_workbook
-    from ..paths import scan_workbooks
+    from ..excel.read import read_folder
+    from ..pipeline import count_workbooks
     from .common import progress
 
     if not folder.is_dir():
         raise KaopingError("找不到文件夹（或不是文件夹）", file=str(folder))
-    paths = list(scan_workbooks(folder))
-    if not paths:
+    total = count_workbooks(folder)
+    if not total:
         raise KaopingError("文件夹中没有 Excel 表格（.xlsx）", file=str(folder))
     forms: list[object] = []
     findings: list[Finding] = []
-    with progress(len(paths), description) as bar:
-        task = bar.add_task(description, total=len(paths))
-        for path in paths:
-            result = read_workbook(path)
+    with progress(total, description) as bar:
+        task = bar.add_task(description, total=total)
+        for result in read_folder(folder, on_file=lambda _path: bar.advance(task)):
             forms.extend(result.forms)
             findings.extend(result.findings)
-            bar.advance(task)
     return forms, findings
 
 
