@@ -18,9 +18,17 @@ from kaoping.models import QuarterGrade  # noqa: E402
 runner = CliRunner()
 
 
-def _invoke(*args: str):
-    result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    return result
+class _Result:
+    """CliRunner result with the console's line wrapping removed from `output`."""
+
+    def __init__(self, result) -> None:
+        self.exit_code = result.exit_code
+        self.output = "".join(result.output.split())
+        self.raw = result.output
+
+
+def _invoke(*args: str) -> _Result:
+    return _Result(runner.invoke(app, [str(a) for a in args], catch_exceptions=False))
 
 
 @pytest.fixture()
@@ -111,7 +119,7 @@ def test_report_writes_tables_and_ledger(clean, tmp_path: Path):
     ledger = read_ledger(out / "季度结果台账-2026Q3.xlsx")
     assert {r.staff_id: r.outcome.value for r in ledger.results} == {
         sid: g.value for sid, g in GRADES.items()}
-    assert str(out / "全中心" / "附件4-备案表-2026Q3.xlsx") in r.output.replace("\n", "")
+    assert "".join(str(out / "全中心" / "附件4-备案表-2026Q3.xlsx").split()) in r.output
     # A second run refuses to overwrite (exit 2) and leaves the files as they were.
     before = (out / "季度结果台账-2026Q3.xlsx").read_bytes()
     r = _invoke("quarter", "report", "-r", roster, folder, "--out", out)
