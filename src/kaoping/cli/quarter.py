@@ -47,7 +47,9 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
+    from ..rules.attendance import format_ratio  # cut, not rounded: as in the findings
+
+    return format_ratio(x)
 
 
 def _print_summary(run) -> None:

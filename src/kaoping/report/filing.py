@@ -172,7 +172,9 @@ def date_text(day: dt.date) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
+    from ..rules.attendance import format_ratio  # cut, not rounded: as in the findings
+
+    return format_ratio(x)
 
 
 def _quota_sentence(q: Any) -> str:
