@@ -183,3 +183,20 @@ def test_soffice_not_startable(tmp_path, monkeypatch):
         pytest.skip("exec format errors differ on Windows")
     with pytest.raises(KaopingError, match="无法启动 LibreOffice"):
         pdf.convert([src], "pdf", tmp_path / "out")
+
+
+@posix_only
+def test_pdf_beside_puts_each_pdf_next_to_its_workbook(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAOPING_SOFFICE", str(_fake(tmp_path, COPY)))
+    srcs = _inputs(tmp_path, "全中心/附件4-备案表-2026Q3.xlsx", "鹿城分中心/附件4-备案表-2026Q3.xlsx",
+                   "鹿城分中心/综合科/张三-2026Q3.xlsx")
+    out = pdf.pdf_beside(srcs)
+    assert out == [s.resolve().with_suffix(".pdf") for s in srcs]
+    assert all(p.is_file() for p in out)
+    assert pdf.pdf_beside([]) == []
+
+
+def test_require_soffice_names_the_package(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAOPING_SOFFICE", str(tmp_path / "missing"))
+    with pytest.raises(KaopingError, match="libreoffice-calc"):
+        pdf.require_soffice()

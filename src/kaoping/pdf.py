@@ -65,11 +65,24 @@ def soffice_available() -> bool:
     return soffice_path() is not None
 
 
-def _require_soffice() -> str:
+def require_soffice() -> str:
+    """The soffice executable, or a Chinese `KaopingError` saying how to install it (commands
+    with --pdf call this before writing anything)."""
     exe = soffice_path()
     if exe is None:
-        raise KaopingError("未找到 LibreOffice（soffice），无法转换为 PDF。" + INSTALL_HINT)
+        raise KaopingError("未找到 LibreOffice（soffice），无法输出 PDF。" + INSTALL_HINT)
     return exe
+
+
+def pdf_beside(paths: Sequence[Path | str], *, force: bool = False,
+               on_progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """A PDF next to each workbook kaoping has just written (same folder, same name), for
+    printing and stamping (`forms --pdf`, `quarter report --pdf`)."""
+    sources = [Path(p) for p in paths]
+    if not sources:
+        return []
+    root = Path(os.path.commonpath([str(p.resolve().parent) for p in sources]))
+    return convert(sources, "pdf", root, relative_to=root, force=force, on_progress=on_progress)
 
 
 def _batches(paths: Sequence[Path], size: int) -> list[list[Path]]:
@@ -182,7 +195,7 @@ def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
         if dst.exists() and not force:
             raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(dst))
 
-    exe = _require_soffice()
+    exe = require_soffice()
     target_of = dict(zip(sources, targets))
     with _lock, tempfile.TemporaryDirectory(prefix="kaoping-soffice-") as tmp:
         profile = Path(tmp) / "profile"
