@@ -1,7 +1,74 @@
-"""kaoping forms …"""
+"""kaoping forms monthly|quarterly: blank forms per person, pre-filled from the roster."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(help="生成空白表格", no_args_is_help=True)
+from .common import guarded
+
+app = typer.Typer(help="生成空白表格（按花名册每人一份，已预填姓名、单位、职务和期间）",
+                  no_args_is_help=True)
+
+_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx（见 kaoping roster template）",
+                       exists=False, dir_okay=False)
+_OUT = typer.Option(..., "--out", "-o", help="输出目录；文件写到 目录/单位/科室/姓名-期间.xlsx",
+                    file_okay=False)
+_UNIT = typer.Option(None, "--unit", "-u", help="只生成该单位（处室或分支机构）的表格")
+_FORCE = typer.Option(False, "--force", help="覆盖已存在的同名文件（默认一个也不覆盖）")
+
+
+def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool) -> None:
+    from ..errors import KaopingError
+    from ..excel.forms import generate_forms
+    from ..periods import parse_month, parse_quarter
+    from ..roster import read_roster
+    from .common import console, print_findings, progress
+
+    per = parse_month(period) if kind == "monthly" else parse_quarter(period)
+    if not roster.is_file():
+        raise KaopingError("找不到花名册文件", file=str(roster))
+    ros, findings = read_roster(roster)
+    from ..models import Severity
+
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        print_findings(errors, title="花名册中的错误（对应人员可能缺表）")
+    what = "月度小结表（含各周一周小记表）" if kind == "monthly" else "季度评价表"
+    con = console()
+    with progress(len(ros.people), f"生成{what}") as bar:
+        task = bar.add_task("", total=None)
+
+        def on_progress(i: int, total: int, path: Path) -> None:
+            bar.update(task, completed=i, total=total)
+
+        written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress)
+    units = len({p.relative_to(out).parts[0] for p in written})
+    con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
+
+
+@app.command("monthly")
+@guarded
+def monthly(
+    roster: Path = _ROSTER,
+    period: str = typer.Option(..., "--period", "-p", help="月份，如 2026-07"),
+    out: Path = _OUT,
+    unit: str | None = _UNIT,
+    force: bool = _FORCE,
+) -> None:
+    """生成每人一份的月度小结表（附件2），同一工作簿内附该月各周的一周小记表（附件1）。"""
+    _run("monthly", roster, period, out, unit, force)
+
+
+@app.command("quarterly")
+@guarded
+def quarterly(
+    roster: Path = _ROSTER,
+    period: str = typer.Option(..., "--period", "-p", help="季度，如 2026Q3"),
+    out: Path = _OUT,
+    unit: str | None = _UNIT,
+    force: bool = _FORCE,
+) -> None:
+    """生成每人一份的季度评价表（附件3）。"""
+    _run("quarterly", roster, period, out, unit, force)
