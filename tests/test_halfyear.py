@@ -281,3 +281,10 @@ def test_tally_skips_other_kaoping_forms(tmp_path, ballot):
     assert (t.valid, t.invalid, t.skipped) == (1, 0, 1)
     assert [f.severity for f in t.findings] == [Severity.INFO]
     assert t.units[0].invalid == 0
+
+
+def test_cli_tally_empty_folder_is_exit_2(tmp_path):
+    (tmp_path / "空").mkdir()
+    res = runner.invoke(app, ["halfyear", "tally", str(tmp_path / "空"), "--out", str(tmp_path / "r.xlsx")])
+    assert res.exit_code == 2 and "没有找到" in res.output
+    assert not (tmp_path / "r.xlsx").exists()

@@ -82,6 +82,10 @@ def tally(
     for p in ballots:
         files.extend(scan_workbooks(p) if p.is_dir() else [p])
     files = [f for f in files if f.resolve() != out.resolve()]
+    if not files:
+        from ..errors import KaopingError
+
+        raise KaopingError("没有找到要统计的测评票（.xlsx 文件）")
     with progress(len(files), "读取测评票") as bar:
         task = bar.add_task("", total=len(files))
         result = tally_ballots(files, on_file=lambda _p: bar.advance(task))
