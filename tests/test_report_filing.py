@@ -109,7 +109,7 @@ def test_write_filing_files_and_numbers(tmp_path: Path):
     assert [stats.cell(3, c).value for c in range(2, 10)] == [7, 6, 2, 1, 1, 1, 1, 1]
     assert len(stats._charts) == 1  # noqa: SLF001 - openpyxl keeps charts here
     assert stats["A6"].value.startswith("“好”等次比例核定")
-    assert [stats.cell(8, c).value for c in (1, 3, 5, 6, 7, 9)] == ["综合处", 6, 1, 1, 2, "否"]
+    assert [stats.cell(8, c).value for c in (1, 2, 4, 5, 6, 8, 9)] == ["综合处", 6, 1, 1, 2, "否", "综合处"]
     assert "2 个单位（考核组）的“好”等次均未超出比例上限" in ws["B13"].value
 
     ws5 = load_workbook(tmp_path / "鹿城分中心/附件5-名单表-2026Q3.xlsx").worksheets[0]

@@ -361,20 +361,24 @@ def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]],
     row = last + 2
     if quotas:
         put(ws.cell(row, 1), "“好”等次比例核定（§四(三)3，按考核组）").font = HEADER_FONT
-        q_headers = ("单位/考核组", "包含单位", "实际参加", "核定基数", "好(不含表彰)", "受表彰定好",
-                     "上限", "比例", "是否超出")
+        q_headers = ("单位/考核组", "实际参加", "核定基数", "好(不含表彰)", "受表彰定好", "上限",
+                     "比例", "是否超出", "包含单位")
         for col, h in enumerate(q_headers, start=1):
             c = ws.cell(row + 1, col, h)
             c.font, c.border, c.alignment = HEADER_FONT, BORDER, CENTER
+        ws.merge_cells(start_row=row + 1, start_column=9, end_row=row + 1, end_column=10)
         for i, q in enumerate(quotas, start=row + 2):
-            values = (q.key, "、".join(q.units), q.participants, q.denominator, q.good,
-                      q.commended, q.cap, q.ratio if q.ratio is not None else "—",
-                      "超出" if q.over else "否")
+            units = "、".join(q.units)
+            values = (q.key, q.participants, q.denominator, q.good, q.commended, q.cap,
+                      q.ratio if q.ratio is not None else "—", "超出" if q.over else "否", units)
             for col, v in enumerate(values, start=1):
                 cell = put(ws.cell(i, col), v)
                 cell.font, cell.border = BODY_FONT, BORDER
-                cell.alignment = WRAP if col == 2 else CENTER
-            ws.cell(i, 8).number_format = "0.0%"
+                cell.alignment = WRAP if col == 9 else CENTER
+            ws.cell(i, 10).border = BORDER
+            ws.merge_cells(start_row=i, start_column=9, end_row=i, end_column=10)
+            ws.cell(i, 7).number_format = "0.0%"
+            ws.row_dimensions[i].height = 15 * max(1, -(-len(units) // 12))
         row += len(quotas) + 3
     if per_unit:
         chart = BarChart()
@@ -389,7 +393,7 @@ def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]],
         chart.width = max(16, 2.5 * len(per_unit))
         chart.height = 9
         ws.add_chart(chart, f"A{row}")
-    a4(ws, landscape=True)
+    a4(ws, landscape=True, fit_width=False)  # one page, chart included
 
 
 # ---------------------------------------------------------------- the whole report
