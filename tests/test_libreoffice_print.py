@@ -131,3 +131,77 @@ def test_generated_forms_print_one_a4_page_each(form_outputs, tmp_path):
     assert len(monthly) == 1 + len(MONTH.weeks())  # 附件2 then one 附件1 per week
     assert ANNEX_TITLES["附件2"] in monthly[0].text.replace(" ", "")
     assert all(ANNEX_TITLES["附件1"] in p.text.replace(" ", "") for p in monthly[1:])
+
+
+# ---------------------------------------------------------------- quarter report (+ --pdf)
+
+@pytest.fixture(scope="module")
+def quarter_report(tmp_path_factory):
+    """`kaoping quarter report --pdf` on a folder of 附件3 for a 30-person centre."""
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+    from kaoping.excel.forms import FILL_STYLES, quarterly_workbook
+    from kaoping.excel.write import save_workbook
+    from kaoping.models import FormIdentity, QuarterGrade, QuarterlyEvaluation, SourceRef
+    from kaoping.periods import Quarter
+    from kaoping.roster import roster_template_workbook
+
+    from helpers_print import HIGHLIGHTS, OPINION, SHORTCOMINGS
+
+    tmp = tmp_path_factory.mktemp("quarter")
+    people = _people()
+    roster = save_workbook(roster_template_workbook(people=people), tmp / "花名册.xlsx")
+    q = Quarter(2026, 3)
+    grades = [QuarterGrade.FAIRLY_GOOD, QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD,
+              QuarterGrade.AVERAGE, QuarterGrade.FAIRLY_GOOD, QuarterGrade.POOR]
+    for i, p in enumerate(people[:-3]):  # the last three hand in nothing: 未参加
+        g = grades[i % len(grades)]
+        ev = QuarterlyEvaluation(
+            source=SourceRef(file="-"),
+            identity=FormIdentity(staff_id=p.staff_id, name=p.name, unit=p.unit,
+                                  section=p.section, post=p.post),
+            year=q.year, quarter=q.quarter, highlights=HIGHLIGHTS, shortcomings=SHORTCOMINGS,
+            self_ticks=[g], leader_ticks=[g], leader_opinion=OPINION, leader_signature="王建国")
+        save_workbook(quarterly_workbook(p, q, ev, FILL_STYLES[i % len(FILL_STYLES)]),
+                      tmp / "collected" / p.unit / f"{p.name}-{p.staff_id}-{q}.xlsx")
+    res = CliRunner().invoke(app, ["quarter", "report", str(tmp / "collected"), "-r", str(roster),
+                                   "--out", str(tmp / "out"), "--date", "2026-10-15", "--force",
+                                   "--pdf"])
+    assert res.exit_code in (0, 1), res.output
+    return tmp / "out", res.output
+
+
+def test_quarter_report_pdf_option_prints_every_filing_table(quarter_report, tmp_path):
+    out, output = quarter_report
+    xlsx = sorted(out.rglob("*.xlsx"))
+    filing = [x for x in xlsx if x.name.startswith("附件")]
+    # 附件4 and 附件5 for each of the three units and for the centre.
+    assert len(filing) == 8, output
+    problems = []
+    for x in filing:
+        beside = x.with_suffix(".pdf")
+        assert beside.is_file(), f"{x} has no PDF beside it"
+        problems += check_printout(x, beside)
+    assert sorted(out.rglob("*.pdf")) == sorted(x.with_suffix(".pdf") for x in filing)
+    assert "PDF" in output
+    # The 台账 is a data file (not printed by --pdf) but must still print on A4.
+    others = [x for x in xlsx if x not in filing]
+    assert others, "no 季度结果台账 written"
+    problems += [m for x, p in to_pdf(others, tmp_path).items() for m in check_printout(x, p)]
+    assert problems == []
+
+
+def test_quarter_report_pdf_text_holds_the_counts(quarter_report):
+    out, _ = quarter_report
+    from helpers_print import squash
+
+    centre = [p for p in out.rglob("附件4*.pdf") if "全中心" in str(p)]
+    assert len(centre) == 1
+    text = squash(pdf_pages(centre[0])[0].text)
+    assert "（2026年度第三季度）" in text
+    assert "2026年10月15日" in text
+    names = [p for p in out.rglob("附件5*.pdf") if "全中心" in str(p)]
+    text5 = squash("".join(p.text for p in pdf_pages(names[0])))
+    for person in _people()[-3:]:
+        assert person.name in text5  # 未参加 people are listed on 附件5

@@ -200,3 +200,17 @@ def test_require_soffice_names_the_package(monkeypatch, tmp_path):
     monkeypatch.setenv("KAOPING_SOFFICE", str(tmp_path / "missing"))
     with pytest.raises(KaopingError, match="libreoffice-calc"):
         pdf.require_soffice()
+
+
+def test_quarter_report_pdf_without_libreoffice_says_so_and_writes_nothing(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    monkeypatch.setenv("KAOPING_SOFFICE", str(tmp_path / "missing"))
+    res = CliRunner().invoke(app, ["quarter", "report", str(tmp_path / "collected"), "-r",
+                                   str(tmp_path / "花名册.xlsx"), "--out", str(tmp_path / "out"),
+                                   "--pdf"])
+    assert res.exit_code == 2
+    assert "未找到 LibreOffice" in res.output and "libreoffice-calc" in res.output
+    assert not (tmp_path / "out").exists()

@@ -141,6 +141,8 @@ def report(
         "--centre-name", help="全中心汇总表的呈报单位名称")] = "全中心",
     force: Annotated[bool, typer.Option(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
 ) -> None:
     """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
     《好、一般、较差、不确定等次、未参加考核人员名单表》（附件5）（全中心表附各单位统计图），
@@ -157,6 +159,10 @@ def report(
     from ..report.filing import write_filing
     from .common import console, exit_code, print_findings
 
+    if pdf:
+        from ..pdf import require_soffice
+
+        require_soffice()  # say so before any work when LibreOffice is missing
     day = None
     if report_date:
         try:
@@ -177,6 +183,11 @@ def report(
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
+    if pdf:
+        from ..pdf import pdf_beside
+
+        pdfs = pdf_beside([p for p in written if p.name.startswith("附件")], force=force)
+        con.print(f"[bold]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
     if run.errors:
         con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
     raise typer.Exit(exit_code(run.findings))
