@@ -1,0 +1,471 @@
+"""Readers: round trips through every FillStyle, robustness to edits, findings for bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from helpers_forms import (
+    insert_row,
+    monthly_summary,
+    person,
+    quarterly_evaluation,
+    tasks_for,
+    without_source,
+)
+from kaoping.excel.forms import (
+    FILL_STYLES,
+    FillStyle,
+    monthly_workbook,
+    quarterly_workbook,
+    weekly_workbook,
+)
+from kaoping.excel.read import opinion_flags, parse_status, read_folder, read_workbook
+from kaoping.models import (
+    FormKind,
+    MonthlySummary,
+    QuarterGrade,
+    QuarterlyEvaluation,
+    Severity,
+    SourceRef,
+    TaskStatus,
+    WeeklyLog,
+)
+from kaoping.periods import Month, Quarter
+
+G, FG, AV, PO = QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD, QuarterGrade.AVERAGE, QuarterGrade.POOR
+JULY = Month(2026, 7)
+Q3 = Quarter(2026, 3)
+
+
+def _save(wb, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _only(result, cls):
+    assert [f for f in result.findings if f.severity == Severity.ERROR] == []
+    assert len(result.forms) == 1
+    form = result.forms[0]
+    assert isinstance(form, cls)
+    return form
+
+
+# ---------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("style", FILL_STYLES, ids=lambda s: f"{s.tick}-{s.date_style}")
+def test_monthly_round_trip(tmp_path: Path, style: FillStyle):
+    p = person()
+    model = monthly_summary(p, JULY)
+    path = _save(monthly_workbook(p, JULY, model, style), tmp_path / "张三-2026-07.xlsx")
+    result = read_workbook(path)
+    assert result.kind == FormKind.MONTHLY
+    got = _only(result, MonthlySummary)
+    assert without_source(got) == without_source(model)
+    assert got.source.file == str(path)
+    assert got.source.sheet == "月度小结"
+    assert got.weeks[0].source.sheet == "第1周(7.1-7.5)"
+
+
+@pytest.mark.parametrize("style", FILL_STYLES, ids=lambda s: f"{s.tick}-{s.date_style}")
+def test_quarterly_round_trip(tmp_path: Path, style: FillStyle):
+    p = person()
+    model = quarterly_evaluation(p, Q3, commended=True)
+    path = _save(quarterly_workbook(p, Q3, model, style), tmp_path / "q.xlsx")
+    got = _only(read_workbook(path), QuarterlyEvaluation)
+    assert without_source(got) == without_source(model)
+
+
+def test_weekly_workbook_round_trip(tmp_path: Path):
+    p = person()
+    s, e = JULY.weeks()[1]
+    log = WeeklyLog(source=SourceRef(file="m"), identity={"staff_id": "A001", "name": "张三"},
+                    unit_and_post="办公室 综合科 科员", year=2026, month=7, week=2, week_start=s,
+                    week_end=e, tasks=tasks_for(s, e, 5))
+    path = _save(weekly_workbook(p, JULY, 2, log, FillStyle(date_style="text-cn")), tmp_path / "w.xlsx")
+    result = read_workbook(path)
+    assert result.kind == FormKind.WEEKLY
+    got = _only(result, WeeklyLog)
+    assert without_source(got) == without_source(log)
+
+
+def test_more_tasks_than_rows_grow_the_table(tmp_path: Path):
+    p = person()
+    model = monthly_summary(p, JULY, tasks=20)
+    path = _save(monthly_workbook(p, JULY, model), tmp_path / "m.xlsx")
+    got = _only(read_workbook(path), MonthlySummary)
+    assert [len(w.tasks) for w in got.weeks] == [20, 0, 20, 20, 20]
+    assert without_source(got) == without_source(model)
+
+
+def test_cell_references_name_the_input_cells(tmp_path: Path):
+    p = person()
+    path = _save(quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3)), tmp_path / "q.xlsx")
+    cells = _only(read_workbook(path), QuarterlyEvaluation).source.cells
+    assert cells["self_ticks"] == "C8:F8"
+    assert cells["leader_ticks"] == "C10:F10"
+    assert cells["leader_opinion"] == "C13"
+    assert cells["commended"] == "F11" and cells["direct_poor"] == "F12"
+    path = _save(monthly_workbook(p, JULY, monthly_summary(p, JULY)), tmp_path / "m.xlsx")
+    got = _only(read_workbook(path), MonthlySummary)
+    assert got.source.cells["sick_personal_days"] == "C9"
+    assert got.source.cells["annual_leave_days_ytd"] == "E10"
+    assert got.weeks[0].source.cells["col:status"] == "F"
+    assert got.weeks[0].tasks[0].row == 4
+
+
+def test_blank_generated_forms_read_with_identity(tmp_path: Path):
+    p = person()
+    path = _save(quarterly_workbook(p, Q3), tmp_path / "q.xlsx")
+    got = _only(read_workbook(path), QuarterlyEvaluation)
+    assert got.identity.staff_id == "A001" and got.identity.name == "张三"
+    assert (got.year, got.quarter) == (2026, 3)
+    assert got.self_ticks == [] and got.leader_ticks == [] and got.leader_opinion is None
+    path = _save(monthly_workbook(p, JULY), tmp_path / "m.xlsx")
+    got = _only(read_workbook(path), MonthlySummary)
+    assert len(got.weeks) == 5 and all(w.tasks == [] for w in got.weeks)
+    assert got.sick_personal_days is None
+
+
+# ---------------------------------------------------------------- edited forms
+
+
+def test_form_without_meta_sheet(tmp_path: Path):
+    p = person()
+    model = quarterly_evaluation(p, Q3)
+    wb = quarterly_workbook(p, Q3, model)
+    del wb["_kaoping"]
+    path = _save(wb, tmp_path / "2026年" / "张三季度评价.xlsx")
+    result = read_workbook(path)
+    assert result.kind == FormKind.QUARTERLY
+    got = _only(result, QuarterlyEvaluation)
+    assert got.identity.staff_id is None
+    expected = model.model_copy(deep=True)
+    expected.identity.staff_id = None
+    assert without_source(got) == without_source(expected)
+
+    wb = monthly_workbook(p, JULY, monthly_summary(p, JULY))
+    del wb["_kaoping"]
+    got = _only(read_workbook(_save(wb, tmp_path / "张三-2026-07.xlsx")), MonthlySummary)
+    assert (got.year, got.month, got.identity.staff_id) == (2026, 7, None)
+    assert len(got.weeks) == 5 and got.weeks[0].tasks[0].completed_on == dt.date(2026, 7, 5)
+
+
+def test_form_without_meta_and_without_year_is_an_error(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3))
+    del wb["_kaoping"]
+    result = read_workbook(_save(wb, tmp_path / "张三.xlsx"))
+    assert result.forms == []
+    err = [f for f in result.findings if f.severity == Severity.ERROR]
+    assert err and err[0].rule == "F5" and "年份" in err[0].message
+
+
+@pytest.mark.parametrize("at", [2, 3, 6, 9])
+def test_row_inserted_in_quarterly(tmp_path: Path, at: int):
+    p = person()
+    model = quarterly_evaluation(p, Q3, self_ticks=(FG,), leader_ticks=(AV,), direct_poor=True)
+    wb = quarterly_workbook(p, Q3, model)
+    ws = wb.active
+    ws.protection.sheet = False
+    insert_row(ws, at)
+    ws.cell(at, 2).value = "（插入的说明行）"
+    got = _only(read_workbook(_save(wb, tmp_path / "q.xlsx")), QuarterlyEvaluation)
+    assert without_source(got) == without_source(model)
+    assert got.source.cells["self_ticks"] == ("C9:F9" if at <= 8 else "C8:F8")
+
+
+@pytest.mark.parametrize("sheet_index", [0, 1])
+def test_row_inserted_in_monthly_and_weekly(tmp_path: Path, sheet_index: int):
+    p = person()
+    model = monthly_summary(p, JULY)
+    wb = monthly_workbook(p, JULY, model)
+    ws = wb.worksheets[sheet_index]
+    insert_row(ws, 3)
+    got = _only(read_workbook(_save(wb, tmp_path / "m.xlsx")), MonthlySummary)
+    expected = without_source(model)
+    if sheet_index == 1:  # the first week's task rows moved one row down
+        for t in expected["weeks"][0]["tasks"]:
+            t["row"] += 1
+    assert without_source(got) == expected
+
+
+def test_meta_name_mismatch_is_a_warning(tmp_path: Path):
+    p = person()
+    model = quarterly_evaluation(p, Q3)
+    model.identity.name = "李四"
+    result = read_workbook(_save(quarterly_workbook(p, Q3, model), tmp_path / "q.xlsx"))
+    assert [f.rule for f in result.findings] == ["F6"]
+    assert result.findings[0].severity == Severity.WARNING
+    assert result.findings[0].cell == "B3"
+
+
+# ---------------------------------------------------------------- ticks
+
+
+@pytest.mark.parametrize("tick", ["√", "✓", "✔", "☑", "■", "●", "是", "V", "v", " √ "])
+def test_every_tick_style(tmp_path: Path, tick: str):
+    p = person()
+    model = quarterly_evaluation(p, Q3, self_ticks=(AV,), leader_ticks=(PO,), direct_poor=True)
+    got = _only(read_workbook(_save(quarterly_workbook(p, Q3, model, FillStyle(tick=tick)),
+                                    tmp_path / "q.xlsx")), QuarterlyEvaluation)
+    assert (got.self_ticks, got.leader_ticks, got.direct_poor, got.commended) == ([AV], [PO], True,
+                                                                                 False)
+
+
+@pytest.mark.parametrize(("self_ticks", "leader_ticks"),
+                         [((), ()), ((G, FG), (AV,)), ((G,), (G, FG, AV, PO)), ((), (G, PO))])
+def test_two_ticks_and_no_tick_are_read_as_they_are(tmp_path: Path, self_ticks, leader_ticks):
+    p = person()
+    model = quarterly_evaluation(p, Q3, self_ticks=self_ticks, leader_ticks=leader_ticks)
+    got = _only(read_workbook(_save(quarterly_workbook(p, Q3, model), tmp_path / "q.xlsx")),
+                QuarterlyEvaluation)
+    assert got.self_ticks == list(self_ticks)
+    assert got.leader_ticks == list(leader_ticks)
+
+
+def test_crosses_and_empty_boxes_are_not_ticks(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3)
+    ws = wb.active
+    for ref, v in (("C8", "□"), ("D8", "×"), ("E8", "√"), ("F8", "否"), ("C10", "○")):
+        ws[ref] = v
+    got = _only(read_workbook(_save(wb, tmp_path / "q.xlsx")), QuarterlyEvaluation)
+    assert got.self_ticks == [AV] and got.leader_ticks == []
+
+
+# ---------------------------------------------------------------- hand-made forms
+
+
+def _handmade_quarterly(path: Path, *, opinion: str, inline: bool = False) -> Path:
+    """附件3 retyped by hand: the annex's labels, no `_kaoping`, no special tick boxes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    rows = [
+        ["干部日常考评季度评价表"],
+        ["2026年第（ 3 ）季度"],
+        ["姓名", "赵  六", "所属处室/分支机构", "瓯海分中心"],
+        ["科室", "归集科", "职务", "副科长"],
+        ["个人自评", "主要工作亮点及成效", "完成专项检查"],
+        [None, "存在的不足和改进措施", "经验不足"],
+    ]
+    if inline:
+        rows += [[None, "自评档次", "□好 ☑较好 □一般 □较差"],
+                 ["领导评价", "领导评价档次", "☑好 □较好 □一般 □较差"]]
+    else:
+        rows += [[None, "自评档次", "好", "较好", "一般", "较差"],
+                 [None, None, None, "✓", None, None],
+                 ["领导评价", "领导评价档次", "好", "较好", "一般", "较差"],
+                 [None, None, "✓", None, None, None]]
+    rows += [[None, "领导意见栏", opinion],
+             [None, None, "（处室或分支机构负责人）签字：钱七"],
+             ["注：存在直接确定为“好”、“较差”情形或出勤未达标的应在意见栏进行说明。"]]
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_handmade_quarterly_with_keywords(tmp_path: Path):
+    path = _handmade_quarterly(tmp_path / "赵六.xlsx",
+                               opinion="该同志受市委市政府表彰，直接定为“好”等次。")
+    result = read_workbook(path)
+    got = _only(result, QuarterlyEvaluation)
+    assert (got.year, got.quarter) == (2026, 3)
+    assert got.identity.name == "赵六" and got.identity.staff_id is None
+    assert got.identity.unit == "瓯海分中心" and got.identity.post == "副科长"
+    assert got.self_ticks == [FG] and got.leader_ticks == [G]
+    assert got.commended is True and got.direct_poor is False
+    assert got.leader_signature == "钱七"
+    assert got.leader_opinion.startswith("该同志受市委市政府表彰")
+
+
+def test_handmade_quarterly_inline_ticks(tmp_path: Path):
+    path = _handmade_quarterly(tmp_path / "赵六.xlsx", opinion="推诿扯皮，直接确定为较差。",
+                               inline=True)
+    got = _only(read_workbook(path), QuarterlyEvaluation)
+    assert got.self_ticks == [FG] and got.leader_ticks == [G]
+    assert got.direct_poor is True and got.commended is False
+
+
+@pytest.mark.parametrize(("opinion", "expected"), [
+    ("受市中心表彰，直接定为“好”", (True, False)),
+    ("直接确定为“好”等次", (True, False)),
+    ("直接定为较差", (False, True)),
+    ("直接确定为“较差”等次", (False, True)),
+    ("本季度未受表彰，表现一般", (False, False)),
+    ("工作认真", (False, False)),
+    (None, (False, False)),
+])
+def test_opinion_flags(opinion, expected):
+    assert opinion_flags(opinion) == expected
+
+
+def test_handmade_weekly_with_one_line_header(tmp_path: Path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["干部日常考评一周小记表"])
+    ws.append(["姓名：孙八       单位及职务：财务处科员        时间：（7）月第（2）周"])
+    ws.append(["序号", "日期", "事项", "完成时限", "完成情况", "备注"])
+    ws.append([1, "7.6", "编制预算", "7月10日", "已完成", "7月9日完成"])
+    ws.append([2, "2026/7/7", "核对账目", "长期", "进行中", None])
+    ws.append([3, None, None, None, None, None])
+    ws.append(["注：已完成的注明完成时间"])
+    path = tmp_path / "孙八-2026-07.xlsx"
+    wb.save(path)
+    got = _only(read_workbook(path), WeeklyLog)
+    assert got.identity.name == "孙八" and got.unit_and_post == "财务处科员"
+    assert (got.year, got.month, got.week) == (2026, 7, 2)
+    assert got.week_start == dt.date(2026, 7, 6)
+    assert len(got.tasks) == 2
+    t1, t2 = got.tasks
+    assert t1.received_on == dt.date(2026, 7, 6) and t1.deadline == dt.date(2026, 7, 10)
+    assert t1.status == TaskStatus.DONE and t1.completed_on == dt.date(2026, 7, 9)
+    assert t2.deadline is None and t2.deadline_text == "长期"
+    assert t2.status == TaskStatus.IN_PROGRESS and t2.completed_on is None
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("已完成", TaskStatus.DONE), ("完成（7月8日）", TaskStatus.DONE), ("进行中", TaskStatus.IN_PROGRESS),
+    ("无法完成", TaskStatus.FAILED), ("未完成", TaskStatus.FAILED), ("待定", None), (None, None)])
+def test_parse_status(text, status):
+    assert parse_status(text) == status
+
+
+# ---------------------------------------------------------------- findings
+
+
+def test_bad_leave_days_are_errors_naming_the_cell(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY, monthly_summary(p, JULY))
+    ws = wb["月度小结"]
+    ws["C9"] = "-1"
+    ws["E10"] = "很多"
+    result = read_workbook(_save(wb, tmp_path / "m.xlsx"))
+    errs = [f for f in result.findings if f.severity == Severity.ERROR]
+    assert {(f.rule, f.cell, f.sheet) for f in errs} == {("F3", "C9", "月度小结"),
+                                                         ("F3", "E10", "月度小结")}
+    assert all(f.person == "张三" and f.staff_id == "A001" and f.file == str(tmp_path / "m.xlsx")
+               for f in errs)
+    got = result.forms[0]
+    assert got.sick_personal_days is None and got.annual_leave_days_ytd is None
+    assert got.annual_leave_days == 2
+
+
+def test_impossible_task_date_is_a_warning(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY)
+    ws = wb.worksheets[1]
+    ws["B4"], ws["C4"], ws["F4"] = "2026-02-30", "某事项", "进行中"
+    result = read_workbook(_save(wb, tmp_path / "m.xlsx"))
+    assert [(f.rule, f.severity, f.cell) for f in result.findings] == [
+        ("F3", Severity.WARNING, "B4")]
+    assert "不存在" in result.findings[0].message
+    assert result.forms[0].weeks[0].tasks[0].received_on is None
+
+
+def test_combined_leave_wording_is_an_error(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY)
+    del wb["_kaoping"]
+    ws = wb["月度小结"]
+    ws.unmerge_cells("A9:A10")
+    for r in (9, 10):
+        for c in "BCDEF":
+            ws[f"{c}{r}"] = None
+    ws["B9"] = "本月请病假、事假、年休（ 2 ）天。"
+    ws["B10"] = "全年累计病假、事假、年休（ 5 ）天。"
+    result = read_workbook(_save(wb, tmp_path / "张三-2026-07.xlsx"))
+    errs = [f for f in result.findings if f.severity == Severity.ERROR]
+    assert [(f.rule, f.cell) for f in errs] == [("F4", "B9"), ("F4", "B10")]
+    assert "合在一起" in errs[0].message
+
+
+def test_inline_leave_days_in_one_cell(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY)
+    ws = wb["月度小结"]
+    for r in (9, 10):
+        for c in "BCDEF":
+            ws[f"{c}{r}"] = None
+    ws["B9"] = "本月请病假、事假（ 1.5 ）天；年休（ 半天 ）天"
+    ws["B10"] = "全年累计病假、事假（３）天；年休（2）天"
+    got = _only(read_workbook(_save(wb, tmp_path / "m.xlsx")), MonthlySummary)
+    assert (got.sick_personal_days, got.annual_leave_days) == (1.5, 0.5)
+    assert (got.sick_personal_days_ytd, got.annual_leave_days_ytd) == (3, 2)
+
+
+def test_not_a_form_is_skipped_with_info(tmp_path: Path):
+    wb = Workbook()
+    wb.active.append(["随便什么表", "数据"])
+    path = _save(wb, tmp_path / "其他.xlsx")
+    result = read_workbook(path)
+    assert result.forms == [] and result.kind is None
+    assert [(f.rule, f.severity, f.message) for f in result.findings] == [
+        ("F2", Severity.INFO, "不是 kaoping 表格，已跳过")]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"PK\x03\x04broken"])
+def test_unreadable_file_is_an_error_finding(tmp_path: Path, content: bytes):
+    path = tmp_path / "坏文件.xlsx"
+    path.write_bytes(content)
+    result = read_workbook(path)
+    assert result.forms == []
+    assert [(f.rule, f.severity) for f in result.findings] == [("F1", Severity.ERROR)]
+    assert result.findings[0].file == str(path)
+
+
+def test_missing_period_is_an_error(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3)
+    del wb["_kaoping"]
+    wb.active["A2"] = "第（  ）季度"
+    result = read_workbook(_save(wb, tmp_path / "张三-2026.xlsx"))
+    assert result.forms == []
+    assert any(f.rule == "F5" and f.severity == Severity.ERROR and "季度" in f.message
+               for f in result.findings)
+
+
+def test_period_text_disagreeing_with_meta_is_a_warning(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3)
+    wb.active["A2"] = "第（2）季度"
+    result = read_workbook(_save(wb, tmp_path / "q.xlsx"))
+    got = result.forms[0]
+    assert got.quarter == 3
+    assert [(f.rule, f.severity, f.cell) for f in result.findings] == [("F5", Severity.WARNING, "A2")]
+
+
+def test_read_folder_skips_lock_files_and_reports_each(tmp_path: Path):
+    p = person()
+    _save(quarterly_workbook(p, Q3), tmp_path / "a" / "张三-2026Q3.xlsx")
+    _save(monthly_workbook(p, JULY), tmp_path / "b" / "张三-2026-07.xlsx")
+    (tmp_path / "a" / "~$张三-2026Q3.xlsx").write_bytes(b"lock")
+    (tmp_path / "c.xlsx").write_bytes(b"junk")
+    seen: list[Path] = []
+    results = list(read_folder(tmp_path, on_file=seen.append))
+    assert [r.path.name for r in results] == ["张三-2026Q3.xlsx", "张三-2026-07.xlsx", "c.xlsx"]
+    assert seen == [r.path for r in results]
+    assert [r.kind for r in results] == [FormKind.QUARTERLY, FormKind.MONTHLY, None]
+
+
+def test_reader_never_writes_the_input(tmp_path: Path):
+    p = person()
+    path = _save(quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3)), tmp_path / "q.xlsx")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    read_workbook(path)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_openpyxl_can_reopen_filled_forms(tmp_path: Path):
+    p = person()
+    path = _save(monthly_workbook(p, JULY, monthly_summary(p, JULY)), tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    assert wb["_kaoping"].sheet_state == "hidden"
+    assert wb.sheetnames[0] == "月度小结"
