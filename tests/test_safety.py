@@ -338,7 +338,7 @@ def test_million_rows_refused_quickly_by_the_row_scan(tmp_path):
     p = one_sheet(tmp_path / "million.xlsx", body, level=1)
     t = time.perf_counter()
     tracemalloc.start()
-    msg = refused(p, "实际数据", "5001 行", "上限 5000 行")
+    msg = refused(p, "第 5001 行", "上限 5000 行")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert time.perf_counter() - t < 2.0
@@ -349,19 +349,38 @@ def test_million_rows_refused_quickly_by_the_row_scan(tmp_path):
 def test_million_rows_without_r_attributes_are_counted(tmp_path):
     body = b"<row><c><v>1</v></c></row>" * 6000
     p = one_sheet(tmp_path / "norefs.xlsx", body)
-    refused(p, "5001 行")
+    refused(p, "第 5001 行")
 
 
-def test_declared_dimension_too_big(tmp_path):
-    p = one_sheet(tmp_path / "dim.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', "A1:C1048576")
-    refused(p, "声明的数据范围", "1048576 行")
+def test_declared_dimension_is_advisory(tmp_path):
+    """calamine ignores <dimension>; a lying one with little data reads fine and fast."""
+    p = one_sheet(tmp_path / "dim.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', "A1:XFD1048576")
+    book = load_book(p)
+    assert book.sheets[0].max_row == 1 and book.sheets[0].max_col == 1
+    assert inspect_workbook(p).sheets["xl/worksheets/sheet1.xml"].declared == (1_048_576, 16_384)
+    p2 = one_sheet(tmp_path / "dim2.xlsx",
+                   b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="C1048576"><v>2</v></c></row>',
+                   "A1:C1048576")
+    refused(p2, "第 1048576 行")
+
+
+def test_formatted_empty_cells_do_not_count(tmp_path):
+    """Borders applied down to row 60000 (<c r=".." s="1"/>) are not data."""
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row>' + b"".join(
+        b'<row r="%d"><c r="A%d" s="1"/><c r="Z%d" s="1"></c></row>' % (i, i, i) for i in range(2, 60001))
+    p = one_sheet(tmp_path / "styled.xlsx", body, "A1:Z60000")
+    book = load_book(p)
+    assert book.sheets[0].max_row == 1
+
+
+def test_inline_strings_count_as_data(tmp_path):
+    body = b'<row r="6000"><c r="A6000" t="inlineStr"><is><t>x</t></is></c></row>'
+    refused(one_sheet(tmp_path / "is.xlsx", body), "第 6000 行")
 
 
 def test_sixteen_thousand_columns(tmp_path):
     p = one_sheet(tmp_path / "wide.xlsx", b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>2</v></c></row>')
-    refused(p, "16384 列", "上限 5000 行 × 200 列")
-    p2 = one_sheet(tmp_path / "wide2.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', "A1:XFD1")
-    refused(p2, "16384 列")
+    refused(p, "第 16384 列", "上限 5000 行 × 200 列")
 
 
 def test_far_cell_is_refused_before_calamine_allocates(tmp_path):

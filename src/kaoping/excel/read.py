@@ -798,6 +798,11 @@ def read_workbook(path: Path | str) -> ReadResult:
         return result
     result.kind = det.kind
     ctx = _Ctx(path, book, det.meta)
+    # Formulas saved without their results read as blank (see excel.safety): say so per cell.
+    for g in book.visible_sheets():
+        for r, c in sorted(g.uncached_formulas):
+            ctx.add("F7", ERROR, "该单元格是公式，但文件中没有保存计算结果，读出来是空白；请在 Excel/WPS "
+                    "中打开后保存一次（让公式算出结果），或直接填写数值", g.name, cell_ref(r, c))
     try:
         if det.kind == FormKind.MONTHLY:
             summary, _ = read_monthly(ctx)

@@ -12,9 +12,11 @@ and how to fix it. Everything is bounded:
 - every XML part is then inflated by our own streaming loop that stops at the member's
   declared size (a member that inflates to more than it declares is refused), and scanned
   for `<!DOCTYPE`/`<!ENTITY` (XML bombs and external entities are refused, never expanded);
-- worksheets are scanned for their real extent (row/cell references, counted even when the
-  `r` attributes are missing) and refused as soon as they pass `max_rows`/`max_columns`,
-  so a 1,000,000-row sheet costs only the first few thousand rows of reading;
+- worksheets are scanned for the real extent of the cells that hold something (row/cell
+  references, counted even when the `r` attributes are missing) and refused as soon as they
+  pass `max_rows`/`max_columns`, so a 1,000,000-row sheet costs only the first few thousand
+  rows of reading. `<dimension>` is recorded but not trusted either way: calamine ignores it,
+  and Excel widens it for cells that are only formatted;
 - the same pass records formulas that carry no cached value (calamine would read them as
   blank), exposed to readers through `kaoping.excel.book.Grid.uncached_formulas`.
 
@@ -64,8 +66,9 @@ def _fail(path: Path, what: str, fix: str | None = None) -> UnreadableWorkbookEr
 class PartInfo:
     """What the streaming scan learned about one worksheet part."""
 
-    max_row: int = 0
+    max_row: int = 0  # extent of the cells that hold a value, inline string or formula
     max_col: int = 0
+    declared: tuple[int, int] | None = None  # <dimension>'s last row and column (advisory)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -418,10 +421,17 @@ def _hostile(path: Path, part: str) -> UnreadableWorkbookError:
                  "请让填表人在 Excel/WPS 中重新另存为 .xlsx")
 
 
-# One regex over the tags a worksheet scan needs: row, c (cell), f (formula), v (value), dimension.
+# One regex over the tags a worksheet scan needs: row, c (cell), f (formula), v (value), is
+# (inline string), dimension. Self-closing cells (<c r="Z9" s="3"/>: formatted, holding
+# nothing) are deliberately NOT matched, so the regex engine skips them at C speed — a sheet
+# with a million formatted-empty rows is scanned in a second or two, not in Python per cell.
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _TAG = re.compile(
-    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    rb"<(/?)" + _PREFIX + rb"(?:(c)(?=[\s/>])" + _ATTRS + rb"(?<!/)>"
+    rb"|(row|f|v|is|dimension)(?=[\s/>])" + _ATTRS + rb">)"
 )
+_C_START = re.compile(rb"<" + _PREFIX + rb"c[\s/]")
 _ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _ATTR_T = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
 _ATTR_REF = re.compile(rb"""\sref\s*=\s*["']([^"']*)["']""")
@@ -435,23 +445,63 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]:
+    """Self-closing cells in buf[start:end] (skipped by `_TAG`): walking back from the end,
+    how many come after the last one that has an `r`, and that `r` (None when none has)."""
+    count = 0
+    at = end
+    while True:
+        close = buf.rfind(b"/>", start, at)
+        if close < 0:
+            return count, None
+        lt = buf.rfind(b"<", start, close)
+        if lt < 0:
+            return count, None
+        at = lt
+        if not _C_START.match(buf, lt):
+            continue
+        r_attr = _ATTR_R.search(buf, lt, close)
+        if r_attr:
+            return count, r_attr.group(1).strip()
+        count += 1
+
+
 def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
-    """Stream one worksheet: refuse DTDs and sheets beyond the row/column limits; record
-    formulas without a cached value. Stops at the first cell past the limits."""
+    """Stream one worksheet: refuse DTDs and sheets whose data pass the row/column limits
+    (stopping at the first such cell); record formulas without a cached value.
+
+    Positions follow calamine: a cell's `r` gives its row and column; a cell without `r` is
+    one column right of the previous cell (formatted-only ones included); a row without `r`
+    is one below the previous row."""
     part = PartInfo()
-    row = 0  # current row (1-based), counted when <row> has no r
+    row = 0
     col = 0
     in_cell = False
     cell_rc = (0, 0)
     cell_t = b""
-    has_f = has_v = v_open = v_text = False
+    has_f = has_v = has_is = v_open = v_text = False
     carry = b""
 
-    def too_big(r: int, c: int, declared: bool) -> UnreadableWorkbookError:
-        what = "声明的数据范围" if declared else "实际数据"
-        return _fail(path, f"工作表部件 {info.filename} 的{what}达到 {r} 行 × {c} 列，超过上限 "
+    def too_big(r: int, c: int) -> UnreadableWorkbookError:
+        return _fail(path, f"工作表部件 {info.filename} 的数据已达到第 {r} 行、第 {c} 列，超过上限 "
                            f"{limits.max_rows} 行 × {limits.max_columns} 列，已拒绝读取（不像一份考评表）",
                      "请删除多余的行和列（或整张多余的工作表）后另存为 .xlsx")
+
+    def catch_up(buf: bytes, start: int, end: int) -> None:
+        """Account for the self-closing cells the regex skipped in buf[start:end]."""
+        nonlocal row, col
+        if start >= end:
+            return
+        count, ref = _skipped_cells(buf, start, end)
+        if ref is not None:
+            cm = _CELL_REF.match(ref)
+            if cm and cm.group(1):
+                col = _col_number(cm.group(1))
+                if cm.group(2):
+                    row = int(cm.group(2))
+            else:
+                col += 1
+        col += count
 
     for chunk in _member_chunks(path, fh, info):
         buf = carry + chunk
@@ -459,29 +509,26 @@ def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) ->
             raise _hostile(path, info.filename)
         pos = 0
         for m in _TAG.finditer(buf):
-            if v_open and not v_text and buf[pos:m.start()].strip():
+            start = m.start()
+            if v_open and not v_text and buf[pos:start].strip():
                 v_text = True
+            closing = m.group(1)
+            if m.group(2):
+                tag, attrs = b"c", m.group(3)
+            else:
+                tag, attrs = m.group(4), m.group(5)
+            if tag == b"c" and not closing:
+                catch_up(buf, pos, start)
             pos = m.end()
-            closing, tag, attrs = m.group(1), m.group(2), m.group(3)
             selfclose = attrs.endswith(b"/")
-            if tag == b"dimension" and not closing:
-                ref = _ATTR_REF.search(attrs)
-                if ref:
-                    last = ref.group(1).split(b":")[-1]
-                    cm = _CELL_REF.match(last.strip())
-                    if cm:
-                        r = int(cm.group(2)) if cm.group(2) else 1_048_576
-                        c = _col_number(cm.group(1)) if cm.group(1) else 16_384
-                        if r > limits.max_rows or c > limits.max_columns:
-                            raise too_big(r, c, declared=True)
-            elif tag == b"row":
+            if tag == b"c":
                 if closing:
-                    continue
-                r_attr = _ATTR_R.search(attrs)
-                row = int(r_attr.group(1)) if r_attr and r_attr.group(1).isdigit() else row + 1
-                col = 0
-            elif tag == b"c":
-                if closing:
+                    if in_cell and (has_f or has_v or has_is):
+                        r_eff, c_eff = cell_rc
+                        part.max_row = max(part.max_row, r_eff)
+                        part.max_col = max(part.max_col, c_eff)
+                        if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
+                            raise too_big(part.max_row, part.max_col)
                     if in_cell and has_f and not (has_v and (v_text or cell_t == b"str")):
                         part.uncached_formulas.add(cell_rc)
                     in_cell = False
@@ -494,34 +541,48 @@ def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) ->
                         row = int(cm.group(2))
                 else:
                     col += 1
-                r_eff = max(row, 1)
-                if r_eff > part.max_row:
-                    part.max_row = r_eff
-                if col > part.max_col:
-                    part.max_col = col
-                if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
-                    raise too_big(part.max_row, part.max_col, declared=False)
                 t_attr = _ATTR_T.search(attrs)
                 cell_t = t_attr.group(1) if t_attr else b""
-                cell_rc = (r_eff, col)
-                in_cell = not selfclose
-                has_f = has_v = v_open = v_text = False
-            elif tag == b"f" and in_cell and not closing:
+                cell_rc = (max(row, 1), col)
+                in_cell = True
+                has_f = has_v = has_is = v_open = v_text = False
+            elif tag == b"row":
+                if closing:
+                    continue
+                r_attr = _ATTR_R.search(attrs)
+                row = int(r_attr.group(1)) if r_attr and r_attr.group(1).strip().isdigit() else row + 1
+                col = 0
+            elif tag == b"dimension" and not closing:
+                # Advisory only: calamine ignores <dimension>, and Excel widens it for cells that
+                # are merely formatted (borders down to row 10000), so a big one is not refused;
+                # the cells that hold something are counted instead.
+                ref = _ATTR_REF.search(attrs)
+                if ref:
+                    cm = _CELL_REF.match(ref.group(1).split(b":")[-1].strip())
+                    if cm:
+                        part.declared = (int(cm.group(2)) if cm.group(2) else 1_048_576,
+                                         _col_number(cm.group(1)) if cm.group(1) else 16_384)
+            elif not in_cell or closing and tag != b"v":
+                continue
+            elif tag == b"f":
                 has_f = True
-            elif tag == b"v" and in_cell:
+            elif tag == b"is":
+                has_is = True
+            elif tag == b"v":
                 if closing:
                     v_open = False
-                elif not selfclose:
-                    has_v = True
-                    v_open = True
-                    v_text = False
-                else:
+                elif selfclose:
                     has_v = True  # <v/>: present but empty
+                else:
+                    has_v = v_open = True
+                    v_text = False
         tail = buf[pos:]
         lt = tail.rfind(b"<")
+        # Carry from the last '<' (possibly an incomplete tag) into the next chunk.
         text, carry = (tail, b"") if lt < 0 else (tail[:lt], tail[lt:])
         if v_open and not v_text and text.strip():
             v_text = True
+        catch_up(buf, pos, len(buf) - len(carry))
         if len(carry) > MAX_TAG_BYTES:
             raise _fail(path, f"工作表部件 {info.filename} 中有超长的 XML 标签，文件可能已被篡改，已拒绝读取", RESEND)
     return part
