@@ -57,7 +57,7 @@ def check(
         people, roster_findings = read_roster(roster)
         findings.extend(roster_findings)
 
-    forms, read_findings = read_forms(folder, "读取月度小结")
+    forms, read_findings = read_forms(folder, "读取月度小结", skip=problems)
     findings.extend(read_findings)
     summaries = [f for f in forms if isinstance(f, MonthlySummary)]
     month = parse_month(period) if period else infer_month(summaries)

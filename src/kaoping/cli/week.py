@@ -15,8 +15,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
 
 
-def read_forms(folder: Path, description: str) -> tuple[list[object], list[Finding]]:
-    """Read every workbook below `folder` with a progress bar: (forms, reader findings)."""
+def read_forms(folder: Path, description: str, *, skip: Path | None = None
+               ) -> tuple[list[object], list[Finding]]:
+    """Read every workbook below `folder` with a progress bar: (forms, reader findings).
+
+    `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
+    is not a form (its messages quote form titles, which would fool kind detection)."""
     from ..errors import KaopingError
     from ..excel.read import read_folder
     from ..pipeline import count_workbooks
@@ -32,6 +36,8 @@ def read_forms(folder: Path, description: str) -> tuple[list[object], list[Findi
     with progress(total, description) as bar:
         task = bar.add_task(description, total=total)
         for result in read_folder(folder, on_file=lambda _path: bar.advance(task)):
+            if skip is not None and result.path.resolve() == skip.resolve():
+                continue
             forms.extend(result.forms)
             findings.extend(result.findings)
     return forms, findings
@@ -41,6 +47,8 @@ def read_forms(folder: Path, description: str) -> tuple[list[object], list[Findi
 @guarded
 def check(
     folder: Annotated[Path, typer.Argument(help="一周小记所在文件夹：单独的附件1表格和月度小结工作簿均可")],
+    roster: Annotated[Optional[Path], typer.Option(
+        "--roster", "-r", help="花名册文件（可选）；给出时按花名册确定每人的单位")] = None,
     settings_path: Annotated[Optional[Path], typer.Option(
         "--settings", "-c", help="配置文件 kaoping.toml")] = None,
     problems: Annotated[Optional[Path], typer.Option(
@@ -54,18 +62,27 @@ def check(
     from rich.table import Table
 
     from ..config import load_settings
+    from ..errors import KaopingError
     from ..report.problems import write_problems
-    from ..rules.month import check_week_batch, week_unit_tallies, weekly_logs_of
+    from ..roster import read_roster
+    from ..rules.month import check_week_batch, resolve_logs, week_unit_tallies, weekly_logs_of
     from .common import console, exit_code, print_findings
 
     con = console()
     settings = load_settings(settings_path)
-    forms, findings = read_forms(folder, "读取一周小记")
-    logs = weekly_logs_of(forms)
+    people = None
+    roster_findings = []
+    if roster is not None:
+        if not roster.is_file():
+            raise KaopingError("找不到花名册文件", file=str(roster))
+        people, roster_findings = read_roster(roster)
+    forms, findings = read_forms(folder, "读取一周小记", skip=problems)
+    findings[:0] = roster_findings
+    logs = resolve_logs(weekly_logs_of(forms), people)
     findings.extend(check_week_batch(logs, settings))
 
-    people = {(log.identity.staff_id or log.identity.name) for log in logs}
-    con.print(f"[bold]一周小记检查[/]：{folder}　共 {len(logs)} 份一周小记，{len(people)} 人")
+    persons = {(log.identity.staff_id or log.identity.name) for log in logs}
+    con.print(f"[bold]一周小记检查[/]：{folder}　共 {len(logs)} 份一周小记，{len(persons)} 人")
     table = Table(title="各单位汇总")
     for col in ("单位", "一周小记", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "单位" else "right")

@@ -46,6 +46,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import KaopingError
 from ..models import (
@@ -477,16 +478,23 @@ def match_person(identity_staff_id: str | None, name: str | None, roster: Roster
     return same[0] if len(same) == 1 else None
 
 
-def _resolve(summary: MonthlySummary, roster: Roster | None
-             ) -> tuple[MonthlySummary, Person | None]:
-    """The summary with 工号/单位 taken from its roster person, when one matches."""
-    ident = summary.identity
+_F = TypeVar("_F", WeeklyLog, MonthlySummary)
+
+
+def _resolve(form: _F, roster: Roster | None) -> tuple[_F, Person | None]:
+    """The form with 工号/单位 taken from its roster person, when one matches."""
+    ident = form.identity
     person = match_person(ident.staff_id, ident.name, roster, ident.unit) if roster else None
     if person is None:
-        return summary, None
+        return form, None
     identity = ident.model_copy(update={"staff_id": person.staff_id, "unit": person.unit,
                                         "name": ident.name or person.name})
-    return summary.model_copy(update={"identity": identity}), person
+    return form.model_copy(update={"identity": identity}), person
+
+
+def resolve_logs(logs: Iterable[WeeklyLog], roster: Roster | None) -> list[WeeklyLog]:
+    """Weekly logs with 工号/单位 from the roster (a standalone 附件1 only says 单位及职务)."""
+    return [_resolve(log, roster)[0] for log in logs]
 
 
 def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
