@@ -205,3 +205,29 @@ def test_quarter_report_pdf_text_holds_the_counts(quarter_report):
     text5 = squash("".join(p.text for p in pdf_pages(names[0])))
     for person in _people()[-3:]:
         assert person.name in text5  # 未参加 people are listed on 附件5
+
+
+def test_the_checks_catch_a_spilling_form_and_letter_paper(tmp_path):
+    """The checks above can fail: a form on two pages, Letter paper and a missing title."""
+    from openpyxl import Workbook
+
+    from kaoping.excel.write import save_workbook
+
+    spill = Workbook()
+    ws = spill.active
+    ws["A1"] = ANNEX_TITLES["附件3"]
+    for r in range(2, 200):
+        ws.cell(r, 1, f"第{r}行")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    letter = Workbook()
+    ws = letter.active
+    ws["A1"] = ANNEX_TITLES["附件5"]
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.print_area = "B5:C6"  # prints two empty cells: the title is not on the page
+    paths = [save_workbook(spill, tmp_path / "spill.xlsx"), save_workbook(letter, tmp_path / "letter.xlsx")]
+    pdfs = to_pdf(paths, tmp_path / "pdf")
+    spill_problems = check_printout(paths[0], pdfs[paths[0]])
+    assert any("1 form sheet(s) but" in m for m in spill_problems), spill_problems
+    letter_problems = check_printout(paths[1], pdfs[paths[1]])
+    assert any("not A4" in m for m in letter_problems), letter_problems
+    assert any("not in its page" in m for m in letter_problems), letter_problems
