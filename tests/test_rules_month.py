@@ -404,3 +404,25 @@ def test_engine_is_pure():
 
 def test_long_text_helper_is_long_enough():
     assert len(LONG) >= Settings().text.min_block_chars
+
+
+def test_batch_reports_ytd_only_for_this_months_summaries():
+    may = monthly(5, sick_personal_days=1.0, sick_personal_days_ytd=1.0)
+    june_bad = monthly(6, sick_personal_days=1.0, sick_personal_days_ytd=5.0)  # should be 2
+    july = monthly(7, sick_personal_days=1.0, sick_personal_days_ytd=6.0)  # 5 + 1: consistent
+    assert rules(check_ytd([may, june_bad, july])) == ["M9"]  # June's own error
+    assert check_month_batch(JULY, [july], [], workdays=WD, history=[may, june_bad]) == []
+    july_bad = july.model_copy(update={"sick_personal_days_ytd": 7.0})
+    [f] = check_month_batch(JULY, [july_bad], [], workdays=WD, history=[may, june_bad])
+    assert f.rule == "M9" and f.file == july_bad.source.file
+
+
+def test_batch_checks_standalone_logs_of_this_month_only():
+    s = monthly()
+    bad = weekly(2, tasks=[task(status=None, status_text="差不多", completed_on=None)],
+                 file="张三-第2周.xlsx")
+    found = check_month_batch(JULY, [s], [bad], workdays=WD)
+    assert rules(found) == ["W1", "W10"]  # bad row, and week 2 logged twice
+    assert {f.file for f in found} == {"张三-第2周.xlsx"}
+    june = weekly(2, month=6, tasks=[task(status=None, status_text="差不多", completed_on=None)])
+    assert check_month_batch(JULY, [s], [june], workdays=WD) == []

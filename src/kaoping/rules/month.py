@@ -504,22 +504,20 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     """All month rules over the summaries collected for `month`.
 
     `summaries` are the month's forms (one of another month is M11); `logs` are standalone
-    一周小记 forms (those of this month count toward M5 for their person); `history` are the
-    same year's earlier summaries, used only for the 全年累计 check (M9/M10). Weekly sheets
-    inside a summary are checked with W1–W10 under the summary's person.
+    一周小记 forms (those of this month count toward M5 for their person and are checked with
+    W1–W10, other months' are left to `week check`); `history` are the same year's earlier
+    summaries, used only for the 全年累计 check (M9/M10) of this month's summaries. Weekly
+    sheets inside a summary are checked with W1–W10 under the summary's person.
     """
     settings = settings or Settings()
     out: list[Finding] = []
 
-    def key_of(staff_id: str | None, name: str | None, unit: str | None) -> str:
-        person = match_person(staff_id, name, roster, unit) if roster else None
-        return f"id:{person.staff_id}" if person else _person_key(staff_id, name)
-
+    this_month = [log for log in resolve_logs(logs, roster)
+                  if (log.year, log.month) == (month.year, month.month)]
     loose: dict[str, list[WeeklyLog]] = defaultdict(list)
-    for log in logs:
-        if (log.year, log.month) == (month.year, month.month):
-            ident = log.identity
-            loose[key_of(ident.staff_id, ident.name, ident.unit)].append(log)
+    for log in this_month:
+        loose[_person_key(log.identity.staff_id, log.identity.name)].append(log)
+    week_logs: list[WeeklyLog] = []
 
     by_person: dict[str, MonthlySummary] = {}
     matched: set[str] = set()
@@ -555,15 +553,18 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
         if person is not None:
             matched.add(person.staff_id)
         attached = weekly_logs_of([s])
+        week_logs.extend(attached)
         out.extend(_check_blocks(s, settings))
         out.extend(_check_signature(s))
         out.extend(_check_attendance(s, workdays))
         out.extend(_check_week_coverage(s, [*attached, *loose.get(key, [])]))
-        out.extend(check_week_batch(attached, settings))
+    out.extend(check_week_batch([*week_logs, *this_month], settings))
 
+    # 全年累计 of this month's summaries (earlier months were checked in their own month).
     earlier = [_resolve(h, roster)[0] for h in history
                if h.year == month.year and h.month < month.month]
-    out.extend(check_ytd([*earlier, *by_person.values()]))
+    current = {s.source.file for s in by_person.values()}
+    out.extend(f for f in check_ytd([*earlier, *by_person.values()]) if f.file in current)
 
     # M13: roster people due this month who sent nothing.
     if roster is not None:
