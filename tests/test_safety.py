@@ -478,3 +478,36 @@ def test_inputs_unchanged_by_preflight_and_load(tmp_path):
     preflight(p)
     load_book(p)
     assert (p.read_bytes(), p.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize(("body", "extent"), [
+    # cells without r continue after the previous cell, formatted-only ones included
+    (b'<row r="1"><c r="C1" s="1"/><c s="1"/><c/><c><v>1</v></c></row>', (1, 6)),
+    (b'<row><c><v>1</v></c></row><row><c/><c><v>2</v></c></row>', (2, 2)),
+    (b'<row><c r="C7" s="1"/></row><row><c><v>1</v></c></row>', (8, 1)),
+    (b'<x:row r="3"><x:c r="B3"><x:v>1</x:v></x:c></x:row>', (3, 2)),
+])
+def test_positions_follow_calamine(tmp_path, body, extent):
+    p = one_sheet(tmp_path / "pos.xlsx", body)
+    part = inspect_workbook(p).sheets["xl/worksheets/sheet1.xml"]
+    assert (part.max_row, part.max_col) == extent
+
+
+@pytest.mark.parametrize("body", [
+    # a formatted-only cell far right, then a value without r: the value is at XFD1
+    b'<row r="1"><c r="XFC1" s="1"/><c><v>1</v></c></row>',
+    # 300 formatted-only cells without r push the value to column 301
+    b'<row r="1">' + b'<c s="1"/>' * 300 + b"<c><v>1</v></c></row>",
+    # a '/>' or '>' inside an attribute value must not hide a cell
+    b'<row r="1"><c r="A1" foo="/>"><v>1</v></c><c r="GS1" x="a>b"><v>1</v></c></row>',
+])
+def test_hidden_far_cells_are_found(tmp_path, body):
+    refused(one_sheet(tmp_path / "far.xlsx", body), "超过上限")
+
+
+def test_chunk_boundaries_do_not_hide_cells(tmp_path):
+    """The same far cell placed at every offset around a 64 KiB chunk boundary."""
+    for shift in range(0, 40, 3):
+        pad = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"x" * (safety.CHUNK - 300 + shift) + b"</t></is></c></row>"
+        body = pad + b'<row r="2"><c r="GS2" s="1"/><c><v>1</v></c></row>'
+        refused(one_sheet(tmp_path / f"b{shift}.xlsx", body), "第 2 行、第 202 列")

@@ -517,8 +517,7 @@ def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) ->
                 tag, attrs = b"c", m.group(3)
             else:
                 tag, attrs = m.group(4), m.group(5)
-            if tag == b"c" and not closing:
-                catch_up(buf, pos, start)
+            catch_up(buf, pos, start)
             pos = m.end()
             selfclose = attrs.endswith(b"/")
             if tag == b"c":
