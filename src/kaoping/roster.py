@@ -473,6 +473,7 @@ class RosterSummary:
     by_unit: list[tuple[str, str | None, int]]  # unit, 考核组, people (在编)
     by_rank: list[tuple[RankCategory, int]]
     cases: list[tuple[Person, SpecialCase]]
+    probation: list[Person]  # 职级类别 试用期 or a 试用期至 date (§二 category 1)
     not_on_establishment: list[Person]
     refused: list[Person]
 
@@ -491,6 +492,8 @@ def summarize(roster: Roster) -> RosterSummary:
         total=len(roster.people), on_establishment=len(on), by_unit=by_unit,
         by_rank=[(r, rank_count.get(r, 0)) for r in RankCategory],
         cases=[(p, c) for p in roster.people for c in p.special_cases],
+        probation=[p for p in roster.people
+                   if p.rank_category == RankCategory.PROBATION or p.probation_until is not None],
         not_on_establishment=[p for p in roster.people if not p.on_establishment],
         refused=[p for p in roster.people if p.refused_or_falsified])
 

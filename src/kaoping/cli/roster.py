@@ -73,10 +73,13 @@ def check(
         ranks.add_row(cat.value, str(n))
     con.print(ranks)
 
-    if s.cases or s.not_on_establishment or s.refused:
+    if s.cases or s.probation or s.not_on_establishment or s.refused:
         cases = Table(title="特殊情形及其他标记")
         for col in ("姓名", "工号", "单位", "情形", "起止"):
             cases.add_column(col, overflow="fold")
+        for p in s.probation:
+            until = f"~{p.probation_until}" if p.probation_until else ""
+            cases.add_row(p.name, p.staff_id, p.unit, "§二 第1类 新录用公务员（试用期）", until)
         for p, c in s.cases:
             span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
             cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
