@@ -327,8 +327,9 @@ def weekly_sheet(ws: Worksheet, *, name: str | None = None, unit_post: str | Non
             fmt = DATE_FORMAT if key in ("received_on", "deadline") else None
             align = CENTER if key in ("seq", "received_on", "deadline", "status") else LEFT
             lay.box(r, c, r, _WEEK_SPANS.get(key, c), align=align, number_format=fmt)
-        status_dv.add(_ref(r, _WEEK_COLS["status"]))
-        ws.row_dimensions[r].height = 30
+        ws.row_dimensions[r].height = 36
+    status_col = get_column_letter(_WEEK_COLS["status"])
+    status_dv.add(f"{status_col}{first}:{status_col}{last}")
     note_row = last + 1
     lay.label(note_row, 1, L.WEEKLY_NOTE, note_row, last_col, align=LEFT, border=False,
               font=NOTE_FONT)
@@ -409,8 +410,8 @@ def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
         ws.row_dimensions[r].height = 32
     lay.label(5, 1, L.L_SUMMARY, 8, 1)
     for r, (key, text, height) in enumerate(
-        (("daily_work", L.L_DAILY, 120), ("key_tasks", L.L_KEY_TASKS, 100),
-         ("problems", L.L_PROBLEMS, 80), ("next_plans", L.L_NEXT, 80)), start=5):
+        (("daily_work", L.L_DAILY, 170), ("key_tasks", L.L_KEY_TASKS, 140),
+         ("problems", L.L_PROBLEMS, 110), ("next_plans", L.L_NEXT, 110)), start=5):
         lay.label(r, 2, text)
         cells[key] = lay.box(r, 3, r, 6, align=TOP_LEFT)
         ws.row_dimensions[r].height = height
@@ -432,7 +433,7 @@ def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
     cells["verifier_opinion"] = lay.box(11, 2, 11, 4, align=TOP_LEFT)
     lay.label(11, 5, L.L_SIGN, align=RIGHT)
     cells["verifier_signature"] = lay.box(11, 6, align=LEFT)
-    ws.row_dimensions[11].height = 60
+    ws.row_dimensions[11].height = 80
     lay.finish(11)
     return cells
 
@@ -538,10 +539,10 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
     lay.label(5, 1, L.L_SELF, 8, 1)
     lay.label(5, 2, L.L_HIGHLIGHTS)
     cells["highlights"] = lay.box(5, 3, 5, 6, align=TOP_LEFT)
-    ws.row_dimensions[5].height = 170
+    ws.row_dimensions[5].height = 220
     lay.label(6, 2, L.L_SHORTCOMINGS)
     cells["shortcomings"] = lay.box(6, 3, 6, 6, align=TOP_LEFT)
-    ws.row_dimensions[6].height = 110
+    ws.row_dimensions[6].height = 150
     dv = _tick_validation(ws)
     lay.label(7, 2, L.L_SELF_GRADE, 8, 2)
     for c, grade in zip(_GRADE_COLS, GRADE_ORDER, strict=True):
@@ -566,7 +567,7 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
         ws.row_dimensions[r].height = 26
     lay.label(13, 2, L.L_OPINION, 14, 2)
     cells["leader_opinion"] = lay.box(13, 3, 13, 6, align=TOP_LEFT)
-    ws.row_dimensions[13].height = 110
+    ws.row_dimensions[13].height = 150
     lay.label(14, 3, L.L_LEADER_SIGN, 14, 5, align=RIGHT)
     cells["leader_signature"] = lay.box(14, 6, align=LEFT)
     ws.row_dimensions[14].height = 30
@@ -621,10 +622,11 @@ def quarterly_workbook(person: Person | None, quarter: Quarter | None,
 
 # ---------------------------------------------------------------- templates
 
+TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "xlsx"
 TEMPLATE_NAMES: dict[FormKind, str] = {
-    FormKind.WEEKLY: "附件1 干部日常考评一周小记表.xlsx",
-    FormKind.MONTHLY: "附件2 干部日常考评月度小结表.xlsx",
-    FormKind.QUARTERLY: "附件3 干部日常考评季度评价表.xlsx",
+    FormKind.WEEKLY: "附件1-干部日常考评一周小记表.xlsx",
+    FormKind.MONTHLY: "附件2-干部日常考评月度小结表.xlsx",
+    FormKind.QUARTERLY: "附件3-干部日常考评季度评价表.xlsx",
 }
 
 
@@ -639,7 +641,8 @@ def blank_workbook(kind: FormKind) -> Workbook:
     raise ValueError(kind)
 
 
-def write_templates(out_dir: Path, *, force: bool = True) -> list[Path]:
+def write_templates(out_dir: Path = TEMPLATE_DIR, *, force: bool = False) -> list[Path]:
+    """Write the blank 附件1–3 into `out_dir` (what scripts/build_templates.py runs)."""
     out_dir = Path(out_dir)
     return [save_workbook(blank_workbook(kind), out_dir / name, force=force)
             for kind, name in TEMPLATE_NAMES.items()]
@@ -657,17 +660,19 @@ def _due(roster: Roster, start: dt.date, end: dt.date) -> list[Person]:
     return due_for_assessment(roster, start, end)
 
 
-def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path) -> list[Path]:
-    """`OUT/<单位>/<科室>/<姓名>-<period>.xlsx`; people sharing a name get `-<工号>` too."""
+def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path, *,
+               everyone: Sequence[Person] | None = None) -> list[Path]:
+    """`OUT/<单位>/<科室>/<姓名>-<period>.xlsx`; people sharing a name with anyone in
+    `everyone` (default: `people`) get `-<工号>` too, so a name never depends on --unit."""
     counts: dict[str, int] = {}
-    for p in people:
+    for p in everyone if everyone is not None else people:
         counts[p.name] = counts.get(p.name, 0) + 1
     paths: list[Path] = []
     for p in people:
         folder = Path(out_dir) / safe_filename(p.unit, fallback="未填单位")
         if p.section:
             folder = folder / safe_filename(p.section)
-        stem = f"{p.name}-{period}" if counts[p.name] == 1 else f"{p.name}-{period}-{p.staff_id}"
+        stem = f"{p.name}-{period}" if counts.get(p.name, 1) == 1 else f"{p.name}-{period}-{p.staff_id}"
         paths.append(folder / (safe_filename(stem) + ".xlsx"))
     seen: dict[Path, int] = {}
     for i, path in enumerate(paths):  # names that only collide after being made safe
@@ -690,7 +695,7 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
         start, end = period.start, period.end
     else:
         raise KaopingError("期间应为月份（如 2026-07）或季度（如 2026Q3）")
-    people = _due(roster, start, end)
+    people = everyone = _due(roster, start, end)
     if unit is not None:
         wanted = unit.strip()
         people = [p for p in people if p.unit == wanted]
@@ -699,7 +704,7 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
             raise KaopingError(f"花名册中没有单位「{wanted}」的在编人员；现有单位：{known}")
     if not people:
         raise KaopingError(f"花名册中没有 {period} 应参加考评的在编人员")
-    paths = form_paths(people, period, Path(out_dir))
+    paths = form_paths(people, period, Path(out_dir), everyone=everyone)
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         shown = "、".join(str(p) for p in existing[:3])
