@@ -231,3 +231,35 @@ def test_the_checks_catch_a_spilling_form_and_letter_paper(tmp_path):
     letter_problems = check_printout(paths[1], pdfs[paths[1]])
     assert any("not A4" in m for m in letter_problems), letter_problems
     assert any("not in its page" in m for m in letter_problems), letter_problems
+
+
+# ---------------------------------------------------------------- forms --pdf
+
+@pytest.mark.parametrize(("kind", "period", "sheets"), [("quarterly", "2026Q3", 1),
+                                                        ("monthly", "2026-07", 1 + 5)])
+def test_forms_pdf_option_writes_a_printable_pdf_beside_each_form(tmp_path, kind, period, sheets):
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+    from kaoping.excel.write import save_workbook
+    from kaoping.roster import roster_template_workbook
+
+    people = _people(4)
+    # Same name in two units: the PDFs must not collide (soffice names outputs by stem).
+    people.append(people[0].model_copy(update={"staff_id": "P900", "unit": "财务处", "section": None}))
+    roster = save_workbook(roster_template_workbook(people=people), tmp_path / "花名册.xlsx")
+    res = CliRunner().invoke(app, ["forms", kind, "-r", str(roster), "-p", period,
+                                   "--out", str(tmp_path / "out"), "--pdf"])
+    assert res.exit_code == 0, res.output
+    xlsx = sorted((tmp_path / "out").rglob("*.xlsx"))
+    assert len(xlsx) == len(people)
+    assert sorted((tmp_path / "out").rglob("*.pdf")) == sorted(x.with_suffix(".pdf") for x in xlsx)
+    problems = []
+    for x in xlsx:
+        problems += check_printout(x, x.with_suffix(".pdf"))
+        assert len(pdf_pages(x.with_suffix(".pdf"))) == sheets
+    assert problems == []
+    # Each PDF is its own person's form.
+    for x in xlsx:
+        name = x.stem.split("-")[0]
+        assert name in pdf_pages(x.with_suffix(".pdf"))[0].text.replace(" ", "")

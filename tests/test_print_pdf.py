@@ -214,3 +214,16 @@ def test_quarter_report_pdf_without_libreoffice_says_so_and_writes_nothing(tmp_p
     assert res.exit_code == 2
     assert "未找到 LibreOffice" in res.output and "libreoffice-calc" in res.output
     assert not (tmp_path / "out").exists()
+
+
+def test_forms_pdf_without_libreoffice_says_so_and_writes_nothing(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    monkeypatch.setenv("KAOPING_SOFFICE", str(tmp_path / "missing"))
+    res = CliRunner().invoke(app, ["forms", "quarterly", "-r", str(tmp_path / "花名册.xlsx"),
+                                   "-p", "2026Q3", "--out", str(tmp_path / "out"), "--pdf"])
+    assert res.exit_code == 2
+    assert "未找到 LibreOffice" in res.output and "libreoffice-calc" in res.output
+    assert not (tmp_path / "out").exists()

@@ -17,15 +17,21 @@ _OUT = typer.Option(..., "--out", "-o", help="输出目录；文件写到 目录
                     file_okay=False)
 _UNIT = typer.Option(None, "--unit", "-u", help="只生成该单位（处室或分支机构）的表格")
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的同名文件（默认一个也不覆盖）")
+_PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格输出 PDF（放在 .xlsx 旁），便于打印")
 
 
-def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool) -> None:
+def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool,
+         pdf: bool = False) -> None:
     from ..errors import KaopingError
     from ..excel.forms import generate_forms
     from ..periods import parse_month, parse_quarter
     from ..roster import read_roster
     from .common import console, print_findings, progress
 
+    if pdf:
+        from ..pdf import require_soffice
+
+        require_soffice()  # say so before any work when LibreOffice is missing
     per = parse_month(period) if kind == "monthly" else parse_quarter(period)
     if not roster.is_file():
         raise KaopingError("找不到花名册文件", file=str(roster))
@@ -46,6 +52,13 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
+    if pdf and written:
+        from ..pdf import pdf_beside
+
+        with progress(len(written), "输出 PDF") as bar:
+            task = bar.add_task("", total=len(written))
+            pdfs = pdf_beside(written, force=force, on_progress=lambda _p: bar.advance(task))
+        con.print(f"[green]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
 
 
 @app.command("monthly")
@@ -56,9 +69,10 @@ def monthly(
     out: Path = _OUT,
     unit: str | None = _UNIT,
     force: bool = _FORCE,
+    pdf: bool = _PDF,
 ) -> None:
     """生成每人一份的月度小结表（附件2），同一工作簿内附该月各周的一周小记表（附件1）。"""
-    _run("monthly", roster, period, out, unit, force)
+    _run("monthly", roster, period, out, unit, force, pdf)
 
 
 @app.command("quarterly")
@@ -69,6 +83,7 @@ def quarterly(
     out: Path = _OUT,
     unit: str | None = _UNIT,
     force: bool = _FORCE,
+    pdf: bool = _PDF,
 ) -> None:
     """生成每人一份的季度评价表（附件3）。"""
-    _run("quarterly", roster, period, out, unit, force)
+    _run("quarterly", roster, period, out, unit, force, pdf)
