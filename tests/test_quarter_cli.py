@@ -187,3 +187,36 @@ def test_help_documents_attendance_columns():
 
 def test_people_constant_matches_grades():
     assert {p.staff_id for p in PEOPLE} == set(GRADES) and Q3.quarter == 3
+
+
+def test_month_forms_of_the_quarter_are_checked_and_others_named(tmp_path: Path):
+    """The quarter's 月度小结表 feed Q5, so their own problems are reported too (rules.month);
+    a summary of another month is named with a 提示 and not used."""
+    from kaoping.excel.forms import monthly_workbook
+    from kaoping.models import FormIdentity, MonthlySummary, SourceRef
+    from kaoping.periods import Month
+
+    roster = write_roster(tmp_path / "花名册.xlsx")
+    folder = tmp_path / "collected"
+    write_forms(folder)
+    p, q = PEOPLE[0], PEOPLE[1]
+    june = MonthlySummary(source=SourceRef(file="m.xlsx"),
+                          identity=FormIdentity(staff_id=p.staff_id, name=p.name, unit=p.unit),
+                          year=2026, month=6, sick_personal_days=30, annual_leave_days=0)
+    save_workbook(monthly_workbook(p, Month(2026, 6), june), folder / "上月-张一-2026-06.xlsx")
+    july = MonthlySummary(source=SourceRef(file="m.xlsx"),
+                          identity=FormIdentity(staff_id=q.staff_id, name=q.name, unit=q.unit),
+                          year=2026, month=7, sick_personal_days=1, annual_leave_days=0)
+    save_workbook(monthly_workbook(q, Month(2026, 7), july), folder / "空白-李二-2026-07.xlsx")
+    problems = tmp_path / "问题.xlsx"
+    r = _invoke("quarter", "check", "-r", roster, folder, "--problems", problems)
+    ws = load_workbook(problems)["全部"]
+    rows = [[ws.cell(i, c).value for c in range(1, 11)] for i in range(3, ws.max_row + 1)]
+    june_rows = [row for row in rows if row[6] == "上月-张一-2026-06.xlsx"]
+    assert june_rows and june_rows[0][1] == "提示" and "不在2026年第三季度内" in june_rows[0][9]
+    # June's 30 days of leave are not counted: 张一 keeps his 好 without a Q5 error.
+    assert not any(row[2] == "Q5" and row[4] == "张一" for row in rows)
+    # July's summary is blank (no 小结, no signature): the month rules name it.
+    july_rules = {row[2] for row in rows if row[6] == "空白-李二-2026-07.xlsx"}
+    assert any(rule.startswith("M") for rule in july_rules), july_rules
+    assert r.exit_code == (1 if any(row[1] == "错误" for row in rows) else 0)

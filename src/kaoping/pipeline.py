@@ -8,7 +8,7 @@ through the `on_file` callback.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from .models import (
     QuarterlyEvaluation,
     Roster,
     Severity,
+    WeeklyLog,
 )
 from .paths import scan_workbooks
 from .periods import Quarter
@@ -102,6 +103,7 @@ def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = No
 
     evaluations: list[QuarterlyEvaluation] = []
     summaries: list[MonthlySummary] = []
+    logs: list[WeeklyLog] = []
     files = 0
     for result in read_folder(folder):
         files += 1
@@ -111,12 +113,15 @@ def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = No
                 evaluations.append(form)
             elif isinstance(form, MonthlySummary):
                 summaries.append(form)
+            elif isinstance(form, WeeklyLog):
+                logs.append(form)
         if on_file is not None:
             on_file(result)
 
     if quarter is None:
         quarter = infer_quarter(evaluations, summaries)
     months = {(m.year, m.month) for m in quarter.months}
+    findings.extend(check_quarter_months(quarter, summaries, logs, settings))
     summaries = [s for s in summaries if (s.year, s.month) in months]
 
     records, att_findings = collect_attendance(summaries, roster=roster)
@@ -143,6 +148,44 @@ def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = No
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=files, evaluations=len(evaluations), summaries=len(summaries),
                       attendance_records=len(records), workdays=workdays, settings=settings)
+
+
+def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
+                         logs: Sequence[WeeklyLog], settings: Settings) -> list[Finding]:
+    """The month rules (M1–M12, W1–W10; `rules.month`) over the 月度小结表 and 一周小记表 of
+    the quarter's months found in the folder: their leave days feed Q5, so a bad summary is
+    a problem of the quarter too. Coverage (M13, who sent no summary) is left to
+    `kaoping month check`. Summaries of other months are named with a 提示 and not used."""
+    from .calendar import CalendarUnknownError, month_workdays
+    from .rules.month import check_month_batch, check_week_batch
+
+    months = {(m.year, m.month) for m in quarter.months}
+    out: list[Finding] = []
+    for s in summaries:
+        if (s.year, s.month) not in months:
+            out.append(Finding(
+                rule="Q8", severity=Severity.INFO, person=s.identity.name, unit=s.identity.unit,
+                staff_id=s.identity.staff_id, file=s.source.file, sheet=s.source.sheet,
+                cell=s.source.cell("month"),
+                message=(f"这是{s.year}年{s.month}月的月度小结，不在{quarter.year}年第"
+                         f"{CN_QUARTER[quarter.quarter]}季度内，未用于本季度出勤计算"
+                         + ("（仅用于核对全年累计）" if s.year == quarter.year
+                            and s.month < quarter.months[0].month else "")),
+            ))
+    for month in quarter.months:
+        batch = [s for s in summaries if (s.year, s.month) == (month.year, month.month)]
+        loose = [g for g in logs if (g.year, g.month) == (month.year, month.month)]
+        if not batch and not loose:
+            continue
+        try:
+            workdays: float | None = month_workdays(month, settings.attendance.workdays)
+        except CalendarUnknownError:
+            workdays = None
+        history = [s for s in summaries if s.year == month.year and s.month < month.month]
+        out.extend(check_month_batch(month, batch, loose, None, workdays=workdays,
+                                     settings=settings, history=history))
+        out.extend(check_week_batch(loose, settings))
+    return out
 
 
 def _unknown_staff(records: Iterable[MonthAttendance], roster: Roster) -> list[Finding]:
