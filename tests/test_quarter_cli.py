@@ -215,7 +215,7 @@ def test_month_forms_of_the_quarter_are_checked_and_others_named(tmp_path: Path)
     june_rows = [row for row in rows if row[6] == "上月-张一-2026-06.xlsx"]
     assert june_rows and june_rows[0][1] == "提示" and "不在2026年第三季度内" in june_rows[0][9]
     # June's 30 days of leave are not counted: 张一 keeps his 好 without a Q5 error.
-    assert not any(row[2] == "Q5" and row[4] == "张一" for row in rows)
+    assert not any(row[2] == "Q5" and row[4] == "张一" and row[1] == "错误" for row in rows)
     # July's summary is blank (no 小结, no signature): the month rules name it.
     july_rules = {row[2] for row in rows if row[6] == "空白-李二-2026-07.xlsx"}
     assert any(rule.startswith("M") for rule in july_rules), july_rules
