@@ -426,3 +426,18 @@ def test_batch_checks_standalone_logs_of_this_month_only():
     assert {f.file for f in found} == {"张三-第2周.xlsx"}
     june = weekly(2, month=6, tasks=[task(status=None, status_text="差不多", completed_on=None)])
     assert check_month_batch(JULY, [s], [june], workdays=WD) == []
+
+
+def test_batch_m14_unit_mismatch_is_info_and_ambiguous_name_a_warning():
+    r = roster(person("A001", "张三", unit="归集处"), person("A002", "李四", unit="归集处"),
+               person("B002", "李四", unit="瑞安分中心"))
+    moved = monthly(ident=identity("张三", None, unit="财务处"))
+    found = check_month_batch(JULY, [moved], [], r, workdays=WD)
+    assert rules(found) == ["M13", "M13", "M14"]  # the two 李四 sent nothing
+    [f] = [f for f in found if f.rule == "M14"]
+    assert (f.severity, f.unit, f.staff_id) == (Severity.INFO, "归集处", "A001")
+    twin = monthly(ident=identity("李四", None, unit="办公室"))
+    found = check_month_batch(JULY, [twin], [], r, workdays=WD)
+    m14 = [f for f in found if f.rule == "M14"]
+    assert [f.severity for f in m14] == [Severity.WARNING] and "A002" in m14[0].message
+    assert rules(found).count("M13") == 3  # nobody is matched

@@ -61,21 +61,12 @@ from ..models import (
 )
 from ..periods import Month
 from ..roster import due_for_assessment
+from .attendance import RosterIndex, normalize_name, resolve_person
 from .settings import Settings
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 ALLOWED_STATUSES = "、".join(f"“{s.value}”" for s in TaskStatus)  # “进行中”、“已完成”、“无法完成”
-
-# Column labels of 附件1, for messages.
-_TASK_LABELS = {
-    "seq": "序号",
-    "received_on": "日期",
-    "item": "事项",
-    "deadline": "完成时限",
-    "status": "完成情况",
-    "note": "备注",
-}
 
 # The four 个人小结 blocks of 附件2 (§四(二)1(1)–(4)).
 BLOCKS: tuple[tuple[str, str], ...] = (
@@ -119,13 +110,9 @@ def _chars(text: str | None) -> int:
     return 0 if text is None else len("".join(text.split()))
 
 
-def _name_key(name: str | None) -> str:
-    return "".join((name or "").split())
-
-
 def _person_key(identity_staff_id: str | None, name: str | None) -> str:
     """Who a form belongs to: 工号 when known, else the name."""
-    return f"id:{identity_staff_id}" if identity_staff_id else f"name:{_name_key(name)}"
+    return f"id:{identity_staff_id}" if identity_staff_id else f"name:{normalize_name(name)}"
 
 
 def _where_log(log: WeeklyLog) -> dict[str, str | None]:
@@ -463,38 +450,31 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
 # ---------------------------------------------------------------- a month's batch
 
 
-def match_person(identity_staff_id: str | None, name: str | None, roster: Roster,
-                 unit: str | None = None) -> Person | None:
-    """The roster person of a form: by 工号, else by a name that is unique (within the unit
-    when that disambiguates)."""
-    if identity_staff_id:
-        return roster.by_id().get(identity_staff_id)
-    key = _name_key(name)
-    if not key:
-        return None
-    same = [p for p in roster.people if _name_key(p.name) == key]
-    if len(same) > 1 and unit:
-        same = [p for p in same if p.unit == unit] or same
-    return same[0] if len(same) == 1 else None
-
-
 _F = TypeVar("_F", WeeklyLog, MonthlySummary)
 
 
-def _resolve(form: _F, roster: Roster | None) -> tuple[_F, Person | None]:
-    """The form with 工号/单位 taken from its roster person, when one matches."""
+def _index(roster: Roster | RosterIndex | None) -> RosterIndex | None:
+    return roster if roster is None or isinstance(roster, RosterIndex) else RosterIndex(roster)
+
+
+def _resolve(form: _F, index: RosterIndex | None) -> tuple[_F, Person | None, str | None]:
+    """(form with 工号/单位 taken from its roster person, that person, problem sentence)."""
+    if index is None:
+        return form, None, None
     ident = form.identity
-    person = match_person(ident.staff_id, ident.name, roster, ident.unit) if roster else None
+    person, problem = resolve_person(index, ident.staff_id, ident.name, ident.unit)
     if person is None:
-        return form, None
+        return form, None, problem
     identity = ident.model_copy(update={"staff_id": person.staff_id, "unit": person.unit,
                                         "name": ident.name or person.name})
-    return form.model_copy(update={"identity": identity}), person
+    return form.model_copy(update={"identity": identity}), person, problem
 
 
-def resolve_logs(logs: Iterable[WeeklyLog], roster: Roster | None) -> list[WeeklyLog]:
+def resolve_logs(logs: Iterable[WeeklyLog], roster: Roster | RosterIndex | None
+                 ) -> list[WeeklyLog]:
     """Weekly logs with 工号/单位 from the roster (a standalone 附件1 only says 单位及职务)."""
-    return [_resolve(log, roster)[0] for log in logs]
+    index = _index(roster)
+    return [_resolve(log, index)[0] for log in logs]
 
 
 def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
@@ -512,7 +492,8 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     settings = settings or Settings()
     out: list[Finding] = []
 
-    this_month = [log for log in resolve_logs(logs, roster)
+    index = _index(roster)
+    this_month = [log for log in resolve_logs(logs, index)
                   if (log.year, log.month) == (month.year, month.month)]
     loose: dict[str, list[WeeklyLog]] = defaultdict(list)
     for log in this_month:
@@ -522,7 +503,7 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     by_person: dict[str, MonthlySummary] = {}
     matched: set[str] = set()
     for raw in summaries:
-        s, person = _resolve(raw, roster)
+        s, person, problem = _resolve(raw, index)
         where = _where_summary(s)
         if (s.year, s.month) != (month.year, month.month):
             # M11: a form of another month in this month's batch.
@@ -535,11 +516,11 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
         if anonymous:
             out.append(Finding(rule="M14", severity=WARNING, cell=s.source.cell("name"), **where,
                                message="月度小结未填写姓名，无法对应到人"))
-        elif roster is not None and person is None:
-            out.append(Finding(rule="M14", severity=WARNING, cell=s.source.cell("name"), **where,
-                               message=f"花名册中找不到“{ident.name or ident.staff_id}”"
-                                       + (f"（工号 {ident.staff_id}）" if ident.staff_id else "")
-                                       + "，请核对姓名、工号或花名册"))
+        elif problem:
+            # M14: not in the roster or ambiguous (警告), or matched by name with another 单位 (提示).
+            out.append(Finding(rule="M14", severity=INFO if person else WARNING,
+                               cell=s.source.cell("name"), **where,
+                               message=problem + ("" if person else "，请核对姓名、工号或花名册")))
         key = _person_key(ident.staff_id, ident.name)
         if not anonymous:
             first = by_person.get(key)
@@ -561,14 +542,14 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     out.extend(check_week_batch([*week_logs, *this_month], settings))
 
     # 全年累计 of this month's summaries (earlier months were checked in their own month).
-    earlier = [_resolve(h, roster)[0] for h in history
+    earlier = [_resolve(h, index)[0] for h in history
                if h.year == month.year and h.month < month.month]
     current = {s.source.file for s in by_person.values()}
     out.extend(f for f in check_ytd([*earlier, *by_person.values()]) if f.file in current)
 
     # M13: roster people due this month who sent nothing.
     if roster is not None:
-        for p in due_for_assessment(roster, month.start, month.end):
+        for p in due_for_assessment(index.roster, month.start, month.end):
             if p.staff_id not in matched:
                 out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
                                    staff_id=p.staff_id,
@@ -613,14 +594,15 @@ def unit_tallies(month: Month, summaries: Sequence[MonthlySummary], findings: Se
                  roster: Roster | None = None) -> list[UnitTally]:
     """Per unit: due, received, missing and findings by severity (roster order, then others)."""
     tallies = _Tallies()
-    if roster is not None:
-        for unit in roster.units():
+    index = _index(roster)
+    if index is not None:
+        for unit in index.roster.units():
             tallies.of(unit)
-        for p in due_for_assessment(roster, month.start, month.end):
+        for p in due_for_assessment(index.roster, month.start, month.end):
             tallies.of(p.unit).due += 1
     for s in summaries:
         if (s.year, s.month) == (month.year, month.month):
-            tallies.of(_resolve(s, roster)[0].identity.unit).received += 1
+            tallies.of(_resolve(s, index)[0].identity.unit).received += 1
     return tallies.count(findings)
 
 
