@@ -200,3 +200,12 @@ def test_list_remark_does_not_repeat_the_engine_note():
     assert list_remark(r) == "受表彰直接定好（不占比例）"
     r = by["102"].model_copy(update={"note": "本人申请"})
     assert list_remark(r) == "出勤未达80%（实际出勤40.5天/应出勤60天）；本人申请"
+
+
+def test_out_dir_that_is_a_file(tmp_path: Path):
+    from kaoping.errors import KaopingError
+
+    roster, outcome = sample()
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(KaopingError, match="文件夹"):
+        write_filing(outcome, roster, Q3, tmp_path / "out", report_date=DAY)

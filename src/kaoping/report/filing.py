@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
+from ..errors import KaopingError
 from ..excel.write import check_writable, put, save_workbook
 from ..models import (
     Outcome,
@@ -470,6 +471,9 @@ def write_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir
     All targets are checked before the first one is written, so a refusal (existing file,
     no --force) leaves `out_dir` untouched.
     """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KaopingError("输出位置是一个文件，不是文件夹；请用 --out 指定一个文件夹", file=str(out_dir))
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
                        centre_name=centre_name, template_dir=template_dir)
     for path in plan.files:
