@@ -42,6 +42,10 @@ class Case:
     build: Callable[[Path], None]
     preflight: bool = True  # True: `preflight` must refuse it; False: it is a readable workbook
     skipped: bool = False  # True: lock/hidden file, must be skipped silently
+    # Which check commands must name the file: file-level problems are found by every
+    # command that reads workbooks; a quarterly form's content by `quarter check`, a monthly
+    # summary's content by `month check` (each command ignores the other's forms by design).
+    commands: tuple[str, ...] = ("quarter", "month")
 
 
 CASES: list[Case] = []
@@ -49,9 +53,10 @@ CASES_BY_NAME: dict[str, Case] = {}
 
 
 def case(name: str, group: str, what: str, expect: str, *, preflight: bool = True,
-         skipped: bool = False):
+         skipped: bool = False, commands: tuple[str, ...] | None = None):
     def deco(fn: Callable[[Path], None]) -> Callable[[Path], None]:
-        CASES.append(Case(name, group, what, expect, fn, preflight, skipped))
+        cmds = commands if commands is not None else () if skipped else ("quarter", "month")
+        CASES.append(Case(name, group, what, expect, fn, preflight, skipped, cmds))
         CASES_BY_NAME[name] = CASES[-1]
         return fn
 
@@ -198,16 +203,21 @@ def roster_people():
         from kaoping.models import Person, RankCategory
 
         clerk = RankCategory.CLERK
+        def p(sid, name, unit, post="科员", rank="一级科员", cat=clerk, year=2016):
+            section = "核算科" if unit == "财务处" else "业务科"
+            return Person(staff_id=sid, name=name, unit=unit, section=section, post=post, rank=rank,
+                          rank_category=cat, hired_on=dt.date(year, 3, 1))
+
         _ROSTER_PEOPLE = [
-            Person(staff_id="T001", name="张三", unit="财务处", section="核算科", post="科员",
-                   rank="一级科员", rank_category=clerk, hired_on=dt.date(2015, 3, 1)),
-            Person(staff_id="T002", name="李四", unit="财务处", section="核算科", post="科员",
-                   rank="二级科员", rank_category=clerk, hired_on=dt.date(2016, 3, 1)),
-            Person(staff_id="T003", name="王小五", unit="鹿城分中心", section="业务科", post="副科长",
-                   rank="一级主任科员", rank_category=RankCategory.SECTION_CHIEF,
-                   hired_on=dt.date(2012, 3, 1)),
-            Person(staff_id="T004", name="欧阳明", unit="鹿城分中心", section="业务科", post="科员",
-                   rank="一级科员", rank_category=clerk, hired_on=dt.date(2018, 3, 1)),
+            p("T001", "张三", "财务处", year=2015),
+            p("T002", "李四", "财务处", rank="二级科员"),
+            p("T003", "王小五", "鹿城分中心", post="副科长", rank="一级主任科员",
+              cat=RankCategory.SECTION_CHIEF, year=2012),
+            p("T004", "林芳", "鹿城分中心", year=2018),
+            p("T005", "陈晓", "财务处", year=2019),
+            p("T006", "周敏", "鹿城分中心", year=2017),
+            p("T007", "欧阳明", "鹿城分中心", year=2014),
+            p("T008", "吴刚", "财务处", year=2013),
         ]
     return _ROSTER_PEOPLE
 
@@ -547,13 +557,13 @@ def _(p: Path) -> None:
     write(p, minimal_xlsx(sheet_xml(body), level=9))
 
 
-@case("声明一百万行.xlsx", "恶意", "<dimension ref=\"A1:C1048576\"> 加几行数据", "上限")
+@case("声明一百万行.xlsx", "恶意", "<dimension ref=\"A1:C1048576\">，第 1,048,576 行 C 列有值", "上限")
 def _(p: Path) -> None:
     body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="C1048576"><v>2</v></c></row>'
     write(p, minimal_xlsx(sheet_xml(body, "A1:C1048576")))
 
 
-@case("16384列.xlsx", "恶意", "第 1 行写到 XFD1（16,384 列），无 dimension", "上限")
+@case("16384列.xlsx", "恶意", "第 1 行写到 XFD1（第 16,384 列），无 dimension", "上限")
 def _(p: Path) -> None:
     body = b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>2</v></c></row>'
     write(p, minimal_xlsx(sheet_xml(body)))
@@ -571,7 +581,7 @@ def _edit_sheet_xml(data: bytes, edit: Callable[[bytes], bytes], part: str = "xl
 
 
 @case("公式无缓存值-张三-2026Q3.xlsx", "内容", "领导评价档次的勾由公式 =IF(1,\"√\",\"\") 给出，文件未保存计算结果",
-      "公式", preflight=False)
+      "公式", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     wb = quarterly_form(person("T001"), leader_ticks=())
     ws = form_sheet(wb)
@@ -591,18 +601,18 @@ def _grade_cell(ws, who: str, grade: str):
     raise LookupError(f"{who} {grade}")
 
 
-@case("两个勾-李四-2026Q3.xlsx", "内容", "自评档次勾了“好”和“较好”两项", "Q1", preflight=False)
+@case("两个勾-李四-2026Q3.xlsx", "内容", "自评档次勾了“好”和“较好”两项", "Q1", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     _save(p, quarterly_form(person("T002"), self_ticks=("好", "较好")))
 
 
-@case("没打勾-王小五-2026Q3.xlsx", "内容", "领导评价档次一项也没勾", "Q1", preflight=False)
+@case("没打勾-王小五-2026Q3.xlsx", "内容", "领导评价档次一项也没勾", "Q1", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     _save(p, quarterly_form(person("T003"), leader_ticks=()))
 
 
-@case("勾打在格子外-欧阳明-2026Q3.xlsx", "内容", "领导评价档次没勾，却在“存在的不足”标签旁写了 √",
-      "勾", preflight=False)
+@case("勾打在格子外-林芳-2026Q3.xlsx", "内容", "领导评价档次没勾，却在“存在的不足”标签旁写了 √（表外的勾不算数）",
+      "Q1", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     wb = quarterly_form(person("T004"), leader_ticks=())
     ws = form_sheet(wb)
@@ -611,24 +621,26 @@ def _(p: Path) -> None:
     _save(p, wb)
 
 
-@case("日期不存在-张三-2026-07.xlsx", "内容", "一周小记第一行日期写成 2026-02-30", "2026-02-30", preflight=False)
+@case("日期不存在-张三-2026-07.xlsx", "内容", "一周小记第一行日期写成 2026-02-30", "2026-02-30", preflight=False, commands=("month",))
 def _(p: Path) -> None:
     wb = monthly_form(person("T001"))
     ws = _first_weekly_sheet(wb)
     date_cell = _first_task_cell(ws, "日期")
     date_cell.value = "2026-02-30"
     ws.cell(date_cell.row, date_cell.column + 1).value = "整理归集对账资料"
+    _first_task_cell(ws, "完成情况").value = "进行中"
     _save(p, wb)
 
 
-@case("日期超出月份-李四-2026-07.xlsx", "内容", "7 月的一周小记里接到任务日期写成 2025-03-01", "日期",
-      preflight=False)
+@case("日期超出月份-李四-2026-07.xlsx", "内容", "7 月第 1 周（7.1–7.5）的小记里接到任务日期写成 2026-07-25，并写了 2025-03-01 的完成时间", "晚于本周结束日",
+      preflight=False, commands=("month",))
 def _(p: Path) -> None:
     wb = monthly_form(person("T002"))
     ws = _first_weekly_sheet(wb)
     date_cell = _first_task_cell(ws, "日期")
-    date_cell.value = "2025-03-01"
+    date_cell.value = "2026-07-25"
     ws.cell(date_cell.row, date_cell.column + 1).value = "整理归集对账资料"
+    _first_task_cell(ws, "完成情况").value = "已完成 2025-03-01"
     _save(p, wb)
 
 
@@ -645,51 +657,52 @@ def _first_task_cell(ws, header: str):
     return ws.cell(head.row + 1, head.column)
 
 
-@case("病事假为负-王小五-2026-07.xlsx", "内容", "本月病事假填 -1 天", "-1", preflight=False)
+@case("病事假为负-王小五-2026-07.xlsx", "内容", "本月病事假填 -1 天", "-1", preflight=False, commands=("month",))
 def _(p: Path) -> None:
     _save(p, monthly_form(person("T003"), sick=-1.0))
 
 
-@case("病事假0.3天-欧阳明-2026-07.xlsx", "内容", "本月病事假填 0.3 天（只能以 0.5 天为单位）", "0.3",
-      preflight=False)
+@case("病事假0.3天-林芳-2026-07.xlsx", "内容", "本月病事假填 0.3 天（只能以 0.5 天为单位）", "0.3",
+      preflight=False, commands=("month",))
 def _(p: Path) -> None:
     _save(p, monthly_form(person("T004"), sick=0.3, annual=0.0))
 
 
-@case("上季度的表-张三-2026Q2.xlsx", "内容", "2026 年第二季度的评价表放进了第三季度文件夹", "期",
-      preflight=False)
+@case("上季度的表-张三-2026Q2.xlsx", "内容", "2026 年第二季度的评价表放进了第三季度文件夹", "第二季度",
+      preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     _save(p, quarterly_form(person("T001"), quarter="2026Q2"))
 
 
-@case("上个月的表-李四-2026-06.xlsx", "内容", "2026 年 6 月的月度小结放进了 7 月文件夹", "期", preflight=False)
+@case("下个月的表-李四-2026-08.xlsx", "内容", "2026 年 8 月的月度小结放进了 7 月文件夹（同年更早月份的小结按设计用于核对全年累计，不算错）",
+      "不属于本次检查", preflight=False, commands=("month",))
 def _(p: Path) -> None:
-    _save(p, monthly_form(person("T002"), month="2026-06"))
+    _save(p, monthly_form(person("T002"), month="2026-08"))
 
 
-@case("重复工号-张三-第二份.xlsx", "内容", "张三 (T001) 第二份季度评价表（与“公式无缓存值-张三”重复）", "重复",
-      preflight=False)
+@case("重复工号-张三-第二份.xlsx", "内容", "张三 (T001) 第二份 2026Q3 季度评价表（与“公式无缓存值-张三”重复）", "重复",
+      preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     _save(p, quarterly_form(person("T001")))
 
 
-@case("重复姓名-李四-手工版.xlsx", "内容", "李四的评价表删掉了 _kaoping 工作表（无工号），与另一份同名同单位",
-      "重复", preflight=False)
+@case("重复姓名-李四-手工版-2026Q3.xlsx", "内容", "李四的评价表删掉了 _kaoping 工作表（无工号），与另一份同名同单位",
+      "重复", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     wb = quarterly_form(person("T002"))
     del wb["_kaoping"]
     _save(p, wb)
 
 
-@case("不在花名册-路人甲-2026Q3.xlsx", "内容", "工号 T999 路人甲不在花名册上", "花名册", preflight=False)
+@case("不在花名册-路人甲-2026Q3.xlsx", "内容", "工号 T999 路人甲不在花名册上", "花名册", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
     _save(p, quarterly_form(stranger()))
 
 
-@case("合并单元格被拆-王小五-2026Q3.xlsx", "内容", "“主要工作亮点”填写区的合并单元格被拆开，文字写在被拆出的格子里；且领导未勾档次",
-      "Q1", preflight=False)
+@case("合并单元格被拆-陈晓-2026Q3.xlsx", "内容", "“主要工作亮点”填写区的合并单元格被拆开，文字写在被拆出的格子里；且领导未勾档次",
+      "Q1", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
-    wb = quarterly_form(person("T003"), leader_ticks=())
+    wb = quarterly_form(person("T005"), leader_ticks=())
     ws = form_sheet(wb)
     for rng in list(ws.merged_cells.ranges):
         tl = ws.cell(rng.min_row, rng.min_col)
@@ -701,9 +714,9 @@ def _(p: Path) -> None:
 
 
 @case("空格和全角-欧阳明-2026-07.xlsx", "内容",
-      "姓名前后有全角空格和零宽字符、天数写成全角“１．５天”；另有一行已完成任务缺完成日期", "完成", preflight=False)
+      "姓名前后有全角空格和零宽字符、天数写成全角“１．５天”；另有一行已完成任务缺完成日期", "完成", preflight=False, commands=("month",))
 def _(p: Path) -> None:
-    wb = monthly_form(person("T004"), sick=0.0)
+    wb = monthly_form(person("T007"), sick=0.0)
     ws = form_sheet(wb)
     try:
         name_cell = label_value_cell(ws, "姓名")
@@ -733,20 +746,20 @@ def _leave_cell(ws):
     raise LookupError("leave")
 
 
-@case("公式求和天数-张三-2026-07.xlsx", "内容", "本月病事假写成公式 =0.5+0.5，未保存计算结果", "公式",
-      preflight=False)
+@case("公式求和天数-吴刚-2026-07.xlsx", "内容", "本月病事假写成公式 =0.5+0.5，未保存计算结果", "公式",
+      preflight=False, commands=("month",))
 def _(p: Path) -> None:
-    wb = monthly_form(person("T001"), sick=1.0)
+    wb = monthly_form(person("T008"), sick=1.0)
     ws = form_sheet(wb)
     cell = _leave_cell(ws)
     cell.value = "=0.5+0.5"
     _save(p, wb)
 
 
-@case("季度表放错-李四-2026-07.xlsx", "内容", "月度文件夹里的季度评价表（表的种类不对）；且两个勾",
-      "", preflight=False)
+@case("季度表放错-周敏-2026-07.xlsx", "内容", "月度文件名的季度评价表；领导档次勾了“好”和“一般”两项",
+      "Q1", preflight=False, commands=("quarter",))
 def _(p: Path) -> None:
-    _save(p, quarterly_form(person("T002"), leader_ticks=("好", "一般")))
+    _save(p, quarterly_form(person("T006"), leader_ticks=("好", "一般")))
 
 
 @case("不是考评表.xlsx", "内容", "一份普通的 Excel 表格（通讯录），不是考评表", "不是", preflight=False)
@@ -802,17 +815,18 @@ def readme(cases: list[Case]) -> str:
         "",
         "    .venv/bin/python scripts/build_bad_corpus.py",
         "",
-        "花名册在上一级目录 `tests/corpus/roster.xlsx`（张三 T001、李四 T002 在财务处，"
-        "王小五 T003、欧阳明 T004 在鹿城分中心）。季度检查按 2026Q3、月度检查按 2026-07 运行。",
+        "花名册在上一级目录 `tests/corpus/roster.xlsx`（T001–T008 八人，财务处和鹿城分中心，"
+        "均为虚构）。季度检查按 2026Q3、月度检查按 2026-07 运行。",
         "",
-        "| 文件 | 类别 | 问题 | 期望的提示（关键词） |",
-        "|---|---|---|---|",
+        "| 文件 | 类别 | 问题 | 期望的提示（关键词） | 必须报告它的命令 |",
+        "|---|---|---|---|---|",
     ]
     for c in cases:
         expect = "静默跳过，不出现在任何输出中" if c.skipped else (
             ("preflight 拒绝：" if c.preflight else "读取后报告：") + (f"“{c.expect}”" if c.expect else "表的种类/期间不符"))
         name = c.name.replace("|", "\\|")
-        lines.append(f"| `{name}` | {c.group} | {c.what} | {expect} |")
+        cmds = "、".join(f"`{x} check`" for x in c.commands) or "无（任何输出都不得出现）"
+        lines.append(f"| `{name}` | {c.group} | {c.what} | {expect} | {cmds} |")
     lines += [
         "",
         "没有提交到仓库、由测试在临时目录生成的情形：不可读权限（chmod 000；以 root 运行时用模拟的",
