@@ -63,6 +63,7 @@ def exit_code(findings: Iterable[Finding]) -> int:
 def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", limit: int = 200) -> None:
     """A rich table of findings, errors first; long lists are cut with a pointer to --problems."""
     from rich.table import Table
+    from rich.text import Text
 
     from ..models import Severity
 
@@ -78,8 +79,9 @@ def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", 
         table.add_column(col, overflow="fold")
     for f in rows[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else None, f.sheet, f.cell) if x)
-        table.add_row(f"[{style[f.severity]}]{f.severity.value}[/]", f.rule, f.unit or "",
-                      f.person or "", where, f.message)
+        # Text(): units, names, file names and messages quote user input, never markup.
+        table.add_row(f"[{style[f.severity]}]{f.severity.value}[/]", f.rule,
+                      *(Text(x) for x in (f.unit or "", f.person or "", where, f.message)))
     con.print(table)
     if len(rows) > limit:
         con.print(f"……另有 {len(rows) - limit} 条未显示，请用 --problems 输出完整问题清单。")
