@@ -109,3 +109,13 @@ def test_roster_gives_standalone_logs_their_unit_and_own_problems_file_is_skippe
     assert r.exit_code == 0, r.output
     [row] = _rows(problems)  # the previous 问题清单 in the folder is not read as a form
     assert (row["规则"], row["单位"], row["姓名"]) == ("W6", "瑞安分中心", "赵六")
+
+
+def test_user_text_is_not_read_as_console_markup(tmp_path: Path):
+    s = monthly(7, ident=identity("张三", "A001", "归集处"))
+    s.weeks[1].tasks.append(task(6, status=None, status_text="[red]差不多[/red]",
+                                 completed_on=None))
+    save_workbook(monthly_workbook(ZHANG, JULY, s), tmp_path / "[x]张三.xlsx")
+    r = _invoke("week", "check", tmp_path)
+    assert r.exit_code == 1
+    assert "[red]差不多[/red]" in r.output and "[x]张三.xlsx" in r.output

@@ -44,6 +44,8 @@ def check(
         unit_tallies,
         weekly_logs_of,
     )
+    from rich.markup import escape
+
     from .common import console, exit_code, print_findings
     from .week import read_forms
 
@@ -68,13 +70,14 @@ def check(
         workdays = month_workdays(month, settings.attendance.workdays)
     except CalendarUnknownError as exc:
         workdays = None
-        con.print(f"[yellow]提示[/]：{exc.message}；本次不核对“本月请假不超过工作日”。")
+        con.print(f"[yellow]提示[/]：{escape(exc.message)}；本次不核对“本月请假不超过工作日”。")
 
     findings.extend(check_month_batch(month, batch, loose, people, workdays=workdays,
                                       settings=settings, history=history))
 
-    con.print(f"[bold]{month.year}年{month.month}月 月度小结检查[/]：{folder}　"
-              f"收到本月小结 {sum(1 for s in batch if (s.year, s.month) == (month.year, month.month))} 份"
+    received = sum(1 for s in batch if (s.year, s.month) == (month.year, month.month))
+    con.print(f"[bold]{month.year}年{month.month}月 月度小结检查[/]：{escape(str(folder))}　"
+              f"收到本月小结 {received} 份"
               + (f"，另有同年更早月份 {len(history)} 份用于核对全年累计" if history else "")
               + (f"；本月工作日 {workdays:g} 天" if workdays is not None else ""))
     _print_units(unit_tallies(month, batch, findings, people), with_roster=people is not None)
@@ -82,11 +85,12 @@ def check(
     if problems is not None:
         path = write_problems(findings, problems, force=force,
                               title=f"{month.year}年{month.month}月月度小结问题清单")
-        con.print(f"问题清单已写入：{path}")
+        con.print(f"问题清单已写入：{escape(str(path))}")
     raise typer.Exit(exit_code(findings))
 
 
 def _print_units(tallies, *, with_roster: bool) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from .common import console
@@ -99,6 +103,6 @@ def _print_units(tallies, *, with_roster: bool) -> None:
     for t in tallies:
         missing = f"[yellow]{t.missing}[/]" if t.missing else "0"
         errors = f"[bold red]{t.errors}[/]" if t.errors else "0"
-        table.add_row(t.unit, *([str(t.due)] if with_roster else []), str(t.received),
+        table.add_row(escape(t.unit), *([str(t.due)] if with_roster else []), str(t.received),
                       *([missing] if with_roster else []), errors, str(t.warnings), str(t.infos))
     console().print(table)

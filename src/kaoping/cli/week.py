@@ -59,6 +59,7 @@ def check(
 
     退出码：0 无错误，1 有错误，2 无法运行。
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from ..config import load_settings
@@ -82,16 +83,16 @@ def check(
     findings.extend(check_week_batch(logs, settings))
 
     persons = {(log.identity.staff_id or log.identity.name) for log in logs}
-    con.print(f"[bold]一周小记检查[/]：{folder}　共 {len(logs)} 份一周小记，{len(persons)} 人")
+    con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(logs)} 份一周小记，{len(persons)} 人")
     table = Table(title="各单位汇总")
     for col in ("单位", "一周小记", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "单位" else "right")
     for t in week_unit_tallies(logs, findings):
-        table.add_row(t.unit, str(t.received), f"[bold red]{t.errors}[/]" if t.errors else "0",
+        table.add_row(escape(t.unit), str(t.received), f"[bold red]{t.errors}[/]" if t.errors else "0",
                       str(t.warnings), str(t.infos))
     con.print(table)
     print_findings(findings, title="一周小记问题")
     if problems is not None:
         path = write_problems(findings, problems, force=force, title="一周小记问题清单")
-        con.print(f"问题清单已写入：{path}")
+        con.print(f"问题清单已写入：{escape(str(path))}")
     raise typer.Exit(exit_code(findings))
