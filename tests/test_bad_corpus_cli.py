@@ -1,0 +1,82 @@
+"""Every other command that reads workbooks, over the bad-file corpus: a clear message naming
+the file, the documented exit code, no traceback, inputs untouched."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_bad_corpus import CHECKED, CORPUS, ROSTER, _run, snapshot
+from typer.testing import CliRunner
+
+from kaoping.cli import app
+
+FILE_LEVEL = [c for c in CHECKED if c.preflight]
+runner = CliRunner()
+
+
+def _invoke(args: list[str]):
+    result = runner.invoke(app, args, env={"COLUMNS": "250", "NO_COLOR": "1"})
+    # typer.Exit → SystemExit; anything else is a crash the user would see as a traceback.
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize("case", FILE_LEVEL, ids=lambda c: c.name[:20])
+def test_roster_check_on_a_bad_file(case):
+    path = CORPUS / case.name
+    result = _invoke(["roster", "check", str(path)])
+    assert result.exit_code == 2  # could not run (README)
+    flat = result.output.replace("\n", "")
+    assert path.name in flat
+    assert case.expect in flat
+
+
+@pytest.mark.parametrize("case", FILE_LEVEL[::3], ids=lambda c: c.name[:20])
+def test_annual_eligible_on_a_bad_ledger(case):
+    result = _invoke(["annual", "eligible", "--roster", str(ROSTER), str(CORPUS / case.name)])
+    assert result.exit_code == 2, result.output
+
+
+def test_week_check_over_the_corpus(tmp_path):
+    from test_bad_corpus import _problems
+
+    problems = tmp_path / "问题清单.xlsx"
+    before = snapshot()
+    proc = _run(["week", "check", str(CORPUS), "--problems", str(problems)], tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out[-3000:]
+    assert proc.returncode == 1, out[-2000:]
+    assert snapshot() == before
+    named = _problems(problems)
+    missing = [c.name for c in FILE_LEVEL if Path(c.name).name not in named]
+    assert not missing
+
+
+def test_quarter_report_over_the_corpus(tmp_path):
+    before = snapshot()
+    out_dir = tmp_path / "out"
+    proc = _run(["quarter", "report", "--roster", str(ROSTER), "--period", "2026Q3", str(CORPUS),
+                 "--out", str(out_dir)], tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out[-3000:]
+    assert proc.returncode in (0, 1), out[-2000:]
+    assert snapshot() == before
+    # Nothing is ever written into the input folder.
+    assert not [p for p in CORPUS.rglob("*") if p.name.startswith(".~kaoping")]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads mode-000 files")
+def test_unreadable_file_in_a_folder(tmp_path):
+    from kaoping.excel.read import read_workbook
+
+    p = tmp_path / "张三-2026Q3.xlsx"
+    p.write_bytes((CORPUS / "两个勾-李四-2026Q3.xlsx").read_bytes())
+    p.chmod(0)
+    try:
+        result = read_workbook(p)
+    finally:
+        p.chmod(0o644)
+    assert any("权限" in f.message for f in result.findings)
