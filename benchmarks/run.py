@@ -1,0 +1,297 @@
+"""kaoping throughput and memory benchmark.
+
+    .venv/bin/python benchmarks/run.py                  # N = 500, 2000, 5000
+    .venv/bin/python benchmarks/run.py -n 5 --help-runs 2 --no-forms   # smoke run
+
+For each N (data from benchmarks/generate_data.py, generated once and cached under
+benchmarks/data/<N>/v<VERSION>/; 4·N workbooks) it measures, in this order and on warm page
+cache (every file is read once before timing):
+
+- `kaoping quarter check --roster 花名册.xlsx collected/` end to end, as a child process:
+  wall time, workbooks/s, peak RSS;
+- a bare read of every sheet of the same files with python-calamine and with openpyxl
+  (read-only, values only), single process, loop time only (benchmarks/bare_read.py);
+- the ratios check ÷ calamine, check ÷ openpyxl and openpyxl ÷ calamine.
+
+Once per run: `kaoping --help` (repeated, hyperfine-style mean ± sd and min, plus the
+`-X importtime` total of `import kaoping.cli`) and `kaoping forms quarterly` for the largest
+N (wall time, forms/s, RSS).
+
+Peak RSS is measured two ways for every child: `max_rss` is ru_maxrss of RUSAGE_CHILDREN
+(the largest single process of the tree: the command or any pool worker it waited for), and
+`tree_rss` is the peak of the SUM of RSS over the process and all its descendants, polled
+from /proc every 20 ms. The target (<300 MB) is checked against tree_rss, the stricter one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_data  # noqa: E402
+
+BIN = Path(sys.executable).parent
+KAOPING = [str(BIN / "kaoping")] if (BIN / "kaoping").exists() else [
+    sys.executable, "-c", "from kaoping.cli import main; main()"]
+
+
+# ---------------------------------------------------------------- measuring a child process
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out.extend(int(x) for x in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += _rss_kb(p)
+        todo.extend(_children(p))
+    return total
+
+
+@dataclass
+class Measure:
+    wall: float
+    returncode: int
+    max_rss_mb: float  # largest single process of the tree (ru_maxrss)
+    tree_rss_mb: float  # peak of the sum over the tree (polled)
+    stdout: str
+
+
+def measure(cmd: list[str], *, env: dict[str, str] | None = None, poll: float = 0.02) -> Measure:
+    """Run `cmd` in a fresh wrapper process so RUSAGE_CHILDREN covers this command only."""
+    wrapper = [sys.executable, str(Path(__file__)), "_measure", json.dumps(cmd)]
+    proc = subprocess.run(wrapper, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"measure wrapper failed: {proc.stderr[-2000:]}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return Measure(**data)
+
+
+def _measure_main(cmd: list[str], poll: float = 0.02) -> int:
+    with tempfile.TemporaryFile("w+") as out:
+        t0 = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        stop = threading.Event()
+
+        def poller() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, tree_rss_kb(child.pid))
+                stop.wait(poll)
+
+        th = threading.Thread(target=poller, daemon=True)
+        th.start()
+        rc = child.wait()
+        wall = time.perf_counter() - t0
+        stop.set()
+        th.join()
+        out.seek(0)
+        text = out.read()
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"wall": wall, "returncode": rc, "max_rss_mb": maxrss / 1024,
+                      "tree_rss_mb": max(peak, maxrss) / 1024, "stdout": text[-4000:]}))
+    return 0
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def warm(folder: Path) -> int:
+    n = 0
+    for p in folder.rglob("*.xlsx"):
+        n += len(p.read_bytes())
+    return n
+
+
+def bare(library: str, folder: Path) -> tuple[dict, Measure]:
+    m = measure([sys.executable, str(HERE / "bare_read.py"), library, str(folder)])
+    return json.loads(m.stdout.strip().splitlines()[-1]), m
+
+
+def bench_n(n: int, *, openpyxl: bool, log) -> dict:
+    data = generate_data.ensure(n, log=log)
+    roster, collected = data / "花名册.xlsx", data / "collected"
+    warm(collected)
+    env = {**os.environ, "COLUMNS": "120"}
+    check = measure([*KAOPING, "quarter", "check", "--roster", str(roster), str(collected)], env=env)
+    if check.returncode not in (0, 1):
+        raise RuntimeError(f"quarter check failed (exit {check.returncode}):\n{check.stdout}")
+    cal, cal_m = bare("calamine", collected)
+    files = cal["files"]
+    row = {"n": n, "workbooks": files, "check_s": check.wall, "check_wbps": files / check.wall,
+           "check_max_rss_mb": check.max_rss_mb, "check_tree_rss_mb": check.tree_rss_mb,
+           "check_exit": check.returncode, "calamine_s": cal["seconds"],
+           "calamine_wbps": files / cal["seconds"], "calamine_rss_mb": cal_m.max_rss_mb,
+           "check_over_calamine": check.wall / cal["seconds"]}
+    if openpyxl:
+        opx, opx_m = bare("openpyxl", collected)
+        row.update({"openpyxl_s": opx["seconds"], "openpyxl_wbps": files / opx["seconds"],
+                    "openpyxl_rss_mb": opx_m.max_rss_mb,
+                    "check_over_openpyxl": check.wall / opx["seconds"],
+                    "openpyxl_over_calamine": opx["seconds"] / cal["seconds"]})
+    summary = [line for line in check.stdout.splitlines() if "读取文件" in line or "合计" in line]
+    row["check_summary"] = " / ".join(s.strip() for s in summary)
+    return row
+
+
+def bench_help(runs: int) -> dict:
+    times = []
+    for _ in range(runs + 1):
+        t0 = time.perf_counter()
+        subprocess.run([*KAOPING, "--help"], capture_output=True, check=True,
+                       env={**os.environ, "COLUMNS": "100"})
+        times.append(time.perf_counter() - t0)
+    times = times[1:]  # first run warms the page cache
+    imp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kaoping.cli"],
+                         capture_output=True, text=True, check=True).stderr
+    total_us = 0
+    heavy = []
+    for line in imp.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[0].startswith("import time:") and parts[1].strip().isdigit():
+            name = parts[2].strip()
+            if parts[2].startswith(" kaoping.cli") or name == "kaoping.cli":
+                total_us = max(total_us, int(parts[1]))
+            if name.split(".")[0] in ("openpyxl", "python_calamine", "pydantic", "rich", "lxml"):
+                heavy.append(name)
+    return {"help_mean_s": statistics.mean(times), "help_sd_s": statistics.pstdev(times),
+            "help_min_s": min(times), "help_runs": runs, "import_kaoping_cli_ms": total_us / 1000,
+            "heavy_imports_on_help": sorted({h.split(".")[0] for h in heavy})}
+
+
+def bench_forms(n: int) -> dict:
+    data = generate_data.ensure(n)
+    out = Path(tempfile.mkdtemp(prefix="kaoping-forms-", dir=HERE / "data"))
+    try:
+        m = measure([*KAOPING, "forms", "quarterly", "--roster", str(data / "花名册.xlsx"),
+                     "--period", "2026Q3", "--out", str(out)])
+        written = sum(1 for _ in out.rglob("*.xlsx"))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    if m.returncode != 0:
+        raise RuntimeError(f"forms quarterly failed (exit {m.returncode}):\n{m.stdout}")
+    return {"forms_n": n, "forms_written": written, "forms_s": m.wall,
+            "forms_per_s": written / m.wall, "forms_max_rss_mb": m.max_rss_mb,
+            "forms_tree_rss_mb": m.tree_rss_mb}
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    return (f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def markdown(rows: list[dict], extra: dict) -> str:
+    out = [f"- machine: {extra['machine']}", f"- date: {extra['date']}", ""]
+    out.append("| N | workbooks | quarter check s | workbooks/s | peak RSS tree / largest (MB) "
+               "| calamine s (wb/s) | openpyxl s (wb/s) | check÷calamine | check÷openpyxl "
+               "| openpyxl÷calamine |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        opx = (f"{r['openpyxl_s']:.1f} ({r['openpyxl_wbps']:.0f})" if "openpyxl_s" in r else "—")
+        out.append(
+            f"| {r['n']:,} | {r['workbooks']:,} | {r['check_s']:.1f} | {r['check_wbps']:.0f} "
+            f"| {r['check_tree_rss_mb']:.0f} / {r['check_max_rss_mb']:.0f} "
+            f"| {r['calamine_s']:.1f} ({r['calamine_wbps']:.0f}) | {opx} "
+            f"| {r['check_over_calamine']:.2f} | "
+            f"{r['check_over_openpyxl']:.2f} | {r['openpyxl_over_calamine']:.1f} |"
+            if "openpyxl_s" in r else
+            f"| {r['n']:,} | {r['workbooks']:,} | {r['check_s']:.1f} | {r['check_wbps']:.0f} "
+            f"| {r['check_tree_rss_mb']:.0f} / {r['check_max_rss_mb']:.0f} "
+            f"| {r['calamine_s']:.1f} ({r['calamine_wbps']:.0f}) | — "
+            f"| {r['check_over_calamine']:.2f} | — | — |")
+    h = extra.get("help")
+    if h:
+        out += ["", f"- `kaoping --help`: {h['help_mean_s']:.3f} s ± {h['help_sd_s']:.3f} "
+                f"(min {h['help_min_s']:.3f}, {h['help_runs']} runs); `import kaoping.cli` "
+                f"{h['import_kaoping_cli_ms']:.0f} ms (-X importtime); heavy modules imported: "
+                f"{', '.join(h['heavy_imports_on_help']) or 'none'}"]
+    f = extra.get("forms")
+    if f:
+        out += [f"- `kaoping forms quarterly` N={f['forms_n']:,}: {f['forms_written']:,} forms in "
+                f"{f['forms_s']:.1f} s ({f['forms_per_s']:.0f} forms/s), peak RSS tree "
+                f"{f['forms_tree_rss_mb']:.0f} MB / largest {f['forms_max_rss_mb']:.0f} MB"]
+    for r in rows:
+        out.append(f"- N={r['n']:,} check output: {r['check_summary']} (exit {r['check_exit']})")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measure":
+        return _measure_main(json.loads(argv[1]))
+    ap = argparse.ArgumentParser(description="kaoping throughput/memory benchmark")
+    ap.add_argument("-n", type=int, nargs="+", default=[500, 2000, 5000])
+    ap.add_argument("--no-openpyxl", action="store_true", help="skip the openpyxl baseline")
+    ap.add_argument("--no-forms", action="store_true", help="skip kaoping forms quarterly")
+    ap.add_argument("--help-runs", type=int, default=10)
+    ap.add_argument("--json", type=Path, help="also write the raw figures as JSON here")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    extra: dict = {"machine": machine(),
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    extra["help"] = bench_help(args.help_runs)
+    rows = []
+    for n in args.n:
+        log(f"N={n} …")
+        rows.append(bench_n(n, openpyxl=not args.no_openpyxl, log=log))
+        log(json.dumps({k: v for k, v in rows[-1].items() if k != "check_summary"}))
+    if not args.no_forms:
+        extra["forms"] = bench_forms(max(args.n))
+    text = markdown(rows, extra)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps({"rows": rows, **extra}, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
