@@ -511,3 +511,55 @@ def test_chunk_boundaries_do_not_hide_cells(tmp_path):
         pad = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"x" * (safety.CHUNK - 300 + shift) + b"</t></is></c></row>"
         body = pad + b'<row r="2"><c r="GS2" s="1"/><c><v>1</v></c></row>'
         refused(one_sheet(tmp_path / f"b{shift}.xlsx", body), "第 2 行、第 202 列")
+
+
+# ------------------------------------------------------------------ fuzzing
+
+
+_FORM_CACHE: dict[str, bytes] = {}
+
+
+def _form_bytes() -> bytes:
+    if "q" not in _FORM_CACHE:
+        _FORM_CACHE["q"] = (ROOT / "tests" / "corpus" / "bad" / "两个勾-李四-2026Q3.xlsx").read_bytes()
+    return _FORM_CACHE["q"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(1, 255)), min_size=1, max_size=8))
+def test_fuzz_byte_flips_only_ever_refuse_cleanly(tmp_path, flips):
+    data = bytearray(_form_bytes())
+    for at, xor in flips:
+        data[at % len(data)] ^= xor
+    p = tmp_path / "fuzz.xlsx"
+    p.write_bytes(bytes(data))
+    try:
+        book = load_book(p)
+    except UnreadableWorkbookError as exc:
+        assert exc.message
+    else:
+        assert book.sheets
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
+                        "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]),
+       st.integers(0, 10**6), st.integers(0, 200), st.binary(max_size=40))
+def test_fuzz_broken_xml_inside_a_valid_zip(tmp_path, part, at, cut, insert):
+    """Valid zip, broken XML: calamine's errors become UnreadableWorkbookError too."""
+    def edit(name, d):
+        if name != part:
+            return d
+        i = at % (len(d) + 1)
+        return d[:i] + insert + d[i + cut:]
+
+    p = tmp_path / "fuzz.xlsx"
+    p.write_bytes(B.rewrite_zip(_form_bytes(), edit))
+    try:
+        load_book(p)
+    except UnreadableWorkbookError as exc:
+        assert exc.message

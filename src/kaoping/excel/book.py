@@ -136,7 +136,9 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     except PermissionError:
         raise UnreadableWorkbookError("没有读取该文件的权限。请检查文件权限后重试。",
                                       file=str(path)) from None
-    except Exception as exc:  # calamine raises several private error types
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # calamine's error types, and pyo3's PanicException (a BaseException)
         raise UnreadableWorkbookError(
             f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}），文件可能已损坏。"
             "请在 Excel/WPS 中打开后重新另存为 .xlsx 再交回。",
