@@ -157,7 +157,7 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
     a problem of the quarter too. Coverage (M13, who sent no summary) is left to
     `kaoping month check`. Summaries of other months are named with a 提示 and not used."""
     from .calendar import CalendarUnknownError, month_workdays
-    from .rules.month import check_month_batch, check_week_batch
+    from .rules.month import check_month_batch
 
     months = {(m.year, m.month) for m in quarter.months}
     out: list[Finding] = []
@@ -182,9 +182,9 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
         except CalendarUnknownError:
             workdays = None
         history = [s for s in summaries if s.year == month.year and s.month < month.month]
+        # check_month_batch runs W1–W10 on the month's standalone logs too.
         out.extend(check_month_batch(month, batch, loose, None, workdays=workdays,
                                      settings=settings, history=history))
-        out.extend(check_week_batch(loose, settings))
     return out
 
 
