@@ -69,6 +69,12 @@ Q3_PLANTED = Counter({
     ("Q8", Severity.WARNING, "陆宇"): 1,
     ("Q8", Severity.ERROR, "赵子龙"): 1,
 })
+# The planted month/week problems (2026-08), reported by `month check` and by `quarter check`
+# (which runs the month rules over the quarter's summaries, as their leave days feed Q5).
+MONTH_PLANTED = Counter({
+    ("M9", Severity.ERROR, "马婷婷"): 1,
+    ("W3", Severity.ERROR, "胡敏"): 1,
+})
 OUTCOME_ORDER = (Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR,
                  Outcome.UNDETERMINED, Outcome.ABSENT)
 
@@ -241,7 +247,7 @@ def test_q3_files_give_hand_derived_counts_and_exactly_the_planted_findings():
     assert _unit_counts(run.outcome.results, due) == Q3_UNITS
     quotas = {q.key: (q.participants, q.good, q.commended, q.cap, q.over) for q in run.outcome.quotas}
     assert quotas == Q3_QUOTAS
-    assert _serious(run.findings) == Q3_PLANTED
+    assert _serious(run.findings) == Q3_PLANTED + MONTH_PLANTED
 
 
 @pytest.mark.parametrize("quarter", ["2026Q1", "2026Q2", "2026Q4"])
@@ -263,3 +269,27 @@ def test_cli_quarter_check_on_q3_exits_1():
     res = CliRunner().invoke(app, ["quarter", "check", "--roster", str(ROSTER),
                                    str(COLLECTED / "2026Q2")])
     assert res.exit_code == 0, res.output
+
+
+def test_cli_month_check_august_finds_exactly_the_planted_month_problems(tmp_path):
+    _reader()
+    import shutil
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    folder = tmp_path / "2026-08"
+    shutil.copytree(COLLECTED / "2026Q3", folder)
+    for path in folder.rglob("*.xlsx"):
+        if "-2026-09" in path.name or "2026Q3" in path.name:
+            path.unlink()
+    problems = tmp_path / "问题清单.xlsx"
+    res = CliRunner().invoke(app, ["month", "check", "--roster", str(ROSTER), "--period", "2026-08",
+                                   str(folder), "--problems", str(problems)])
+    assert res.exit_code == 1, res.output
+    ws = load_workbook(problems)["全部"]
+    rows = [(ws.cell(r, 2).value, ws.cell(r, 3).value, ws.cell(r, 5).value)
+            for r in range(3, ws.max_row + 1) if ws.cell(r, 3).value]
+    assert sorted(rows) == [("错误", "M9", "马婷婷"), ("错误", "W3", "胡敏")]

@@ -163,6 +163,18 @@ def test_not_a_roster_raises(tmp_path):
         read_roster(path)
 
 
+def test_a_form_is_not_a_roster(tmp_path):
+    from kaoping.excel.forms import monthly_workbook, quarterly_workbook
+    from kaoping.periods import Month, Quarter
+
+    person = Person(staff_id="1", name="张三", unit="财务处", section="综合科", post="科员",
+                    rank_category=RankCategory.CLERK)
+    for wb in (quarterly_workbook(person, Quarter(2026, 3)), monthly_workbook(person, Month(2026, 7))):
+        path = save_workbook(wb, tmp_path / "form.xlsx", force=True)
+        with pytest.raises(KaopingError, match="不是花名册"):
+            read_roster(path)
+
+
 def test_missing_required_column_raises(tmp_path):
     path = write_roster(tmp_path / "r.xlsx", [row()], header=["工号", "姓名", "单位", "职务"])
     with pytest.raises(KaopingError, match="职级类别"):

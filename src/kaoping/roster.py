@@ -596,13 +596,15 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
         for n, v in enumerate(values, start=2):
             put(lists[f"{letter}{n}"], v)
 
-    def validation(key: str, list_col: str, *, strict: bool, prompt: str) -> None:
+    def validation(key: str, list_col: str, *, strict: bool, prompt: str,
+                   error_style: str = "stop") -> None:
         n = len(list_values[list_col][1])
         if n == 0:
             return
         dv = DataValidation(type="list", formula1=f"{LISTS_SHEET}!${list_col}$2:${list_col}${n + 1}",
                             allow_blank=True, showDropDown=False)
         dv.showErrorMessage = strict
+        dv.errorStyle = error_style
         dv.errorTitle, dv.error = "输入有误", "请从下拉框中选择。"
         dv.promptTitle, dv.prompt = COLUMN_BY_KEY[key].label, prompt[:255]
         dv.showInputMessage = True
@@ -610,7 +612,9 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         ws.add_data_validation(dv)
 
-    validation("unit", "A", strict=True, prompt="从下拉框选择本人所属处室或分支机构。")
+    # A unit missing from the list can still be typed after a warning (new 处室, renamed branch).
+    validation("unit", "A", strict=True, error_style="warning",
+               prompt="从下拉框选择本人所属处室或分支机构。")
     validation("rank_category", "B", strict=True, prompt="附件4 备案表的职级类别。")
     validation("special_cases", "C", strict=False,
                prompt="可从下拉框选择；多种情形用“；”分隔，可带日期，如：受处分 2026-03-01~2027-02-28；"
