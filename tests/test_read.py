@@ -156,14 +156,26 @@ def test_form_without_meta_sheet(tmp_path: Path):
     assert len(got.weeks) == 5 and got.weeks[0].tasks[0].completed_on == dt.date(2026, 7, 5)
 
 
-def test_form_without_meta_and_without_year_is_an_error(tmp_path: Path):
+@pytest.mark.parametrize(("saved", "quarter", "year"), [
+    (dt.datetime(2026, 10, 12), 3, 2026), (dt.datetime(2027, 1, 15), 4, 2026),
+    (dt.datetime(2026, 12, 30), 4, 2026)])
+def test_year_from_save_time_when_nothing_names_it(tmp_path: Path, saved, quarter, year):
+    import os
+
     p = person()
-    wb = quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3))
+    q = Quarter(2026, quarter)
+    wb = quarterly_workbook(p, q, quarterly_evaluation(p, q))
     del wb["_kaoping"]
-    result = read_workbook(_save(wb, tmp_path / "张三.xlsx"))
-    assert result.forms == []
-    err = [f for f in result.findings if f.severity == Severity.ERROR]
-    assert err and err[0].rule == "F5" and "年份" in err[0].message
+    path = _save(wb, tmp_path / "张三.xlsx")
+    os.utime(path, (saved.timestamp(), saved.timestamp()))
+    result = read_workbook(path)
+    (form,) = result.forms
+    assert (form.year, form.quarter) == (year, quarter)
+    assert [(f.rule, f.severity, f.cell) for f in result.findings] == [("F5", Severity.WARNING, "A2")]
+    assert f"推定为 {year} 年" in result.findings[0].message
+    # the caller may know better
+    result = read_workbook(path, default_year=2030)
+    assert result.forms[0].year == 2030 and result.findings == []
 
 
 @pytest.mark.parametrize("at", [2, 3, 6, 9])
@@ -227,6 +239,29 @@ def test_two_ticks_and_no_tick_are_read_as_they_are(tmp_path: Path, self_ticks, 
                 QuarterlyEvaluation)
     assert got.self_ticks == list(self_ticks)
     assert got.leader_ticks == list(leader_ticks)
+
+
+def test_tick_outside_the_tick_cells_is_reported(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3, leader_ticks=()))
+    ws = wb.active
+    ws["B6"] = "存在的不足和改进措施 √"
+    ws["G10"] = "✓"
+    result = read_workbook(_save(wb, tmp_path / "q.xlsx"))
+    got = result.forms[0]
+    assert got.leader_ticks == [] and got.self_ticks == [G]
+    assert [(f.rule, f.cell) for f in result.findings] == [("F8", "B6"), ("F8", "G10")]
+    assert "存在的不足和改进措施" in result.findings[0].message and "勾" in result.findings[0].message
+
+
+def test_split_text_area_keeps_all_text(tmp_path: Path):
+    p = person()
+    wb = quarterly_workbook(p, Q3, quarterly_evaluation(p, Q3))
+    ws = wb.active
+    ws.unmerge_cells("C5:F5")
+    ws["F5"] = "（补充）另完成了档案整理。"
+    got = read_workbook(_save(wb, tmp_path / "q.xlsx")).forms[0]
+    assert got.highlights == "牵头完成缴存基数调整\n办理业务零差错\n（补充）另完成了档案整理。"
 
 
 def test_crosses_and_empty_boxes_are_not_ticks(tmp_path: Path):

@@ -14,10 +14,13 @@ cell and a Chinese message. File/format rule ids:
 - F4 错误  a field or column of the form cannot be found, or a required field is blank
 - F5       period problems: month/quarter/year missing (错误) or inconsistent (警告)
 - F6 警告  the name on the form differs from the person the form was generated for
+- F7 错误  a formula saved without its cached result (reads as blank)
+- F8 警告  a tick mark written outside the tick cells (not counted)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -129,8 +132,10 @@ def _nfkc(v: object) -> str:
 
 
 class _Ctx:
-    def __init__(self, path: Path, book: Book, meta: dict[str, str]) -> None:
+    def __init__(self, path: Path, book: Book, meta: dict[str, str],
+                 default_year: int | None = None) -> None:
         self.path = path
+        self.default_year = default_year
         self.file = str(path)
         self.book = book
         self.meta = meta
@@ -147,6 +152,23 @@ class _Ctx:
             if m := _YEAR_TEXT.search(_nfkc(part)):
                 return int(m.group(1))
         return None
+
+    def fallback_year(self, *, first_month: int | None, sheet: str | None,
+                      cell: str | None) -> int | None:
+        """Year of a form that names none (hand-made, `_kaoping` deleted, no year in the file
+        name): the caller's default year, else the file's modification time — a form for a
+        period starting after that month was saved the next year (Q4 is evaluated in January)."""
+        if self.default_year is not None:
+            return self.default_year
+        try:
+            saved = dt.datetime.fromtimestamp(self.path.stat().st_mtime)
+        except (OSError, ValueError, OverflowError):
+            return None
+        year = saved.year - (1 if first_month and saved.month < first_month else 0)
+        self.add("F5", WARNING, f"表中和文件名中都没有写年份，按文件保存时间推定为 {year} 年；"
+                 f"如不对，请在文件名中写明年份（如 姓名-{year}Q3.xlsx 或 姓名-{year}-07.xlsx）",
+                 sheet, cell)
+        return year
 
 
 def _text_at(sh: _Sheet, r: int, c: int) -> str | None:
@@ -167,8 +189,8 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
         return None
 
     def pred_at(r: int, c: int, key: str) -> bool:
-        if not exact:
-            return any(lab in key for lab in labels)
+        if not exact:  # a text area's label: short, unlike the text people write
+            return len(key) <= 16 and any(lab in key for lab in labels)
         return key in labels or typed(r, c) is not None
 
     hit = next(((r, c, k) for r, c, k in sh.labels
@@ -180,7 +202,24 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
         raw = str(sh.value(r, c))
         return clean_text(re.split(r"[:：]", raw, maxsplit=1)[-1]), cell_ref(r, c), True
     rr, cc = sh.right_of(r, c)
+    if not exact:
+        return _area_text(sh, rr, cc), cell_ref(rr, cc), True
     return _text_at(sh, rr, cc), cell_ref(rr, cc), True
+
+
+def _area_text(sh: _Sheet, r: int, c: int) -> str | None:
+    """A text area starting at (r, c): its own text plus any text in the same row further
+    right (when the area's merged cells were split and text was typed into the pieces)."""
+    parts: list[str] = []
+    col = c
+    while col <= sh.grid.max_col:
+        r1, c1, _, c2 = sh.merge_of.get((r, col), (r, col, r, col))
+        if (r1, c1) == (r, col):
+            text = clean_text(sh.value(r, col))
+            if text:
+                parts.append(text)
+        col = c2 + 1
+    return "\n".join(parts) or None
 
 
 # ---------------------------------------------------------------- identity and period
@@ -526,6 +565,8 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
         if sref:
             cells["verifier_signature"] = sref
     weeks = [g for g in ctx.book.visible_sheets() if g is not grid]
+    if year is None and month is not None:
+        year = ctx.fallback_year(first_month=month, sheet=sh.name, cell=pref)
     if month is None:
         ctx.add("F5", ERROR, "月度小结表未填写月份（ ）月份", sh.name, pref)
         return None, weeks
@@ -583,6 +624,27 @@ def _grade_rows(sh: _Sheet) -> list[tuple[int, dict[QuarterGrade, int]]]:
         if g is not None:
             by_row.setdefault(r, {}).setdefault(g, c)
     return [(r, cols) for r, cols in sorted(by_row.items()) if len(cols) == 4]
+
+
+def _rc(ref: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
+
+
+def _stray_ticks(ctx: _Ctx, sh: _Sheet, tick_cells: set[tuple[int, int]]) -> None:
+    """A tick mark outside the tick cells is not counted; say where it is (F8)."""
+    for r, c, _ in sh.labels:
+        if (r, c) in tick_cells:
+            continue
+        raw = str(sh.value(r, c))
+        if not any(ch in TICK_MARKS for ch in raw):
+            continue
+        label = re.sub(r"[\s" + "".join(TICK_MARKS) + r"]+", "", raw)[:20]
+        where = f"“{label}”处" if label else "档次格子之外"
+        ctx.add("F8", WARNING, f"在{where}发现打勾符号，但它不在“好/较好/一般/较差”下方的勾选格内，"
+                "未计入档次；请把勾打在对应档次下面的格子里", sh.name, cell_ref(r, c))
 
 
 def _ticks_below(sh: _Sheet, r: int, cols: dict[QuarterGrade, int]
@@ -658,6 +720,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
             ctx.add("F4", ERROR, f"季度评价表中找不到“{title}”一栏", sh.name)
     # 档次 ticks (§四(三)1): separate-cell layout, else inline "☑好 □较好 …"
     rows = _grade_rows(sh)
+    tick_cells: set[tuple[int, int]] = set()
     self_row = leader_row = None
     for r, cols in rows:
         left = "".join(k for c, k in sh.row_text(r) if c < min(cols.values()))
@@ -683,6 +746,9 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
             ticks, ref = _ticks_below(sh, *found_row)
             data[key] = ticks
             cells[key] = ref
+            r0, cols0 = found_row
+            below = max(sh.below(r0, c)[0] for c in cols0.values())
+            tick_cells.update((rr, c) for rr in (r0, below) for c in cols0.values())
             continue
         inline = None
         for r, c, k in sh.labels:
@@ -697,6 +763,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
                 break
         if inline:
             data[key], cells[key] = inline
+            tick_cells.add(_rc(inline[1]))
         else:
             ctx.add("F4", ERROR, f"季度评价表中找不到“{title}”（好/较好/一般/较差）一栏", sh.name)
     # 领导意见栏 and 签字
@@ -707,7 +774,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
         ctx.add("F4", ERROR, "季度评价表中找不到“领导意见栏”", sh.name)
     else:
         rr, cc = sh.right_of(op[0], op[1])
-        raw = clean_text(sh.value(rr, cc))
+        raw = _area_text(sh, rr, cc)
         cells["leader_opinion"] = cell_ref(rr, cc)
         if raw and re.search(r"签[字名]", raw):
             body, _, after = re.split(r"(签[字名]\s*[:：]?)", raw, maxsplit=1)[0:3]
@@ -732,13 +799,17 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
             rr, cc = sh.right_of(r, c)
             data[key] = parse_tick(sh.value(rr, cc))
             cells[key] = cell_ref(rr, cc)
+            tick_cells.add((rr, cc))
     else:
         data["commended"], data["direct_poor"] = opinion_flags(opinion)
         if opinion and cells.get("leader_opinion"):
             cells["commended"] = cells["direct_poor"] = cells["leader_opinion"]
+    _stray_ticks(ctx, sh, tick_cells)
     if quarter is None:
         ctx.add("F5", ERROR, "季度评价表未填写第（ ）季度", sh.name, pref)
         return None
+    if year is None:
+        year = ctx.fallback_year(first_month=(quarter - 1) * 3 + 1, sheet=sh.name, cell=pref)
     if year is None:
         ctx.add("F5", ERROR, "无法确定季度评价表的年份：请在文件名中写明年份（如 张三-2026Q3.xlsx）",
                 sh.name, pref)
@@ -767,6 +838,10 @@ def read_weekly_book(ctx: _Ctx) -> list[WeeklyLog]:
         if y is None:
             texts = [str(v) for _, _, v in list(g.cells())[:20]]
             y = ctx.year_hint(*texts)
+        if y is None:
+            wm = _period_cell(_Sheet(g), _WEEK_TEXT)[0]
+            first = int(wm.group(1)) if wm and wm.group(1) else None
+            y = ctx.fallback_year(first_month=first, sheet=g.name, cell=None)
         log = read_weekly_sheet(ctx, g, year=y, month=month, week_index=None)
         if log is not None:
             logs.append(log)
@@ -776,8 +851,12 @@ def read_weekly_book(ctx: _Ctx) -> list[WeeklyLog]:
 # ---------------------------------------------------------------- entry points
 
 
-def read_workbook(path: Path | str) -> ReadResult:
-    """Read one collected workbook. Never raises for a bad file: problems are findings."""
+def read_workbook(path: Path | str, *, default_year: int | None = None) -> ReadResult:
+    """Read one collected workbook. Never raises for a bad file: problems are findings.
+
+    `default_year` is used for forms that name no year anywhere (neither `_kaoping`, the
+    title nor the file or folder names); without it the file's save time decides (with a
+    警告)."""
     path = Path(path)
     result = ReadResult(path=path, kind=None)
     try:
@@ -797,7 +876,7 @@ def read_workbook(path: Path | str) -> ReadResult:
                                        message="不是 kaoping 表格，已跳过", file=str(path)))
         return result
     result.kind = det.kind
-    ctx = _Ctx(path, book, det.meta)
+    ctx = _Ctx(path, book, det.meta, default_year)
     # Formulas saved without their results read as blank (see excel.safety): say so per cell.
     for g in book.visible_sheets():
         for r, c in sorted(g.uncached_formulas):
@@ -835,13 +914,13 @@ def _attach_person(findings: list[Finding], forms: list[Form], meta: dict[str, s
             f.unit = unit
 
 
-def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None
-                ) -> Iterator[ReadResult]:
+def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
+                default_year: int | None = None) -> Iterator[ReadResult]:
     """Read every workbook below `folder` (sorted; lock files and hidden files skipped)."""
     from ..paths import scan_workbooks
 
     for path in scan_workbooks(Path(folder)):
-        result = read_workbook(path)
+        result = read_workbook(path, default_year=default_year)
         if on_file is not None:
             on_file(path)
         yield result
