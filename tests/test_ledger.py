@@ -122,3 +122,11 @@ def test_missing_header_column(tmp_path: Path):
     with pytest.raises(KaopingError, match="职级类别") as err:
         read_ledger(_edited(tmp_path, drop))
     assert err.value.cell == "第1行"
+
+
+def test_control_characters_from_input_do_not_break_the_save(tmp_path: Path):
+    ledger = _ledger()
+    ledger.results[0] = ledger.results[0].model_copy(update={"source_file": "收回/张\x07一.xlsx",
+                                                             "note": "备注\x00"})
+    back = read_ledger(write_ledger(ledger, tmp_path / "台账.xlsx"))
+    assert back.results[0].source_file == "收回/张一.xlsx" and back.results[0].note == "备注"

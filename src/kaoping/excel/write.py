@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
 from ..errors import KaopingError, OutputExistsError
@@ -55,7 +55,10 @@ def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
 
 def put(cell: Cell, value: Any) -> Cell:
     """Write a value taken from user input. Text is always stored as text, never as a
-    formula: '=HYPERLINK(...)' or '+1' appears literally in the output."""
+    formula: '=HYPERLINK(...)' or '+1' appears literally in the output. Control characters
+    that XML cannot hold (e.g. \x07 in a file name) are dropped instead of failing the save."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
