@@ -130,3 +130,53 @@ def test_control_characters_from_input_do_not_break_the_save(tmp_path: Path):
                                                              "note": "备注\x00"})
     back = read_ledger(write_ledger(ledger, tmp_path / "台账.xlsx"))
     assert back.results[0].source_file == "收回/张一.xlsx" and back.results[0].note == "备注"
+
+
+# ---------------------------------------------------------------- property: any text round-trips
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: E402
+
+from kaoping.models import (  # noqa: E402
+    QuarterFlag,
+    QuarterGrade,
+    QuarterResult,
+    RankCategory,
+    SpecialCategory,
+)
+
+_text = st.text(min_size=1, max_size=20).filter(
+    lambda s: s == s.strip() and not ILLEGAL_CHARACTERS_RE.search(s) and "\r" not in s)
+_days = st.none() | st.integers(0, 200).map(lambda x: x / 2)
+
+
+@st.composite
+def _results(draw):
+    n = draw(st.integers(0, 6))
+    ids = draw(st.lists(_text, min_size=n, max_size=n, unique=True))
+    out = []
+    for sid in ids:
+        out.append(QuarterResult(
+            staff_id=sid, name=draw(_text), unit=draw(_text),
+            quota_group=draw(st.none() | _text), section=draw(st.none() | _text),
+            rank=draw(st.none() | _text), rank_category=draw(st.sampled_from(list(RankCategory))),
+            outcome=draw(st.sampled_from(list(Outcome))),
+            self_grade=draw(st.none() | st.sampled_from(list(QuarterGrade))),
+            leader_grade=draw(st.none() | st.sampled_from(list(QuarterGrade))),
+            flags=draw(st.lists(st.sampled_from(list(QuarterFlag)), unique=True, max_size=3)),
+            special_categories=draw(st.lists(st.sampled_from(list(SpecialCategory)), unique=True,
+                                             max_size=2)),
+            required_days=draw(_days), attended_days=draw(_days),
+            source_file=draw(st.none() | _text), note=draw(st.none() | _text)))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(results=_results(), quarter=st.integers(1, 4))
+def test_any_ledger_round_trips(tmp_path_factory, results, quarter):
+    path = tmp_path_factory.mktemp("ledger") / "台账.xlsx"
+    ledger = QuarterLedger(year=2026, quarter=quarter, results=results)
+    back = read_ledger(write_ledger(ledger, path))
+    assert back.quarter == quarter
+    assert [r.model_dump() for r in back.results] == [r.model_dump() for r in results]
