@@ -53,3 +53,19 @@ def test_summary_rows_group_units_and_centre():
     centre = rows["全中心"]
     assert centre.participants == 4 and centre.good == 2 and centre.counts[Outcome.ABSENT] == 1
     assert centre.errors == run.errors
+
+
+def test_run_quarter_accepts_a_roster_object(tmp_path):
+    pytest.importorskip("kaoping.excel.read")
+    from helpers_quarter_cli import write_forms
+
+    from kaoping.pipeline import run_quarter
+
+    write_forms(tmp_path / "c", {"1001": QuarterGrade.GOOD, "1002": QuarterGrade.AVERAGE})
+    run = run_quarter(Roster(people=PEOPLE), tmp_path / "c")
+    assert run.quarter == Q3 and run.files == 2 and run.evaluations == 2
+    by = {r.staff_id: r.outcome for r in run.outcome.results}
+    assert by["1001"] == Outcome.GOOD and by["1002"] == Outcome.AVERAGE
+    assert by["1003"] == Outcome.ABSENT
+    with pytest.raises(KaopingError, match="找不到"):
+        run_quarter(Roster(people=PEOPLE), tmp_path / "nope")

@@ -79,10 +79,11 @@ def infer_quarter(evaluations: Iterable[QuarterlyEvaluation],
     raise KaopingError(f"表格分属多个季度（{counts}），请用 --period 指定要处理的季度，如 --period 2026Q3")
 
 
-def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = None,
+def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | None = None,
                 attendance_path: Path | None = None, settings: Settings | None = None,
                 on_file: Callable[[Any], None] | None = None) -> QuarterRun:
-    """Read the roster and every workbook under `folder`, merge attendance, run Q1–Q8.
+    """Read the roster (a path, or a `Roster` already read) and every workbook under `folder`,
+    check the quarter's monthly forms, merge attendance, run Q1–Q8.
 
     Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
     unreadable attendance sheet, forms of several quarters and no `quarter`)."""
@@ -98,8 +99,11 @@ def run_quarter(roster_path: Path, folder: Path, *, quarter: Quarter | None = No
         raise KaopingError("找不到要检查的文件夹", file=str(folder))
     if not folder.is_dir():
         raise KaopingError("这不是文件夹；请给出收回表格所在的文件夹", file=str(folder))
-    roster, findings = read_roster(Path(roster_path))
-    findings = list(findings)
+    if isinstance(roster_path, Roster):  # already read (benchmarks, tests, other pipelines)
+        roster, findings = roster_path, []
+    else:
+        roster, roster_findings = read_roster(Path(roster_path))
+        findings = list(roster_findings)
 
     evaluations: list[QuarterlyEvaluation] = []
     summaries: list[MonthlySummary] = []
