@@ -8,12 +8,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-pytest.importorskip("kaoping.excel.read")
-
-from helpers_quarter_cli import GRADES, PEOPLE, Q3, write_forms, write_roster  # noqa: E402
-from kaoping.cli import app  # noqa: E402
-from kaoping.excel.write import save_workbook  # noqa: E402
-from kaoping.models import QuarterGrade  # noqa: E402
+from helpers_quarter_cli import GRADES, PEOPLE, Q3, write_forms, write_roster
+from kaoping.cli import app
+from kaoping.excel.write import save_workbook
+from kaoping.models import QuarterGrade
 
 runner = CliRunner()
 

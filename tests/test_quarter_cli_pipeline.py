@@ -56,7 +56,6 @@ def test_summary_rows_group_units_and_centre():
 
 
 def test_run_quarter_accepts_a_roster_object(tmp_path):
-    pytest.importorskip("kaoping.excel.read")
     from helpers_quarter_cli import write_forms
 
     from kaoping.pipeline import run_quarter
