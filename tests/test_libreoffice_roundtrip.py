@@ -124,3 +124,27 @@ def test_resaved_forms_still_print_on_one_page_each(resaved, tmp_path):
     files = [out for _k, _s, _src, out in resaved[:2]]  # one monthly, one quarterly
     problems = [m for x, p in to_pdf(files, tmp_path).items() for m in check_printout(x, p)]
     assert problems == []
+
+
+def test_example_forms_resaved_read_the_same(tmp_path):
+    """A spread of the fictional centre's collected forms (examples/collected), planted
+    mistakes included: re-saved by LibreOffice they give the same models and findings."""
+    import shutil
+
+    from helpers_print import REPO
+
+    files = sorted((REPO / "examples" / "collected").rglob("*.xlsx"))
+    assert files, "examples/collected is empty: run examples/generate.py"
+    sample = [f for f in files[:: max(1, len(files) // 12)] if read_workbook(f).forms]
+    assert len(sample) >= 6
+    staged = tmp_path / "in"
+    staged.mkdir()
+    copies = []
+    for i, f in enumerate(sample):  # unique names: the same person's file name recurs by period
+        copies.append(staged / f"{i:02d}-{f.name}")
+        shutil.copyfile(f, copies[-1])
+    outs = pdf.convert(copies, "xlsx", tmp_path / "libreoffice")
+    for src, out in zip(sample, outs, strict=True):
+        before, after = read_workbook(src), read_workbook(out)
+        assert comparable(after.forms) == comparable(before.forms), src
+        assert _findings(after) == _findings(before), src
