@@ -32,11 +32,9 @@ def check(
     """
     from ..calendar import CalendarUnknownError, month_workdays
     from ..config import load_settings
-    from ..errors import KaopingError
     from ..models import MonthlySummary
     from ..periods import parse_month
     from ..report.problems import write_problems
-    from ..roster import read_roster
     from ..rules.month import (
         check_month_batch,
         infer_month,
@@ -47,17 +45,11 @@ def check(
     from rich.markup import escape
 
     from .common import console, exit_code, print_findings
-    from .week import read_forms
+    from .week import load_roster, read_forms
 
     con = console()
     settings = load_settings(settings_path)
-    people = None
-    findings = []
-    if roster is not None:
-        if not roster.is_file():
-            raise KaopingError("找不到花名册文件", file=str(roster))
-        people, roster_findings = read_roster(roster)
-        findings.extend(roster_findings)
+    people, findings = load_roster(roster)
 
     forms, read_findings = read_forms(folder, "读取月度小结", skip=problems)
     findings.extend(read_findings)

@@ -43,6 +43,18 @@ def read_forms(folder: Path, description: str, *, skip: Path | None = None
     return forms, findings
 
 
+def load_roster(path: Path | None):
+    """(Roster, findings) from --roster, or (None, []) when it was not given."""
+    if path is None:
+        return None, []
+    from ..errors import KaopingError
+    from ..roster import read_roster
+
+    if not path.is_file():
+        raise KaopingError("找不到花名册文件", file=str(path))
+    return read_roster(path)
+
+
 @app.command("check")
 @guarded
 def check(
@@ -63,20 +75,13 @@ def check(
     from rich.table import Table
 
     from ..config import load_settings
-    from ..errors import KaopingError
     from ..report.problems import write_problems
-    from ..roster import read_roster
     from ..rules.month import check_week_batch, resolve_logs, week_unit_tallies, weekly_logs_of
     from .common import console, exit_code, print_findings
 
     con = console()
     settings = load_settings(settings_path)
-    people = None
-    roster_findings = []
-    if roster is not None:
-        if not roster.is_file():
-            raise KaopingError("找不到花名册文件", file=str(roster))
-        people, roster_findings = read_roster(roster)
+    people, roster_findings = load_roster(roster)
     forms, findings = read_forms(folder, "读取一周小记", skip=problems)
     findings[:0] = roster_findings
     logs = resolve_logs(weekly_logs_of(forms), people)
