@@ -563,3 +563,63 @@ def test_fuzz_broken_xml_inside_a_valid_zip(tmp_path, part, at, cut, insert):
         load_book(p)
     except UnreadableWorkbookError as exc:
         assert exc.message
+
+
+# ------------------------------------------------------------------ fast path == full scan
+
+
+def _both_scans(path: Path):
+    """(fast result or None, full result) for every worksheet part of `path`."""
+    fast = getattr(safety, "_scan_sheet_fast", None)
+    if fast is None:
+        pytest.skip("no fast sheet scan in kaoping.excel.safety")
+    limits = LimitSettings()
+    out = []
+    with open(path, "rb") as fh, zipfile.ZipFile(fh) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                out.append((fast(path, fh, info, limits), safety._scan_sheet(path, fh, info, limits)))
+    return out
+
+
+def test_fast_scan_agrees_with_full_scan_on_real_forms():
+    seen_fast = 0
+    for case in B.CASES:
+        if case.preflight or case.skipped:
+            continue
+        p = ROOT / "tests" / "corpus" / "bad" / case.name
+        for fast, full in _both_scans(p):
+            if fast is not None:
+                seen_fast += 1
+                assert (fast.max_row, fast.max_col, fast.uncached_formulas, fast.declared) == \
+                    (full.max_row, full.max_col, full.uncached_formulas, full.declared), p
+    assert seen_fast > 10
+
+
+_cells = st.lists(st.tuples(st.integers(1, 6000), st.integers(1, 250),
+                            st.sampled_from([b"<v>1</v>", b"", b"<v/>", b'<is><t>x</t></is>', b"<f>1</f>",
+                                             b"<f>1</f><v>2</v>", "SELF"]),
+                            st.sampled_from([b"", b' s="1"', b' t="s"', b" s='1'", b' x="a>b"'])),
+                  max_size=30)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_cells)
+def test_fast_scan_agrees_with_full_scan_on_generated_sheets(tmp_path, cells):
+    from openpyxl.utils import get_column_letter
+
+    body = b""
+    for r, c, inner, attrs in sorted(cells, key=lambda t: (t[0], t[1])):
+        ref = f"{get_column_letter(c)}{r}".encode()
+        cell = (b'<c r="' + ref + b'"' + attrs + b"/>" if inner == "SELF"
+                else b'<c r="' + ref + b'"' + attrs + b">" + inner + b"</c>")
+        body += b'<row r="%d">' % r + cell + b"</row>"
+    p = one_sheet(tmp_path / "g.xlsx", body)
+    try:
+        pairs = _both_scans(p)
+    except UnreadableWorkbookError:
+        return  # past the limits: the full scan refuses (tested elsewhere)
+    for fast, full in pairs:
+        if fast is not None:
+            assert (fast.max_row, fast.max_col, fast.uncached_formulas) == \
+                (full.max_row, full.max_col, full.uncached_formulas)
