@@ -80,3 +80,27 @@ def test_unreadable_file_in_a_folder(tmp_path):
     finally:
         p.chmod(0o644)
     assert any("权限" in f.message for f in result.findings)
+
+
+def test_halfyear_tally_over_the_corpus(tmp_path):
+    from test_bad_corpus import _problems
+
+    before = snapshot()
+    proc = _run(["halfyear", "tally", str(CORPUS), "--out", str(tmp_path / "计票.xlsx"),
+                 "--problems", str(tmp_path / "问题清单.xlsx")], tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out[-3000:]
+    assert proc.returncode in (1, 2), out[-2000:]
+    assert snapshot() == before
+    if proc.returncode == 1:
+        named = _problems(tmp_path / "问题清单.xlsx")
+        assert not [c.name for c in FILE_LEVEL if Path(c.name).name not in named]
+
+
+def test_bad_attendance_sheet_stops_quarter_check_cleanly(tmp_path):
+    proc = _run(["quarter", "check", "--roster", str(ROSTER), "--period", "2026Q3",
+                 "--attendance", str(CORPUS / "亿万笑声.xlsx"), str(CORPUS)], tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    assert proc.returncode == 2
+    assert "亿万笑声.xlsx" in out.replace("\n", "") and "DTD" in out
