@@ -215,6 +215,11 @@ def test_meta_name_mismatch_is_a_warning(tmp_path: Path):
     assert [f.rule for f in result.findings] == ["F6"]
     assert result.findings[0].severity == Severity.WARNING
     assert result.findings[0].cell == "B3"
+    wb = monthly_workbook(p, JULY)  # the name is on every sheet: reported once
+    for ws in wb.worksheets[:-1]:
+        ws["B3" if ws.title == "月度小结" else "C2"] = "李四"
+    result = read_workbook(_save(wb, tmp_path / "m.xlsx"))
+    assert [(f.rule, f.sheet) for f in result.findings] == [("F6", "月度小结")]
 
 
 # ---------------------------------------------------------------- ticks
@@ -351,15 +356,17 @@ def test_handmade_weekly_with_one_line_header(tmp_path: Path):
     ws.append([1, "7.6", "编制预算", "7月10日", "已完成", "7月9日完成"])
     ws.append([2, "2026/7/7", "核对账目", "长期", "进行中", None])
     ws.append([3, None, None, None, None, None])
+    ws.append([None, None, "注册登记系统维护", None, "进行中", None])
     ws.append(["注：已完成的注明完成时间"])
+    ws.append([9, None, "注以下不是任务", None, "进行中", None])
     path = tmp_path / "孙八-2026-07.xlsx"
     wb.save(path)
     got = _only(read_workbook(path), WeeklyLog)
     assert got.identity.name == "孙八" and got.unit_and_post == "财务处科员"
     assert (got.year, got.month, got.week) == (2026, 7, 2)
     assert got.week_start == dt.date(2026, 7, 6)
-    assert len(got.tasks) == 2
-    t1, t2 = got.tasks
+    assert len(got.tasks) == 3 and got.tasks[2].item == "注册登记系统维护"
+    t1, t2, _ = got.tasks
     assert t1.received_on == dt.date(2026, 7, 6) and t1.deadline == dt.date(2026, 7, 10)
     assert t1.status == TaskStatus.DONE and t1.completed_on == dt.date(2026, 7, 9)
     assert t2.deadline is None and t2.deadline_text == "长期"

@@ -89,6 +89,9 @@ class _Sheet:
         self.labels: list[tuple[int, int, str]] = [
             (r, c, L.label_key(v)) for r, c, v in grid.cells() if isinstance(v, str)
         ]
+        self._by_row: dict[int, list[tuple[int, str]]] = {}
+        for r, c, k in self.labels:
+            self._by_row.setdefault(r, []).append((c, k))
 
     def value(self, r: int, c: int) -> Value:
         return self.grid.value(r, c)
@@ -113,7 +116,7 @@ class _Sheet:
         return r2 + 1, c
 
     def row_text(self, r: int) -> list[tuple[int, str]]:
-        return [(c, k) for rr, c, k in self.labels if rr == r]
+        return self._by_row.get(r, [])
 
 
 _MONTH_TEXT = re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*月份|(?<!\d)(\d{1,2})\s*月份")
@@ -140,6 +143,7 @@ class _Ctx:
         self.book = book
         self.meta = meta
         self.findings: list[Finding] = []
+        self.names_flagged: set[str] = set()  # F6 once per workbook and name
 
     def add(self, rule: str, severity: Severity, message: str, sheet: str | None = None,
             cell: str | None = None) -> None:
@@ -189,12 +193,15 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
         return None
 
     def pred_at(r: int, c: int, key: str) -> bool:
-        if not exact:  # a text area's label: short, unlike the text people write
-            return len(key) <= 16 and any(lab in key for lab in labels)
+        if not exact:  # a text area's label: short and starting with the label text
+            return len(key) <= 16 and key.startswith(labels)
         return key in labels or typed(r, c) is not None
 
-    hit = next(((r, c, k) for r, c, k in sh.labels
-                if r >= min_row and (max_row is None or r <= max_row) and pred_at(r, c, k)), None)
+    hits = [(r, c, k) for r, c, k in sh.labels
+            if r >= min_row and (max_row is None or r <= max_row) and pred_at(r, c, k)]
+    if not exact:  # labels sit left of the text they head: prefer the leftmost match
+        hits.sort(key=lambda h: (h[1], h[0]))
+    hit = hits[0] if hits else None
     if hit is None:
         return None, None, False
     r, c, key = hit
@@ -256,7 +263,8 @@ def _identity(ctx: _Ctx, sh: _Sheet, cells: dict[str, str], *, kind_title: str
 
 def _check_name(ctx: _Ctx, sh: _Sheet, name: str | None, ref: str | None) -> None:
     meta_name = normalize_name(ctx.meta.get("name"))
-    if name and meta_name and name != meta_name:
+    if name and meta_name and name != meta_name and name not in ctx.names_flagged:
+        ctx.names_flagged.add(name)
         ctx.add("F6", WARNING,
                 f"表内姓名「{name}」与生成该表时的人员「{meta_name}」（工号 "
                 f"{ctx.meta.get('staff_id') or '未知'}）不一致，请核对是否用错了表格", sh.name, ref)
@@ -319,6 +327,7 @@ def _week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
+_NOTE_LINE = re.compile(r"^\s*注\s*[:：]")
 _WEEK_LINE = re.compile(r"姓名[:：]?\s*(?P<name>.*?)\s*单位及职务[:：]?\s*(?P<up>.*?)\s*(?:时间|$)")
 
 
@@ -381,9 +390,8 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     tasks: list[WeeklyTask] = []
     r = hrow + 1
     while r <= sh.grid.max_row:
-        first_text = next((k for c, k in sh.row_text(r)), "")
-        if first_text.startswith("注"):
-            break
+        if any(_NOTE_LINE.match(str(sh.value(r, c))) for c, _ in sh.row_text(r)[:1]):
+            break  # the 注 line under the table
         task = _read_task(ctx, sh, r, cols, year)
         if task is not None:
             tasks.append(task)
@@ -510,8 +518,14 @@ def _attendance(ctx: _Ctx, sh: _Sheet, summary: dict, cells: dict[str, str]) -> 
         cells[annual_key] = cell_ref(ar, ac)
 
 
+_SIGN = re.compile(r"签[字名]\s*[:：]")
+
+
 def _signature(sh: _Sheet, min_row: int) -> tuple[str | None, str | None]:
-    hit = sh.find(lambda k: "签字" in k or "签名" in k, min_row=min_row)
+    """The 签字 label at or below `min_row` ('签字：' or a cell ending in 签字) and the name
+    written after it in the same cell or in the cell to its right."""
+    hit = next(((r, c, k) for r, c, k in sh.labels if r >= min_row and (
+        k.endswith(("签字", "签名")) or _SIGN.search(_nfkc(sh.value(r, c))))), None)
     if hit is None:
         return None, None
     r, c, _ = hit
@@ -547,7 +561,8 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
     data: dict = {}
     for key, labels, exact in (
         ("daily_work", ("日常工作",), False), ("key_tasks", ("重要任务",), False),
-        ("problems", ("存在的问题",), False), ("next_plans", ("下步打算", "下一步打算"), False),
+        ("problems", ("存在的问题", "存在问题"), False),
+        ("next_plans", ("下步打算", "下一步打算", "下一步工作打算"), False),
     ):
         value, ref, found = _label_value(sh, labels, exact=exact)
         if found:
@@ -710,8 +725,10 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
         year = ctx.year_hint(*([title_year] if title_year else []))
     ident = _identity(ctx, sh, cells, kind_title="季度评价表")
     data: dict = {}
-    for key, labels, title in (("highlights", ("亮点",), "主要工作亮点及成效"),
-                               ("shortcomings", ("不足",), "存在的不足和改进措施")):
+    for key, labels, title in (
+        ("highlights", ("主要工作亮点", "主要工作", "工作亮点", "亮点"), "主要工作亮点及成效"),
+        ("shortcomings", ("存在的不足", "存在不足", "不足"), "存在的不足和改进措施"),
+    ):
         value, ref, found = _label_value(sh, labels, exact=False)
         if found:
             data[key] = value
@@ -776,8 +793,8 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
         rr, cc = sh.right_of(op[0], op[1])
         raw = _area_text(sh, rr, cc)
         cells["leader_opinion"] = cell_ref(rr, cc)
-        if raw and re.search(r"签[字名]", raw):
-            body, _, after = re.split(r"(签[字名]\s*[:：]?)", raw, maxsplit=1)[0:3]
+        if raw and _SIGN.search(_nfkc(raw)):
+            body, _, after = re.split(r"(签[字名]\s*[:：])", raw, maxsplit=1)[0:3]
             body = re.sub(r"[（(]处室或分支机构负责人[)）]\s*$", "", body.strip())
             opinion = clean_text(body)
             sig = clean_text(after)
