@@ -623,3 +623,17 @@ def test_fast_scan_agrees_with_full_scan_on_generated_sheets(tmp_path, cells):
         if fast is not None:
             assert (fast.max_row, fast.max_col, fast.uncached_formulas) == \
                 (full.max_row, full.max_col, full.uncached_formulas)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_pipes_devices_and_symlink_loops_never_hang(tmp_path):
+    from kaoping.paths import scan_workbooks
+
+    (tmp_path / "a").mkdir()
+    os.mkfifo(tmp_path / "a" / "pipe.xlsx")
+    (tmp_path / "a" / "zero.xlsx").symlink_to("/dev/zero")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    good_xlsx(tmp_path / "a" / "ok.xlsx")
+    assert [p.name for p in scan_workbooks(tmp_path)] == ["ok.xlsx"]
+    for name in ("pipe.xlsx", "zero.xlsx"):
+        refused(tmp_path / "a" / name, "不是普通文件")
