@@ -207,6 +207,16 @@ def test_row_inserted_in_monthly_and_weekly(tmp_path: Path, sheet_index: int):
     assert without_source(got) == expected
 
 
+def test_duplicate_week_sheet_is_a_warning(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY)
+    copy = wb.copy_worksheet(wb["第1周(7.1-7.5)"])
+    copy.title = "第1周 (2)"
+    result = read_workbook(_save(wb, tmp_path / "m.xlsx"))
+    assert [w.week for w in result.forms[0].weeks] == [1, 2, 3, 4, 5, 1]
+    assert [(f.rule, f.sheet, f.cell) for f in result.findings] == [("F5", "第1周 (2)", "G2")]
+
+
 def test_meta_name_mismatch_is_a_warning(tmp_path: Path):
     p = person()
     model = quarterly_evaluation(p, Q3)

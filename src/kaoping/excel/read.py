@@ -601,6 +601,13 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
             if log.identity.name is None:
                 log.identity.name = ident.name
             summary.weeks.append(log)
+    seen: dict[int, str] = {}
+    for log in summary.weeks:
+        sheet = log.source.sheet or ""
+        if log.week in seen:
+            ctx.add("F5", WARNING, f"第{log.week}周的一周小记表重复（另见工作表“{seen[log.week]}”），"
+                    "请核对周次", sheet, log.source.cell("period"))
+        seen.setdefault(log.week, sheet)
     return summary, weeks
 
 
