@@ -104,3 +104,29 @@ def test_bad_attendance_sheet_stops_quarter_check_cleanly(tmp_path):
     assert "Traceback" not in out
     assert proc.returncode == 2
     assert "亿万笑声.xlsx" in out.replace("\n", "") and "DTD" in out
+
+
+def test_limits_from_kaoping_toml_apply_to_every_read(tmp_path):
+    """kaoping.toml [limits] reaches load_book through load_settings (README 限制与退出码)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "两个勾-李四-2026Q3.xlsx").write_bytes((CORPUS / "两个勾-李四-2026Q3.xlsx").read_bytes())
+    (tmp_path / "kaoping.toml").write_text("[limits]\nmax_rows = 5\n", encoding="utf-8")
+    proc = _run(["quarter", "check", "--roster", str(ROSTER), "--period", "2026Q3", str(folder)], tmp_path)
+    out = (proc.stdout + proc.stderr).replace("\n", "")
+    assert "Traceback" not in out
+    # The roster (10 rows) is refused before any form is read: exit 2, limit named.
+    assert proc.returncode == 2, out[-2000:]
+    assert "上限 5 行" in out
+
+
+def test_default_limits_are_restored(tmp_path, monkeypatch):
+    from kaoping.config import load_settings
+    from kaoping.excel import book
+
+    monkeypatch.setattr(book, "_default_limits", None)  # restored after the test
+    (tmp_path / "k.toml").write_text("[limits]\nmax_rows = 5\n", encoding="utf-8")
+    assert load_settings(tmp_path / "k.toml").limits.max_rows == 5
+    assert book._default_limits.max_rows == 5
+    book.set_default_limits(None)
+    assert book._default_limits is None

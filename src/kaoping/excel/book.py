@@ -92,6 +92,16 @@ class Book:
         return [s for s in self.sheets if not s.hidden]
 
 
+_default_limits: LimitSettings | None = None
+
+
+def set_default_limits(limits: LimitSettings | None) -> None:
+    """The limits `load_book` uses when none are passed; `kaoping.config.load_settings` sets
+    them from kaoping.toml [limits], so every command honours them. None = built-in defaults."""
+    global _default_limits
+    _default_limits = limits
+
+
 def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     """Read every sheet's values with python-calamine (the file is only read, never written).
 
@@ -106,7 +116,7 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     from ..rules.settings import LimitSettings
     from .safety import inspect_workbook
 
-    limits = limits or LimitSettings()
+    limits = limits or _default_limits or LimitSettings()
     inspection = inspect_workbook(path, limits)
     formulas = {
         name: inspection.sheets[part].uncached_formulas
