@@ -102,7 +102,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("post", "职务", (), 12, False, "现任职务，如“科长”“科员”，印在各类表格上。", "附件2、附件3"),
     Column("rank", "职务职级", ("职级",), 14, False,
            "如“一级主任科员”“四级调研员”“科员”，用于附件5 名单表。", "附件5"),
-    Column("rank_category", "职级类别", ("附件4类别", "备案表类别"), 22, True,
+    Column("rank_category", "职级类别", ("附件4类别", "备案表类别"), 31, True,
            "附件4 备案表的行：一至四级调研员 / 乡科级职务、一至四级主任科员职级 / 科员级 / 试用期（从下拉框选择）。",
            "附件4"),
     Column("direct_leader", "直管领导", ("处室长/科室长",), 10, False,
@@ -531,6 +531,20 @@ def _person_values(p: Person) -> dict[str, object]:
     return values
 
 
+def _lines(text: str, width: float) -> int:
+    """Printed lines of `text` in a wrapped column `width` characters wide (CJK counts 2)."""
+    import math
+    import unicodedata as ud
+
+    total = 0
+    for line in str(text).split("\n"):
+        units = sum(2 if ud.east_asian_width(ch) in "WF" else 1 for ch in line)
+        # Column width is measured in digits of the default font; a CJK glyph of the body
+        # font is about 1.7 of them, so 2 units per CJK character overestimates a little.
+        total += max(1, math.ceil(units / max(width * 1.15, 1)))
+    return total
+
+
 def roster_template_workbook(units: Iterable[str] | None = None, *,
                              people: Sequence[Person] = ()) -> Workbook:
     """A blank 花名册 (or one filled with `people`, used by the examples generator).
@@ -540,12 +554,14 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
     column with its clause of the measures.
     """
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .excel.write import put
     from .report.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 
+    NOWRAP = Alignment(horizontal="left", vertical="center", wrap_text=False)
     units = [u for u in (units or []) if u and u.strip()]
     wb = Workbook()
     ws = wb.active
@@ -569,10 +585,17 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
     for r, p in enumerate(people, start=FIRST_DATA_ROW):
         for key, value in _person_values(p).items():
             put(ws.cell(r, col_of[key]), value)
+    wrapped = {col_of["special_cases"], col_of["remark"]}
     for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + max(len(people), 30)):
+        lines = 1
         for i in range(1, ncol + 1):
             cell = ws.cell(r, i)
-            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP
+            cell.font, cell.border = BODY_FONT, BORDER
+            cell.alignment = WRAP if i in wrapped else NOWRAP
+            if i in wrapped and isinstance(cell.value, str):
+                lines = max(lines, _lines(cell.value, COLUMNS[i - 1].width))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines + 3
     for key in ("staff_id",):
         letter = get_column_letter(col_of[key])
         for r in range(FIRST_DATA_ROW, last_row + 1):
@@ -640,6 +663,7 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
         for i, v in enumerate((c.label, "是" if c.required else "", c.help, c.basis), 1):
             cell = put(help_ws.cell(r, i), v)
             cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP if i in (3, 4) else CENTER
+        help_ws.row_dimensions[r].height = 16 * max(_lines(c.help, 70), _lines(c.basis, 18)) + 6
     notes = (
         "考评对象（§二）：市管理中心机关和各分支机构的科级以下（含）在编干部。每人一行，工号不得重复。",
         "五类人员只参加日常考核、不定档（§二）：1.新录用公务员；2.病事假累计时间超过当期平时考核周期一半的；"
@@ -653,9 +677,9 @@ def roster_template_workbook(units: Iterable[str] | None = None, *,
         cell = put(help_ws.cell(start + n, 1), text)
         help_ws.merge_cells(start_row=start + n, start_column=1, end_row=start + n, end_column=4)
         cell.font, cell.alignment = BODY_FONT, WRAP
-        help_ws.row_dimensions[start + n].height = 48
+        help_ws.row_dimensions[start + n].height = 16 * _lines(text, 110) + 8
     help_ws.freeze_panes = "A3"
-    a4(help_ws, landscape=True)
+    a4(help_ws, landscape=True, fit_width=False)  # one page
 
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
