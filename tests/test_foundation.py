@@ -101,6 +101,20 @@ def test_problems_workbook_has_a_sheet_per_unit():
         Finding(rule="Q2", severity=Severity.WARNING, message="好等次超比例", unit="鹿城分中心"),
     ]
     wb = build_problems_workbook(findings)
-    assert wb.sheetnames == ["全部", "办公室", "鹿城分中心"]
+    assert wb.sheetnames == ["全部", "办公室", "鹿城分中心", "_kaoping"]
     assert wb["全部"]["J3"].value == "自评未打钩"  # errors first
     assert wb["全部"].max_row == 4
+
+
+def test_problems_workbook_is_not_read_back_as_a_form(tmp_path: Path):
+    from kaoping.excel.read import read_workbook
+    from kaoping.models import FormKind
+    from kaoping.report.problems import write_problems
+
+    findings = [Finding(rule="W3", severity=Severity.ERROR, unit="办公室",
+                        message="一周小记表第3行：已完成的注明完成时间")]
+    path = write_problems(findings, tmp_path / "问题清单.xlsx")
+    result = read_workbook(path)
+    assert result.kind == FormKind.PROBLEMS
+    assert result.forms == []
+    assert [f.rule for f in result.findings] == ["F2"]

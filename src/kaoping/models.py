@@ -97,6 +97,7 @@ class FormKind(StrEnum):
     ATTENDANCE = "attendance"  # 考勤表 (optional input)
     BALLOT = "ballot"  # 集中测评票
     GROWTH_RECORD = "growth_record"  # 干部成长考核考察记实表
+    PROBLEMS = "problems"  # 问题清单 written by kaoping: never read back as a form
 
 
 FORM_TITLES: dict[FormKind, str] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..excel.write import put, save_workbook
-from ..models import Finding, Severity
+from ..models import Finding, FormKind, Severity
 from ..paths import safe_filename
 from .style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 
@@ -60,6 +60,11 @@ def build_problems_workbook(findings: Sequence[Finding], *, title: str = "问题
     for unit in units:
         mine = [f for f in rows if (f.unit or "未知单位") == unit]
         _fill(wb.create_sheet(_sheet_title(unit, used)), f"{title}（{unit}，共 {len(mine)} 条）", mine)
+    # Mark the workbook so a later scan of the same folder skips it instead of taking its
+    # "一周小记" messages for a weekly form's title.
+    meta = wb.create_sheet("_kaoping")
+    meta.append(["kind", FormKind.PROBLEMS.value])
+    meta.sheet_state = "hidden"
     return wb
 
 
