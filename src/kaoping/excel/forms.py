@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError, OutputExistsError
@@ -83,22 +86,52 @@ class _Layout:
             ws.column_dimensions[get_column_letter(i)].width = w
         self.ncols = len(widths)
 
-    def _area(self, r1: int, c1: int, r2: int, c2: int, *, border: bool) -> None:
+    def _style(self, cell, *, border: bool, font: Font | None = None,
+               align: Alignment | None = None, prot: Protection | None = None,
+               number_format: str | None = None) -> None:
+        """Style a cell; each combination is built once per workbook and then copied (setting
+        openpyxl styles one attribute at a time dominates the cost of a batch otherwise)."""
+        key = (border, id(font), id(align), id(prot), number_format)
+        cache = self.ws.parent.__dict__.setdefault("_kaoping_styles", {})
+        style = cache.get(key)
+        if style is not None:
+            cell._style = copy(style)
+            return
+        if border:
+            cell.border = BORDER
+        if font is not None:
+            cell.font = font
+        if align is not None:
+            cell.alignment = align
+        if prot is not None:
+            cell.protection = prot
+        if number_format:
+            cell.number_format = number_format
+        cache[key] = copy(cell._style)
+
+    def _merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Register a merged range. Unlike `ws.merge_cells` this skips openpyxl's per-range
+        border formatting (we style every cell of the range ourselves), which is most of the
+        cost of building a monthly workbook."""
         if (r1, c1) != (r2, c2):
-            self.ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                cell = self.ws.cell(r, c)
-                if border:
-                    cell.border = BORDER
+            self.ws.merged_cells.add(MergedCellRange(self.ws, _rng(r1, c1, r2, c2)))
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):  # as openpyxl does: the covered cells are MergedCells
+                        self.ws._cells[(r, c)] = MergedCell(self.ws, r, c)
 
     def label(self, r1: int, c1: int, text: str, r2: int | None = None, c2: int | None = None, *,
               align: Alignment = CENTER, border: bool = True, font: Font = LABEL_FONT) -> str:
         r2, c2 = r2 or r1, c2 or c1
-        self._area(r1, c1, r2, c2, border=border)
-        cell = self.ws.cell(r1, c1)
-        cell.value = text
-        cell.font, cell.alignment, cell.protection = font, align, LOCKED
+        self._merge(r1, c1, r2, c2)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) == (r1, c1):
+                    self._style(self.ws.cell(r, c), border=border, font=font, align=align,
+                                prot=LOCKED)
+                elif border:
+                    self._style(self.ws.cell(r, c), border=True)
+        self.ws.cell(r1, c1).value = text
         return _rng(r1, c1, r2, c2)
 
     def box(self, r1: int, c1: int, r2: int | None = None, c2: int | None = None, *,
@@ -106,14 +139,11 @@ class _Layout:
             number_format: str | None = None) -> str:
         """An input area (unlocked); returns the reference of its top-left cell."""
         r2, c2 = r2 or r1, c2 or c1
-        self._area(r1, c1, r2, c2, border=border)
+        self._merge(r1, c1, r2, c2)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
-                cell = self.ws.cell(r, c)
-                cell.protection = UNLOCKED
-                cell.font, cell.alignment = INPUT_FONT, align
-                if number_format:
-                    cell.number_format = number_format
+                self._style(self.ws.cell(r, c), border=border, font=INPUT_FONT, align=align,
+                            prot=UNLOCKED, number_format=number_format)
         if value is not None:
             put(self.ws.cell(r1, c1), value)
         return _ref(r1, c1)
