@@ -637,3 +637,63 @@ def test_pipes_devices_and_symlink_loops_never_hang(tmp_path):
     assert [p.name for p in scan_workbooks(tmp_path)] == ["ok.xlsx"]
     for name in ("pipe.xlsx", "zero.xlsx"):
         refused(tmp_path / "a" / name, "不是普通文件")
+
+
+def _relocated_sheet_xlsx(body: bytes, target: bytes = b"evil/data.xml") -> bytes:
+    """A workbook whose only worksheet lives outside xl/worksheets/ (calamine follows rels)."""
+    data = B.minimal_xlsx(B.sheet_xml(body))
+
+    def edit(name, d):
+        if name == "xl/_rels/workbook.xml.rels":
+            return d.replace(b"worksheets/sheet1.xml", target)
+        return d
+
+    out = []
+    with zipfile.ZipFile(io.BytesIO(B.rewrite_zip(data, edit))) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/" + target.decode()
+            out.append((name, zf.read(info.filename)))
+    return B.zip_bytes(out)
+
+
+def test_worksheet_outside_the_usual_folder_is_still_bounded(tmp_path):
+    import python_calamine as pc
+
+    ok = tmp_path / "ok.xlsx"
+    ok.write_bytes(_relocated_sheet_xlsx(b'<row r="2"><c r="B2"><v>7</v></c></row>'))
+    assert pc.CalamineWorkbook.from_path(str(ok)).get_sheet_by_index(0).to_python()  # the vector is real
+    assert load_book(ok).sheets[0].value(2, 2) == 7
+    far = tmp_path / "far.xlsx"
+    far.write_bytes(_relocated_sheet_xlsx(b'<row r="9000"><c r="A9000"><v>1</v></c></row>'))
+    refused(far, "evil/data.xml", "第 9000 行")
+
+
+def test_unparsable_workbook_xml_scans_every_part_as_a_sheet(tmp_path):
+    data = _relocated_sheet_xlsx(b'<row r="9000"><c r="A9000"><v>1</v></c></row>')
+    data = B.rewrite_zip(data, lambda n, d: d.replace(b"<sheets>", b"<sheets><<") if n == "xl/workbook.xml" else d)
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(data)
+    refused(p, "第 9000 行")
+
+
+def test_many_small_sheets_share_one_cell_budget(tmp_path):
+    """Each sheet is within the limits, but calamine would materialise 300 × 1,000,000 cells."""
+    n = 300
+    sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(b'<row r="5000"><c r="GR5000"><v>1</v></c></row>'))
+              for i in range(1, n + 1)]
+    wb = (b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+          + b"".join(b'<sheet name="s%d" sheetId="%d" r:id="rId%d"/>' % (i, i, i) for i in range(1, n + 1))
+          + b"</sheets></workbook>")
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + b"".join(b'<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       b'relationships/worksheet" Target="worksheets/sheet%d.xml"/>' % (i, i) for i in range(1, n + 1))
+            + b"</Relationships>")
+    p = tmp_path / "many.xlsx"
+    p.write_bytes(B.zip_bytes([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", wb),
+                               ("xl/_rels/workbook.xml.rels", rels), *sheets]))
+    t = time.perf_counter()
+    refused(p, "合计", "超过上限 2,000,000")
+    assert time.perf_counter() - t < 2

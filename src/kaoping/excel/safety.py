@@ -44,6 +44,7 @@ from ..rules.settings import LimitSettings
 MAX_ZIP_MEMBERS = 10_000  # an .xlsx of kaoping forms has ~15–60 parts
 RATIO_MIN_BYTES = 1 << 20  # the ratio rule applies to members declaring more than 1 MiB
 MAX_TAG_BYTES = 1 << 20  # one XML tag longer than this is refused (bounded scanning)
+MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells
 CHUNK = 64 * 1024
 SNIFF_BYTES = 4096
 
@@ -267,19 +268,33 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
                                   f"{limits.max_compression_ratio:.0f}:1，疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
 
     insp = Inspection(path=path, kind="xlsx")
+    # Worksheets are wherever workbook.xml's relationships point (calamine follows them), not
+    # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
+    # full worksheet scan, so no sheet escapes the limits.
+    sheet_map = _sheet_map(path, zf, nameset)
     sheet_parts = {
         n for n in names
         if n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n
     }
+    if sheet_map is None:
+        sheet_parts |= {n for n in names if n.lower().endswith(".xml")}
+    else:
+        sheet_parts |= set(sheet_map.values()) & nameset
     for info in infos:
         name = info.filename
-        if not name.lower().endswith((".xml", ".rels", ".vml")):
-            continue
         if name in sheet_parts:
-            insp.sheets[name] = _scan_sheet(path, fh, info, limits)
-        else:
+            insp.sheets[name] = (_scan_sheet_fast(path, fh, info, limits)
+                                 or _scan_sheet(path, fh, info, limits))
+        elif name.lower().endswith((".xml", ".rels", ".vml")):
             _scan_xml(path, fh, info)
-    insp.sheet_parts = _sheet_map(path, zf, nameset)
+    # calamine materialises each sheet densely from A1 to its last cell: bound the sum too,
+    # or 5,000 tiny sheets each with one cell at GR5000 would need billions of cells.
+    budget = MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns
+    total = sum(p.max_row * p.max_col for p in insp.sheets.values())
+    if total > budget:
+        raise _fail(path, f"各工作表的数据范围合计 {total:,} 个单元格，超过上限 {budget:,}，"
+                          "已拒绝读取（不像一份考评表）", "请删除多余的工作表、行和列后另存为 .xlsx")
+    insp.sheet_parts = sheet_map or {}
     return insp
 
 
@@ -309,18 +324,19 @@ def _classify_zip(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
     raise _fail(path, "是 zip 压缩包但缺少 xl/workbook.xml，不是 Excel 工作簿（或已损坏）", RESEND)
 
 
-def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Sheet name → worksheet part, from workbook.xml and its rels (already DTD-checked)."""
+def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str] | None:
+    """Sheet name → worksheet part, from workbook.xml and its rels (parsed with defusedxml:
+    no DTDs, no entities). None when they are missing or cannot be parsed."""
     from defusedxml import ElementTree as DET
 
     rels_name = "xl/_rels/workbook.xml.rels"
     if rels_name not in names:
-        return {}
+        return None
     try:
         wb = DET.fromstring(zf.read("xl/workbook.xml"))
         rels = DET.fromstring(zf.read(rels_name))
-    except Exception:  # defusedxml/ParseError: the readers will report the sheet as unreadable
-        return {}
+    except Exception:  # ParseError, DTDForbidden…: the caller scans every part as a sheet
+        return None
     targets: dict[str, str] = {}
     for rel in rels:
         rid, target = rel.get("Id"), rel.get("Target")
@@ -464,6 +480,61 @@ def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]
         if r_attr:
             return count, r_attr.group(1).strip()
         count += 1
+
+
+# Fast path for the sheets Excel, WPS and openpyxl write: every cell tag is `<c r="B7" …>`
+# with a full reference and plain attributes, a value (if any) right inside it, no formulas.
+# Such a sheet is analysed with a few C-speed regex passes instead of the tag-by-tag state
+# machine below, with exactly the same result; anything else (formulas, prefixes, cells
+# without `r`, odd markup, a sheet past the limits so the error names the first cell over
+# them) returns None and gets the full scan.
+FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, CRC-checked)
+# One pass: every simple cell tag with its reference and what follows it — "/" (self-closing),
+# a value/inline-string tag, or "</c>" (an empty pair); group 3 is non-empty for values.
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?:\s+[A-Za-z_][\w.:-]*="[^"<>]*")*\s*'
+    rb"(?:/>|>\s*(?:</c>|(<)(?:v|is)[\s/>]))")
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_ANY_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
+
+
+def _scan_sheet_fast(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings
+                     ) -> PartInfo | None:
+    """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan"."""
+    if info.file_size > FAST_MAX_BYTES:
+        return None
+    chunks: list[bytes] = []
+    carry = b""
+    for chunk in _member_chunks(path, fh, info):  # DTDs refused as early as the full scan does
+        if _DTD.search(carry + chunk):
+            raise _hostile(path, info.filename)
+        carry = chunk[-16:]
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if _ANY_FORMULA.search(data):
+        return None
+    if _PREFIXED_CELL.search(data):
+        return None
+    cells = _FAST_CELL.findall(data)
+    if len(cells) != len(_ANY_CELL.findall(data)):
+        return None  # a cell tag the fast pattern does not cover, or odd cell content
+    part = PartInfo()
+    rows = [int(row) for _, row, lt in cells if lt]
+    if rows:
+        part.max_row = max(rows)
+        part.max_col = max(_col_number(col) for col in {col for col, _, lt in cells if lt})
+    if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
+        return None  # the full scan raises, naming the first cell past the limits
+    for m in _DIMENSION.finditer(data):
+        ref = _ATTR_REF.search(m.group(1))
+        if ref:
+            cm = _CELL_REF.match(ref.group(1).split(b":")[-1].strip())
+            if cm:
+                part.declared = (int(cm.group(2)) if cm.group(2) else 1_048_576,
+                                 _col_number(cm.group(1)) if cm.group(1) else 16_384)
+    return part
 
 
 def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
