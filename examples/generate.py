@@ -410,8 +410,8 @@ def week_tasks(s: Staff, month: Month, week: int, start: dt.date, end: dt.date,
     if r.random() < 0.15:
         items[-1] = r.choice(COMMON_TASKS)
     tasks = []
-    for i, item in enumerate(items, start=1):
-        received = r.choice(workdays[: max(1, len(workdays) - 1)])
+    received_days = sorted(r.choice(workdays[: max(1, len(workdays) - 1)]) for _ in items)
+    for i, (item, received) in enumerate(zip(items, received_days, strict=True), start=1):
         roll = r.random()
         if roll < 0.72 or received == end:
             deadline = received + dt.timedelta(days=r.choice([0, 1, 2, 3, 5]))
@@ -454,7 +454,8 @@ def monthly_summary(s: Staff, p: Person, month: Month) -> MonthlySummary:
     r = rng("month", s.sid, month)
     items = [t.item for w in weeks for t in w.tasks if t.item and t.item != HOLIDAY_TASK]
     main = "、".join(dict.fromkeys(items[:4])) or "日常业务"
-    key = items[-1] if items else "日常业务"
+    own = [i for i in items if i in task_pool(s)]
+    key = own[-1] if own else task_pool(s)[0]
     sick, annual, ytd_sick, ytd_annual = leave_table(s)[month.month]
     return MonthlySummary(
         source=SourceRef(file="generated"), identity=identity(p), year=month.year,

@@ -253,7 +253,7 @@ def test_q3_files_give_hand_derived_counts_and_exactly_the_planted_findings():
 @pytest.mark.parametrize("quarter", ["2026Q1", "2026Q2", "2026Q4"])
 def test_other_quarters_are_clean(quarter):
     run = _run(quarter)
-    assert [f for f in run.findings if f.severity == Severity.ERROR] == []
+    assert [f for f in run.findings if f.severity in (Severity.ERROR, Severity.WARNING)] == []
     assert all(not q.over for q in run.outcome.quotas)
 
 
