@@ -365,6 +365,7 @@ def test_handmade_weekly_with_one_line_header(tmp_path: Path):
     ws.append(["序号", "日期", "事项", "完成时限", "完成情况", "备注"])
     ws.append([1, "7.6", "编制预算", "7月10日", "已完成", "7月9日完成"])
     ws.append([2, "2026/7/7", "核对账目", "长期", "进行中", None])
+    ws.append([3, 7.1, "7.10 typed as a number reads 7.1", None, "进行中", None])
     ws.append([3, None, None, None, None, None])
     ws.append([None, None, "注册登记系统维护", None, "进行中", None])
     ws.append(["注：已完成的注明完成时间"])
@@ -375,8 +376,9 @@ def test_handmade_weekly_with_one_line_header(tmp_path: Path):
     assert got.identity.name == "孙八" and got.unit_and_post == "财务处科员"
     assert (got.year, got.month, got.week) == (2026, 7, 2)
     assert got.week_start == dt.date(2026, 7, 6)
-    assert len(got.tasks) == 3 and got.tasks[2].item == "注册登记系统维护"
-    t1, t2, _ = got.tasks
+    assert len(got.tasks) == 4 and got.tasks[3].item == "注册登记系统维护"
+    assert got.tasks[2].received_on == dt.date(2026, 7, 10)  # the week is 7.6–7.12
+    t1, t2, _, _ = got.tasks
     assert t1.received_on == dt.date(2026, 7, 6) and t1.deadline == dt.date(2026, 7, 10)
     assert t1.status == TaskStatus.DONE and t1.completed_on == dt.date(2026, 7, 9)
     assert t2.deadline is None and t2.deadline_text == "长期"

@@ -392,7 +392,7 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     while r <= sh.grid.max_row:
         if any(_NOTE_LINE.match(str(sh.value(r, c))) for c, _ in sh.row_text(r)[:1]):
             break  # the 注 line under the table
-        task = _read_task(ctx, sh, r, cols, year)
+        task = _read_task(ctx, sh, r, cols, year, (start, end))
         if task is not None:
             tasks.append(task)
         r += 1
@@ -405,8 +405,29 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
                      week_start=start, week_end=end, tasks=tasks)
 
 
-def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int
-               ) -> WeeklyTask | None:
+def _month_dot_day(v: Value, year: int, week: tuple[dt.date | None, dt.date | None]
+                   ) -> dt.date | None:
+    """'7.10' typed into a General cell arrives as the number 7.1: when 7月1日 is not in the
+    week but 7月10日 is, the writer meant 7月10日."""
+    start, end = week
+    if not isinstance(v, float) or v.is_integer() or start is None or end is None:
+        return None
+    text = repr(v)
+    if not re.fullmatch(r"\d{1,2}\.\d", text):
+        return None
+    m, d = text.split(".")
+    for day in (int(d), int(d) * 10):
+        try:
+            cand = dt.date(year, int(m), day)
+        except ValueError:
+            continue
+        if start <= cand <= end:
+            return cand
+    return None
+
+
+def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
+               week: tuple[dt.date | None, dt.date | None] = (None, None)) -> WeeklyTask | None:
     raw = {k: sh.value(r, c) for k, c in cols.items()}
     if all(v is None or clean_text(v) is None for k, v in raw.items() if k != "seq"):
         return None
@@ -417,7 +438,8 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int
         ctx.add("F3", WARNING, f"序号{e.message}", sh.name, cell_ref(r, cols["seq"]))
     if "received_on" in cols:
         try:
-            task.received_on = parse_date(raw["received_on"], year=year)
+            task.received_on = (_month_dot_day(raw["received_on"], year, week)
+                                or parse_date(raw["received_on"], year=year))
         except CellError as e:
             ctx.add("F3", WARNING, f"日期：{e.message}", sh.name, cell_ref(r, cols["received_on"]))
     task.item = clean_text(raw.get("item"))
@@ -938,13 +960,72 @@ def _attach_person(findings: list[Finding], forms: list[Form], meta: dict[str, s
             f.unit = unit
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+_CHUNK = 16  # files per task sent to a worker
+
+
+def read_workers(files: int, workers: int | None = None) -> int:
+    """How many processes read a batch of `files`: `workers`, else env KAOPING_WORKERS, else
+    one per CPU this process may use for batches of PARALLEL_MIN_FILES or more, else 1."""
+    import os
+
+    if workers is None:
+        env = os.environ.get("KAOPING_WORKERS", "").strip()
+        if env.isdigit():
+            workers = int(env)
+    if workers is None:
+        if files < PARALLEL_MIN_FILES:
+            return 1
+        try:
+            workers = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            workers = os.cpu_count() or 1
+    return max(1, min(workers, files // _CHUNK + 1))
+
+
+def _read_chunk(paths: list[Path], default_year: int | None) -> list[ReadResult]:
+    return [read_workbook(p, default_year=default_year) for p in paths]
+
+
 def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
-                default_year: int | None = None) -> Iterator[ReadResult]:
-    """Read every workbook below `folder` (sorted; lock files and hidden files skipped)."""
+                default_year: int | None = None, workers: int | None = None
+                ) -> Iterator[ReadResult]:
+    """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
+
+    Large batches are read by a pool of worker processes (see `read_workers`); results come
+    back in the same sorted order, and are the same, as when read in one process."""
     from ..paths import scan_workbooks
 
-    for path in scan_workbooks(Path(folder)):
-        result = read_workbook(path, default_year=default_year)
-        if on_file is not None:
-            on_file(path)
-        yield result
+    paths = list(scan_workbooks(Path(folder)))
+    n = read_workers(len(paths), workers)
+    if n <= 1:
+        for path in paths:
+            result = read_workbook(path, default_year=default_year)
+            if on_file is not None:
+                on_file(path)
+            yield result
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may run threads (the progress bar) that fork would copy
+    # mid-flight. Chunks are submitted a few at a time so finished results stream out in
+    # order and memory holds only a window of them.
+    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        window = 4 * n
+        pending = [pool.submit(_read_chunk, c, default_year) for c in chunks[:window]]
+        next_chunk = len(pending)
+        for i in range(len(chunks)):
+            results = pending[i].result()
+            pending[i] = None  # type: ignore[call-overload]  # free it once consumed
+            if next_chunk < len(chunks):
+                pending.append(pool.submit(_read_chunk, chunks[next_chunk], default_year))
+                next_chunk += 1
+            for path, result in zip(chunks[i], results, strict=True):
+                if on_file is not None:
+                    on_file(path)
+                yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
