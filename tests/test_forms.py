@@ -279,3 +279,15 @@ def test_cli_forms_bad_input(tmp_path: Path):
     assert res.exit_code == 2 and "找不到花名册" in res.output.replace("\n", "")
     res = runner.invoke(app, ["forms", "--help"])
     assert res.exit_code == 0 and "生成空白表格" in res.output
+
+
+def test_cli_forms_blank(tmp_path: Path):
+    from kaoping.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["forms", "blank", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TEMPLATE_NAMES.values())
+    res = runner.invoke(app, ["forms", "blank", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "未写入任何文件" in res.output.replace("\n", "")
+    assert runner.invoke(app, ["forms", "blank", "-o", str(tmp_path), "--force"]).exit_code == 0

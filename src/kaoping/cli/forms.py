@@ -87,3 +87,23 @@ def quarterly(
 ) -> None:
     """生成每人一份的季度评价表（附件3）。"""
     _run("quarterly", roster, period, out, unit, force, pdf)
+
+
+@app.command("blank")
+@guarded
+def blank(
+    out: Path = typer.Option(..., "--out", "-o", help="输出目录", file_okay=False),
+    force: bool = _FORCE,
+) -> None:
+    """输出空白的附件1 一周小记表、附件2 月度小结表、附件3 季度评价表（不预填人员，供手工分发）。"""
+    from ..errors import OutputExistsError
+    from ..excel.forms import TEMPLATE_NAMES, write_templates
+    from .common import console
+
+    targets = [out / name for name in TEMPLATE_NAMES.values()]
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise OutputExistsError("以下文件已存在：" + "、".join(p.name for p in existing)
+                                + "；未写入任何文件。如确需覆盖，请加 --force", file=str(out))
+    paths = write_templates(out, force=force)
+    console().print(f"[green]已输出 {len(paths)} 份空白表格[/]：" + "、".join(p.name for p in paths))
