@@ -455,6 +455,16 @@ def test_inline_leave_days_in_one_cell(tmp_path: Path):
     assert (got.sick_personal_days_ytd, got.annual_leave_days_ytd) == (3, 2)
 
 
+def test_attendance_labels_are_not_confused_with_summary_text(tmp_path: Path):
+    p = person()
+    model = monthly_summary(p, JULY)
+    model.daily_work = "本月审核病假、事假申请 12 件"
+    model.key_tasks = "全年累计病假、事假统计"
+    path = _save(monthly_workbook(p, JULY, model), tmp_path / "m.xlsx")
+    got = _only(read_workbook(path), MonthlySummary)
+    assert without_source(got) == without_source(model)
+
+
 def test_not_a_form_is_skipped_with_info(tmp_path: Path):
     wb = Workbook()
     wb.active.append(["随便什么表", "数据"])

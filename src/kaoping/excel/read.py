@@ -502,11 +502,16 @@ _COMBINED_LEAVE = re.compile(r"病假、?事假、年休")
 
 
 def _attendance(ctx: _Ctx, sh: _Sheet, summary: dict, cells: dict[str, str]) -> None:
+    """出勤情况 (§四(二)1(5)): 病事假 and 年休 days of the month and of the year so far."""
+    head = sh.find(lambda k: k == "出勤情况")
+    first_row = head[0] if head else 1
     for prefix, sick_key, annual_key, what in (
         ("本月", "sick_personal_days", "annual_leave_days", "本月"),
         ("全年", "sick_personal_days_ytd", "annual_leave_days_ytd", "全年累计"),
     ):
-        hit = sh.find(lambda k, p=prefix: k.startswith(p) and ("病" in k or "事假" in k))
+        hits = [(r, c, k) for r, c, k in sh.labels if r >= first_row and len(k) <= 40
+                and k.startswith(prefix) and "病" in k and "事假" in k]
+        hit = min(hits, key=lambda h: (h[1], h[0])) if hits else None  # leftmost: the label
         if hit is None:
             ctx.add("F4", ERROR, f"月度小结表中找不到“出勤情况（{what}病假、事假）”一栏", sh.name)
             continue
