@@ -97,6 +97,7 @@ def test_clean_text_total_and_idempotent(v):
 @FAST
 @given(cell_values)
 @example("\u3000张\u200b三 ")
+@example("C\u00b8")  # NFKC gives 'C' + space + combining cedilla: must still be idempotent
 def test_normalize_name_total_and_idempotent(v):
     out = normalize_name(v)
     assert isinstance(out, str)

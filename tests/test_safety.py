@@ -697,3 +697,11 @@ def test_many_small_sheets_share_one_cell_budget(tmp_path):
     t = time.perf_counter()
     refused(p, "合计", "超过上限 2,000,000")
     assert time.perf_counter() - t < 2
+
+
+def test_cell_ref_matches_excel_column_letters():
+    from openpyxl.utils import get_column_letter
+
+    from kaoping.excel.book import cell_ref
+
+    assert all(cell_ref(3, c) == f"{get_column_letter(c)}3" for c in range(1, 16_385))

@@ -13,17 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl.utils import get_column_letter
-
 if TYPE_CHECKING:
     from ..rules.settings import LimitSettings
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
 
+def column_letter(col: int) -> str:
+    """1 → 'A', 27 → 'AA' (no openpyxl import: settings loading stays light)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def cell_ref(row: int, col: int) -> str:
     """(7, 3) → 'C7'."""
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 @dataclass

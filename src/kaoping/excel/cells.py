@@ -68,7 +68,8 @@ def normalize_name(v: Any) -> str:
     if v is None:
         return ""
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", _text(v)))
-    return _ANY_SPACE.sub("", text)
+    # NFKC again: dropping a space can leave a combining mark to compose ('C¸' → 'Ç').
+    return unicodedata.normalize("NFKC", _ANY_SPACE.sub("", text))
 
 
 def _compact(v: Any) -> str:
