@@ -3,6 +3,7 @@ per form, with its title in the PDF's text (issue 8: the clerk prints and stamps
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,23 @@ def test_forms_pdf_option_writes_a_printable_pdf_beside_each_form(tmp_path, kind
     for x in xlsx:
         name = x.stem.split("-")[0]
         assert name in pdf_pages(x.with_suffix(".pdf"))[0].text.replace(" ", "")
+
+
+# ---------------------------------------------------------------- scripts/preview.sh
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None,
+                    reason="未安装 pdftoppm（poppler-utils）：preview.sh 需要它")
+def test_preview_script_renders_the_first_page_to_png(tmp_path):
+    import subprocess
+
+    from helpers_print import REPO
+
+    src = next(TEMPLATES.glob("附件3-*.xlsx"))
+    res = subprocess.run(["bash", str(REPO / "scripts" / "preview.sh"), str(src),
+                          str(tmp_path / "附件3.png")], capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr
+    assert "共 1 页" in res.stdout and "A4" in res.stdout
+    png = (tmp_path / "附件3.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    # Nothing is written next to the template.
+    assert [p.name for p in TEMPLATES.iterdir() if p.suffix in (".pdf", ".png")] == []

@@ -227,3 +227,29 @@ def test_forms_pdf_without_libreoffice_says_so_and_writes_nothing(tmp_path, monk
     assert res.exit_code == 2
     assert "未找到 LibreOffice" in res.output and "libreoffice-calc" in res.output
     assert not (tmp_path / "out").exists()
+
+
+def test_fontconfig_aliases_include_the_system_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    system = tmp_path / "system-fonts.conf"
+    system.write_text("<fontconfig/>")
+    monkeypatch.setattr(pdf, "SYSTEM_FONTCONFIG", system)
+    conf = pdf._fontconfig_file(tmp_path)
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(conf).getroot()
+    assert root.find("include").text == str(system)
+    aliases = {a.find("family").text: [f.text for f in a.find("accept")] for a in root.iter("alias")}
+    assert aliases["宋体"][0] == "Noto Serif CJK SC" and aliases["仿宋"] == aliases["宋体"]
+    assert aliases["黑体"][0] == "Noto Sans CJK SC"
+    # accept (not prefer): a real 宋体 installed on the machine still comes first.
+    assert all(a.find("prefer") is None for a in root.iter("alias"))
+
+
+def test_fontconfig_left_alone_when_user_set_one_or_no_fontconfig(tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", "/somewhere/fonts.conf")
+    assert pdf._fontconfig_file(tmp_path) is None
+    monkeypatch.delenv("FONTCONFIG_FILE")
+    monkeypatch.setattr(pdf, "SYSTEM_FONTCONFIG", tmp_path / "missing.conf")
+    assert pdf._fontconfig_file(tmp_path) is None
+    assert not (tmp_path / "fonts.conf").exists()

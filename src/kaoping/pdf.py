@@ -39,6 +39,38 @@ INSTALL_HINT = ("请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install li
 
 _lock = threading.Lock()
 
+# The forms ask for 宋体/仿宋 (Windows fonts). Where they are not installed, fontconfig would
+# fall back to a sans-serif face; these aliases ask for a serif CJK face instead, so a PDF
+# made on Linux looks like the printed annex. `accept` ranks them after the real font, so an
+# installed 宋体/仿宋 still wins.
+_SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "Noto Serif CJK")
+_SANS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK")
+FONT_ALIASES: dict[str, tuple[str, ...]] = {
+    **{f: _SERIF for f in ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "仿宋_GB2312",
+                           "FangSong_GB2312", "楷体", "KaiTi", "楷体_GB2312", "方正小标宋简体")},
+    **{f: _SANS for f in ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei")},
+}
+SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+
+
+def _fontconfig_file(folder: Path) -> Path | None:
+    """A fonts.conf that includes the system one and adds FONT_ALIASES (Linux/BSD only, and
+    only when the user has not chosen a FONTCONFIG_FILE)."""
+    if os.environ.get("FONTCONFIG_FILE") or not SYSTEM_FONTCONFIG.is_file():
+        return None
+    from xml.sax.saxutils import escape
+
+    aliases = "".join(
+        f'  <alias binding="same"><family>{escape(name)}</family><accept>'
+        + "".join(f"<family>{escape(f)}</family>" for f in faces)
+        + "</accept></alias>\n"
+        for name, faces in FONT_ALIASES.items())
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                    f'<fontconfig>\n  <include ignore_missing="yes">{SYSTEM_FONTCONFIG}</include>\n'
+                    f"{aliases}</fontconfig>\n", encoding="utf-8")
+    return conf
+
 
 def soffice_path() -> str | None:
     """The soffice executable: $KAOPING_SOFFICE, else `soffice`/`libreoffice` on PATH, else
@@ -124,6 +156,9 @@ def _run(exe: str, profile: Path, batch: list[Path], fmt: str, tmp_out: Path,
     ]
     env = dict(os.environ)
     env.setdefault("SAL_USE_VCLPLUGIN", "svp")  # no display needed
+    fonts = profile.parent / "fonts.conf"
+    if fonts.is_file():
+        env["FONTCONFIG_FILE"] = str(fonts)
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, errors="replace", env=env,
@@ -200,6 +235,7 @@ def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
     with _lock, tempfile.TemporaryDirectory(prefix="kaoping-soffice-") as tmp:
         profile = Path(tmp) / "profile"
         profile.mkdir()
+        _fontconfig_file(Path(tmp))
         for n, batch in enumerate(_batches(sources, BATCH_SIZE)):
             tmp_out = Path(tmp) / f"out{n}"
             tmp_out.mkdir()
