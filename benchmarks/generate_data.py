@@ -233,13 +233,13 @@ def _write_chunk(jobs: list[tuple[str, str, int, str, dict[str, str]]]) -> int:
 # ---------------------------------------------------------------- one data set
 
 
-def dataset_dir(n: int) -> Path:
-    return DATA / str(n) / f"v{VERSION}"
+def dataset_dir(n: int, root: Path | None = None) -> Path:
+    return (root or DATA) / str(n) / f"v{VERSION}"
 
 
-def ensure(n: int, *, workers: int | None = None, log=print) -> Path:
+def ensure(n: int, *, workers: int | None = None, log=print, root: Path | None = None) -> Path:
     """The data set for N people, generated unless a complete cache exists. Returns its dir."""
-    out = dataset_dir(n)
+    out = dataset_dir(n, root)
     if (out / "DONE").exists():
         return out
     from kaoping.excel.forms import form_paths

@@ -117,3 +117,62 @@ def test_fast_scan_equals_full_scan_on_crafted_sheets(tmp_path, body):
     p.write_bytes(B.minimal_xlsx(B.sheet_xml(body, "A1:F15")))
     _compare(p)
     _compare(p, LimitSettings(max_rows=1, max_columns=1))
+
+
+# ---------------------------------------------------------------- parallel reading
+
+
+def _bench_data(tmp_path: Path, n: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate_data
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return generate_data.ensure(n, workers=2, log=lambda _msg: None, root=tmp_path)
+
+
+def test_parallel_read_folder_equals_sequential(tmp_path):
+    from kaoping.excel.read import read_folder
+
+    data = _bench_data(tmp_path, 12)  # 48 workbooks: three chunks of 16
+    seen_seq: list[Path] = []
+    seen_par: list[Path] = []
+    seq = list(read_folder(data / "collected", on_file=seen_seq.append, workers=1))
+    par = list(read_folder(data / "collected", on_file=seen_par.append, workers=2))
+    assert len(seq) == 48
+    assert par == seq  # same results (forms and findings), same order
+    assert seen_par == seen_seq == [r.path for r in seq]
+
+
+def test_parallel_read_folder_equals_sequential_on_bad_files():
+    from kaoping.excel.read import read_folder
+
+    seq = list(read_folder(CORPUS, workers=1))
+    par = list(read_folder(CORPUS, workers=3))
+    assert len(seq) > 16 and par == seq
+    assert [f.message for r in par for f in r.findings] == [f.message for r in seq for f in r.findings]
+
+
+def test_read_workers_choice(monkeypatch):
+    from kaoping.excel.read import PARALLEL_MIN_FILES, read_workers
+
+    monkeypatch.delenv("KAOPING_WORKERS", raising=False)
+    assert read_workers(PARALLEL_MIN_FILES - 1) == 1
+    assert read_workers(10, 4) == 1  # never more workers than chunks of files
+    assert read_workers(1000, 3) == 3
+    monkeypatch.setenv("KAOPING_WORKERS", "1")
+    assert read_workers(100_000) == 1
+
+
+def test_pipeline_same_findings_sequential_and_parallel(tmp_path, monkeypatch):
+    from kaoping.pipeline import run_quarter
+
+    data = _bench_data(tmp_path, 40)  # 160 workbooks, 40 people: planted problems included
+    runs = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("KAOPING_WORKERS", workers)
+        runs.append(run_quarter(data / "花名册.xlsx", data / "collected"))
+    seq, par = runs
+    assert seq.files == par.files == 160
+    assert seq.findings and par.findings == seq.findings
+    assert par.outcome.results == seq.outcome.results

@@ -1013,11 +1013,19 @@ def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = Non
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the caller may run threads (the progress bar) that fork would copy
-    # mid-flight. Chunks are submitted a few at a time so finished results stream out in
-    # order and memory holds only a window of them.
+    # fork where the platform has it (cheap, and works from scripts without a __main__
+    # guard); spawn elsewhere (Windows), where the kaoping command is guarded. Everything
+    # the workers run is imported here first, so no worker waits on an import lock that
+    # another thread of the caller (the progress bar) held at fork time.
+    import python_calamine  # noqa: F401
+
+    from . import safety  # noqa: F401
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # Chunks are submitted a few at a time, so finished results stream out in order and
+    # memory holds only a window of them.
     chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(n, mp_context=ctx)
     try:
         window = 4 * n
         pending = [pool.submit(_read_chunk, c, default_year) for c in chunks[:window]]
