@@ -127,7 +127,7 @@ def test_normalize_name(v, expected):
     ("v", "expected"),
     [(None, None), ("", None), ("  ", None), ("\u200b", None), (" 完成\u200b报表 ", "完成报表"),
      ("　全角空格　", "全角空格"), ("第１２３号", "第123号"), ("第一行\r\n 第二行 ", "第一行\n第二行"),
-     (3.0, "3"), (2.5, "2.5"), (dt.date(2026, 7, 3), "2026-07-03")],
+     (3.0, "3"), (2.5, "2.5"), ("张\x0b三\x07", "张三"), (dt.date(2026, 7, 3), "2026-07-03")],
 )
 def test_clean_text(v, expected):
     assert clean_text(v) == expected

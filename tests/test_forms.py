@@ -122,6 +122,13 @@ def test_one_a4_portrait_page_with_fonts(kind):
         assert ws["A3"].font.name == "仿宋"
 
 
+def test_control_characters_from_the_roster_do_not_break_saving(tmp_path: Path):
+    p = person(name="张\x0b三", unit="办公室\x07")
+    paths = generate_forms(Roster(people=[p]), Q3, tmp_path)
+    form = read_workbook(paths[0]).forms[0]
+    assert form.identity.name == "张三" and form.identity.unit == "办公室"
+
+
 def test_user_text_is_never_a_formula(tmp_path: Path):
     p = person(name="=1+1", unit="+cmd|' /C calc'!A0")
     path = tmp_path / "x.xlsx"

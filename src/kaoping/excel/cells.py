@@ -22,6 +22,9 @@ class CellError(KaopingError):
 
 # Zero-width and other invisible characters people paste in from chat tools and web pages.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+# Control characters other than tab and line breaks (pasted from other systems; an .xlsx
+# cannot even store most of them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Every kind of space, including full-width (U+3000) and no-break spaces.
 _ANY_SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Full-width ASCII (digits, letters, punctuation) → ASCII, for numbers and codes only.
@@ -56,7 +59,7 @@ def clean_text(v: Any) -> str | None:
         text = v.isoformat()
     else:
         text = _text(v)
-    text = _INVISIBLE.sub("", text).translate(_FULLWIDTH_ALNUM)
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text)).translate(_FULLWIDTH_ALNUM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip(" \t\u00a0") for ln in text.split("\n")]
     text = "\n".join(lines).strip()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from copy import copy
@@ -24,10 +25,10 @@ from pathlib import Path
 from typing import Literal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,6 +49,8 @@ from ..periods import Month, Quarter
 from . import detect as L
 from .write import put, save_workbook
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx cannot hold
+
 # ---------------------------------------------------------------- look
 
 TITLE_FONT = Font(name="宋体", size=18, bold=True)
@@ -67,6 +70,14 @@ WEEK_ROWS = 15  # 附件1 has 15 task rows
 DATE_FORMAT = "yyyy-mm-dd"
 
 CellMap = dict[str, str]
+
+
+def _put(cell, value: object) -> None:
+    """`write.put` (user text stays text, never a formula) minus control characters, which
+    openpyxl refuses to save (they arrive from copy-paste into the roster)."""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+    put(cell, value)
 
 
 def _ref(r: int, c: int) -> str:
@@ -145,7 +156,7 @@ class _Layout:
                 self._style(self.ws.cell(r, c), border=border, font=INPUT_FONT, align=align,
                             prot=UNLOCKED, number_format=number_format)
         if value is not None:
-            put(self.ws.cell(r1, c1), value)
+            _put(self.ws.cell(r1, c1), value)
         return _ref(r1, c1)
 
     def finish(self, last_row: int, *, allow_insert_rows: bool = False) -> None:
@@ -226,7 +237,7 @@ def _write_meta(wb: Workbook, kind: FormKind, period: str, staff_id: str | None,
             ("staff_id", staff_id or ""), ("name", name or ""), *(extra or {}).items()]
     for r, (k, v) in enumerate(rows, start=1):
         ws.cell(r, 1).value = k
-        put(ws.cell(r, 2), v)
+        _put(ws.cell(r, 2), v)
         ws.cell(r, 2).number_format = "@"
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
@@ -296,7 +307,7 @@ def _put_date(ws: Worksheet, ref: str, d: dt.date | None, style: FillStyle, year
     if d is None:
         return
     cell = ws[ref]
-    put(cell, format_date(d, style, year))
+    _put(cell, format_date(d, style, year))
     if style.date_style == "date":
         cell.number_format = DATE_FORMAT
     elif style.date_style == "serial":
@@ -373,27 +384,27 @@ def weekly_sheet(ws: Worksheet, *, name: str | None = None, unit_post: str | Non
 def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle) -> None:
     """Write `log`'s tasks (in order, from the first task row) and identity into a sheet."""
     if log.identity.name:
-        put(ws[cells["name"]], _name(log.identity.name, style))
+        _put(ws[cells["name"]], _name(log.identity.name, style))
     if log.unit_and_post:
-        put(ws[cells["unit_and_post"]], log.unit_and_post)
-    put(ws[cells["period"]], week_time_text(log.month, log.week))
+        _put(ws[cells["unit_and_post"]], log.unit_and_post)
+    _put(ws[cells["period"]], week_time_text(log.month, log.week))
     first = int(cells["first_row"])
     for i, task in enumerate(log.tasks):
         r = first + i
         col = {k: get_column_letter(c) + str(r) for k, c in _WEEK_COLS.items()}
         if task.seq is not None:
-            put(ws[col["seq"]], task.seq)
+            _put(ws[col["seq"]], task.seq)
         _put_date(ws, col["received_on"], task.received_on, style, log.year)
         if task.item:
-            put(ws[col["item"]], task.item)
+            _put(ws[col["item"]], task.item)
             _fit_row(ws, col["item"], task.item)
         if task.deadline is not None:
             _put_date(ws, col["deadline"], task.deadline, style, log.year)
         elif task.deadline_text:
-            put(ws[col["deadline"]], task.deadline_text)
+            _put(ws[col["deadline"]], task.deadline_text)
         status = task.status_text or (task.status.value if task.status else None)
         if status:
-            put(ws[col["status"]], status)
+            _put(ws[col["status"]], status)
         note = task.note
         if task.completed_on is not None:
             from .cells import find_date_in_text
@@ -402,7 +413,7 @@ def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle)
                 done = format_date(task.completed_on, FillStyle(date_style="text-cn"), log.year)
                 note = f"{done}完成" + (f"；{note}" if note else "")
         if note:
-            put(ws[col["note"]], note)
+            _put(ws[col["note"]], note)
             _fit_row(ws, col["note"], note)
 
 
@@ -470,20 +481,20 @@ def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
 
 def fill_monthly(ws: Worksheet, cells: CellMap, summary: MonthlySummary, style: FillStyle) -> None:
     ident = summary.identity
-    put(ws[cells["period"]], month_title_text(summary.month))
+    _put(ws[cells["period"]], month_title_text(summary.month))
     for key, value in (("name", _name(ident.name, style)), ("unit", ident.unit),
                        ("section", ident.section), ("post", ident.post)):
-        put(ws[cells[key]], value)
+        _put(ws[cells[key]], value)
     for key in ("daily_work", "key_tasks", "problems", "next_plans", "verifier_signature"):
         value = getattr(summary, key)
         if value:
-            put(ws[cells[key]], value)
+            _put(ws[cells[key]], value)
             _fit_row(ws, cells[key], value)
     for key in ("sick_personal_days", "annual_leave_days", "sick_personal_days_ytd",
                 "annual_leave_days_ytd"):
         value = _days(getattr(summary, key), style)
         if value is not None:
-            put(ws[cells[key]], value)
+            _put(ws[cells[key]], value)
 
 
 def week_sheet_name(index: int, start: dt.date, end: dt.date) -> str:
@@ -614,24 +625,24 @@ def _cells_of(range_ref: str, ws: Worksheet) -> list[str]:
 def fill_quarterly(ws: Worksheet, cells: CellMap, ev: QuarterlyEvaluation,
                    style: FillStyle) -> None:
     ident = ev.identity
-    put(ws[cells["period"]], quarter_title_text(ev.quarter))
+    _put(ws[cells["period"]], quarter_title_text(ev.quarter))
     for key, value in (("name", _name(ident.name, style)), ("unit", ident.unit),
                        ("section", ident.section), ("post", ident.post)):
-        put(ws[cells[key]], value)
+        _put(ws[cells[key]], value)
     for key in ("highlights", "shortcomings", "leader_opinion", "leader_signature"):
         value = getattr(ev, key)
         if value:
-            put(ws[cells[key]], value)
+            _put(ws[cells[key]], value)
             _fit_row(ws, cells[key], value)
     for key, ticks in (("self_ticks", ev.self_ticks), ("leader_ticks", ev.leader_ticks)):
         refs = _cells_of(cells[key], ws)
         for grade, ref in zip(GRADE_ORDER, refs, strict=True):
             if grade in ticks:
-                put(ws[ref], style.tick)
+                _put(ws[ref], style.tick)
     if ev.commended:
-        put(ws[cells["commended"]], style.tick)
+        _put(ws[cells["commended"]], style.tick)
     if ev.direct_poor:
-        put(ws[cells["direct_poor"]], style.tick)
+        _put(ws[cells["direct_poor"]], style.tick)
 
 
 def quarterly_workbook(person: Person | None, quarter: Quarter | None,
