@@ -114,9 +114,9 @@ def test_mixed_months_need_a_period(tmp_path: Path):
     _write(folder, ZHANG, _summary(ZHANG, 7))
     r = _invoke("month", "check", folder)
     assert r.exit_code == 2 and "--period" in r.output
-    # a later month in the folder is an error of the batch (M11), an earlier one is history
+    # a later month in the folder is skipped with one 提示 (M11), an earlier one is history
     r = _invoke("month", "check", folder, "--period", "2026-06")
-    assert r.exit_code == 1 and "M11" in r.output
+    assert r.exit_code == 0 and "M11" in r.output and "已跳过" in r.output
 
 
 def test_cannot_run(tmp_path: Path, roster_file: Path):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from helpers_month import LONG, identity, monthly, person, roster, rules, task, weekly
-from kaoping.models import Severity, TaskStatus
+from kaoping.models import FormIdentity, MonthlySummary, Severity, SourceRef, TaskStatus
 from kaoping.periods import Month
 from kaoping.rules.month import (
     check_month_batch,
@@ -441,3 +441,21 @@ def test_batch_m14_unit_mismatch_is_info_and_ambiguous_name_a_warning():
     m14 = [f for f in found if f.rule == "M14"]
     assert [f.severity for f in m14] == [Severity.WARNING] and "A002" in m14[0].message
     assert rules(found).count("M13") == 3  # nobody is matched
+
+
+def test_split_history_skips_later_months_with_one_note():
+    from kaoping.rules.month import other_months_note, split_history
+
+    def summary(month: int, year: int = 2026):
+        return MonthlySummary(source=SourceRef(file=f"{year}-{month}.xlsx"), identity=FormIdentity(name="张三"),
+                              year=year, month=month)
+
+    forms = [summary(7), summary(8), summary(9), summary(9), summary(8, 2025)]
+    batch, history, other = split_history(Month(2026, 8), forms)
+    assert [s.month for s in batch] == [8]
+    assert [s.month for s in history] == [7]
+    assert sorted((s.year, s.month) for s in other) == [(2025, 8), (2026, 9), (2026, 9)]
+    notes = other_months_note(Month(2026, 8), other)
+    assert [(f.rule, f.severity) for f in notes] == [("M11", Severity.INFO)]
+    assert "2026年9月 2 份" in notes[0].message and "2025年8月 1 份" in notes[0].message
+    assert other_months_note(Month(2026, 8), []) == []

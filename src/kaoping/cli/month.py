@@ -28,7 +28,7 @@ def check(
 ) -> None:
     """检查月度小结：个人小结四项、直管领导签字、出勤天数与全年累计、每周的一周小记。
 
-    文件夹中同年更早月份的小结只用于核对全年累计；退出码：0 无错误，1 有错误，2 无法运行。
+    文件夹中同年更早月份的小结只用于核对全年累计，其他月份的小结跳过不查；退出码：0 无错误，1 有错误，2 无法运行。
     """
     from ..calendar import CalendarUnknownError, month_workdays
     from ..config import load_settings
@@ -38,6 +38,7 @@ def check(
     from ..rules.month import (
         check_month_batch,
         infer_month,
+        other_months_note,
         split_history,
         unit_tallies,
         weekly_logs_of,
@@ -55,7 +56,8 @@ def check(
     findings.extend(read_findings)
     summaries = [f for f in forms if isinstance(f, MonthlySummary)]
     month = parse_month(period) if period else infer_month(summaries)
-    batch, history = split_history(month, summaries)
+    batch, history, other = split_history(month, summaries)
+    findings.extend(other_months_note(month, other))
     loose = weekly_logs_of(f for f in forms if not isinstance(f, MonthlySummary))
 
     try:

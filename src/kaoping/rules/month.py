@@ -33,7 +33,8 @@ Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
 - M8 错误  this month's 病事假 + 年休 exceed the month's workdays (§四(二)1(5)).
 - M9 错误  全年累计 disagrees with the previous month's 全年累计 + this month (§四(二)1(5)).
 - M10 提示 a month is missing from the person's year, so 全年累计 can only be bounded.
-- M11 错误 a summary of another month in this month's batch.
+- M11 错误 a summary of another month in this month's batch (the CLI instead skips later
+  months and other years found in the folder with one 提示, see `split_history`).
 - M12 错误 two summaries of one person for the month.
 - M13 警告 a roster person due for assessment sent no summary.
 - M14 警告 a summary whose person is not in the roster (or has no name at all).
@@ -644,12 +645,32 @@ def infer_month(summaries: Sequence[MonthlySummary]) -> Month:
 
 
 def split_history(month: Month, summaries: Sequence[MonthlySummary]
-                  ) -> tuple[list[MonthlySummary], list[MonthlySummary]]:
-    """(batch, history): the same year's earlier months are history for 全年累计 (M9/M10);
-    everything else is the batch (forms of a later month or another year there are M11)."""
+                  ) -> tuple[list[MonthlySummary], list[MonthlySummary], list[MonthlySummary]]:
+    """(batch, history, other): this month's forms are the batch; the same year's earlier
+    months are history for 全年累计 (M9/M10); later months or other years are `other`.
+
+    A quarter folder holds the quarter's three months (DESIGN §2), so checking its first
+    month with --period must not turn the later two months into errors: `other` is only
+    counted (see `other_months_note`)."""
     batch: list[MonthlySummary] = []
     history: list[MonthlySummary] = []
+    other: list[MonthlySummary] = []
     for s in summaries:
-        earlier = s.year == month.year and s.month < month.month
-        (history if earlier else batch).append(s)
-    return batch, history
+        if (s.year, s.month) == (month.year, month.month):
+            batch.append(s)
+        elif s.year == month.year and s.month < month.month:
+            history.append(s)
+        else:
+            other.append(s)
+    return batch, history, other
+
+
+def other_months_note(month: Month, other: Sequence[MonthlySummary]) -> list[Finding]:
+    """One 提示 saying how many summaries of other months were left out of this check."""
+    if not other:
+        return []
+    counts = Counter(Month(s.year, s.month) for s in other)
+    listed = "、".join(f"{m.year}年{m.month}月 {n} 份" for m, n in sorted(counts.items()))
+    return [Finding(rule="M11", severity=INFO,
+                    message=f"文件夹中另有其他月份的月度小结（{listed}），不属于本次检查的"
+                            f"{month.year}年{month.month}月，已跳过")]
