@@ -65,6 +65,8 @@ def test_parse_tick_total(v):
 @example(float("inf"), None)
 @example(-5, 2026)
 @example("99999999999999999999999", None)
+@example(0.875, 1900)  # used to recurse forever (a number < 367 that is not month.day)
+@example(7.3, 2026)
 def test_parse_date_only_cell_errors(v, year):
     kind, value = _outcome(parse_date, v, year=year)
     if kind == "ok":

@@ -142,8 +142,10 @@ def parse_date(v: Any, *, year: int | None = None) -> dt.date | None:
         raise CellError(f"「{v}」不是日期，请写成 2026-07-03 的形式")
     if isinstance(v, (int, float)):
         if isinstance(v, float) and not v.is_integer() and v < _MIN_SERIAL and year:
-            # 7.3 typed as a number meaning 7月3日
-            return parse_date(repr(v), year=year)
+            # 7.3 typed as a number meaning 7月3日 (only that: 0.875 must not loop back here)
+            if m := _MD.match(repr(v)):
+                return _make_date(year, int(m.group(1)), int(m.group(2)), repr(v))
+            raise CellError(f"「{_text(v)}」不是有效的日期，请写成 2026-07-03 的形式")
         if v < _MIN_SERIAL and year and 1 <= v <= 12:
             raise CellError(f"日期「{_text(v)}」不完整，请写成 2026-07-03 的形式")
         return excel_serial_to_date(float(v))
