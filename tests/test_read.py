@@ -111,10 +111,12 @@ def test_cell_references_name_the_input_cells(tmp_path: Path):
     assert cells["leader_ticks"] == "C10:F10"
     assert cells["leader_opinion"] == "C13"
     assert cells["commended"] == "F11" and cells["direct_poor"] == "F12"
+    assert cells["period"] == cells["quarter"] == "A2"
     path = _save(monthly_workbook(p, JULY, monthly_summary(p, JULY)), tmp_path / "m.xlsx")
     got = _only(read_workbook(path), MonthlySummary)
     assert got.source.cells["sick_personal_days"] == "C9"
     assert got.source.cells["annual_leave_days_ytd"] == "E10"
+    assert got.source.cells["month"] == "A2" and got.weeks[0].source.cells["week"] == "G2"
     assert got.weeks[0].source.cells["col:status"] == "F"
     assert got.weeks[0].tasks[0].row == 4
 

@@ -361,7 +361,7 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     if m and m.group(2):
         w_week = _CN.get(m.group(2)) or int(m.group(2))
     if pref:
-        cells["period"] = pref
+        cells["period"] = cells["week"] = pref
     if w_week is None:
         if sm := re.search(r"第\s*(\d{1,2})\s*周", sh.name):
             w_week = int(sm.group(1))
@@ -583,7 +583,7 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
     cells: dict[str, str] = {}
     year, month, pref = _year_and_month(ctx, sh)
     if pref:
-        cells["period"] = pref
+        cells["period"] = cells["month"] = pref
     ident = _identity(ctx, sh, cells, kind_title="月度小结表")
     data: dict = {}
     for key, labels, exact in (
@@ -738,7 +738,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
     m, pref, _ = _period_cell(sh, _QUARTER_TEXT)
     text_q = (_CN.get(m.group(1)) or int(m.group(1))) if m else None
     if pref:
-        cells["period"] = pref
+        cells["period"] = cells["quarter"] = pref
     year = quarter = None
     if ctx.meta.get("period"):
         try:
