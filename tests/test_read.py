@@ -487,6 +487,17 @@ def test_unreadable_file_is_an_error_finding(tmp_path: Path, content: bytes):
     assert result.findings[0].file == str(path)
 
 
+def test_monthly_without_month_still_gives_its_weekly_logs(tmp_path: Path):
+    p = person()
+    wb = monthly_workbook(p, JULY, monthly_summary(p, JULY))
+    del wb["_kaoping"]
+    wb["月度小结"]["A2"] = "（    ）月份"
+    result = read_workbook(_save(wb, tmp_path / "张三-2026.xlsx"))
+    assert [(f.rule, f.severity) for f in result.findings] == [("F5", Severity.ERROR)]
+    assert [type(f).__name__ for f in result.forms] == ["WeeklyLog"] * 5
+    assert [(w.year, w.month, w.week) for w in result.forms][:2] == [(2026, 7, 1), (2026, 7, 2)]
+
+
 def test_missing_period_is_an_error(tmp_path: Path):
     p = person()
     wb = quarterly_workbook(p, Q3)

@@ -935,9 +935,12 @@ def read_workbook(path: Path | str, *, default_year: int | None = None) -> ReadR
                     "中打开后保存一次（让公式算出结果），或直接填写数值", g.name, cell_ref(r, c))
     try:
         if det.kind == FormKind.MONTHLY:
-            summary, _ = read_monthly(ctx)
+            summary, weeks = read_monthly(ctx)
             if summary is not None:
                 result.forms.append(summary)
+            elif any(_week_header(_Sheet(g)) is not None for g in weeks):
+                # the summary could not be read: still give the weekly logs to week checks
+                result.forms.extend(read_weekly_book(ctx))
         elif det.kind == FormKind.QUARTERLY:
             ev = read_quarterly(ctx)
             if ev is not None:
