@@ -359,6 +359,31 @@ def test_opinion_flags(opinion, expected):
     assert opinion_flags(opinion) == expected
 
 
+def test_handmade_monthly_in_the_annex_layout(tmp_path: Path):
+    wb = Workbook()
+    ws = wb.active
+    for row in (["干部日常考评月度小结表"], ["（ 8 ）月份"],
+                ["姓名", "孙 八", "所属处室/\n分支机构", "财务处"], ["科室", "核算科", "职务", "科员"],
+                ["个人小结", "日常工作\n（简要）", "日常记账"], [None, "重要任务项目", "决算"],
+                [None, "存在的问题", "无"], [None, "下步打算", "继续"],
+                ["出勤情况", "本月请病假、事假（ 1 ）天；年休（ 0 ）天"],
+                [None, "全年累计病假、事假（ 2.5 ）天；年休（３）天"],
+                ["直管领导审定", None, None, None, "签字：周科长"]):
+        ws.append(row)
+    path = tmp_path / "孙八-2026-08.xlsx"
+    wb.save(path)
+    got = _only(read_workbook(path), MonthlySummary)
+    assert (got.year, got.month) == (2026, 8)
+    assert got.identity.model_dump() == {"staff_id": None, "name": "孙八", "unit": "财务处",
+                                         "section": "核算科", "post": "科员"}
+    assert (got.daily_work, got.key_tasks, got.problems, got.next_plans) == ("日常记账", "决算", "无",
+                                                                             "继续")
+    assert (got.sick_personal_days, got.annual_leave_days, got.sick_personal_days_ytd,
+            got.annual_leave_days_ytd) == (1, 0, 2.5, 3)
+    assert got.verifier_signature == "周科长" and got.weeks == []
+    assert got.source.cells["sick_personal_days"] == "B9"
+
+
 def test_handmade_weekly_with_one_line_header(tmp_path: Path):
     wb = Workbook()
     ws = wb.active
