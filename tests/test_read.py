@@ -384,6 +384,18 @@ def test_handmade_monthly_in_the_annex_layout(tmp_path: Path):
     assert got.source.cells["sick_personal_days"] == "B9"
 
 
+@pytest.mark.parametrize("line", ["（ 8 ）月份", "(8)月份", "8月份", "2026年8月", "（8）月"])
+def test_month_line_variants(tmp_path: Path, line: str):
+    p = person()
+    model = monthly_summary(p, Month(2026, 8))
+    model.daily_work = "（7）月遗留的工作，2026年7月开始"
+    wb = monthly_workbook(p, Month(2026, 8), model)
+    del wb["_kaoping"]
+    wb["月度小结"]["A2"] = line
+    got = _only(read_workbook(_save(wb, tmp_path / "张三-2026.xlsx")), MonthlySummary)
+    assert (got.year, got.month) == (2026, 8)
+
+
 def test_handmade_weekly_with_one_line_header(tmp_path: Path):
     wb = Workbook()
     ws = wb.active

@@ -119,7 +119,8 @@ class _Sheet:
         return self._by_row.get(r, [])
 
 
-_MONTH_TEXT = re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*月份|(?<!\d)(\d{1,2})\s*月份")
+_MONTH_TEXT = re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*月(?!第)|(?<!\d)(\d{1,2})\s*月份"
+                         r"|20\d{2}\s*年\s*(\d{1,2})\s*月(?!第)")
 _QUARTER_TEXT = re.compile(r"第\s*[（(]?\s*([1-4一二三四])\s*[)）]?\s*季度")
 _WEEK_TEXT = re.compile(
     r"[（(]?\s*(\d{1,2})?\s*[)）]?\s*月\s*第\s*[（(]?\s*(\d{1,2}|[一二三四五六])?\s*[)）]?\s*周")
@@ -268,6 +269,13 @@ def _check_name(ctx: _Ctx, sh: _Sheet, name: str | None, ref: str | None) -> Non
         ctx.add("F6", WARNING,
                 f"表内姓名「{name}」与生成该表时的人员「{meta_name}」（工号 "
                 f"{ctx.meta.get('staff_id') or '未知'}）不一致，请核对是否用错了表格", sh.name, ref)
+
+
+def _head_rows(sh: _Sheet) -> int:
+    """Rows above the identity block (title and period line): the period is looked for only
+    there, so a date written in the summary text is never taken for the form's month."""
+    hit = sh.find(lambda k: k == L.L_NAME or k.startswith(L.L_NAME + "："), max_row=12)
+    return hit[0] - 1 if hit else 8
 
 
 def _period_cell(sh: _Sheet, pattern: re.Pattern[str], max_row: int = 8
@@ -464,10 +472,10 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
 
 
 def _year_and_month(ctx: _Ctx, sh: _Sheet) -> tuple[int | None, int | None, str | None]:
-    m, ref, raw = _period_cell(sh, _MONTH_TEXT)
+    m, ref, raw = _period_cell(sh, _MONTH_TEXT, max_row=_head_rows(sh))
     text_month = None
     if m:
-        text_month = int(m.group(1) or m.group(2))
+        text_month = int(m.group(1) or m.group(2) or m.group(3))
         if not 1 <= text_month <= 12:
             ctx.add("F5", ERROR, f"月份「{text_month}」无效", sh.name, ref)
             text_month = None
@@ -735,7 +743,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
     sh = _Sheet(grid)
     cells: dict[str, str] = {}
     # period
-    m, pref, _ = _period_cell(sh, _QUARTER_TEXT)
+    m, pref, _ = _period_cell(sh, _QUARTER_TEXT, max_row=_head_rows(sh))
     text_q = (_CN.get(m.group(1)) or int(m.group(1))) if m else None
     if pref:
         cells["period"] = cells["quarter"] = pref
