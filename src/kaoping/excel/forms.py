@@ -42,7 +42,6 @@ from ..models import (
     QuarterlyEvaluation,
     Roster,
     WeeklyLog,
-    WeeklyTask,
 )
 from ..paths import safe_filename
 from ..periods import Month, Quarter
