@@ -111,7 +111,8 @@ def test_limits_from_kaoping_toml_apply_to_every_read(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "两个勾-李四-2026Q3.xlsx").write_bytes((CORPUS / "两个勾-李四-2026Q3.xlsx").read_bytes())
-    (tmp_path / "kaoping.toml").write_text("[limits]\nmax_rows = 5\n", encoding="utf-8")
+    (tmp_path / "kaoping.toml").write_text("[limits]\nmax_rows = 5\nmax_register_rows = 5\n",
+                                           encoding="utf-8")
     proc = _run(["quarter", "check", "--roster", str(ROSTER), "--period", "2026Q3", str(folder)], tmp_path)
     out = (proc.stdout + proc.stderr).replace("\n", "")
     assert "Traceback" not in out

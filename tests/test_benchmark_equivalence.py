@@ -176,3 +176,33 @@ def test_pipeline_same_findings_sequential_and_parallel(tmp_path, monkeypatch):
     assert seq.files == par.files == 160
     assert seq.findings and par.findings == seq.findings
     assert par.outcome.results == seq.outcome.results
+
+
+# ---------------------------------------------------------------- registers at city scale
+
+
+def test_roster_of_more_rows_than_a_form_may_have(tmp_path):
+    """A city's 花名册 has more rows than the per-form limit (max_rows): registers use
+    max_register_rows, forms keep max_rows."""
+    from kaoping.excel.book import load_book, register_limits
+    from kaoping.errors import UnreadableWorkbookError
+    from kaoping.roster import read_roster
+
+    data = _bench_data(tmp_path, 12)
+    roster_path = data / "花名册.xlsx"
+    small = LimitSettings(max_rows=5, max_register_rows=50)
+    from kaoping.excel import book
+
+    old = book._default_limits
+    book.set_default_limits(small)
+    try:
+        roster, findings = read_roster(roster_path)  # 12 people + header rows > 5
+        assert len(roster.people) == 12
+        assert register_limits().max_rows == 50
+        with pytest.raises(UnreadableWorkbookError):
+            load_book(roster_path)  # the same file as a form is refused
+        book.set_default_limits(LimitSettings(max_rows=5, max_register_rows=5))
+        with pytest.raises(UnreadableWorkbookError):
+            read_roster(roster_path)
+    finally:
+        book.set_default_limits(old)

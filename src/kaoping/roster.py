@@ -302,8 +302,10 @@ def read_roster(path: Path) -> tuple[Roster, list[Finding]]:
     from .excel.book import cell_ref, load_book
     from .excel.cells import clean_text, normalize_name, parse_date
 
+    from .excel.book import register_limits
+
     path = Path(path)
-    book = load_book(path)
+    book = load_book(path, register_limits())  # one row per person
     grid, header_row, cols = _pick_sheet(book)
     missing = [COLUMN_BY_KEY[k].label for k in REQUIRED_KEYS if k not in cols]
     if missing:

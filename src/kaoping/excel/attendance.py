@@ -98,7 +98,10 @@ def read_attendance(path: Path, *, limits=None) -> tuple[list[MonthAttendance], 
     path = Path(path)
     if not path.is_file():
         raise KaopingError("找不到考勤表文件", file=str(path))
-    book = load_book(path, limits) if limits is not None else load_book(path)
+    from .book import register_limits
+
+    # one row per person and month: a register, not a form
+    book = load_book(path, limits if limits is not None else register_limits())
     for grid in book.visible_sheets():
         found = _header(grid)
         if found:

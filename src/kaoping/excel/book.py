@@ -109,6 +109,14 @@ def set_default_limits(limits: LimitSettings | None) -> None:
     _default_limits = limits
 
 
+def register_limits() -> LimitSettings:
+    """The limits for registers (花名册, 季度结果台账, 考勤表: a row per person or per person and
+    month): the current default limits with `max_rows` raised to `max_register_rows`."""
+    from ..rules.settings import LimitSettings
+
+    return (_default_limits or LimitSettings()).for_registers()
+
+
 def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     """Read every sheet's values with python-calamine (the file is only read, never written).
 

@@ -164,7 +164,9 @@ def read_ledger(path: Path) -> QuarterLedger:
     path = Path(path)
     if not path.is_file():
         raise KaopingError("找不到季度结果台账文件", file=str(path))
-    book = load_book(path)
+    from ..excel.book import register_limits
+
+    book = load_book(path, register_limits())  # one row per person
     meta = _meta(book.sheet(META_SHEET), path)
     year = _int_meta(meta, "year", "年度", path, 2000, 2100)
     quarter = _int_meta(meta, "quarter", "季度", path, 1, 4)

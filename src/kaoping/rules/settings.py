@@ -54,6 +54,13 @@ class LimitSettings(BaseModel):
     max_compression_ratio: float = 200.0
     max_rows: int = 5_000
     max_columns: int = 200
+    # Registers have one row per person (花名册, 季度结果台账) or per person and month (考勤表):
+    # a city or province has tens of thousands of rows, far more than any form.
+    max_register_rows: int = 200_000
+
+    def for_registers(self) -> LimitSettings:
+        """These limits with `max_rows` raised to `max_register_rows` (roster, ledger, attendance)."""
+        return self.model_copy(update={"max_rows": self.max_register_rows})
 
 
 class Settings(BaseModel):
