@@ -674,10 +674,14 @@ def _(p: Path) -> None:
     _save(p, quarterly_form(person("T001"), quarter="2026Q2"))
 
 
-@case("下个月的表-李四-2026-08.xlsx", "内容", "2026 年 8 月的月度小结放进了 7 月文件夹（同年更早月份的小结按设计用于核对全年累计，不算错）",
-      "不属于本次检查", preflight=False, commands=("month",))
+@case("月份写错-周敏-2026-07.xlsx", "内容", "7 月的月度小结，表头却改成了“（6）月份”（期间不符）",
+      "表头写的是", preflight=False, commands=("month",))
 def _(p: Path) -> None:
-    _save(p, monthly_form(person("T002"), month="2026-08"))
+    wb = monthly_form(person("T006"))
+    ws = form_sheet(wb)
+    cell = find_cell(ws, lambda t: "月份" in t and "（7）" in t)
+    cell.value = str(cell.value).replace("（7）", "（6）")
+    _save(p, wb)
 
 
 @case("重复工号-张三-第二份.xlsx", "内容", "张三 (T001) 第二份 2026Q3 季度评价表（与“公式无缓存值-张三”重复）", "重复",
@@ -829,8 +833,11 @@ def readme(cases: list[Case]) -> str:
         lines.append(f"| `{name}` | {c.group} | {c.what} | {expect} | {cmds} |")
     lines += [
         "",
-        "没有提交到仓库、由测试在临时目录生成的情形：不可读权限（chmod 000；以 root 运行时用模拟的",
-        "PermissionError）、超过 10,000 个部件的 zip、部件重名的 zip、带 r 属性的真实 1,000,000 行工作表。",
+        "没有提交到仓库、由测试（tests/test_safety.py）在临时目录生成的情形：不可读权限（chmod 000；",
+        "以 root 运行时用模拟的 PermissionError）、管道和设备文件、符号链接循环、超过 10,000 个部件的 zip、",
+        "部件重名或加密的 zip、带 r 属性的真实 1,000,000 行工作表、100 万行只设了格式的空单元格、",
+        "放在 xl/worksheets/ 以外的工作表、300 张各有一个远端单元格的工作表（合计上限）、随机字节翻转和",
+        "破损 XML 的模糊测试。",
         "",
     ]
     return "\n".join(lines)
