@@ -705,3 +705,19 @@ def test_cell_ref_matches_excel_column_letters():
     from kaoping.excel.book import cell_ref
 
     assert all(cell_ref(3, c) == f"{get_column_letter(c)}3" for c in range(1, 16_385))
+
+
+def test_load_book_reads_the_file_once_read_only(tmp_path, monkeypatch):
+    """Checks and parser see the same bytes: the file is opened once, in read-only mode."""
+    p = good_xlsx(tmp_path / "ok.xlsx")
+    calls = []
+    real_open = open
+
+    def spy(file, mode="r", *a, **kw):
+        if str(file) == str(p):
+            calls.append(mode)
+        return real_open(file, mode, *a, **kw)
+
+    monkeypatch.setattr("builtins.open", spy)
+    assert load_book(p).sheets[0].text(1, 2) == "张三"
+    assert calls == ["rb"]

@@ -8,6 +8,7 @@ Rows and columns are 1-based as in Excel.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,38 +130,36 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
 
     from ..errors import UnreadableWorkbookError
     from ..rules.settings import LimitSettings
-    from .safety import inspect_workbook
+    from .safety import inspect_workbook, read_workbook_bytes
 
     limits = limits or _default_limits or LimitSettings()
-    inspection = inspect_workbook(path, limits)
+    data = read_workbook_bytes(path, limits)  # read once; checks and parser see the same bytes
+    inspection = inspect_workbook(path, limits, data=data)
     formulas = {
         name: inspection.sheets[part].uncached_formulas
         for name, part in inspection.sheet_parts.items()
         if part in inspection.sheets
     }
     try:
-        with open(path, "rb") as fh:  # read-only handle: calamine never gets a path it could write
-            wb = pc.CalamineWorkbook.from_filelike(fh)
-            sheets: list[Grid] = []
-            for meta in wb.sheets_metadata:
-                if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
-                    continue
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
-                rows = [r[: limits.max_columns] for r in rows]
-                merged = [
-                    (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
-                    for a, b in (sheet.merged_cell_ranges or [])
-                ]
-                hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
-                sheets.append(Grid(meta.name, rows, hidden=hidden, merged=merged,
-                                   uncached_formulas=set(formulas.get(meta.name, set()))))
-            wb.close()
+        # calamine gets the checked bytes, never a path it could write to
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets: list[Grid] = []
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+            rows = [r[: limits.max_columns] for r in rows]
+            merged = [
+                (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+                for a, b in (sheet.merged_cell_ranges or [])
+            ]
+            hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
+            sheets.append(Grid(meta.name, rows, hidden=hidden, merged=merged,
+                               uncached_formulas=set(formulas.get(meta.name, set()))))
+        wb.close()
     except UnreadableWorkbookError:
         raise
-    except PermissionError:
-        raise UnreadableWorkbookError("没有读取该文件的权限。请检查文件权限后重试。",
-                                      file=str(path)) from None
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # calamine's error types, and pyo3's PanicException (a BaseException)

@@ -27,7 +27,9 @@ NOT read even though calamine could: their records cannot be bounded before pars
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import os
 import re
 import struct
@@ -95,12 +97,41 @@ def preflight(path: Path | str, limits: LimitSettings | None = None) -> None:
     inspect_workbook(path, limits)
 
 
-def inspect_workbook(path: Path | str, limits: LimitSettings | None = None) -> Inspection:
-    """`preflight`, returning what the scan found (sheet extents, uncached formulas)."""
+def inspect_workbook(path: Path | str, limits: LimitSettings | None = None, *,
+                     data: bytes | None = None) -> Inspection:
+    """`preflight`, returning what the scan found (sheet extents, uncached formulas).
+
+    With `data` (the file's bytes from `read_workbook_bytes`), the checks run on exactly the
+    bytes the parser will get, so a file replaced in between cannot slip past them."""
     path = Path(path)
     limits = limits or LimitSettings()
+    with _clear_errors(path):
+        if data is None:
+            size = _checked_size(path, limits)
+            with open(path, "rb") as fh:
+                return _inspect_stream(path, fh, size, limits)
+        return _inspect_stream(path, io.BytesIO(data), len(data), limits)
+
+
+def read_workbook_bytes(path: Path | str, limits: LimitSettings | None = None) -> bytes:
+    """The whole file (at most `max_file_bytes`), read once through a read-only handle."""
+    path = Path(path)
+    limits = limits or LimitSettings()
+    with _clear_errors(path):
+        size = _checked_size(path, limits)
+        with open(path, "rb") as fh:
+            # size + 1: a file that grew since stat() reads as truncated and is refused as such;
+            # never read(max_file_bytes), which would allocate that much for every file.
+            data = fh.read(size + 1)
+        _check_size(path, len(data), limits)
+        return data
+
+
+@contextlib.contextmanager
+def _clear_errors(path: Path) -> Iterator[None]:
+    """Every OS or zip error becomes an `UnreadableWorkbookError` with a Chinese message."""
     try:
-        return _inspect(path, limits)
+        yield
     except UnreadableWorkbookError:
         raise
     except PermissionError:
@@ -117,7 +148,7 @@ def inspect_workbook(path: Path | str, limits: LimitSettings | None = None) -> I
 # ------------------------------------------------------------------ sniffing
 
 
-def _inspect(path: Path, limits: LimitSettings) -> Inspection:
+def _checked_size(path: Path, limits: LimitSettings) -> int:
     if not path.exists():
         raise _fail(path, "文件不存在")
     if path.is_dir():
@@ -125,18 +156,27 @@ def _inspect(path: Path, limits: LimitSettings) -> Inspection:
     if not path.is_file():
         raise _fail(path, "这不是普通文件（可能是设备或管道）")
     size = path.stat().st_size
+    _check_size(path, size, limits)
+    return size
+
+
+def _check_size(path: Path, size: int, limits: LimitSettings) -> None:
     if size == 0:
         raise _fail(path, "文件是空的（0 字节），多半是保存或传输时出错", RESEND)
     if size > limits.max_file_bytes:
         raise _fail(path, f"文件过大（{_mb(size)}，上限 {_mb(limits.max_file_bytes)}），不像一份考评表",
                     "请确认发来的是考评表；如确实是，请删除其中的图片和多余工作表后另存")
-    with open(path, "rb") as fh:
-        head = fh.read(SNIFF_BYTES)
-        if head.startswith(_OLE_MAGIC):
-            _ole(path, fh, size)
-        if not head.startswith(_ZIP_MAGICS):
-            _not_zip(path, head, size)
-        return _zip(path, fh, size, limits)
+
+
+def _inspect_stream(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
+    _check_size(path, size, limits)
+    fh.seek(0)
+    head = fh.read(SNIFF_BYTES)
+    if head.startswith(_OLE_MAGIC):
+        _ole(path, fh, size)
+    if not head.startswith(_ZIP_MAGICS):
+        _not_zip(path, head, size)
+    return _zip(path, fh, size, limits)
 
 
 def _mb(n: int | float) -> str:
