@@ -12,13 +12,18 @@ and how to fix it. Everything is bounded:
 - every XML part is then inflated by our own streaming loop that stops at the member's
   declared size (a member that inflates to more than it declares is refused), and scanned
   for `<!DOCTYPE`/`<!ENTITY` (XML bombs and external entities are refused, never expanded);
-- worksheets are scanned for the real extent of the cells that hold something (row/cell
+- worksheets (found through workbook.xml's relationships, wherever they live in the zip) are
+  scanned for the real extent of the cells that hold something (row/cell
   references, counted even when the `r` attributes are missing) and refused as soon as they
   pass `max_rows`/`max_columns`, so a 1,000,000-row sheet costs only the first few thousand
   rows of reading. `<dimension>` is recorded but not trusted either way: calamine ignores it,
-  and Excel widens it for cells that are only formatted;
+  and Excel widens it for cells that are only formatted. All sheets together must also fit in
+  2 × max_rows × max_columns cells, because calamine materialises each sheet densely;
 - the same pass records formulas that carry no cached value (calamine would read them as
   blank), exposed to readers through `kaoping.excel.book.Grid.uncached_formulas`.
+
+`load_book` reads each file once (`read_workbook_bytes`) and hands the checked bytes to
+calamine, so a file swapped between check and parse cannot slip through.
 
 Decisions (documented in README "限制与退出码"): legacy .xls/.et and OpenDocument .ods are
 NOT read even though calamine could: their records cannot be bounded before parsing (an
