@@ -158,6 +158,8 @@ def test_ods_is_named_and_refused(tmp_path):
     ("a.xlsx", b"%PDF-1.7\n", "PDF"),
     ("a.xlsx", b"\xff\xd8\xff\xe0\x00\x10JFIF", "图片"),
     ("a.xlsx", b"Rar!\x1a\x07\x00", "压缩包"),
+    ("a.xlsx", "BMI,姓名\n22,张三\n".encode(), "CSV"),  # starts like a bitmap, is not one
+    ("a.xlsx", b"BM\x0e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", "图片"),
 ])
 def test_text_and_other_formats_are_named(tmp_path, name, data, word):
     p = tmp_path / name

@@ -212,7 +212,8 @@ def _not_zip(path: Path, head: bytes, size: int) -> None:
     """Not a zip at all: name what it is when we can."""
     if head.startswith(b"%PDF"):
         raise _fail(path, "这是 PDF 文件，不是 Excel 表格", "请交回可编辑的 .xlsx 表格")
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+    bmp = head.startswith(b"BM") and len(head) >= 6 and int.from_bytes(head[2:6], "little") == size
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or bmp or head[8:12] == b"WEBP":
         raise _fail(path, "这是图片（照片或截图），不是 Excel 表格", "请交回可编辑的 .xlsx 表格")
     if head.startswith((b"Rar!", b"7z\xbc\xaf")):
         raise _fail(path, "这是压缩包 (RAR/7z)，不是 Excel 表格", "请解压后把其中的 .xlsx 文件放进文件夹")
