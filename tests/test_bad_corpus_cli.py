@@ -131,3 +131,31 @@ def test_default_limits_are_restored(tmp_path, monkeypatch):
     assert book._default_limits.max_rows == 5
     book.set_default_limits(None)
     assert book._default_limits is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="control characters in file names need POSIX")
+def test_control_characters_in_names_and_cells(tmp_path):
+    """A file name with \\x01 and cells with _x0007_ escapes (decoded to control characters)
+    end up in the 问题清单 without breaking the writer."""
+    import test_bad_corpus as T
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "坏\x01文件.xlsx").write_bytes(b"")
+    src = (CORPUS / "两个勾-李四-2026Q3.xlsx").read_bytes()
+
+    def edit(name, d):
+        if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/"):
+            return d.replace("李四".encode(), "李_x0007_四".encode()).replace(
+                "按时完成".encode(), '按时_x0001_完成=HYPERLINK("x")'.encode())
+        return d
+
+    (folder / "控制字符-2026Q3.xlsx").write_bytes(T.B.rewrite_zip(src, edit))
+    problems = tmp_path / "问题清单.xlsx"
+    proc = _run(["quarter", "check", "--roster", str(ROSTER), "--period", "2026Q3", str(folder),
+                 "--problems", str(problems)], tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out[-3000:]
+    assert proc.returncode == 1
+    names = T._problems(problems)
+    assert any("文件.xlsx" in n for n in names)  # the \x01 is dropped, the rest is kept
