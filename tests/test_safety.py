@@ -723,3 +723,15 @@ def test_load_book_reads_the_file_once_read_only(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.open", spy)
     assert load_book(p).sheets[0].text(1, 2) == "张三"
     assert calls == ["rb"]
+
+
+def test_register_limits_still_cap_memory(tmp_path):
+    """Registers may have 200,000 rows, but one far cell must not make calamine allocate
+    200,000 × 200 cells (~2 GB): the total cell budget has a fixed ceiling."""
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="199999"><c r="GR199999"><v>2</v></c></row>'
+    p = one_sheet(tmp_path / "reg.xlsx", body)
+    limits = LimitSettings().for_registers()
+    assert limits.max_rows >= 199_999
+    refused(p, "合计", f"超过上限 {safety.MAX_TOTAL_CELLS:,}", limits=limits)
+    ok = one_sheet(tmp_path / "ok.xlsx", b'<row r="150000"><c r="T150000"><v>2</v></c></row>')
+    assert load_book(ok, limits).sheets[0].max_row == 150_000

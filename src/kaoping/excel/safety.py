@@ -18,7 +18,8 @@ and how to fix it. Everything is bounded:
   pass `max_rows`/`max_columns`, so a 1,000,000-row sheet costs only the first few thousand
   rows of reading. `<dimension>` is recorded but not trusted either way: calamine ignores it,
   and Excel widens it for cells that are only formatted. All sheets together must also fit in
-  2 × max_rows × max_columns cells, because calamine materialises each sheet densely;
+  2 × max_rows × max_columns cells and never more than 10 million, because calamine
+  materialises each sheet densely (a register's 200,000 rows × 200 columns would be ~2 GB);
 - the same pass records formulas that carry no cached value (calamine would read them as
   blank), exposed to readers through `kaoping.excel.book.Grid.uncached_formulas`.
 
@@ -51,7 +52,8 @@ from ..rules.settings import LimitSettings
 MAX_ZIP_MEMBERS = 10_000  # an .xlsx of kaoping forms has ~15–60 parts
 RATIO_MIN_BYTES = 1 << 20  # the ratio rule applies to members declaring more than 1 MiB
 MAX_TAG_BYTES = 1 << 20  # one XML tag longer than this is refused (bounded scanning)
-MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells
+MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells,
+MAX_TOTAL_CELLS = 10_000_000  # and never more than this (~500 MB once calamine and Python hold it)
 CHUNK = 64 * 1024
 SNIFF_BYTES = 4096
 
@@ -335,7 +337,7 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
             _scan_xml(path, fh, info)
     # calamine materialises each sheet densely from A1 to its last cell: bound the sum too,
     # or 5,000 tiny sheets each with one cell at GR5000 would need billions of cells.
-    budget = MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns
+    budget = min(MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns, MAX_TOTAL_CELLS)
     total = sum(p.max_row * p.max_col for p in insp.sheets.values())
     if total > budget:
         raise _fail(path, f"各工作表的数据范围合计 {total:,} 个单元格，超过上限 {budget:,}，"
