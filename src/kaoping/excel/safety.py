@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import os
 import re
 import struct
 import zipfile
@@ -704,10 +703,3 @@ def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) ->
         if len(carry) > MAX_TAG_BYTES:
             raise _fail(path, f"工作表部件 {info.filename} 中有超长的 XML 标签，文件可能已被篡改，已拒绝读取", RESEND)
     return part
-
-
-def check_readable(path: Path | str) -> None:
-    """Raise a clear `UnreadableWorkbookError` when the file cannot be opened for reading."""
-    path = Path(path)
-    if not os.access(path, os.R_OK):
-        raise _fail(path, "没有读取该文件的权限", "请检查文件权限后重试")
