@@ -735,3 +735,21 @@ def test_register_limits_still_cap_memory(tmp_path):
     refused(p, "合计", f"超过上限 {safety.MAX_TOTAL_CELLS:,}", limits=limits)
     ok = one_sheet(tmp_path / "ok.xlsx", b'<row r="150000"><c r="T150000"><v>2</v></c></row>')
     assert load_book(ok, limits).sheets[0].max_row == 150_000
+
+
+@pytest.mark.parametrize("other", ["XL/workbook.xml", "xl\\workbook.xml", "/xl/workbook.xml"])
+def test_part_names_differing_only_in_case_or_separator_are_refused(tmp_path, other):
+    p = tmp_path / "dup.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        zf.writestr(zipfile.ZipInfo(other), b"<workbook/>")
+    refused(p, "重名")
+
+
+def test_sheet_named_with_other_case_in_rels_is_still_scanned(tmp_path):
+    data = _relocated_sheet_xlsx(b'<row r="9000"><c r="A9000"><v>1</v></c></row>', target=b"Data/Big.xml")
+    data = B.rewrite_zip(data, lambda n, d: d.replace(b"Data/Big.xml", b"data/big.XML")
+                         if n == "xl/_rels/workbook.xml.rels" else d)
+    p = tmp_path / "case.xlsx"
+    p.write_bytes(data)
+    refused(p, "第 9000 行")

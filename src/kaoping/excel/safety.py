@@ -52,6 +52,7 @@ MAX_ZIP_MEMBERS = 10_000  # an .xlsx of kaoping forms has ~15–60 parts
 RATIO_MIN_BYTES = 1 << 20  # the ratio rule applies to members declaring more than 1 MiB
 MAX_TAG_BYTES = 1 << 20  # one XML tag longer than this is refused (bounded scanning)
 MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells,
+MAX_INDEX_BYTES = 8 << 20  # workbook.xml / its rels larger than this are not parsed into a tree
 MAX_TOTAL_CELLS = 10_000_000  # and never more than this (~500 MB once calamine and Python hold it)
 CHUNK = 64 * 1024
 SNIFF_BYTES = 4096
@@ -294,7 +295,9 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
         raise _fail(path, "文件不完整或已损坏（不是有效的 .xlsx 压缩包）", RESEND) from None
     infos = zf.infolist()
     names = [i.filename for i in infos]
-    if len(set(names)) != len(names):
+    # Part names are case-insensitive (OPC) and some zip readers take '\\' for '/': two names
+    # that differ only so would let a parser read a part this scan did not check.
+    if len({_norm_part(n) for n in names}) != len(names):
         raise _fail(path, "压缩包内有重名的部件，疑似被篡改的文件，已拒绝读取", RESEND)
     nameset = set(names)
     _classify_zip(path, zf, nameset)
@@ -319,17 +322,16 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
     # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
     # full worksheet scan, so no sheet escapes the limits.
     sheet_map = _sheet_map(path, zf, nameset)
-    sheet_parts = {
-        n for n in names
-        if n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n
-    }
     if sheet_map is None:
-        sheet_parts |= {n for n in names if n.lower().endswith(".xml")}
+        sheet_parts = {_norm_part(n) for n in names if _norm_part(n).endswith(".xml")}
     else:
-        sheet_parts |= set(sheet_map.values()) & nameset
+        sheet_parts = {_norm_part(n) for n in sheet_map.values()} | {
+            _norm_part(n) for n in names
+            if _norm_part(n).startswith("xl/worksheets/") and "/_rels/" not in _norm_part(n)
+        }
     for info in infos:
         name = info.filename
-        if name in sheet_parts:
+        if _norm_part(name) in sheet_parts:
             insp.sheets[name] = (_scan_sheet_fast(path, fh, info, limits)
                                  or _scan_sheet(path, fh, info, limits))
         elif name.lower().endswith((".xml", ".rels", ".vml")):
@@ -371,14 +373,21 @@ def _classify_zip(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
     raise _fail(path, "是 zip 压缩包但缺少 xl/workbook.xml，不是 Excel 工作簿（或已损坏）", RESEND)
 
 
+def _norm_part(name: str) -> str:
+    """A part name as a lenient zip reader would look it up."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
 def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str] | None:
     """Sheet name → worksheet part, from workbook.xml and its rels (parsed with defusedxml:
     no DTDs, no entities). None when they are missing or cannot be parsed."""
     from defusedxml import ElementTree as DET
 
     rels_name = "xl/_rels/workbook.xml.rels"
-    if rels_name not in names:
+    if rels_name not in names or "xl/workbook.xml" not in names:
         return None
+    if max(zf.getinfo(n).file_size for n in (rels_name, "xl/workbook.xml")) > MAX_INDEX_BYTES:
+        return None  # not parsed into a tree (memory); the caller then scans every part
     try:
         wb = DET.fromstring(zf.read("xl/workbook.xml"))
         rels = DET.fromstring(zf.read(rels_name))
