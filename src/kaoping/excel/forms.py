@@ -752,12 +752,115 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
         raise OutputExistsError(f"以下输出文件已存在：{shown}{more}；未写入任何文件。"
                                 "如确需覆盖，请加 --force")
     written: list[Path] = []
+    stamp = _FormStamp(period)
     for i, (person, path) in enumerate(zip(people, paths, strict=True), start=1):
-        if isinstance(period, Month):
-            wb = monthly_workbook(person, period)
+        data = stamp.bytes_for(person)
+        if data is not None:
+            written.append(_save_bytes(data, path, force=force))
+        elif isinstance(period, Month):
+            written.append(save_workbook(monthly_workbook(person, period), path, force=force))
         else:
-            wb = quarterly_workbook(person, period)
-        written.append(save_workbook(wb, path, force=force))
+            written.append(save_workbook(quarterly_workbook(person, period), path, force=force))
         if on_progress is not None:
             on_progress(i, len(paths), path)
     return written
+
+
+# ---------------------------------------------------------------- fast batch: stamping
+
+# A batch form differs between people only in identity text (姓名, 单位, 科室, 职务, and 工号
+# and 姓名 in `_kaoping`). `_FormStamp` builds the form once per period and per shape (which of
+# 科室/职务 are blank) with placeholder text, saves it, and for each person replaces the
+# placeholders in the saved worksheet XML (escaped as openpyxl escapes text) and re-zips: the
+# same workbook openpyxl would write for that person, ~10x faster. Text that openpyxl would
+# treat specially (control characters, leading/trailing spaces, '') takes the normal path.
+_STAMP_FIELDS = ("staff_id", "name", "unit", "section", "post")
+_STAMP_TOKENS = {k: f"KAOPINGSTAMP{i}X" for i, k in enumerate(_STAMP_FIELDS)}
+
+
+def _stampable(value: str | None) -> bool:
+    return value is None or (
+        isinstance(value, str) and value != "" and value == value.strip()
+        and all(ch >= " " and not ("\x7f" <= ch <= "\x9f") and not ("\ud800" <= ch <= "\udfff")
+                for ch in value)
+        and "KAOPINGSTAMP" not in value)
+
+
+class _FormStamp:
+    def __init__(self, period: Month | Quarter) -> None:
+        self.period = period
+        self.protos: dict[tuple[bool, ...], list[tuple[str, bytes, bool]]] = {}
+
+    def _proto(self, shape: tuple[bool, ...]) -> list[tuple[str, bytes, bool]]:
+        import io
+        import zipfile
+
+        parts = self.protos.get(shape)
+        if parts is None:
+            values = {k: (_STAMP_TOKENS[k] if present else None)
+                      for k, present in zip(_STAMP_FIELDS, shape, strict=True)}
+            from ..models import RankCategory
+
+            token_person = Person(staff_id=values["staff_id"], name=values["name"],
+                                  unit=values["unit"], section=values["section"],
+                                  post=values["post"], rank_category=RankCategory.CLERK)
+            if isinstance(self.period, Month):
+                wb = monthly_workbook(token_person, self.period)
+            else:
+                wb = quarterly_workbook(token_person, self.period)
+            buf = io.BytesIO()
+            wb.save(buf)
+            with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+                parts = []
+                for info in zf.infolist():
+                    data = zf.read(info)
+                    parts.append((info.filename, data, b"KAOPINGSTAMP" in data))
+            self.protos[shape] = parts
+        return parts
+
+    def bytes_for(self, person: Person) -> bytes | None:
+        """The saved form of `person`, or None when the normal path must build it."""
+        import io
+        import zipfile
+        from xml.sax.saxutils import escape
+
+        values = {k: getattr(person, k) for k in _STAMP_FIELDS}
+        if not all(_stampable(v) for v in values.values()) or not values["staff_id"] \
+                or not values["name"] or not values["unit"]:
+            return None
+        shape = tuple(v is not None for v in values.values())
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data, stamped in self._proto(shape):
+                if stamped:
+                    text = data.decode("utf-8")
+                    for key, token in _STAMP_TOKENS.items():
+                        if values[key] is not None:
+                            text = text.replace(token, escape(values[key]))
+                    data = text.encode("utf-8")
+                zf.writestr(name, data)
+        return out.getvalue()
+
+
+def _save_bytes(data: bytes, path: Path, *, force: bool) -> Path:
+    """`save_workbook` for a workbook already saved to bytes: temporary file, atomic rename."""
+    import os
+    import tempfile
+
+    from .write import check_writable
+
+    path = Path(path)
+    check_writable(path, force=force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=".xlsx", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(path)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
