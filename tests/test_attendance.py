@@ -108,8 +108,8 @@ def test_exactly_80_percent_passes():
 
 def test_just_below_80_percent_fails():
     a = quarter_attendance("001", [leave("001", 7, sick=12.5)], 60, S, quarter=Q3)
-    assert a.low and a.ratio_text == "79.1%"
-    assert a.describe() == "出勤 47.5/60 天（79.1%）"
+    assert a.low and a.ratio_text == "79.2%"
+    assert a.describe() == "出勤 47.5/60 天（79.2%）"
 
 
 def test_80_percent_boundary_with_annual_leave_and_decimals():
@@ -163,8 +163,10 @@ def test_without_quarter_all_records_of_the_person_count():
     assert a.sick_personal_days == 2
 
 
-@pytest.mark.parametrize(("ratio", "text"), [(0.8, "80%"), (0.79999, "79.9%"), (0.795, "79.5%"),
-                                             (1, "100%"), (None, "—")])
+@pytest.mark.parametrize(("ratio", "text"), [(0.8, "80%"), (0.79999, "79.99%"), (0.7995, "79.95%"),
+                                             (0.795, "79.5%"), (0.79949, "79.9%"), (4 / 11, "36.4%"),
+                                             (5 / 13, "38.5%"), (1 / 6, "16.7%"), (1, "100%"),
+                                             (0, "0%"), (None, "—")])
 def test_format_ratio_never_rounds_up_to_the_threshold(ratio, text):
     assert format_ratio(ratio) == text
 

@@ -94,7 +94,7 @@ def test_write_filing_files_and_numbers(tmp_path: Path):
     assert ws["B11"].value == "综合处"
     assert "2026年10月15日" in ws["B12"].value
     remark = ws["B13"].value
-    assert "2÷6" in remark and "受表彰直接确定为“好”等次 1 人" in remark and "16.6%" in remark
+    assert "2÷6" in remark and "受表彰直接确定为“好”等次 1 人" in remark and "16.7%" in remark
 
     centre = load_workbook(tmp_path / "全中心/附件4-备案表-2026Q3.xlsx")
     ws = centre.worksheets[0]

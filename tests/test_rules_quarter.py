@@ -256,7 +256,7 @@ def test_low_attendance_cannot_be_good_or_fairly_good(grade):
     p = person("001", "张三")
     out = run([p], [form(p, grade, opinion="出勤不足")], [leave("001", 7, sick=12.5)])
     (f,) = rules(out, "Q5", ERROR)
-    assert "47.5/60" in f.message and "79.1%" in f.message and "80%" in f.message
+    assert "47.5/60" in f.message and "79.2%" in f.message and "80%" in f.message
     assert f.cell == "C12:F12"
     assert QuarterFlag.LOW_ATTENDANCE in out.results[0].flags
 

@@ -47,7 +47,7 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
 
 
 def _pct(x: float | None) -> str:
-    from ..rules.attendance import format_ratio  # cut, not rounded: as in the findings
+    from ..rules.attendance import format_ratio  # same text as in the findings
 
     return format_ratio(x)
 

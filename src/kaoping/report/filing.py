@@ -173,7 +173,7 @@ def date_text(day: dt.date) -> str:
 
 
 def _pct(x: float | None) -> str:
-    from ..rules.attendance import format_ratio  # cut, not rounded: as in the findings
+    from ..rules.attendance import format_ratio  # same text as in the findings
 
     return format_ratio(x)
 

@@ -60,11 +60,17 @@ def format_days(x: float | Fraction) -> str:
 
 
 def format_ratio(ratio: float | Fraction | None) -> str:
-    """0.795 → '79.5%' (one decimal, cut not rounded, so a ratio just below 80% never shows as
-    '80%'; trailing .0 dropped); None → '—'."""
+    """A ratio as a percentage with one decimal, rounded half up as Excel shows it
+    (0.3636 → '36.4%', trailing .0 dropped). A ratio that would round UP to a whole percent
+    it does not reach is cut at two decimals instead (0.79999 → '79.99%'), so a failing
+    attendance never reads as the 80% threshold; None → '—'."""
     if ratio is None:
         return "—"
-    tenths = math.floor(exact(ratio) * 1000)
+    percent = exact(ratio) * 100
+    tenths = math.floor(percent * 10 + Fraction(1, 2))
+    if tenths % 10 == 0 and Fraction(tenths, 10) > percent:
+        whole, hundredths = divmod(math.floor(percent * 100), 100)
+        return f"{whole}.{hundredths:02d}%"
     whole, frac = divmod(tenths, 10)
     return (f"{whole}" if frac == 0 else f"{whole}.{frac}") + "%"
 
