@@ -263,3 +263,25 @@ def test_stamped_batch_forms_equal_built_forms(tmp_path, period):
         ref = tmp_path / f"ref-{person.staff_id}.xlsx"
         wb.save(ref)
         assert _workbook_facts(path) == _workbook_facts(ref), person
+
+
+def _keep(result, *, settings):
+    return result
+
+
+def test_pipeline_slimming_keeps_every_finding(tmp_path, monkeypatch):
+    """run_quarter drops weekly task rows after checking them where they are read; the
+    findings are exactly those of checking the full forms."""
+    import kaoping.pipeline as pipeline
+
+    data = _bench_data(tmp_path, 40)
+    monkeypatch.setenv("KAOPING_WORKERS", "1")
+    slim = pipeline.run_quarter(data / "花名册.xlsx", data / "collected")
+    monkeypatch.setattr(pipeline, "slim_result", _keep)
+    full = pipeline.run_quarter(data / "花名册.xlsx", data / "collected")
+    assert any(f.rule.startswith("W") for f in full.findings)  # weekly rules did fire
+    assert slim.findings == full.findings
+    assert slim.outcome.results == full.outcome.results
+    monkeypatch.undo()
+    monkeypatch.setenv("KAOPING_WORKERS", "2")
+    assert pipeline.run_quarter(data / "花名册.xlsx", data / "collected").findings == full.findings

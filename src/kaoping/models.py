@@ -236,6 +236,9 @@ class WeeklyLog(_Model):
     week_start: dt.date | None = None
     week_end: dt.date | None = None
     tasks: list[WeeklyTask] = Field(default_factory=list)
+    # When a batch drops `tasks` to save memory (pipeline.run_quarter), the findings of
+    # `rules.month.check_weekly` on the full log are kept here and used instead.
+    checked: list[Finding] | None = None
 
 
 class MonthlySummary(_Model):

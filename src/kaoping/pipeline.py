@@ -7,6 +7,7 @@ through the `on_file` callback.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     summaries: list[MonthlySummary] = []
     logs: list[WeeklyLog] = []
     files = 0
-    for result in read_folder(folder):
+    for result in read_folder(folder, transform=functools.partial(slim_result, settings=settings)):
         files += 1
         findings.extend(result.findings)
         for form in result.forms:
@@ -152,6 +153,28 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=files, evaluations=len(evaluations), summaries=len(summaries),
                       attendance_records=len(records), workdays=workdays, settings=settings)
+
+
+def slim_result(result: Any, *, settings: Settings) -> Any:
+    """What `run_quarter` keeps of one read workbook: each weekly sheet of a 月度小结 is
+    checked now (`rules.month.check_weekly`, W1–W9, under the summary's identity exactly as
+    `check_month_batch` would) and kept as its findings (`WeeklyLog.checked`) without its task
+    rows and cell map (only `check_weekly` reads them). Runs where the file is read (a pool worker for large batches), so a batch holds a
+    few small objects per person instead of every task row: same findings, far less memory."""
+    from .rules.month import check_weekly, weekly_logs_of
+
+    forms = []
+    for form in result.forms:
+        if isinstance(form, MonthlySummary) and form.weeks:
+            merged = weekly_logs_of([form])
+            weeks = [log.model_copy(update={
+                "tasks": [], "checked": check_weekly(m, settings),
+                "source": log.source.model_copy(update={"cells": {}})})  # cells: task rows only
+                for log, m in zip(form.weeks, merged, strict=True)]
+            form = form.model_copy(update={"weeks": weeks})
+        forms.append(form)
+    result.forms = forms
+    return result
 
 
 def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],

@@ -999,17 +999,22 @@ def read_workers(files: int, workers: int | None = None) -> int:
     return max(1, min(workers, files // _CHUNK + 1))
 
 
-def _read_chunk(paths: list[Path], default_year: int | None) -> list[ReadResult]:
-    return [read_workbook(p, default_year=default_year) for p in paths]
+def _read_chunk(paths: list[Path], default_year: int | None,
+                transform: Callable[[ReadResult], ReadResult] | None = None) -> list[ReadResult]:
+    results = [read_workbook(p, default_year=default_year) for p in paths]
+    return results if transform is None else [transform(r) for r in results]
 
 
 def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
-                default_year: int | None = None, workers: int | None = None
+                default_year: int | None = None, workers: int | None = None,
+                transform: Callable[[ReadResult], ReadResult] | None = None,
                 ) -> Iterator[ReadResult]:
     """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
 
     Large batches are read by a pool of worker processes (see `read_workers`); results come
-    back in the same sorted order, and are the same, as when read in one process."""
+    back in the same sorted order, and are the same, as when read in one process.
+    `transform` (a picklable, module-level function) is applied to each result where it is
+    read, e.g. to keep only what a batch needs before it crosses to this process."""
     from ..paths import scan_workbooks
 
     paths = list(scan_workbooks(Path(folder)))
@@ -1017,6 +1022,8 @@ def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = Non
     if n <= 1:
         for path in paths:
             result = read_workbook(path, default_year=default_year)
+            if transform is not None:
+                result = transform(result)
             if on_file is not None:
                 on_file(path)
             yield result
@@ -1039,13 +1046,14 @@ def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = Non
     pool = ProcessPoolExecutor(n, mp_context=ctx)
     try:
         window = 4 * n
-        pending = [pool.submit(_read_chunk, c, default_year) for c in chunks[:window]]
+        pending = [pool.submit(_read_chunk, c, default_year, transform) for c in chunks[:window]]
         next_chunk = len(pending)
         for i in range(len(chunks)):
             results = pending[i].result()
             pending[i] = None  # type: ignore[call-overload]  # free it once consumed
             if next_chunk < len(chunks):
-                pending.append(pool.submit(_read_chunk, chunks[next_chunk], default_year))
+                pending.append(pool.submit(_read_chunk, chunks[next_chunk], default_year,
+                                           transform))
                 next_chunk += 1
             for path, result in zip(chunks[i], results, strict=True):
                 if on_file is not None:

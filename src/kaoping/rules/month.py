@@ -252,7 +252,7 @@ def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None
     out: list[Finding] = []
     seen: dict[tuple[str, int, int, int], WeeklyLog] = {}
     for log in logs:
-        out.extend(check_weekly(log, settings))
+        out.extend(log.checked if log.checked is not None else check_weekly(log, settings))
         who = _person_key(log.identity.staff_id, log.identity.name)
         key = (who, log.year, log.month, log.week)
         first = seen.setdefault(key, log)
