@@ -90,6 +90,8 @@ class Measure:
     returncode: int
     max_rss_mb: float  # largest single process of the tree (ru_maxrss)
     tree_rss_mb: float  # peak of the sum over the tree (polled)
+    cpu: float  # user + system seconds of the whole tree
+    load: float  # 1-minute load average when the command started
     stdout: str
 
 
@@ -104,6 +106,7 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, poll: float = 
 
 
 def _measure_main(cmd: list[str], poll: float = 0.02) -> int:
+    load = os.getloadavg()[0]
     with tempfile.TemporaryFile("w+") as out:
         t0 = time.perf_counter()
         child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -124,9 +127,12 @@ def _measure_main(cmd: list[str], poll: float = 0.02) -> int:
         th.join()
         out.seek(0)
         text = out.read()
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    maxrss = usage.ru_maxrss  # KiB on Linux
     print(json.dumps({"wall": wall, "returncode": rc, "max_rss_mb": maxrss / 1024,
-                      "tree_rss_mb": max(peak, maxrss) / 1024, "stdout": text[-4000:]}))
+                      "tree_rss_mb": max(peak, maxrss) / 1024,
+                      "cpu": usage.ru_utime + usage.ru_stime, "load": load,
+                      "stdout": text[-4000:]}))
     return 0
 
 
@@ -145,8 +151,8 @@ def bare(library: str, folder: Path) -> tuple[dict, Measure]:
     return json.loads(m.stdout.strip().splitlines()[-1]), m
 
 
-def bench_n(n: int, *, openpyxl: bool, log) -> dict:
-    data = generate_data.ensure(n, log=log)
+def bench_n(n: int, *, openpyxl: bool, log, root: Path | None = None) -> dict:
+    data = generate_data.ensure(n, log=log, root=root)
     roster, collected = data / "花名册.xlsx", data / "collected"
     warm(collected)
     env = {**os.environ, "COLUMNS": "120"}
@@ -156,6 +162,7 @@ def bench_n(n: int, *, openpyxl: bool, log) -> dict:
     cal, cal_m = bare("calamine", collected)
     files = cal["files"]
     row = {"n": n, "workbooks": files, "check_s": check.wall, "check_wbps": files / check.wall,
+           "check_cpu_s": check.cpu, "check_load": check.load,
            "check_max_rss_mb": check.max_rss_mb, "check_tree_rss_mb": check.tree_rss_mb,
            "check_exit": check.returncode, "calamine_s": cal["seconds"],
            "calamine_wbps": files / cal["seconds"], "calamine_rss_mb": cal_m.max_rss_mb,
@@ -196,9 +203,9 @@ def bench_help(runs: int) -> dict:
             "heavy_imports_on_help": sorted({h.split(".")[0] for h in heavy})}
 
 
-def bench_forms(n: int) -> dict:
-    data = generate_data.ensure(n)
-    out = Path(tempfile.mkdtemp(prefix="kaoping-forms-", dir=HERE / "data"))
+def bench_forms(n: int, root: Path | None = None) -> dict:
+    data = generate_data.ensure(n, root=root)
+    out = Path(tempfile.mkdtemp(prefix="kaoping-forms-", dir=data.parent))
     try:
         m = measure([*KAOPING, "forms", "quarterly", "--roster", str(data / "花名册.xlsx"),
                      "--period", "2026Q3", "--out", str(out)])
@@ -228,23 +235,24 @@ def machine() -> str:
 
 def markdown(rows: list[dict], extra: dict) -> str:
     out = [f"- machine: {extra['machine']}", f"- date: {extra['date']}", ""]
-    out.append("| N | workbooks | quarter check s | workbooks/s | peak RSS tree / largest (MB) "
-               "| calamine s (wb/s) | openpyxl s (wb/s) | check÷calamine | check÷openpyxl "
-               "| openpyxl÷calamine |")
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| N | workbooks | quarter check s | workbooks/s | CPU s (all processes) "
+               "| load | peak RSS tree / largest (MB) | calamine s (wb/s) | openpyxl s (wb/s) "
+               "| check÷calamine | check÷openpyxl | openpyxl÷calamine |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        opx = (f"{r['openpyxl_s']:.1f} ({r['openpyxl_wbps']:.0f})" if "openpyxl_s" in r else "—")
+        has = "openpyxl_s" in r
+        opx = f"{r['openpyxl_s']:.1f} ({r['openpyxl_wbps']:.0f})" if has else "—"
         out.append(
             f"| {r['n']:,} | {r['workbooks']:,} | {r['check_s']:.1f} | {r['check_wbps']:.0f} "
+            f"| {r['check_cpu_s']:.1f} | {r['check_load']:.1f} "
             f"| {r['check_tree_rss_mb']:.0f} / {r['check_max_rss_mb']:.0f} "
             f"| {r['calamine_s']:.1f} ({r['calamine_wbps']:.0f}) | {opx} "
-            f"| {r['check_over_calamine']:.2f} | "
-            f"{r['check_over_openpyxl']:.2f} | {r['openpyxl_over_calamine']:.1f} |"
-            if "openpyxl_s" in r else
-            f"| {r['n']:,} | {r['workbooks']:,} | {r['check_s']:.1f} | {r['check_wbps']:.0f} "
-            f"| {r['check_tree_rss_mb']:.0f} / {r['check_max_rss_mb']:.0f} "
-            f"| {r['calamine_s']:.1f} ({r['calamine_wbps']:.0f}) | — "
-            f"| {r['check_over_calamine']:.2f} | — | — |")
+            f"| {r['check_over_calamine']:.2f} "
+            f"| {r['check_over_openpyxl']:.2f} |" if has else "| — |")
+        if has:
+            out[-1] += f" {r['openpyxl_over_calamine']:.1f} |"
+        else:
+            out[-1] += " — |"
     h = extra.get("help")
     if h:
         out += ["", f"- `kaoping --help`: {h['help_mean_s']:.3f} s ± {h['help_sd_s']:.3f} "
@@ -258,7 +266,44 @@ def markdown(rows: list[dict], extra: dict) -> str:
                 f"{f['forms_tree_rss_mb']:.0f} MB / largest {f['forms_max_rss_mb']:.0f} MB"]
     for r in rows:
         out.append(f"- N={r['n']:,} check output: {r['check_summary']} (exit {r['check_exit']})")
+    out += ["", "Targets (issue 7), checked on the largest N:"] + targets(rows, extra)
     return "\n".join(out) + "\n"
+
+
+def targets(rows: list[dict], extra: dict) -> list[str]:
+    """Each target with its measured figure and, when missed, by how much."""
+    def line(name: str, ok: bool, got: str, miss: str) -> str:
+        return f"- {name}: {got} — {'met' if ok else 'MISSED, ' + miss}"
+
+    out = []
+    big = max(rows, key=lambda r: r["n"])
+    wbps = big["check_wbps"]
+    out.append(line("quarter check ≥ 1,000 workbooks/s", wbps >= 1000, f"{wbps:.0f} workbooks/s",
+                    f"{1000 / wbps:.1f}× too slow"))
+    ratio = big["check_over_calamine"]
+    out.append(line("≤ 2× a single-process calamine read", ratio <= 2, f"{ratio:.2f}×",
+                    f"{ratio / 2:.1f}× over"))
+    rss = max(r["check_tree_rss_mb"] for r in rows)
+    out.append(line("peak RSS < 300 MB (whole process tree)", rss < 300, f"{rss:.0f} MB",
+                    f"{rss - 300:.0f} MB over"))
+    if len(rows) > 1:
+        small = min(rows, key=lambda r: r["n"])
+        growth = big["check_tree_rss_mb"] / small["check_tree_rss_mb"]
+        out.append(line("RSS not growing with N", growth < 1.25,
+                        f"×{growth:.2f} from N={small['n']:,} to N={big['n']:,}",
+                        "memory grows with N"))
+    h = extra.get("help")
+    if h:
+        out.append(line("kaoping --help < 0.3 s", h["help_mean_s"] < 0.3,
+                        f"{h['help_mean_s']:.3f} s mean", f"{h['help_mean_s'] - 0.3:.3f} s over"))
+    f = extra.get("forms")
+    if f and f["forms_written"] >= 5000:
+        out.append(line("forms quarterly: 5,000 forms < 30 s", f["forms_s"] < 30,
+                        f"{f['forms_s']:.1f} s for {f['forms_written']:,}",
+                        f"{f['forms_s'] - 30:.1f} s over"))
+    elif f:
+        out.append(f"- forms quarterly: not measured at 5,000 (N={f['forms_n']:,} here)")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-forms", action="store_true", help="skip kaoping forms quarterly")
     ap.add_argument("--help-runs", type=int, default=10)
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON here")
+    ap.add_argument("--data", type=Path, default=None,
+                    help="where generated data sets live (default benchmarks/data)")
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -282,10 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in args.n:
         log(f"N={n} …")
-        rows.append(bench_n(n, openpyxl=not args.no_openpyxl, log=log))
+        rows.append(bench_n(n, openpyxl=not args.no_openpyxl, log=log, root=args.data))
         log(json.dumps({k: v for k, v in rows[-1].items() if k != "check_summary"}))
     if not args.no_forms:
-        extra["forms"] = bench_forms(max(args.n))
+        extra["forms"] = bench_forms(max(args.n), root=args.data)
     text = markdown(rows, extra)
     print(text)
     if args.json:
