@@ -285,3 +285,19 @@ def test_pipeline_slimming_keeps_every_finding(tmp_path, monkeypatch):
     monkeypatch.undo()
     monkeypatch.setenv("KAOPING_WORKERS", "2")
     assert pipeline.run_quarter(data / "花名册.xlsx", data / "collected").findings == full.findings
+
+
+def test_pipeline_slimming_on_the_examples(monkeypatch):
+    """The example centre's 2026Q3 (planted month and week problems) gives the same findings
+    with and without slimming."""
+    import kaoping.pipeline as pipeline
+
+    roster, folder = ROOT / "examples" / "花名册.xlsx", ROOT / "examples" / "collected" / "2026Q3"
+    if not folder.is_dir() or not roster.is_file():
+        pytest.skip("examples not generated")
+    monkeypatch.setenv("KAOPING_WORKERS", "1")
+    slim = pipeline.run_quarter(roster, folder)
+    monkeypatch.setattr(pipeline, "slim_result", _keep)
+    full = pipeline.run_quarter(roster, folder)
+    assert {f.rule for f in full.findings} & {"W3", "M9"}
+    assert slim.findings == full.findings

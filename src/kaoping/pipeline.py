@@ -17,6 +17,7 @@ from typing import Any
 from .errors import KaopingError
 from .models import (
     Finding,
+    FormIdentity,
     MonthAttendance,
     MonthlySummary,
     Outcome,
@@ -159,18 +160,24 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
     """What `run_quarter` keeps of one read workbook: each weekly sheet of a 月度小结 is
     checked now (`rules.month.check_weekly`, W1–W9, under the summary's identity exactly as
     `check_month_batch` would) and kept as its findings (`WeeklyLog.checked`) without its task
-    rows and cell map (only `check_weekly` reads them). Runs where the file is read (a pool worker for large batches), so a batch holds a
+    rows, cell map and 单位及职务 (only `check_weekly` reads them). Runs where the file is read (a pool worker for large batches), so a batch holds a
     few small objects per person instead of every task row: same findings, far less memory."""
     from .rules.month import check_weekly, weekly_logs_of
 
     forms = []
     for form in result.forms:
         if isinstance(form, MonthlySummary) and form.weeks:
-            merged = weekly_logs_of([form])
-            weeks = [log.model_copy(update={
-                "tasks": [], "checked": check_weekly(m, settings),
-                "source": log.source.model_copy(update={"cells": {}})})  # cells: task rows only
-                for log, m in zip(form.weeks, merged, strict=True)]
+            shared: dict[tuple, FormIdentity] = {}
+            weeks = []
+            for log, m in zip(form.weeks, weekly_logs_of([form]), strict=True):
+                # The merged identity (merging again in check_month_batch gives it back),
+                # one object for equal ones; the cell map and 单位及职务 are read only by
+                # check_weekly, whose findings are kept.
+                ident = shared.setdefault(tuple(m.identity.model_dump().values()), m.identity)
+                weeks.append(log.model_copy(update={
+                    "tasks": [], "checked": check_weekly(m, settings), "identity": ident,
+                    "unit_and_post": None,
+                    "source": log.source.model_copy(update={"cells": {}})}))
             form = form.model_copy(update={"weeks": weeks})
         forms.append(form)
     result.forms = forms
