@@ -301,3 +301,23 @@ def test_pipeline_slimming_on_the_examples(monkeypatch):
     full = pipeline.run_quarter(roster, folder)
     assert {f.rule for f in full.findings} & {"W3", "M9"}
     assert slim.findings == full.findings
+
+
+def test_parallel_read_with_spawn_as_on_windows(tmp_path, monkeypatch):
+    """Where fork does not exist (Windows) the pool spawns workers: same results, and the
+    worker-side transform of run_quarter travels there too."""
+    import functools
+    import multiprocessing
+
+    from kaoping.excel.read import read_folder
+    from kaoping.pipeline import slim_result
+    from kaoping.rules.settings import Settings
+
+    data = _bench_data(tmp_path, 8)
+    seq = list(read_folder(data / "collected", workers=1))
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    par = list(read_folder(data / "collected", workers=2))
+    assert par == seq
+    slim = functools.partial(slim_result, settings=Settings())
+    assert list(read_folder(data / "collected", workers=2, transform=slim)) == \
+        list(read_folder(data / "collected", workers=1, transform=slim))
