@@ -118,3 +118,17 @@ def test_problems_workbook_is_not_read_back_as_a_form(tmp_path: Path):
     assert result.kind == FormKind.PROBLEMS
     assert result.forms == []
     assert [f.rule for f in result.findings] == ["F2"]
+
+
+def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path):
+    from openpyxl import Workbook
+
+    from kaoping.excel.write import atomic_write_bytes
+
+    blocker = tmp_path / "是文件"
+    blocker.write_text("x")
+    for write in (lambda p: save_workbook(Workbook(), p), lambda p: atomic_write_bytes(p, b"x")):
+        with pytest.raises(KaopingError) as err:
+            write(blocker / "out.xlsx")  # the parent "folder" is a file
+        assert err.value.file.endswith("out.xlsx") and "无法写入" in err.value.message
+    assert blocker.read_text() == "x"

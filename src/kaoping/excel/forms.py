@@ -46,7 +46,7 @@ from ..models import (
 from ..paths import safe_filename
 from ..periods import Month, Quarter
 from . import detect as L
-from .write import put, save_workbook
+from .write import atomic_write_bytes, put, save_workbook
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx cannot hold
 
@@ -756,7 +756,7 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
     for i, (person, path) in enumerate(zip(people, paths, strict=True), start=1):
         data = stamp.bytes_for(person)
         if data is not None:
-            written.append(_save_bytes(data, path, force=force))
+            written.append(atomic_write_bytes(path, data, force=force))
         elif isinstance(period, Month):
             written.append(save_workbook(monthly_workbook(person, period), path, force=force))
         else:
@@ -840,27 +840,3 @@ class _FormStamp:
                     data = text.encode("utf-8")
                 zf.writestr(name, data)
         return out.getvalue()
-
-
-def _save_bytes(data: bytes, path: Path, *, force: bool) -> Path:
-    """`save_workbook` for a workbook already saved to bytes: temporary file, atomic rename."""
-    import os
-    import tempfile
-
-    from .write import check_writable
-
-    path = Path(path)
-    check_writable(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,38 +20,38 @@ def check_writable(path: Path, *, force: bool) -> None:
         raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(path))
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, force: bool) -> None:
+def _replace_atomically(path: Path, write: Callable[[str], Any], *, force: bool) -> Path:
+    """Run `write(tmp)` on a temporary file beside `path`, then rename it into place, so a
+    reader never sees a half-written output and a failure leaves the old file untouched."""
+    path = Path(path)
     check_writable(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=path.suffix, dir=path.parent)
+    tmp: str | None = None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=path.suffix or ".tmp",
+                                   dir=path.parent)
+        os.close(fd)
+        write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(path)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write `data` to `path` atomically (see `_replace_atomically`)."""
+    return _replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data), force=force)
 
 
 def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
     """Save `wb` to a temporary file beside `path`, then rename it into place atomically."""
-    path = Path(path)
-    check_writable(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return _replace_atomically(path, wb.save, force=force)
 
 
 def put(cell: Cell, value: Any) -> Cell:
