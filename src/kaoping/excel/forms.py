@@ -429,15 +429,8 @@ def month_title_text(month: int | None) -> str:
     return f"（{month if month else '    '}）月份"
 
 
-def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
-                  month: int | None = None) -> CellMap:
-    lay = _Layout(ws, MONTHLY_WIDTHS)
-    cells: CellMap = {}
-    lay.label(1, 1, FORM_TITLES[FormKind.MONTHLY], 1, 6, border=False, font=TITLE_FONT)
-    ws.row_dimensions[1].height = 40
-    cells["period"] = lay.box(2, 1, 2, 6, border=False, align=CENTER, value=month_title_text(month))
-    ws.row_dimensions[2].height = 26
-    p = person
+def _identity_rows(lay: _Layout, ws: Worksheet, p: Person | None, cells: CellMap) -> None:
+    """Rows 3–4 shared by 附件2 and 附件3: 姓名, 所属处室/分支机构, 科室, 职务."""
     lay.label(3, 1, L.L_NAME)
     cells["name"] = lay.box(3, 2, 3, 3, value=p.name if p else None)
     lay.label(3, 4, "所属处室/\n分支机构")
@@ -448,6 +441,17 @@ def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
     cells["post"] = lay.box(4, 5, 4, 6, value=p.post if p else None)
     for r in (3, 4):
         ws.row_dimensions[r].height = 32
+
+
+def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
+                  month: int | None = None) -> CellMap:
+    lay = _Layout(ws, MONTHLY_WIDTHS)
+    cells: CellMap = {}
+    lay.label(1, 1, FORM_TITLES[FormKind.MONTHLY], 1, 6, border=False, font=TITLE_FONT)
+    ws.row_dimensions[1].height = 40
+    cells["period"] = lay.box(2, 1, 2, 6, border=False, align=CENTER, value=month_title_text(month))
+    ws.row_dimensions[2].height = 26
+    _identity_rows(lay, ws, person, cells)
     lay.label(5, 1, L.L_SUMMARY, 8, 1)
     for r, (key, text, height) in enumerate(
         (("daily_work", L.L_DAILY, 170), ("key_tasks", L.L_KEY_TASKS, 140),
@@ -564,17 +568,7 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
     cells["period"] = lay.box(2, 1, 2, 6, border=False, align=LEFT,
                               value=quarter_title_text(quarter))
     ws.row_dimensions[2].height = 26
-    p = person
-    lay.label(3, 1, L.L_NAME)
-    cells["name"] = lay.box(3, 2, 3, 3, value=p.name if p else None)
-    lay.label(3, 4, "所属处室/\n分支机构")
-    cells["unit"] = lay.box(3, 5, 3, 6, value=p.unit if p else None)
-    lay.label(4, 1, L.L_SECTION)
-    cells["section"] = lay.box(4, 2, 4, 3, value=p.section if p else None)
-    lay.label(4, 4, L.L_POST)
-    cells["post"] = lay.box(4, 5, 4, 6, value=p.post if p else None)
-    for r in (3, 4):
-        ws.row_dimensions[r].height = 32
+    _identity_rows(lay, ws, person, cells)
     # 个人自评 §四(三)1(1)
     lay.label(5, 1, L.L_SELF, 8, 1)
     lay.label(5, 2, L.L_HIGHLIGHTS)
