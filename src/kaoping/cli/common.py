@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -20,6 +20,11 @@ EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Options shared by the check commands (same flag, same help everywhere).
+SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
+ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
+ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
 
 _console: Console | None = None
 

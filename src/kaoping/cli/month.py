@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import guarded
+from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
 
 app = typer.Typer(help="月度小结（附件2，含所附一周小记）", no_args_is_help=True)
 
@@ -20,11 +20,9 @@ def check(
         "--roster", "-r", help="花名册文件；给出时列出应交未交的人")] = None,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="检查的月份，如 2026-08；不给时按表格中的月份（须一致）")] = None,
-    settings_path: Annotated[Optional[Path], typer.Option(
-        "--settings", "-c", help="配置文件 kaoping.toml")] = None,
-    problems: Annotated[Optional[Path], typer.Option(
-        "--problems", help="把问题清单写入此 Excel 文件")] = None,
-    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    settings_path: SettingsOpt = None,
+    problems: ProblemsOpt = None,
+    force: ForceProblemsOpt = False,
 ) -> None:
     """检查月度小结：个人小结四项、直管领导签字、出勤天数与全年累计、每周的一周小记。
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, guarded
+from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, guarded
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
                   no_args_is_help=True)
@@ -20,8 +20,6 @@ RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
 AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", help=_ATTENDANCE_HELP)]
-SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
-ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_OK, guarded
+from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, guarded
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
 
@@ -40,9 +40,8 @@ def template(
 @guarded
 def check(
     roster: Annotated[Path, typer.Argument(help="花名册文件（.xlsx）")],
-    problems: Annotated[Optional[Path], typer.Option(
-        "--problems", help="把问题清单写入此 Excel 文件")] = None,
-    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    problems: ProblemsOpt = None,
+    force: ForceProblemsOpt = False,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from rich.table import Table

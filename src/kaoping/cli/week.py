@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import guarded
+from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
 
 if TYPE_CHECKING:
     from ..models import Finding
@@ -61,11 +61,9 @@ def check(
     folder: Annotated[Path, typer.Argument(help="一周小记所在文件夹：单独的附件1表格和月度小结工作簿均可")],
     roster: Annotated[Optional[Path], typer.Option(
         "--roster", "-r", help="花名册文件（可选）；给出时按花名册确定每人的单位")] = None,
-    settings_path: Annotated[Optional[Path], typer.Option(
-        "--settings", "-c", help="配置文件 kaoping.toml")] = None,
-    problems: Annotated[Optional[Path], typer.Option(
-        "--problems", help="把问题清单写入此 Excel 文件")] = None,
-    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    settings_path: SettingsOpt = None,
+    problems: ProblemsOpt = None,
+    force: ForceProblemsOpt = False,
 ) -> None:
     """检查一周小记：完成情况（进行中/已完成/无法完成）、完成时间、无法完成的原因、完成时限、日期。
 
