@@ -556,6 +556,30 @@ _ANY_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
 
 
+_F_HINT = re.compile(rb"<f[\s/>]")  # in every _ANY_FORMULA match without a prefix,
+_PREFIXED_F_HINT = re.compile(rb":f[\s/>]")  # and in every one with a prefix
+_PREFIXED_C_HINT = re.compile(rb":c[\s/>]")  # in every _PREFIXED_CELL match
+_DIMENSION_WORD = re.compile(rb"dimension")
+
+
+def _dimension_tags(data: bytes) -> Iterator[re.Match[bytes]]:
+    """What `_DIMENSION.finditer(data)` yields, trying a match only at the last '<' before
+    each occurrence of b"dimension" (a match is '<', an optional prefix without '<', then the
+    word), in order and without overlaps, instead of at every '<' of the sheet."""
+    pos = 0
+    for word in _DIMENSION_WORD.finditer(data):
+        k = word.start()
+        if k < pos:
+            continue
+        start = data.rfind(b"<", pos, k)
+        if start < 0:
+            continue
+        m = _DIMENSION.match(data, start)
+        if m:
+            yield m
+            pos = m.end()
+
+
 def _scan_sheet_fast(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings
                      ) -> PartInfo | None:
     """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan"."""
@@ -569,21 +593,24 @@ def _scan_sheet_fast(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSetting
         carry = chunk[-16:]
         chunks.append(chunk)
     data = b"".join(chunks)
-    if _ANY_FORMULA.search(data):
+    # Each regex search below is guarded by a pattern with a two-byte literal prefix that every
+    # one of its matches contains (the guards skip through the text; the full patterns try a
+    # match at every '<'): same answers, a fraction of the time.
+    if (_F_HINT.search(data) or _PREFIXED_F_HINT.search(data)) and _ANY_FORMULA.search(data):
         return None
-    if _PREFIXED_CELL.search(data):
+    if _PREFIXED_C_HINT.search(data) and _PREFIXED_CELL.search(data):
         return None
     cells = _FAST_CELL.findall(data)
     if len(cells) != len(_ANY_CELL.findall(data)):
         return None  # a cell tag the fast pattern does not cover, or odd cell content
     part = PartInfo()
-    rows = [int(row) for _, row, lt in cells if lt]
+    rows = [row for _, row, lt in cells if lt]
     if rows:
-        part.max_row = max(rows)
-        part.max_col = max(_col_number(col) for col in {col for col, _, lt in cells if lt})
+        part.max_row = max(map(int, rows))
+        part.max_col = max(map(_col_number, {col for col, _, lt in cells if lt}))
     if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
         return None  # the full scan raises, naming the first cell past the limits
-    for m in _DIMENSION.finditer(data):
+    for m in _dimension_tags(data):
         ref = _ATTR_REF.search(m.group(1))
         if ref:
             cm = _CELL_REF.match(ref.group(1).split(b":")[-1].strip())
