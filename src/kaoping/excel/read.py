@@ -92,9 +92,18 @@ class _Sheet:
         self._by_row: dict[int, list[tuple[int, str]]] = {}
         for r, c, k in self.labels:
             self._by_row.setdefault(r, []).append((c, k))
+        self._compact: dict[tuple[int, int], str] = {}
 
     def value(self, r: int, c: int) -> Value:
         return self.grid.value(r, c)
+
+    def compact(self, r: int, c: int) -> str:
+        """The cell's text, NFKC and without any whitespace (computed once per cell: every
+        label search of the sheet tests the same label cells)."""
+        text = self._compact.get((r, c))
+        if text is None:
+            text = self._compact[(r, c)] = _WHITESPACE.sub("", _nfkc(self.value(r, c)))
+        return text
 
     def find(self, pred: Callable[[str], bool], *, min_row: int = 1,
              max_row: int | None = None) -> tuple[int, int, str] | None:
@@ -126,6 +135,9 @@ _WEEK_TEXT = re.compile(
     r"[（(]?\s*(\d{1,2})?\s*[)）]?\s*月\s*第\s*[（(]?\s*(\d{1,2}|[一二三四五六])?\s*[)）]?\s*周")
 _YEAR_TEXT = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+_WHITESPACE = re.compile(r"\s")
 
 
 def _nfkc(v: object) -> str:
@@ -187,7 +199,9 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     of the label, or text typed after the label and a colon in the same cell ('姓名：张三').
     `exact=False` matches labels contained in the cell text ('日常工作（简要）')."""
     def typed(r: int, c: int) -> str | None:
-        compact = re.sub(r"\s", "", _nfkc(sh.value(r, c)))
+        compact = sh.compact(r, c)
+        if ":" not in compact:  # every match below needs one
+            return None
         for lab in labels:
             if compact.startswith(lab + ":"):
                 return compact[len(lab) + 1:]
