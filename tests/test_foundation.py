@@ -132,3 +132,13 @@ def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path):
             write(blocker / "out.xlsx")  # the parent "folder" is a file
         assert err.value.file.endswith("out.xlsx") and "无法写入" in err.value.message
     assert blocker.read_text() == "x"
+
+
+def test_scan_lists_other_spreadsheet_formats_and_skips_lock_and_hidden_files(tmp_path: Path):
+    from kaoping.paths import scan_workbooks
+
+    for name in ("a.xlsx", "b.xlsb", "c.xls", "d.ods", "~$a.xlsx", ".hidden.xlsx", "note.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "e.xlsx").write_bytes(b"x")
+    assert [p.name for p in scan_workbooks(tmp_path)] == ["a.xlsx", "b.xlsb", "c.xls", "d.ods"]

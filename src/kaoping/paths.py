@@ -31,13 +31,14 @@ def is_ignored(path: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in path.parts) or path.name.endswith("~")
 
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".htm", ".html"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods", ".csv", ".htm", ".html"}
 
 
 def scan_workbooks(folder: Path) -> Iterator[Path]:
     """Every candidate workbook below `folder`, sorted, skipping ignored files.
 
-    Legacy formats (.xls/.et/.ods) are yielded too so the reader can say how to convert them.
+    Other spreadsheet formats (.xls/.et/.ods/.xlsb) are yielded too so the reader can say how
+    to convert them.
     """
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
