@@ -8,6 +8,7 @@ through the `on_file` callback.
 from __future__ import annotations
 
 import functools
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,15 +111,19 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     evaluations: list[QuarterlyEvaluation] = []
     summaries: list[MonthlySummary] = []
     logs: list[WeeklyLog] = []
+    packed: dict[int, bytes] = {}  # id(summary) → its weekly logs, pickled (see slim_result)
     files = 0
     for result in read_folder(folder, transform=functools.partial(slim_result, settings=settings)):
         files += 1
         findings.extend(result.findings)
-        for form in result.forms:
+        weeks_of = getattr(result, "packed_weeks", {})
+        for i, form in enumerate(result.forms):
             if isinstance(form, QuarterlyEvaluation):
                 evaluations.append(form)
             elif isinstance(form, MonthlySummary):
                 summaries.append(form)
+                if i in weeks_of:
+                    packed[id(form)] = weeks_of[i]
             elif isinstance(form, WeeklyLog):
                 logs.append(form)
         if on_file is not None:
@@ -127,7 +132,12 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     if quarter is None:
         quarter = infer_quarter(evaluations, summaries)
     months = {(m.year, m.month) for m in quarter.months}
-    findings.extend(check_quarter_months(quarter, summaries, logs, settings))
+    def unpack(s: MonthlySummary) -> MonthlySummary:
+        blob = packed.get(id(s))
+        return s if blob is None else s.model_copy(update={"weeks": pickle.loads(blob)})
+
+    findings.extend(check_quarter_months(quarter, summaries, logs, settings, unpack=unpack))
+    packed.clear()
     summaries = [s for s in summaries if (s.year, s.month) in months]
 
     records, att_findings = collect_attendance(summaries, roster=roster)
@@ -161,10 +171,16 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
     checked now (`rules.month.check_weekly`, W1–W9, under the summary's identity exactly as
     `check_month_batch` would) and kept as its findings (`WeeklyLog.checked`) without its task
     rows, cell map and 单位及职务 (only `check_weekly` reads them). Runs where the file is read (a pool worker for large batches), so a batch holds a
-    few small objects per person instead of every task row: same findings, far less memory."""
+    few small objects per person instead of every task row: same findings, far less memory.
+
+    The slimmed weekly logs are then pickled into `result.packed_weeks` (index in `forms` →
+    bytes) and the summary keeps `weeks=[]`: a few hundred bytes instead of five pydantic
+    models each; `run_quarter` unpickles them one month at a time, for the month rules (the
+    only ones that read them)."""
     from .rules.month import check_weekly, weekly_logs_of
 
     forms = []
+    packed: dict[int, bytes] = {}
     for form in result.forms:
         if isinstance(form, MonthlySummary) and form.weeks:
             shared: dict[tuple, FormIdentity] = {}
@@ -178,18 +194,26 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
                     "tasks": [], "checked": check_weekly(m, settings), "identity": ident,
                     "unit_and_post": None,
                     "source": log.source.model_copy(update={"cells": {}})}))
-            form = form.model_copy(update={"weeks": weeks})
+            packed[len(forms)] = pickle.dumps(weeks, protocol=pickle.HIGHEST_PROTOCOL)
+            form = form.model_copy(update={"weeks": []})
         forms.append(form)
     result.forms = forms
+    result.packed_weeks = packed
     return result
 
 
 def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
-                         logs: Sequence[WeeklyLog], settings: Settings) -> list[Finding]:
+                         logs: Sequence[WeeklyLog], settings: Settings, *,
+                         unpack: Callable[[MonthlySummary], MonthlySummary] | None = None
+                         ) -> list[Finding]:
     """The month rules (M1–M12, W1–W10; `rules.month`) over the 月度小结表 and 一周小记表 of
     the quarter's months found in the folder: their leave days feed Q5, so a bad summary is
     a problem of the quarter too. Coverage (M13, who sent no summary) is left to
-    `kaoping month check`. Summaries of other months are named with a 提示 and not used."""
+    `kaoping month check`. Summaries of other months are named with a 提示 and not used.
+
+    `unpack` gives a summary back its weekly logs (`run_quarter` keeps them pickled); it is
+    applied to one month's summaries at a time, so only that month's logs are in memory.
+    Earlier months (`history`, for 全年累计) need no weekly logs."""
     from .calendar import CalendarUnknownError, month_workdays
     from .rules.month import check_month_batch
 
@@ -208,6 +232,8 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
             ))
     for month in quarter.months:
         batch = [s for s in summaries if (s.year, s.month) == (month.year, month.month)]
+        if unpack is not None:
+            batch = [unpack(s) for s in batch]
         loose = [g for g in logs if (g.year, g.month) == (month.year, month.month)]
         if not batch and not loose:
             continue
@@ -219,6 +245,7 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
         # check_month_batch runs W1–W10 on the month's standalone logs too.
         out.extend(check_month_batch(month, batch, loose, None, workdays=workdays,
                                      settings=settings, history=history))
+        del batch  # this month's unpacked weekly logs
     return out
 
 
