@@ -212,11 +212,12 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
             return len(key) <= 16 and key.startswith(labels)
         return key in labels or typed(r, c) is not None
 
-    hits = [(r, c, k) for r, c, k in sh.labels
-            if r >= min_row and (max_row is None or r <= max_row) and pred_at(r, c, k)]
-    if not exact:  # labels sit left of the text they head: prefer the leftmost match
-        hits.sort(key=lambda h: (h[1], h[0]))
-    hit = hits[0] if hits else None
+    hits = ((r, c, k) for r, c, k in sh.labels
+            if r >= min_row and (max_row is None or r <= max_row) and pred_at(r, c, k))
+    if exact:  # the first match in reading order (the rest are not looked at)
+        hit = next(hits, None)
+    else:  # labels sit left of the text they head: prefer the leftmost match
+        hit = min(hits, key=lambda h: (h[1], h[0]), default=None)
     if hit is None:
         return None, None, False
     r, c, key = hit
