@@ -112,12 +112,22 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     summaries: list[MonthlySummary] = []
     logs: list[WeeklyLog] = []
     packed: dict[int, bytes] = {}  # id(summary) → its weekly logs, pickled (see slim_result)
+    # Forms of one template carry equal cell maps, and one person's forms equal identities:
+    # one object each instead of one per form (the models are not changed after reading).
+    cell_maps: dict[tuple, dict[str, str]] = {}
+    identities: dict[tuple, FormIdentity] = {}
     files = 0
     for result in read_folder(folder, transform=functools.partial(slim_result, settings=settings)):
         files += 1
         findings.extend(result.findings)
         weeks_of = getattr(result, "packed_weeks", {})
         for i, form in enumerate(result.forms):
+            if isinstance(form, QuarterlyEvaluation | MonthlySummary):
+                cells = form.source.cells
+                form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
+                ident = form.identity
+                form.identity = identities.setdefault(
+                    (tuple(ident.__dict__.items()), frozenset(ident.model_fields_set)), ident)
             if isinstance(form, QuarterlyEvaluation):
                 evaluations.append(form)
             elif isinstance(form, MonthlySummary):
