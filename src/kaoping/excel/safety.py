@@ -430,6 +430,8 @@ def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
     A member that inflates beyond its declared size (a lying central directory) is refused;
     the CRC is checked at the end, so a corrupt member is reported as such.
     """
+    if info.header_offset < 0:  # a damaged central directory (zipfile computes it from that)
+        raise _fail(path, f"文件已损坏（部件 {info.filename} 的头部缺失）", RESEND)
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
