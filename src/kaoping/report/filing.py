@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
@@ -61,6 +61,9 @@ from .annex_templates import (
 from .ledger import ledger_workbook
 from .style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 
+if TYPE_CHECKING:
+    from ..rules.quarter import QuarterOutcome, QuotaSummary
+
 GRADE_COLUMNS: tuple[Outcome, ...] = (
     Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR, Outcome.UNDETERMINED,
 )
@@ -70,23 +73,6 @@ LISTED: tuple[Outcome, ...] = (
 )
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 CENTRE_DIR = "全中心"
-
-
-class QuotaLike(Protocol):
-    key: str
-    units: list[str]
-    participants: int
-    denominator: int
-    good: int
-    commended: int
-    cap: int
-    ratio: float
-    over: bool
-
-
-class OutcomeLike(Protocol):
-    results: list[QuarterResult]
-    quotas: list[Any]
 
 
 # ---------------------------------------------------------------- counting
@@ -178,7 +164,7 @@ def _pct(x: float | None) -> str:
     return format_ratio(x)
 
 
-def _quota_sentence(q: Any) -> str:
+def _quota_sentence(q: QuotaSummary) -> str:
     units = "、".join(q.units)
     group = f"考核组「{q.key}」（{units}）" if len(q.units) > 1 or q.key not in q.units else f"「{q.key}」"
     verdict = (f"超出上限 {q.good - q.cap} 人" if q.over else "未超出上限")
@@ -186,7 +172,7 @@ def _quota_sentence(q: Any) -> str:
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
 
-def annex4_remark(counts: RowCounts, quotas: Sequence[Any] = (), *, centre: bool = False) -> str:
+def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False) -> str:
     parts = [
         f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
         f"＝{counts.good}÷{counts.participants}。"
@@ -258,7 +244,7 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, quotas: Sequence[Any] = (), centre: bool = False,
+                    report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
                     template_dir: Path | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre)."""
     wb = load_template(ANNEX4_FILE, template_dir)
@@ -340,7 +326,7 @@ def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str
 
 
 def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]],
-                   quotas: Sequence[Any] = ()) -> None:
+                   quotas: Sequence[QuotaSummary] = ()) -> None:
     """A sheet with grade counts per unit, the quota per 考核组, and a bar chart of the
     counts per unit (centre workbook only)."""
     ws = wb.create_sheet("各单位统计", 1)
@@ -420,7 +406,7 @@ def _unit_dirs(units: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def plan_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir: Path, *,
+def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                 report_date: dt.date | None = None, centre_name: str = "全中心",
                 template_dir: Path | None = None) -> FilingPlan:
     """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账."""
@@ -463,7 +449,7 @@ def plan_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir:
     return FilingPlan(files)
 
 
-def write_filing(outcome: OutcomeLike, roster: Roster, quarter: Quarter, out_dir: Path, *,
+def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                  force: bool = False, report_date: dt.date | None = None,
                  centre_name: str = "全中心", template_dir: Path | None = None) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir`; returns the paths written.
