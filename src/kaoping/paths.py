@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -39,8 +40,37 @@ def scan_workbooks(folder: Path) -> Iterator[Path]:
 
     Other spreadsheet formats (.xls/.et/.ods/.xlsb) are yielded too so the reader can say how
     to convert them.
+
+    The same files, in the same order, as `sorted(folder.rglob("*"))` filtered by
+    `is_ignored` and the suffix (pinned by tests): directories are walked with `os.scandir`
+    without following symlinked directories, unreadable ones are skipped, hidden and `~$`
+    folders are not entered (everything in them is ignored anyway). Paths are sorted by
+    their parts, as `Path` objects compare; a `Path` is built only for the files yielded —
+    for 20,000 files this takes a fraction of rglob's time.
     """
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not is_ignored(rel) and path.suffix.lower() in WORKBOOK_SUFFIXES:
-            yield path
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(os.fspath(folder), ())]
+    while stack:
+        directory, rel = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = list(it)
+        except (PermissionError, NotADirectoryError, FileNotFoundError):
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "~$")):
+                continue  # hidden or an Office lock file, folder or file (see is_ignored)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, (*rel, name)))
+                    continue
+                is_file = entry.is_file()  # follows a symlink to a file, like Path.is_file
+            except OSError:
+                continue
+            if (is_file and not name.endswith("~")
+                    and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
+                found.append((*rel, name))
+    found.sort()
+    for parts in found:
+        yield folder.joinpath(*parts)
