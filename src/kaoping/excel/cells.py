@@ -8,6 +8,7 @@ message; callers turn that into a `Finding` naming file, sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -48,22 +49,36 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+# Texts up to this length are memoised per process: forms repeat the same short texts
+# (完成情况, 备注, dates typed as text) over and over; long free text rarely repeats.
+_MEMO_LEN = 256
+
+
 def clean_text(v: Any) -> str | None:
     """Strip, drop zero-width characters, turn full-width spaces into spaces and full-width
     digits/letters into ASCII. Keeps inner line breaks (summaries span lines). '' → None."""
     if v is None:
         return None
+    if type(v) is str:
+        return _clean_str(v) if len(v) <= _MEMO_LEN else _clean(v)
     if isinstance(v, dt.datetime):
         text = v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     elif isinstance(v, dt.date):
         text = v.isoformat()
     else:
         text = _text(v)
+    return _clean(text)
+
+
+def _clean(text: str) -> str | None:
     text = _CONTROL.sub("", _INVISIBLE.sub("", text)).translate(_FULLWIDTH_ALNUM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip(" \t\u00a0") for ln in text.split("\n")]
     text = "\n".join(lines).strip()
     return text or None
+
+
+_clean_str = functools.lru_cache(maxsize=8192)(_clean)
 
 
 def normalize_name(v: Any) -> str:
@@ -149,7 +164,25 @@ def parse_date(v: Any, *, year: int | None = None) -> dt.date | None:
         if v < _MIN_SERIAL and year and 1 <= v <= 12:
             raise CellError(f"日期「{_text(v)}」不完整，请写成 2026-07-03 的形式")
         return excel_serial_to_date(float(v))
-    shown = str(v).strip()
+    if type(v) is str and len(v) <= _MEMO_LEN:
+        date, error = _parse_date_str(v, year)
+        if error is not None:
+            raise CellError(error)
+        return date
+    return _parse_date_text(str(v), year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_str(v: str, year: int | None) -> tuple[dt.date | None, str | None]:
+    """`parse_date` of a text, memoised: (date, None) or (None, the CellError message)."""
+    try:
+        return _parse_date_text(v, year), None
+    except CellError as e:
+        return None, e.message
+
+
+def _parse_date_text(v: str, year: int | None) -> dt.date | None:
+    shown = v.strip()
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", shown)).strip()
     text = _ANY_SPACE.sub(" ", text)
     if not text:
@@ -166,15 +199,21 @@ def parse_date(v: Any, *, year: int | None = None) -> dt.date | None:
     raise CellError(f"无法识别的日期「{shown}」，请写成 2026-07-03 的形式")
 
 
+_DATE_IN_TEXT = re.compile(r"(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
+
+
 def find_date_in_text(text: str | None, *, year: int | None = None) -> dt.date | None:
     """The first plausible date written inside free text ('已完成，7月8日报送' → 7-8)."""
     if not text:
         return None
+    if type(text) is str and len(text) <= _MEMO_LEN:
+        return _find_date_memo(text, year)
+    return _find_date(text, year)
+
+
+def _find_date(text: str, year: int | None) -> dt.date | None:
     norm = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    pattern = re.compile(
-        r"(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?"
-    )
-    for m in pattern.finditer(norm):
+    for m in _DATE_IN_TEXT.finditer(norm):
         y = int(m.group(1)) if m.group(1) else year
         if y is None:
             continue
@@ -183,6 +222,9 @@ def find_date_in_text(text: str | None, *, year: int | None = None) -> dt.date |
         except ValueError:
             continue
     return None
+
+
+_find_date_memo = functools.lru_cache(maxsize=4096)(_find_date)
 
 
 # ---------------------------------------------------------------- numbers

@@ -73,29 +73,70 @@ class ReadResult:
 # ---------------------------------------------------------------- grid helpers
 
 
+_MANY_MERGES = 64  # above this many merged ranges, a cell → range map beats a scan
+
+
 class _Sheet:
-    """A grid with label lookup and merged-cell awareness."""
+    """A grid with label lookup and merged-cell awareness.
+
+    Built once per grid and workbook read (`_sheet`); every lookup below reads the grid's
+    rows directly."""
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
         self.name = grid.name
-        self.merge_of: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        for r1, c1, r2, c2 in grid.merged:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > 5000:
-                continue  # absurd merges: not needed for label lookup
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    self.merge_of[(r, c)] = (r1, c1, r2, c2)
-        self.labels: list[tuple[int, int, str]] = [
-            (r, c, L.label_key(v)) for r, c, v in grid.cells() if isinstance(v, str)
-        ]
-        self._by_row: dict[int, list[tuple[int, str]]] = {}
-        for r, c, k in self.labels:
-            self._by_row.setdefault(r, []).append((c, k))
+        self.rows = rows = grid.rows
+        self.max_row = len(rows)
+        self.max_col = max(map(len, rows), default=0)
+        # absurd merges are not needed for label lookup
+        self._merges = [m for m in grid.merged
+                        if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 5000]
+        self._merge_map: dict[tuple[int, int], tuple[int, int, int, int]] | None = None
+        labels: list[tuple[int, int, str]] = []
+        by_row: dict[int, list[tuple[int, str]]] = {}
+        key_of = L._label_key
+        for r, values in enumerate(rows, start=1):
+            if not any(values):  # no text in the row (a non-empty str is truthy)
+                continue
+            in_row: list[tuple[int, str]] = []
+            for c, v in enumerate(values, start=1):
+                if v and isinstance(v, str):
+                    k = key_of(v) if type(v) is str else L.label_key(v)
+                    labels.append((r, c, k))
+                    in_row.append((c, k))
+            if in_row:
+                by_row[r] = in_row
+        self.labels = labels
+        self._by_row = by_row
         self._compact: dict[tuple[int, int], str] = {}
+        self.week_header: tuple[int, dict[str, int]] | None | bool = False  # False: not yet
 
     def value(self, r: int, c: int) -> Value:
-        return self.grid.value(r, c)
+        if r < 1 or c < 1 or r > self.max_row:
+            return None
+        values = self.rows[r - 1]
+        if c > len(values):
+            return None
+        v = values[c - 1]
+        return None if v == "" else v
+
+    def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
+        """The merged range (r1, c1, r2, c2) holding (r, c), if any (the last one listed
+        when ranges overlap, as in a damaged file)."""
+        merges = self._merges
+        if len(merges) > _MANY_MERGES:
+            if self._merge_map is None:
+                self._merge_map = {}
+                for m in merges:
+                    r1, c1, r2, c2 = m
+                    for rr in range(r1, r2 + 1):
+                        for cc in range(c1, c2 + 1):
+                            self._merge_map[(rr, cc)] = m
+            return self._merge_map.get((r, c))
+        for m in reversed(merges):
+            if m[0] <= r <= m[2] and m[1] <= c <= m[3]:
+                return m
+        return None
 
     def compact(self, r: int, c: int) -> str:
         """The cell's text, NFKC and without any whitespace (computed once per cell: every
@@ -117,15 +158,23 @@ class _Sheet:
 
     def right_of(self, r: int, c: int) -> tuple[int, int]:
         """The cell just right of (r, c)'s merged area."""
-        _, _, _, c2 = self.merge_of.get((r, c), (r, c, r, c))
-        return r, c2 + 1
+        m = self.merge_at(r, c)
+        return r, (c if m is None else m[3]) + 1
 
     def below(self, r: int, c: int) -> tuple[int, int]:
-        _, _, r2, _ = self.merge_of.get((r, c), (r, c, r, c))
-        return r2 + 1, c
+        m = self.merge_at(r, c)
+        return (r if m is None else m[2]) + 1, c
 
     def row_text(self, r: int) -> list[tuple[int, str]]:
         return self._by_row.get(r, [])
+
+
+def _sheet(ctx: _Ctx, grid: Grid) -> _Sheet:
+    """The `_Sheet` of `grid`, built once per workbook read."""
+    sh = ctx.sheets.get(id(grid))
+    if sh is None or sh.grid is not grid:
+        sh = ctx.sheets[id(grid)] = _Sheet(grid)
+    return sh
 
 
 _MONTH_TEXT = re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*月(?!第)|(?<!\d)(\d{1,2})\s*月份"
@@ -157,6 +206,7 @@ class _Ctx:
         self.meta = meta
         self.findings: list[Finding] = []
         self.names_flagged: set[str] = set()  # F6 once per workbook and name
+        self.sheets: dict[int, _Sheet] = {}  # id(grid) → its _Sheet (see `_sheet`)
 
     def add(self, rule: str, severity: Severity, message: str, sheet: str | None = None,
             cell: str | None = None) -> None:
@@ -235,8 +285,8 @@ def _area_text(sh: _Sheet, r: int, c: int) -> str | None:
     right (when the area's merged cells were split and text was typed into the pieces)."""
     parts: list[str] = []
     col = c
-    while col <= sh.grid.max_col:
-        r1, c1, _, c2 = sh.merge_of.get((r, col), (r, col, r, col))
+    while col <= sh.max_col:
+        r1, c1, _, c2 = sh.merge_at(r, col) or (r, col, r, col)
         if (r1, c1) == (r, col):
             text = clean_text(sh.value(r, col))
             if text:
@@ -336,6 +386,13 @@ _WEEK_HEADER = {
 
 
 def _week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
+    """(row, {field: column}) of the task table's header row (found once per sheet)."""
+    if sh.week_header is False:
+        sh.week_header = _find_week_header(sh)
+    return sh.week_header  # type: ignore[return-value]
+
+
+def _find_week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
     for r, _, key in sh.labels:
         if not _WEEK_HEADER["seq"](key) and not _WEEK_HEADER["item"](key):
             continue
@@ -357,7 +414,7 @@ _WEEK_LINE = re.compile(r"姓名[:：]?\s*(?P<name>.*?)\s*单位及职务[:：]?
 def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | None,
                       week_index: int | None = None) -> WeeklyLog | None:
     """One 附件1 sheet → WeeklyLog (None when it is not a weekly sheet at all)."""
-    sh = _Sheet(grid)
+    sh = _sheet(ctx, grid)
     header = _week_header(sh)
     if header is None:
         ctx.add("F4", ERROR, "一周小记表中找不到“序号/事项/完成情况”表头", sh.name)
@@ -412,8 +469,9 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
         cells[f"col:{key}"] = cell_ref(hrow, c).rstrip("0123456789")
     tasks: list[WeeklyTask] = []
     r = hrow + 1
-    while r <= sh.grid.max_row:
-        if any(_NOTE_LINE.match(str(sh.value(r, c))) for c, _ in sh.row_text(r)[:1]):
+    while r <= sh.max_row:
+        first = sh.row_text(r)[:1]  # the row's first text cell
+        if first and _NOTE_LINE.match(str(sh.value(r, first[0][0]))):
             break  # the 注 line under the table
         task = _read_task(ctx, sh, r, cols, year, (start, end))
         if task is not None:
@@ -449,38 +507,71 @@ def _month_dot_day(v: Value, year: int, week: tuple[dt.date | None, dt.date | No
     return None
 
 
+_object_setattr = object.__setattr__
+# Every WeeklyTask field but `row` has a plain default (no factory): `_new_task` relies on it.
+_TASK_DEFAULTS = {name: f.default for name, f in WeeklyTask.model_fields.items()}
+_TASK_PLAIN = all(f.default_factory is None for f in WeeklyTask.model_fields.values())
+
+
+def _new_task(values: dict) -> WeeklyTask:
+    """`WeeklyTask.model_construct(**values)`, without its per-field Python loop. The values
+    are of the fields' types already; the fields set are those given (as when the task was
+    built by `WeeklyTask(row=r)` and attribute assignments, which pydantic does not validate
+    either: `validate_assignment=False`)."""
+    if not _TASK_PLAIN:  # pragma: no cover - a field with a default_factory was added
+        return WeeklyTask.model_construct(**values)
+    task = WeeklyTask.__new__(WeeklyTask)
+    d = _TASK_DEFAULTS.copy()
+    d.update(values)
+    _object_setattr(task, "__dict__", d)
+    _object_setattr(task, "__pydantic_fields_set__", set(values))
+    _object_setattr(task, "__pydantic_extra__", None)
+    _object_setattr(task, "__pydantic_private__", None)
+    return task
+
+
 def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
                week: tuple[dt.date | None, dt.date | None] = (None, None)) -> WeeklyTask | None:
-    raw = {k: sh.value(r, c) for k, c in cols.items()}
-    if all(v is None or clean_text(v) is None for k, v in raw.items() if k != "seq"):
+    values = sh.rows[r - 1]
+    n = len(values)
+    raw: dict[str, Value] = {}
+    blank = True
+    for k, c in cols.items():
+        v = values[c - 1] if c <= n else None
+        if v == "":
+            v = None
+        raw[k] = v
+        if blank and v is not None and k != "seq" and clean_text(v) is not None:
+            blank = False
+    if blank:
         return None
-    task = WeeklyTask(row=r)
+    task: dict = {"row": r}
     try:
-        task.seq = parse_int(raw.get("seq"))
+        task["seq"] = parse_int(raw.get("seq"))
     except CellError as e:
         ctx.add("F3", WARNING, f"序号{e.message}", sh.name, cell_ref(r, cols["seq"]))
     if "received_on" in cols:
         try:
-            task.received_on = (_month_dot_day(raw["received_on"], year, week)
-                                or parse_date(raw["received_on"], year=year))
+            task["received_on"] = (_month_dot_day(raw["received_on"], year, week)
+                                   or parse_date(raw["received_on"], year=year))
         except CellError as e:
             ctx.add("F3", WARNING, f"日期：{e.message}", sh.name, cell_ref(r, cols["received_on"]))
-    task.item = clean_text(raw.get("item"))
+    task["item"] = clean_text(raw.get("item"))
     if "deadline" in cols and raw["deadline"] is not None:
         try:
-            task.deadline = parse_date(raw["deadline"], year=year)
+            task["deadline"] = parse_date(raw["deadline"], year=year)
         except CellError as e:
-            task.deadline_text = clean_text(raw["deadline"])
+            task["deadline_text"] = clean_text(raw["deadline"])
             if "不存在" in e.message:
                 ctx.add("F3", WARNING, f"完成时限：{e.message}", sh.name,
                         cell_ref(r, cols["deadline"]))
-    task.status_text = clean_text(raw.get("status"))
-    task.status = parse_status(task.status_text)
-    task.note = clean_text(raw.get("note"))
-    if task.status == TaskStatus.DONE:
-        task.completed_on = (find_date_in_text(task.status_text, year=year)
-                             or find_date_in_text(task.note, year=year))
-    return task
+    task["status_text"] = status_text = clean_text(raw.get("status"))
+    task["status"] = status = parse_status(status_text)
+    task["note"] = note = clean_text(raw.get("note"))
+    if status == TaskStatus.DONE:
+        task["completed_on"] = (find_date_in_text(status_text, year=year)
+                                or find_date_in_text(note, year=year))
+    return _new_task(task)
 
 
 # ---------------------------------------------------------------- 附件2
@@ -602,7 +693,7 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
     if grid is None:
         ctx.add("F4", ERROR, "找不到月度小结表（工作表“月度小结”）")
         return None, []
-    sh = _Sheet(grid)
+    sh = _sheet(ctx, grid)
     cells: dict[str, str] = {}
     year, month, pref = _year_and_month(ctx, sh)
     if pref:
@@ -642,7 +733,7 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
     summary = MonthlySummary(source=SourceRef(file=ctx.file, sheet=sh.name, cells=cells),
                              identity=ident, year=year, month=month, **data)
     for i, g in enumerate(weeks, start=1):
-        if _week_header(_Sheet(g)) is None:
+        if _week_header(_sheet(ctx, g)) is None:
             if L.title_kind(g) == FormKind.WEEKLY:
                 ctx.add("F4", ERROR, "一周小记表中找不到“序号/事项/完成情况”表头", g.name)
             continue
@@ -755,7 +846,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
     if grid is None:
         ctx.add("F4", ERROR, "找不到季度评价表")
         return None
-    sh = _Sheet(grid)
+    sh = _sheet(ctx, grid)
     cells: dict[str, str] = {}
     # period
     m, pref, _ = _period_cell(sh, _QUARTER_TEXT, max_row=_head_rows(sh))
@@ -800,7 +891,7 @@ def read_quarterly(ctx: _Ctx) -> QuarterlyEvaluation | None:
         left = "".join(k for c, k in sh.row_text(r) if c < min(cols.values()))
         merged_left = ""
         for c in range(1, min(cols.values())):
-            r1, c1, _, _ = sh.merge_of.get((r, c), (r, c, r, c))
+            r1, c1, _, _ = sh.merge_at(r, c) or (r, c, r, c)
             merged_left += L.label_key(sh.value(r1, c1) or "")
         text = left + merged_left
         if "自评" in text and self_row is None:
@@ -904,7 +995,7 @@ def read_weekly_book(ctx: _Ctx) -> list[WeeklyLog]:
         except KaopingError:
             pass
     logs: list[WeeklyLog] = []
-    sheets = [g for g in ctx.book.visible_sheets() if _week_header(_Sheet(g)) is not None]
+    sheets = [g for g in ctx.book.visible_sheets() if _week_header(_sheet(ctx, g)) is not None]
     if not sheets:
         ctx.add("F4", ERROR, "一周小记表中找不到“序号/事项/完成情况”表头")
     for i, g in enumerate(sheets, start=1):
@@ -913,7 +1004,7 @@ def read_weekly_book(ctx: _Ctx) -> list[WeeklyLog]:
             texts = [str(v) for _, _, v in list(g.cells())[:20]]
             y = ctx.year_hint(*texts)
         if y is None:
-            wm = _period_cell(_Sheet(g), _WEEK_TEXT)[0]
+            wm = _period_cell(_sheet(ctx, g), _WEEK_TEXT)[0]
             first = int(wm.group(1)) if wm and wm.group(1) else None
             y = ctx.fallback_year(first_month=first, sheet=g.name, cell=None)
         log = read_weekly_sheet(ctx, g, year=y, month=month, week_index=None)
@@ -961,7 +1052,7 @@ def read_workbook(path: Path | str, *, default_year: int | None = None) -> ReadR
             summary, weeks = read_monthly(ctx)
             if summary is not None:
                 result.forms.append(summary)
-            elif any(_week_header(_Sheet(g)) is not None for g in weeks):
+            elif any(_week_header(_sheet(ctx, g)) is not None for g in weeks):
                 # the summary could not be read: still give the weekly logs to week checks
                 result.forms.extend(read_weekly_book(ctx))
         elif det.kind == FormKind.QUARTERLY:
