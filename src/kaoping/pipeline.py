@@ -8,7 +8,6 @@ through the `on_file` callback.
 from __future__ import annotations
 
 import functools
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from .models import (
 )
 from .paths import scan_workbooks
 from .periods import Quarter
+from .rules.month import SummaryDigest
 from .rules.settings import Settings
 
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -109,9 +109,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         findings = list(roster_findings)
 
     evaluations: list[QuarterlyEvaluation] = []
-    summaries: list[MonthlySummary] = []
+    # Each 月度小结 as a `SummaryDigest`: its own month findings (made where it was read, see
+    # `slim_result`), its leave figures and the keys the cross-form month rules compare.
+    summaries: list[SummaryDigest] = []
     logs: list[WeeklyLog] = []
-    packed: dict[int, bytes] = {}  # id(summary) → its weekly logs, pickled (see slim_result)
     # Forms of one template carry equal cell maps, and one person's forms equal identities:
     # one object each instead of one per form (the models are not changed after reading).
     cell_maps: dict[tuple, dict[str, str]] = {}
@@ -120,34 +121,32 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     for result in read_folder(folder, transform=functools.partial(slim_result, settings=settings)):
         files += 1
         findings.extend(result.findings)
-        weeks_of = getattr(result, "packed_weeks", {})
-        for i, form in enumerate(result.forms):
-            if isinstance(form, QuarterlyEvaluation | MonthlySummary):
+        for form in result.forms:
+            if isinstance(form, QuarterlyEvaluation):
                 cells = form.source.cells
                 form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
                 ident = form.identity
                 form.identity = identities.setdefault(
                     (tuple(ident.__dict__.items()), frozenset(ident.model_fields_set)), ident)
-            if isinstance(form, QuarterlyEvaluation):
                 evaluations.append(form)
-            elif isinstance(form, MonthlySummary):
-                summaries.append(form)
-                if i in weeks_of:
-                    packed[id(form)] = weeks_of[i]
+            elif isinstance(form, MonthlySummary):  # not slimmed (a transform-less read)
+                summaries.append(_digest(form, settings))
             elif isinstance(form, WeeklyLog):
                 logs.append(form)
+        for d in getattr(result, "digests", ()):
+            cells = d.cells
+            d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
+            ident = d.identity
+            d.identity = identities.setdefault(
+                (tuple(ident.__dict__.items()), frozenset(ident.model_fields_set)), ident)
+            summaries.append(d)
         if on_file is not None:
             on_file(result)
 
     if quarter is None:
         quarter = infer_quarter(evaluations, summaries)
     months = {(m.year, m.month) for m in quarter.months}
-    def unpack(s: MonthlySummary) -> MonthlySummary:
-        blob = packed.get(id(s))
-        return s if blob is None else s.model_copy(update={"weeks": pickle.loads(blob)})
-
-    findings.extend(check_quarter_months(quarter, summaries, logs, settings, unpack=unpack))
-    packed.clear()
+    findings.extend(check_quarter_months(quarter, summaries, logs, settings))
     summaries = [s for s in summaries if (s.year, s.month) in months]
 
     records, att_findings = collect_attendance(summaries, roster=roster)
@@ -176,56 +175,76 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                       attendance_records=len(records), workdays=workdays, settings=settings)
 
 
-def slim_result(result: Any, *, settings: Settings) -> Any:
-    """What `run_quarter` keeps of one read workbook: each weekly sheet of a 月度小结 is
-    checked now (`rules.month.check_weekly`, W1–W9, under the summary's identity exactly as
-    `check_month_batch` would) and kept as its findings (`WeeklyLog.checked`) without its task
-    rows, cell map and 单位及职务 (only `check_weekly` reads them). Runs where the file is read (a pool worker for large batches), so a batch holds a
-    few small objects per person instead of every task row: same findings, far less memory.
+_WORKDAYS: dict[tuple, float | None] = {}  # (overrides, year, month) → workdays, per process
 
-    The slimmed weekly logs are then pickled into `result.packed_weeks` (index in `forms` →
-    bytes) and the summary keeps `weeks=[]`: a few hundred bytes instead of five pydantic
-    models each; `run_quarter` unpickles them one month at a time, for the month rules (the
-    only ones that read them)."""
-    from .rules.month import check_weekly, weekly_logs_of
+
+def _month_workdays(year: int, month: int, settings: Settings) -> float | None:
+    """`calendar.month_workdays` (None when the calendar does not know the month), cached."""
+    overrides = settings.attendance.workdays
+    key = (tuple(sorted(overrides.items())) if overrides else (), year, month)
+    if key not in _WORKDAYS:
+        from .calendar import CalendarUnknownError, month_workdays
+        from .periods import Month
+
+        try:
+            _WORKDAYS[key] = month_workdays(Month(year, month), overrides)
+        except (CalendarUnknownError, ValueError):
+            _WORKDAYS[key] = None
+    return _WORKDAYS[key]
+
+
+def _digest(summary: MonthlySummary, settings: Settings) -> SummaryDigest:
+    from .rules.month import digest_summary
+
+    return digest_summary(summary, workdays=_month_workdays(summary.year, summary.month, settings),
+                          settings=settings)
+
+
+def slim_result(result: Any, *, settings: Settings) -> Any:
+    """What `run_quarter` keeps of one read workbook, made where the file is read (a pool
+    worker for large batches) so that only a little crosses to the main process:
+
+    - a 月度小结 becomes a `rules.month.SummaryDigest` in `result.digests` (and leaves
+      `forms`): the per-summary half of the month rules is run now (`digest_summary`: M1–M8
+      on the summary with its month's workdays, W1–W9 on each weekly sheet under the
+      summary's identity), and what remains are the findings, the leave figures and the
+      keys the cross-form rules compare (`check_month_digests`, run by `check_quarter_months`);
+    - a standalone 一周小记 keeps its `check_weekly` findings (`WeeklyLog.checked`) instead
+      of its task rows, cell map and 单位及职务;
+    - a 季度评价表 drops 主要工作亮点 and 存在的不足 (no quarter rule reads them).
+
+    Same findings as checking the full forms, far less memory and unpickling."""
+    from .rules.month import check_weekly
 
     forms = []
-    packed: dict[int, bytes] = {}
+    digests = []
     for form in result.forms:
-        if isinstance(form, MonthlySummary) and form.weeks:
-            shared: dict[tuple, FormIdentity] = {}
-            weeks = []
-            for log, m in zip(form.weeks, weekly_logs_of([form]), strict=True):
-                # The merged identity (merging again in check_month_batch gives it back),
-                # one object for equal ones; the cell map and 单位及职务 are read only by
-                # check_weekly, whose findings are kept.
-                ident = shared.setdefault(tuple(m.identity.model_dump().values()), m.identity)
-                weeks.append(log.model_copy(update={
-                    "tasks": [], "checked": check_weekly(m, settings), "identity": ident,
-                    "unit_and_post": None,
-                    "source": log.source.model_copy(update={"cells": {}})}))
-            packed[len(forms)] = pickle.dumps(weeks, protocol=pickle.HIGHEST_PROTOCOL)
-            form = form.model_copy(update={"weeks": []})
+        if isinstance(form, MonthlySummary):
+            digests.append(_digest(form, settings))
+            continue
+        if isinstance(form, WeeklyLog):
+            form = form.model_copy(update={
+                "tasks": [], "checked": check_weekly(form, settings), "unit_and_post": None,
+                "source": form.source.model_copy(update={"cells": {}})})
+        elif isinstance(form, QuarterlyEvaluation):
+            form = form.model_copy(update={"highlights": None, "shortcomings": None})
         forms.append(form)
     result.forms = forms
-    result.packed_weeks = packed
+    result.digests = digests
     return result
 
 
-def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
-                         logs: Sequence[WeeklyLog], settings: Settings, *,
-                         unpack: Callable[[MonthlySummary], MonthlySummary] | None = None
-                         ) -> list[Finding]:
+def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary | SummaryDigest],
+                         logs: Sequence[WeeklyLog], settings: Settings) -> list[Finding]:
     """The month rules (M1–M12, W1–W10; `rules.month`) over the 月度小结表 and 一周小记表 of
     the quarter's months found in the folder: their leave days feed Q5, so a bad summary is
     a problem of the quarter too. Coverage (M13, who sent no summary) is left to
     `kaoping month check`. Summaries of other months are named with a 提示 and not used.
 
-    `unpack` gives a summary back its weekly logs (`run_quarter` keeps them pickled); it is
-    applied to one month's summaries at a time, so only that month's logs are in memory.
-    Earlier months (`history`, for 全年累计) need no weekly logs."""
-    from .calendar import CalendarUnknownError, month_workdays
-    from .rules.month import check_month_batch
+    `summaries` are full forms or their digests (`slim_result`); each month's findings are
+    `check_month_batch`'s, from the digests' per-summary findings and the cross-form rules
+    (`check_month_digests`). Earlier months (`history`, for 全年累计) are only compared."""
+    from .rules.month import check_month_digests
 
     months = {(m.year, m.month) for m in quarter.months}
     out: list[Finding] = []
@@ -241,21 +260,15 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary],
                             and s.month < quarter.months[0].month else "")),
             ))
     for month in quarter.months:
-        batch = [s for s in summaries if (s.year, s.month) == (month.year, month.month)]
-        if unpack is not None:
-            batch = [unpack(s) for s in batch]
+        batch = [s if isinstance(s, SummaryDigest) else _digest(s, settings)
+                 for s in summaries if (s.year, s.month) == (month.year, month.month)]
         loose = [g for g in logs if (g.year, g.month) == (month.year, month.month)]
         if not batch and not loose:
             continue
-        try:
-            workdays: float | None = month_workdays(month, settings.attendance.workdays)
-        except CalendarUnknownError:
-            workdays = None
         history = [s for s in summaries if s.year == month.year and s.month < month.month]
-        # check_month_batch runs W1–W10 on the month's standalone logs too.
-        out.extend(check_month_batch(month, batch, loose, None, workdays=workdays,
-                                     settings=settings, history=history))
-        del batch  # this month's unpacked weekly logs
+        # check_month_digests runs W1–W10 on the month's standalone logs too.
+        out.extend(check_month_digests(month, batch, loose, None, settings=settings,
+                                       history=history))
     return out
 
 

@@ -52,10 +52,12 @@ from typing import TypeVar
 from ..errors import KaopingError
 from ..models import (
     Finding,
+    FormIdentity,
     MonthlySummary,
     Person,
     Roster,
     Severity,
+    SourceRef,
     TaskStatus,
     WeeklyLog,
     WeeklyTask,
@@ -128,6 +130,12 @@ def _where_summary(summary: MonthlySummary) -> dict[str, str | None]:
             "file": summary.source.file, "sheet": summary.source.sheet}
 
 
+def _where_digest(d: SummaryDigest) -> dict[str, str | None]:
+    ident = d.identity
+    return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
+            "file": d.file, "sheet": d.sheet}
+
+
 def _task_cell(log: WeeklyLog, task: WeeklyTask, field: str) -> str:
     """The cell of one field of a task row: the reader records each column's letter in
     `source.cells["col:<field>"]`; without it the row number is all we can say."""
@@ -174,7 +182,12 @@ def _failure_reason(task: WeeklyTask) -> str:
 def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Finding]:
     """Rules W1–W9 on one 一周小记表."""
     del settings  # no thresholds yet; kept so every check has the same shape
-    where = _where_log(log)
+    return _check_weekly(log, _where_log(log))
+
+
+def _check_weekly(log: WeeklyLog, where: dict[str, str | None]) -> list[Finding]:
+    """W1–W9 with the findings placed at `where` (a weekly sheet of a 月度小结 is checked under
+    the summary's identity, see `weekly_logs_of`)."""
     out: list[Finding] = []
     label = _week_label(log)
     rng = week_range(log)
@@ -247,21 +260,55 @@ def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Findi
     return out
 
 
+@dataclass(slots=True)
+class WeekDigest:
+    """What the batch rule W10 needs of one checked 一周小记: who (`who`, the person key, and
+    the identity its findings name), where, which week, and its W1–W9 findings (`checked`)."""
+
+    who: str
+    unit: str | None
+    person: str | None
+    staff_id: str | None
+    file: str
+    sheet: str | None
+    year: int
+    month: int
+    week: int
+    checked: list[Finding]
+
+    def __reduce__(self):  # positional: smaller and faster to unpickle than a state dict
+        return (WeekDigest, (self.who, self.unit, self.person, self.staff_id, self.file,
+                             self.sheet, self.year, self.month, self.week, self.checked))
+
+    @classmethod
+    def of(cls, log: WeeklyLog, settings: Settings | None = None) -> WeekDigest:
+        """A log as it stands (its `checked` findings, else `check_weekly` now)."""
+        ident = log.identity
+        return cls(_person_key(ident.staff_id, ident.name), ident.unit, ident.name,
+                   ident.staff_id, log.source.file, log.source.sheet, log.year, log.month,
+                   log.week, log.checked if log.checked is not None else check_weekly(log, settings))
+
+
+def _week_batch(weeks: Iterable[WeekDigest]) -> list[Finding]:
+    """Each log's W1–W9 findings, plus W10 (one person's week logged twice)."""
+    out: list[Finding] = []
+    seen: dict[tuple[str, int, int, int], WeekDigest] = {}
+    for w in weeks:
+        out.extend(w.checked)
+        key = (w.who, w.year, w.month, w.week)
+        first = seen.setdefault(key, w)
+        if first is not w and w.who not in ("name:", "id:"):
+            out.append(Finding(
+                rule="W10", severity=WARNING, unit=w.unit, person=w.person, staff_id=w.staff_id,
+                file=w.file, sheet=w.sheet,
+                message=f"{w.month}月第{w.week}周的一周小记重复：另见 {first.file}"
+                        + (f" 工作表「{first.sheet}」" if first.sheet else "")))
+    return out
+
+
 def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None) -> list[Finding]:
     """Every log through `check_weekly`, plus W10 (one person's week logged twice)."""
-    out: list[Finding] = []
-    seen: dict[tuple[str, int, int, int], WeeklyLog] = {}
-    for log in logs:
-        out.extend(log.checked if log.checked is not None else check_weekly(log, settings))
-        who = _person_key(log.identity.staff_id, log.identity.name)
-        key = (who, log.year, log.month, log.week)
-        first = seen.setdefault(key, log)
-        if first is not log and who not in ("name:", "id:"):
-            out.append(Finding(
-                rule="W10", severity=WARNING, **_where_log(log),
-                message=f"{_week_label(log)}的一周小记重复：另见 {first.source.file}"
-                        + (f" 工作表「{first.source.sheet}」" if first.source.sheet else "")))
-    return out
+    return _week_batch(WeekDigest.of(log, settings) for log in logs)
 
 
 # ---------------------------------------------------------------- 附件2 月度小结 (§四(二))
@@ -329,8 +376,20 @@ def _check_attendance(summary: MonthlySummary, workdays: float | None) -> list[F
     return out
 
 
-def _check_week_coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]) -> list[Finding]:
-    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: one log per week of the month."""
+def _covered(log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]]) -> Iterable[int]:
+    """The weeks (1-based) of its month a log of that month stands for: its 第N周, or, for a
+    week number the month does not have, the weeks its dates overlap."""
+    rng = week_range(log)
+    for i, (start, end) in enumerate(weeks, start=1):
+        if log.week == i or (rng is not None and rng[0] <= end and rng[1] >= start
+                             and not 1 <= log.week <= len(weeks)):
+            yield i
+
+
+def _coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]
+              ) -> tuple[list[Finding], list[tuple[int, Finding]]]:
+    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: (a finding per log of another
+    month, (week, finding) per week of the month no log stands for)."""
     where = _where_summary(summary)
     month = Month(summary.year, summary.month)
     weeks = month.weeks()
@@ -342,18 +401,19 @@ def _check_week_coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]) -> 
                                message=f"所附一周小记是{log.year}年{log.month}月第{log.week}周的，"
                                        f"不属于{month.year}年{month.month}月"))
             continue
-        rng = week_range(log)
-        for i, (start, end) in enumerate(weeks, start=1):
-            if log.week == i or (rng is not None and rng[0] <= end and rng[1] >= start
-                                 and not 1 <= log.week <= len(weeks)):
-                covered.add(i)
-    for i, (start, end) in enumerate(weeks, start=1):
-        if i not in covered:
-            out.append(Finding(rule="M5", severity=WARNING, **where,
-                               message=f"缺少{month.month}月第{i}周（{start.month}月{start.day}日至"
-                                       f"{end.month}月{end.day}日）"
-                                       "的一周小记"))
-    return out
+        covered.update(_covered(log, weeks))
+    missing = [(i, Finding(rule="M5", severity=WARNING, **where,
+                           message=f"缺少{month.month}月第{i}周（{start.month}月{start.day}日至"
+                                   f"{end.month}月{end.day}日）"
+                                   "的一周小记"))
+               for i, (start, end) in enumerate(weeks, start=1) if i not in covered]
+    return out, missing
+
+
+def _check_week_coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]) -> list[Finding]:
+    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: one log per week of the month."""
+    wrong, missing = _coverage(summary, logs)
+    return [*wrong, *(f for _, f in missing)]
 
 
 def check_monthly(summary: MonthlySummary, *, workdays: float | None,
@@ -478,6 +538,161 @@ def resolve_logs(logs: Iterable[WeeklyLog], roster: Roster | RosterIndex | None
     return [_resolve(log, index)[0] for log in logs]
 
 
+@dataclass(slots=True)
+class SummaryDigest:
+    """A 月度小结 reduced to what the month's batch rules compare across forms, with the
+    findings of everything that looks at it alone (`digest_summary`).
+
+    It quacks like a `MonthlySummary` for `check_ytd`, `rules.attendance.collect_attendance`
+    and the quarter pipeline (`identity`, `source`, `year`, `month`, the four leave figures),
+    without the 个人小结 texts and weekly sheets: a few hundred bytes per form."""
+
+    identity: FormIdentity
+    file: str
+    sheet: str | None
+    cells: dict[str, str]
+    year: int
+    month: int
+    sick_personal_days: float | None
+    annual_leave_days: float | None
+    sick_personal_days_ytd: float | None
+    annual_leave_days_ytd: float | None
+    key: str  # `_person_key` of the identity
+    findings: list[Finding]  # M1–M4, M6–M8, and M5 for an attached sheet of another month
+    missing: list[tuple[int, Finding]]  # M5 per week of the month no attached sheet stands for
+    weeks: list[WeekDigest]  # the attached sheets, checked (W1–W9) under the merged identity
+    person: Person | None = None  # the roster person, when the batch was resolved
+    problem: str | None = None  # `resolve_person`'s sentence (M14)
+
+    def __reduce__(self):  # positional: smaller and faster to unpickle than a state dict
+        return (SummaryDigest, tuple(getattr(self, f) for f in SummaryDigest.__slots__))
+
+    @property
+    def source(self) -> SourceRef:
+        return SourceRef.model_construct(file=self.file, sheet=self.sheet, cells=self.cells)
+
+
+_NO_FINDINGS: list[Finding] = []  # shared by digests without findings (never appended to)
+
+
+def digest_summary(summary: MonthlySummary, *, workdays: float | None,
+                   settings: Settings | None = None) -> SummaryDigest:
+    """The per-summary half of `check_month_batch`: M1–M4, M6–M8 and M5 (from the attached
+    weekly sheets) on `summary`, and W1–W9 on each attached sheet under the merged identity
+    (`weekly_logs_of`; a sheet's `checked` findings are used when present). `workdays` are
+    those of the summary's own month (M8). `check_month_digests` does the rest."""
+    settings = settings or Settings()
+    findings = [*_check_blocks(summary, settings), *_check_signature(summary),
+                *_check_attendance(summary, workdays)]
+    try:
+        wrong, missing = _coverage(summary, summary.weeks)
+    except ValueError:  # not a month at all: such a summary is only ever M11
+        wrong, missing = [], []
+    findings.extend(wrong)
+    ident = summary.identity
+    src = summary.source
+    weeks: list[WeekDigest] = []
+    if summary.weeks:
+        mine = {k: v for k, v in ((("staff_id", ident.staff_id), ("name", ident.name),
+                                   ("unit", ident.unit))) if v not in (None, "")}
+        for log in summary.weeks:
+            li = log.identity
+            staff_id = mine.get("staff_id", li.staff_id)
+            name = mine.get("name", li.name)
+            unit = mine.get("unit", li.unit)
+            checked = log.checked
+            if checked is None:
+                checked = _check_weekly(log, {"unit": unit, "person": name, "staff_id": staff_id,
+                                              "file": log.source.file, "sheet": log.source.sheet})
+            weeks.append(WeekDigest(_person_key(staff_id, name), unit, name, staff_id,
+                                    log.source.file, log.source.sheet, log.year, log.month,
+                                    log.week, checked or _NO_FINDINGS))
+    return SummaryDigest(
+        ident, src.file, src.sheet, src.cells, summary.year, summary.month,
+        summary.sick_personal_days, summary.annual_leave_days, summary.sick_personal_days_ytd,
+        summary.annual_leave_days_ytd, _person_key(ident.staff_id, ident.name),
+        findings or _NO_FINDINGS, missing, weeks)
+
+
+def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
+                        logs: Sequence[WeeklyLog] = (), roster: Roster | RosterIndex | None = None,
+                        *, settings: Settings | None = None,
+                        history: Sequence[MonthlySummary | SummaryDigest] = ()) -> list[Finding]:
+    """The cross-form half of `check_month_batch`, over digests of the month's summaries (in
+    input order; resolved against the roster beforehand when there is one, see
+    `SummaryDigest.person`): M11, M14, M12, each kept summary's own findings and M5 with the
+    person's standalone `logs`, W1–W10 over all weekly logs, M9/M10 against `history`
+    (earlier months of the year, already resolved) and M13. Same findings, same order as
+    `check_month_batch` on the full forms."""
+    settings = settings or Settings()
+    out: list[Finding] = []
+
+    index = _index(roster)
+    this_month = [log for log in resolve_logs(logs, index)
+                  if (log.year, log.month) == (month.year, month.month)]
+    loose: dict[str, list[WeeklyLog]] = defaultdict(list)
+    for log in this_month:
+        loose[_person_key(log.identity.staff_id, log.identity.name)].append(log)
+    week_logs: list[WeekDigest] = []
+    weeks = month.weeks() if loose else []
+
+    by_person: dict[str, SummaryDigest] = {}
+    matched: set[str] = set()
+    for d in digests:
+        ident = d.identity
+        if (d.year, d.month) != (month.year, month.month):
+            # M11: a form of another month in this month's batch.
+            out.append(Finding(rule="M11", severity=ERROR, cell=d.cells.get("month"),
+                               **_where_digest(d),
+                               message=f"这是{d.year}年{d.month}月的月度小结，不属于本次检查的"
+                                       f"{month.year}年{month.month}月"))
+            continue
+        anonymous = not ident.staff_id and _blank(ident.name)
+        if anonymous:
+            out.append(Finding(rule="M14", severity=WARNING, cell=d.cells.get("name"),
+                               **_where_digest(d), message="月度小结未填写姓名，无法对应到人"))
+        elif d.problem:
+            # M14: not in the roster or ambiguous (警告), or matched by name with another 单位 (提示).
+            out.append(Finding(rule="M14", severity=INFO if d.person else WARNING,
+                               cell=d.cells.get("name"), **_where_digest(d),
+                               message=d.problem + ("" if d.person else "，请核对姓名、工号或花名册")))
+        if not anonymous:
+            first = by_person.get(d.key)
+            if first is not None:
+                # M12: one person, one month, one summary.
+                out.append(Finding(rule="M12", severity=ERROR, **_where_digest(d),
+                                   message=f"{month.month}月的月度小结重复：另见 "
+                                           f"{first.file}，请只保留一份"))
+                continue
+            by_person[d.key] = d
+        if d.person is not None:
+            matched.add(d.person.staff_id)
+        week_logs.extend(d.weeks)
+        out.extend(d.findings)
+        extra = loose.get(d.key)
+        if extra:
+            covered = {i for log in extra for i in _covered(log, weeks)}
+            out.extend(f for i, f in d.missing if i not in covered)
+        else:
+            out.extend(f for _, f in d.missing)
+    week_logs.extend(WeekDigest.of(log, settings) for log in this_month)
+    out.extend(_week_batch(week_logs))
+
+    # 全年累计 of this month's summaries (earlier months were checked in their own month).
+    earlier = [h for h in history if h.year == month.year and h.month < month.month]
+    current = {d.file for d in by_person.values()}
+    out.extend(f for f in check_ytd([*earlier, *by_person.values()]) if f.file in current)
+
+    # M13: roster people due this month who sent nothing.
+    if index is not None:
+        for p in due_for_assessment(index.roster, month.start, month.end):
+            if p.staff_id not in matched:
+                out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
+                                   staff_id=p.staff_id,
+                                   message=f"未收到{month.year}年{month.month}月的月度小结"))
+    return out
+
+
 def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
                       logs: Sequence[WeeklyLog] = (), roster: Roster | None = None, *,
                       workdays: float | None, settings: Settings | None = None,
@@ -489,73 +704,22 @@ def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
     W1–W10, other months' are left to `week check`); `history` are the same year's earlier
     summaries, used only for the 全年累计 check (M9/M10) of this month's summaries. Weekly
     sheets inside a summary are checked with W1–W10 under the summary's person.
+
+    Built from its two halves: `digest_summary` on each (roster-resolved) summary, then
+    `check_month_digests` across them (the quarter pipeline runs the first half where each
+    file is read).
     """
     settings = settings or Settings()
-    out: list[Finding] = []
-
     index = _index(roster)
-    this_month = [log for log in resolve_logs(logs, index)
-                  if (log.year, log.month) == (month.year, month.month)]
-    loose: dict[str, list[WeeklyLog]] = defaultdict(list)
-    for log in this_month:
-        loose[_person_key(log.identity.staff_id, log.identity.name)].append(log)
-    week_logs: list[WeeklyLog] = []
-
-    by_person: dict[str, MonthlySummary] = {}
-    matched: set[str] = set()
+    digests: list[SummaryDigest] = []
     for raw in summaries:
         s, person, problem = _resolve(raw, index)
-        where = _where_summary(s)
-        if (s.year, s.month) != (month.year, month.month):
-            # M11: a form of another month in this month's batch.
-            out.append(Finding(rule="M11", severity=ERROR, cell=s.source.cell("month"), **where,
-                               message=f"这是{s.year}年{s.month}月的月度小结，不属于本次检查的"
-                                       f"{month.year}年{month.month}月"))
-            continue
-        ident = s.identity
-        anonymous = not ident.staff_id and _blank(ident.name)
-        if anonymous:
-            out.append(Finding(rule="M14", severity=WARNING, cell=s.source.cell("name"), **where,
-                               message="月度小结未填写姓名，无法对应到人"))
-        elif problem:
-            # M14: not in the roster or ambiguous (警告), or matched by name with another 单位 (提示).
-            out.append(Finding(rule="M14", severity=INFO if person else WARNING,
-                               cell=s.source.cell("name"), **where,
-                               message=problem + ("" if person else "，请核对姓名、工号或花名册")))
-        key = _person_key(ident.staff_id, ident.name)
-        if not anonymous:
-            first = by_person.get(key)
-            if first is not None:
-                # M12: one person, one month, one summary.
-                out.append(Finding(rule="M12", severity=ERROR, **where,
-                                   message=f"{month.month}月的月度小结重复：另见 "
-                                           f"{first.source.file}，请只保留一份"))
-                continue
-            by_person[key] = s
-        if person is not None:
-            matched.add(person.staff_id)
-        attached = weekly_logs_of([s])
-        week_logs.extend(attached)
-        out.extend(_check_blocks(s, settings))
-        out.extend(_check_signature(s))
-        out.extend(_check_attendance(s, workdays))
-        out.extend(_check_week_coverage(s, [*attached, *loose.get(key, [])]))
-    out.extend(check_week_batch([*week_logs, *this_month], settings))
-
-    # 全年累计 of this month's summaries (earlier months were checked in their own month).
+        d = digest_summary(s, workdays=workdays, settings=settings)
+        d.person, d.problem = person, problem
+        digests.append(d)
     earlier = [_resolve(h, index)[0] for h in history
                if h.year == month.year and h.month < month.month]
-    current = {s.source.file for s in by_person.values()}
-    out.extend(f for f in check_ytd([*earlier, *by_person.values()]) if f.file in current)
-
-    # M13: roster people due this month who sent nothing.
-    if roster is not None:
-        for p in due_for_assessment(index.roster, month.start, month.end):
-            if p.staff_id not in matched:
-                out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
-                                   staff_id=p.staff_id,
-                                   message=f"未收到{month.year}年{month.month}月的月度小结"))
-    return out
+    return check_month_digests(month, digests, logs, index, settings=settings, history=earlier)
 
 
 # ---------------------------------------------------------------- per-unit tally for reports
