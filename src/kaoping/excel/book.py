@@ -8,6 +8,7 @@ Rows and columns are 1-based as in Excel.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """1 → 'A', 27 → 'AA' (no openpyxl import: settings loading stays light)."""
     letters = ""

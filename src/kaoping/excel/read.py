@@ -21,6 +21,7 @@ cell and a Chinese message. File/format rule ids:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -44,7 +45,7 @@ from ..models import (
 )
 from ..periods import Month, parse_month, parse_quarter
 from . import detect as L
-from .book import Book, Grid, Value, cell_ref, load_book
+from .book import Book, Grid, Value, cell_ref, column_letter, load_book
 from .cells import (
     TICK_MARKS,
     CellError,
@@ -73,9 +74,6 @@ class ReadResult:
 # ---------------------------------------------------------------- grid helpers
 
 
-_MANY_MERGES = 64  # above this many merged ranges, a cell → range map beats a scan
-
-
 class _Sheet:
     """A grid with label lookup and merged-cell awareness.
 
@@ -88,24 +86,18 @@ class _Sheet:
         self.rows = rows = grid.rows
         self.max_row = len(rows)
         self.max_col = max(map(len, rows), default=0)
-        # absurd merges are not needed for label lookup
-        self._merges = [m for m in grid.merged
-                        if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 5000]
-        self._merge_map: dict[tuple[int, int], tuple[int, int, int, int]] | None = None
+        self._merges_by_row: dict[int, list[tuple[int, int, int, int]]] = {}
         labels: list[tuple[int, int, str]] = []
         by_row: dict[int, list[tuple[int, str]]] = {}
         key_of = L._label_key
         for r, values in enumerate(rows, start=1):
             if not any(values):  # no text in the row (a non-empty str is truthy)
                 continue
-            in_row: list[tuple[int, str]] = []
-            for c, v in enumerate(values, start=1):
-                if v and isinstance(v, str):
-                    k = key_of(v) if type(v) is str else L.label_key(v)
-                    labels.append((r, c, k))
-                    in_row.append((c, k))
+            in_row = [(c, key_of(v)) for c, v in enumerate(values, start=1)
+                      if v and isinstance(v, str)]
             if in_row:
                 by_row[r] = in_row
+                labels += [(r, c, k) for c, k in in_row]
         self.labels = labels
         self._by_row = by_row
         self._compact: dict[tuple[int, int], str] = {}
@@ -123,18 +115,14 @@ class _Sheet:
     def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
         """The merged range (r1, c1, r2, c2) holding (r, c), if any (the last one listed
         when ranges overlap, as in a damaged file)."""
-        merges = self._merges
-        if len(merges) > _MANY_MERGES:
-            if self._merge_map is None:
-                self._merge_map = {}
-                for m in merges:
-                    r1, c1, r2, c2 = m
-                    for rr in range(r1, r2 + 1):
-                        for cc in range(c1, c2 + 1):
-                            self._merge_map[(rr, cc)] = m
-            return self._merge_map.get((r, c))
-        for m in reversed(merges):
-            if m[0] <= r <= m[2] and m[1] <= c <= m[3]:
+        in_row = self._merges_by_row.get(r)
+        if in_row is None:  # the ranges crossing row r, in listed order (absurd merges
+            # are not needed for label lookup), looked up once per row
+            in_row = self._merges_by_row[r] = [
+                m for m in self.grid.merged
+                if m[0] <= r <= m[2] and (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 5000]
+        for m in reversed(in_row):
+            if m[1] <= c <= m[3]:
                 return m
         return None
 
@@ -248,26 +236,24 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     """Find a label; return (text value, cell ref, label_found). The value is the cell right
     of the label, or text typed after the label and a colon in the same cell ('姓名：张三').
     `exact=False` matches labels contained in the cell text ('日常工作（简要）')."""
-    def typed(r: int, c: int) -> str | None:
-        compact = sh.compact(r, c)
-        if ":" not in compact:  # every match below needs one
-            return None
-        for lab in labels:
-            if compact.startswith(lab + ":"):
-                return compact[len(lab) + 1:]
-        return None
-
-    def pred_at(r: int, c: int, key: str) -> bool:
-        if not exact:  # a text area's label: short and starting with the label text
-            return len(key) <= 16 and key.startswith(labels)
-        return key in labels or typed(r, c) is not None
-
-    hits = ((r, c, k) for r, c, k in sh.labels
-            if r >= min_row and (max_row is None or r <= max_row) and pred_at(r, c, k))
+    hit = None
+    last_row = sh.max_row if max_row is None else max_row
     if exact:  # the first match in reading order (the rest are not looked at)
-        hit = next(hits, None)
+        typed = tuple(lab + ":" for lab in labels)  # '姓名：张三' (NFKC turns '：' into ':')
+        for r, c, k in sh.labels:  # in row order
+            if r > last_row:
+                break
+            if r >= min_row and (k in labels or sh.compact(r, c).startswith(typed)):
+                hit = r, c, k
+                break
     else:  # labels sit left of the text they head: prefer the leftmost match
-        hit = min(hits, key=lambda h: (h[1], h[0]), default=None)
+        for r, c, k in sh.labels:
+            if r > last_row:
+                break
+            # a text area's label: short and starting with the label text
+            if (r >= min_row and len(k) <= 16 and k.startswith(labels)
+                    and (hit is None or (c, r) < (hit[1], hit[0]))):
+                hit = r, c, k
     if hit is None:
         return None, None, False
     r, c, key = hit
@@ -425,7 +411,9 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     up, uref, _ = _label_value(sh, (L.L_UNIT_AND_POST,), max_row=hrow)
     # the annex typed on one line: "姓名：张三  单位及职务：办公室科员  时间：（7）月第（2）周"
     for r, c, key in sh.labels:
-        if r < hrow and "姓名" in key and "单位及职务" in key:
+        if r >= hrow:
+            break
+        if "姓名" in key and "单位及职务" in key:
             if m := _WEEK_LINE.search(_nfkc(sh.value(r, c))):
                 name, up = clean_text(m.group("name")), clean_text(m.group("up"))
                 nref = uref = cell_ref(r, c)
@@ -458,7 +446,7 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     if w_week is None:
         ctx.add("F5", ERROR, "一周小记表未填写第（ ）周", sh.name, pref)
         return None
-    weeks = Month(year, the_month).weeks()
+    weeks = _month_weeks(year, the_month)
     start = end = None
     if 1 <= w_week <= len(weeks):
         start, end = weeks[w_week - 1]
@@ -466,13 +454,19 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
         ctx.add("F5", WARNING, f"{the_month}月只有 {len(weeks)} 周，表中写的是第{w_week}周",
                 sh.name, pref)
     for key, c in cols.items():
-        cells[f"col:{key}"] = cell_ref(hrow, c).rstrip("0123456789")
+        cells[f"col:{key}"] = column_letter(c)
     tasks: list[WeeklyTask] = []
     r = hrow + 1
+    rows = sh.rows
     while r <= sh.max_row:
-        first = sh.row_text(r)[:1]  # the row's first text cell
-        if first and _NOTE_LINE.match(str(sh.value(r, first[0][0]))):
-            break  # the 注 line under the table
+        texts = sh.row_text(r)
+        if not texts:  # no text in the row
+            values = rows[r - 1]
+            if values.count("") == len(values):  # nothing at all: not a task
+                r += 1
+                continue
+        elif _NOTE_LINE.match(str(sh.value(r, texts[0][0]))):
+            break  # the 注 line under the table (the row's first text cell)
         task = _read_task(ctx, sh, r, cols, year, (start, end))
         if task is not None:
             tasks.append(task)
@@ -484,6 +478,11 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     return WeeklyLog(source=SourceRef(file=ctx.file, sheet=sh.name, cells=cells),
                      identity=ident, unit_and_post=up, year=year, month=the_month, week=w_week,
                      week_start=start, week_end=end, tasks=tasks)
+
+
+@functools.lru_cache(maxsize=256)
+def _month_weeks(year: int, month: int) -> tuple[tuple[dt.date, dt.date], ...]:
+    return tuple(Month(year, month).weeks())
 
 
 def _month_dot_day(v: Value, year: int, week: tuple[dt.date | None, dt.date | None]
@@ -534,6 +533,8 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
                week: tuple[dt.date | None, dt.date | None] = (None, None)) -> WeeklyTask | None:
     values = sh.rows[r - 1]
     n = len(values)
+    if values.count("") == n:
+        return None  # an empty row (every cell '')
     raw: dict[str, Value] = {}
     blank = True
     for k, c in cols.items():
