@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,17 +36,68 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
-@dataclass
 class Grid:
-    """The values of one sheet. Empty cells read as None."""
+    """The values of one sheet. Empty cells read as None.
 
-    name: str
-    rows: list[list[Value]]
-    hidden: bool = False
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
-    # (row, col) of formula cells saved without a cached value: they read as blank here, but
-    # the person typed a formula, not a value; readers report them (see excel.safety).
-    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    `merged` holds the merged ranges as 1-based (r1, c1, r2, c2); `load_book` hands over
+    calamine's own 0-based ((r1, c1), (r2, c2)) pairs, converted on first use (most sheets
+    are never asked). `uncached_formulas`: (row, col) of formula cells saved without a cached
+    value: they read as blank here, but the person typed a formula, not a value; readers
+    report them (see excel.safety)."""
+
+    __slots__ = ("name", "rows", "hidden", "_merged", "_merged0", "uncached_formulas")
+
+    def __init__(self, name: str, rows: list[list[Value]], hidden: bool = False,
+                 merged: list[tuple[int, int, int, int]] | None = None,
+                 uncached_formulas: set[tuple[int, int]] | None = None) -> None:
+        self.name = name
+        self.rows = rows
+        self.hidden = hidden
+        self._merged: list[tuple[int, int, int, int]] | None = [] if merged is None else merged
+        self._merged0: list | None = None
+        self.uncached_formulas = set() if uncached_formulas is None else uncached_formulas
+
+    @classmethod
+    def _from_calamine(cls, name: str, rows: list[list[Value]], hidden: bool,
+                       merged0: list | None, uncached_formulas: set[tuple[int, int]]) -> Grid:
+        grid = cls(name, rows, hidden, None, uncached_formulas)
+        if merged0:
+            grid._merged = None
+            grid._merged0 = merged0
+        return grid
+
+    @property
+    def merged(self) -> list[tuple[int, int, int, int]]:  # r1, c1, r2, c2
+        if self._merged is None:
+            self._merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in self._merged0]
+            self._merged0 = None
+        return self._merged
+
+    def merged_in_row(self, row: int) -> list[tuple[int, int, int, int]]:
+        """The merged ranges crossing `row`, in listed order (no conversion of the others)."""
+        if self._merged is not None:
+            return [m for m in self._merged if m[0] <= row <= m[2]]
+        r0 = row - 1
+        return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+                for a, b in self._merged0 if a[0] <= r0 <= b[0]]  # type: ignore[union-attr]
+
+    @merged.setter
+    def merged(self, value: list[tuple[int, int, int, int]]) -> None:
+        self._merged, self._merged0 = value, None
+
+    def _key(self) -> tuple:
+        return (self.name, self.rows, self.hidden, self.merged, self.uncached_formulas)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return (f"Grid(name={self.name!r}, rows={self.rows!r}, hidden={self.hidden!r}, "
+                f"merged={self.merged!r}, uncached_formulas={self.uncached_formulas!r})")
 
     @property
     def max_row(self) -> int:
@@ -128,20 +179,17 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     Raises `UnreadableWorkbookError` with a Chinese message for anything else; never another
     exception for a bad file.
     """
-    import python_calamine as pc
-
-    from ..errors import UnreadableWorkbookError
-    from ..rules.settings import LimitSettings
-    from .safety import inspect_workbook, read_workbook_bytes
+    pc, safety, UnreadableWorkbookError, LimitSettings = _load_deps()
 
     limits = limits or _default_limits or LimitSettings()
-    data = read_workbook_bytes(path, limits)  # read once; checks and parser see the same bytes
-    inspection = inspect_workbook(path, limits, data=data)
+    data = safety.read_workbook_bytes(path, limits)  # read once; checks and parser see the same bytes
+    inspection = safety.inspect_workbook(path, limits, data=data)
     formulas = {
         name: inspection.sheets[part].uncached_formulas
         for name, part in inspection.sheet_parts.items()
         if part in inspection.sheets
     }
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     try:
         # calamine gets the checked bytes, never a path it could write to
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -150,15 +198,13 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
-            rows = [r[: limits.max_columns] for r in rows]
-            merged = [
-                (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
-                for a, b in (sheet.merged_cell_ranges or [])
-            ]
+            rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+            if max(map(len, rows), default=0) > max_columns:
+                rows = [r[:max_columns] for r in rows]
             hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
-            sheets.append(Grid(meta.name, rows, hidden=hidden, merged=merged,
-                               uncached_formulas=set(formulas.get(meta.name, set()))))
+            f = formulas.get(meta.name)
+            sheets.append(Grid._from_calamine(meta.name, rows, hidden, sheet.merged_cell_ranges,
+                                              set(f) if f else set()))
         wb.close()
     except UnreadableWorkbookError:
         raise
@@ -169,4 +215,22 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
             f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}），文件可能已损坏。"
             "请在 Excel/WPS 中打开后重新另存为 .xlsx 再交回。",
             file=str(path)) from None
-    return Book(Path(path), sheets)
+    return Book(path if isinstance(path, Path) else Path(path), sheets)
+
+
+_deps: tuple | None = None
+
+
+def _load_deps() -> tuple:
+    """What `load_book` needs, imported on its first call (not at import time: settings
+    loading and `kaoping --help` stay light) and kept."""
+    global _deps
+    if _deps is None:
+        import python_calamine as pc
+
+        from ..errors import UnreadableWorkbookError
+        from ..rules.settings import LimitSettings
+        from . import safety
+
+        _deps = (pc, safety, UnreadableWorkbookError, LimitSettings)
+    return _deps

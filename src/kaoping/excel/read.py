@@ -119,8 +119,8 @@ class _Sheet:
         if in_row is None:  # the ranges crossing row r, in listed order (absurd merges
             # are not needed for label lookup), looked up once per row
             in_row = self._merges_by_row[r] = [
-                m for m in self.grid.merged
-                if m[0] <= r <= m[2] and (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 5000]
+                m for m in self.grid.merged_in_row(r)
+                if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 5000]
         for m in reversed(in_row):
             if m[1] <= c <= m[3]:
                 return m
