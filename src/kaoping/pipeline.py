@@ -29,7 +29,7 @@ from .models import (
 )
 from .paths import scan_workbooks
 from .periods import Quarter
-from .rules.month import SummaryDigest
+from .rules.month import SummaryDigest, check_month_digests, check_weekly, digest_summary
 from .rules.settings import Settings
 
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -194,8 +194,6 @@ def _month_workdays(year: int, month: int, settings: Settings) -> float | None:
 
 
 def _digest(summary: MonthlySummary, settings: Settings) -> SummaryDigest:
-    from .rules.month import digest_summary
-
     return digest_summary(summary, workdays=_month_workdays(summary.year, summary.month, settings),
                           settings=settings)
 
@@ -214,8 +212,6 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
     - a 季度评价表 drops 主要工作亮点 and 存在的不足 (no quarter rule reads them).
 
     Same findings as checking the full forms, far less memory and unpickling."""
-    from .rules.month import check_weekly
-
     forms = []
     digests = []
     for form in result.forms:
@@ -244,8 +240,6 @@ def check_quarter_months(quarter: Quarter, summaries: Sequence[MonthlySummary | 
     `summaries` are full forms or their digests (`slim_result`); each month's findings are
     `check_month_batch`'s, from the digests' per-summary findings and the cross-form rules
     (`check_month_digests`). Earlier months (`history`, for 全年累计) are only compared."""
-    from .rules.month import check_month_digests
-
     months = {(m.year, m.month) for m in quarter.months}
     out: list[Finding] = []
     for s in summaries:

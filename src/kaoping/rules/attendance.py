@@ -18,6 +18,7 @@ Pure: no file or console I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -44,13 +45,22 @@ __all__ = [
 ]
 
 
+_EXACT: dict[float, Fraction] = {}  # a batch has few distinct day counts: parse each once
+
+
 def exact(x: float | int | Fraction) -> Fraction:
     """The decimal value as written (0.4 → 2/5, 1.5 → 3/2), for exact arithmetic."""
     if isinstance(x, Fraction):
         return x
     if isinstance(x, int):
         return Fraction(x)
-    return Fraction(repr(float(x)))
+    f = float(x)
+    found = _EXACT.get(f)
+    if found is None:
+        found = Fraction(repr(f))
+        if len(_EXACT) < 4096:
+            _EXACT[f] = found
+    return found
 
 
 def format_days(x: float | Fraction) -> str:
@@ -254,24 +264,16 @@ class AttendanceResult:
                 f"（{self.ratio_text}）")
 
 
-def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
-                       required_workdays: float, settings: Settings, *,
-                       quarter: Quarter | None = None) -> AttendanceResult:
-    """Sum one person's leave over the quarter and apply the two attendance rules.
-
-    `required_workdays` is the quarter's official workdays (before leave is taken off: see
-    `kaoping.calendar.quarter_workdays`). `records` may hold anybody's records; only this
-    person's are used, and only the quarter's months when `quarter` is given. A person with no
-    records has no leave (the caller sees it in `missing_months`)."""
-    mine = [r for r in records if r.staff_id == staff_id
-            and (quarter is None or Month(r.year, r.month) in quarter.months)]
-    # Exactly one record per month: the last one wins when a caller passed duplicates.
-    by_month: dict[Month, MonthAttendance] = {}
-    for r in mine:
-        by_month[Month(r.year, r.month)] = r
-    sick = sum((exact(r.sick_personal_days) for r in by_month.values()), Fraction(0))
-    annual = sum((exact(r.annual_leave_days) for r in by_month.values()), Fraction(0))
-    comp = sum((exact(r.comp_leave_days) for r in by_month.values()), Fraction(0))
+@functools.lru_cache(maxsize=4096)  # most people of a centre share a few leave patterns
+def _figures(sick_days: tuple[float, ...], annual_days: tuple[float, ...],
+             comp_days: tuple[float, ...], required_workdays: float, min_ratio: float,
+             long_leave_ratio: float) -> tuple:
+    """The exact attendance figures of one person's months (see `quarter_attendance`), as
+    floats: (workdays, sick, annual, comp, required, attended, ratio, long_leave, low,
+    inconsistent)."""
+    sick = sum((exact(x) for x in sick_days), Fraction(0))
+    annual = sum((exact(x) for x in annual_days), Fraction(0))
+    comp = sum((exact(x) for x in comp_days), Fraction(0))
     workdays = exact(required_workdays)
 
     # §四(三)4(3): 除法定的假期和加班补休、年休以外 → required days.
@@ -282,18 +284,46 @@ def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
     attended = max(attended, Fraction(0))
     ratio = attended / required if required > 0 else None
     # §四(三)4(3): 未达到应出勤天数80% → low; exactly 80% is reached.
-    low = required > 0 and attended < exact(settings.attendance.min_ratio) * required
+    low = required > 0 and attended < exact(min_ratio) * required
     # §二 category 2: 病事假累计时间超过当期平时考核周期一半 → strictly more than half.
-    long_leave = sick > exact(settings.attendance.long_leave_ratio) * workdays
+    long_leave = sick > exact(long_leave_ratio) * workdays
+    return (float(workdays), float(sick), float(annual), float(comp), float(required),
+            float(attended), float(ratio) if ratio is not None else None, long_leave, low,
+            inconsistent)
+
+
+def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
+                       required_workdays: float, settings: Settings, *,
+                       quarter: Quarter | None = None) -> AttendanceResult:
+    """Sum one person's leave over the quarter and apply the two attendance rules.
+
+    `required_workdays` is the quarter's official workdays (before leave is taken off: see
+    `kaoping.calendar.quarter_workdays`). `records` may hold anybody's records; only this
+    person's are used, and only the quarter's months when `quarter` is given. A person with no
+    records has no leave (the caller sees it in `missing_months`)."""
+    quarter_months = quarter.months if quarter is not None else None
+    # Exactly one record per month: the last one wins when a caller passed duplicates.
+    by_month: dict[Month, MonthAttendance] = {}
+    for r in records:
+        if r.staff_id == staff_id:
+            m = Month(r.year, r.month)
+            if quarter_months is None or m in quarter_months:
+                by_month[m] = r
+    records_in = by_month.values()
+    (workdays, sick, annual, comp, required, attended, ratio, long_leave, low,
+     inconsistent) = _figures(tuple(r.sick_personal_days for r in records_in),
+                              tuple(r.annual_leave_days for r in records_in),
+                              tuple(r.comp_leave_days for r in records_in), required_workdays,
+                              settings.attendance.min_ratio, settings.attendance.long_leave_ratio)
 
     months = tuple(sorted(by_month))
-    missing = tuple(m for m in quarter.months if m not in by_month) if quarter else ()
+    missing = tuple(m for m in quarter_months if m not in by_month) if quarter_months else ()
     blank = tuple(m for m in months if by_month[m].blank_fields)
     return AttendanceResult(
-        staff_id=staff_id, workdays=float(workdays), sick_personal_days=float(sick),
-        annual_leave_days=float(annual), comp_leave_days=float(comp),
-        required_days=float(required), attended_days=float(attended),
-        ratio=float(ratio) if ratio is not None else None, long_leave=long_leave, low=low,
+        staff_id=staff_id, workdays=workdays, sick_personal_days=sick,
+        annual_leave_days=annual, comp_leave_days=comp,
+        required_days=required, attended_days=attended,
+        ratio=ratio, long_leave=long_leave, low=low,
         months=months, missing_months=missing, blank_months=blank, inconsistent=inconsistent,
         records=tuple(by_month[m] for m in months),
     )

@@ -43,6 +43,7 @@ Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -162,10 +163,9 @@ def _week_label(log: WeeklyLog) -> str:
 
 
 def _task_has_content(t: WeeklyTask) -> bool:
-    return any((
-        not _blank(t.item), t.received_on, t.deadline, not _blank(t.deadline_text), t.status,
-        not _blank(t.status_text), t.completed_on, not _blank(t.note),
-    ))
+    return bool(
+        not _blank(t.item) or t.received_on or t.deadline or not _blank(t.deadline_text)
+        or t.status or not _blank(t.status_text) or t.completed_on or not _blank(t.note))
 
 
 def _failure_reason(task: WeeklyTask) -> str:
@@ -376,6 +376,12 @@ def _check_attendance(summary: MonthlySummary, workdays: float | None) -> list[F
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _weeks_of(year: int, month: int) -> tuple[tuple[dt.date, dt.date], ...]:
+    """`Month.weeks()`, computed once per month."""
+    return tuple(Month(year, month).weeks())
+
+
 def _covered(log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]]) -> Iterable[int]:
     """The weeks (1-based) of its month a log of that month stands for: its 第N周, or, for a
     week number the month does not have, the weeks its dates overlap."""
@@ -392,7 +398,7 @@ def _coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]
     month, (week, finding) per week of the month no log stands for)."""
     where = _where_summary(summary)
     month = Month(summary.year, summary.month)
-    weeks = month.weeks()
+    weeks = _weeks_of(summary.year, summary.month)
     covered: set[int] = set()
     out: list[Finding] = []
     for log in logs:
@@ -447,19 +453,31 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
     months before the first collected one are not noted). A blank 本月 counts as 0.
     Duplicates (one person, one month twice) use the first one; `check_month_batch` reports them.
     """
-    people: dict[tuple[str, int], dict[int, MonthlySummary]] = defaultdict(dict)
+    return _ytd(summaries, None)
+
+
+def _file_of(s: MonthlySummary | SummaryDigest) -> str:
+    return s.file if isinstance(s, SummaryDigest) else s.source.file
+
+
+def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | None
+         ) -> list[Finding]:
+    """`check_ytd`, keeping only the findings of summaries whose file is in `files` (all when
+    None): the others still anchor the running sums, but their messages are not built."""
+    people: dict[tuple[str, int], dict[int, MonthlySummary | SummaryDigest]] = defaultdict(dict)
     for s in summaries:
-        if not s.identity.staff_id and _blank(s.identity.name):
+        ident = s.identity
+        if not ident.staff_id and _blank(ident.name):
             continue
-        key = (_person_key(s.identity.staff_id, s.identity.name), s.year)
-        people[key].setdefault(s.month, s)
+        who = s.key if isinstance(s, SummaryDigest) else _person_key(ident.staff_id, ident.name)
+        people[(who, s.year)].setdefault(s.month, s)
 
     out: list[Finding] = []
     for (_, year), by_month in people.items():
         months = sorted(by_month)
         gaps_noted: set[int] = set()
         for month_field, ytd_field, label in LEAVE_KINDS:
-            anchor: MonthlySummary | None = None
+            anchor: MonthlySummary | SummaryDigest | None = None
             for m in months:
                 s = by_month[m]
                 ytd = getattr(s, ytd_field)
@@ -471,29 +489,36 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
                 base = getattr(anchor, ytd_field) if anchor else 0.0
                 added = sum(getattr(by_month[k], month_field) or 0 for k in between if k in by_month)
                 expected = base + added
-                where = _where_summary(s)
-                cell = s.source.cell(ytd_field)
-                this_month = getattr(s, month_field) or 0
-                if anchor:
-                    basis = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
-                             f"全年累计{label} {_fmt(base)} 天")
-                else:
-                    basis = "年初 0 天"
-                between_text = (f" + 本月 {_fmt(this_month)} 天" if start == m else
-                                f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+                if files is not None and _file_of(s) not in files:
+                    anchor = s
+                    continue
+
+                def basis(s=s, anchor=anchor, base=base, start=start, m=m, added=added,
+                          ytd_field=ytd_field, month_field=month_field, label=label) -> str:
+                    this_month = getattr(s, month_field) or 0
+                    if anchor:
+                        text = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
+                                f"全年累计{label} {_fmt(base)} 天")
+                    else:
+                        text = "年初 0 天"
+                    return text + (f" + 本月 {_fmt(this_month)} 天" if start == m else
+                                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+
                 if not missing:
                     if abs(ytd - expected) > _EPS:
                         out.append(Finding(
-                            rule="M9", severity=ERROR, cell=cell, **where,
+                            rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
+                            **_where_summary(s),
                             message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{basis}{between_text}，"
+                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{basis()}，"
                                     f"应为 {_fmt(expected)} 天"))
                 else:
                     if ytd + _EPS < expected:
                         out.append(Finding(
-                            rule="M9", severity=ERROR, cell=cell, **where,
+                            rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
+                            **_where_summary(s),
                             message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）偏小：{basis}{between_text}，"
+                                    f"（{_where_cell(s, ytd_field)}）偏小：{basis()}，"
                                     f"至少应为 {_fmt(expected)} 天"))
                     # Months before the first one collected are simply not in the batch;
                     # only a hole between collected months is worth a note.
@@ -502,7 +527,8 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
                         gaps_noted.add(m)
                         names = "、".join(f"{k}月" for k in missing)
                         out.append(Finding(
-                            rule="M10", severity=INFO, cell=cell, **where,
+                            rule="M10", severity=INFO, cell=s.source.cell(ytd_field),
+                            **_where_summary(s),
                             message=f"缺少{year}年{names}的月度小结，{m}月的全年累计只能部分核对"))
                 anchor = s
     return out
@@ -681,7 +707,7 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
     # 全年累计 of this month's summaries (earlier months were checked in their own month).
     earlier = [h for h in history if h.year == month.year and h.month < month.month]
     current = {d.file for d in by_person.values()}
-    out.extend(f for f in check_ytd([*earlier, *by_person.values()]) if f.file in current)
+    out.extend(_ytd([*earlier, *by_person.values()], current))
 
     # M13: roster people due this month who sent nothing.
     if index is not None:
