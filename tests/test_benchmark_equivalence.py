@@ -10,6 +10,7 @@ No timing assertions here: figures live in benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
 import zipfile
 from pathlib import Path
@@ -35,9 +36,9 @@ def _builder():
 B = _builder()
 
 
-def _outcome(fn, path: Path, fh, info, limits):
+def _outcome(fn, path: Path, data: bytes, info, limits):
     try:
-        return fn(path, fh, info, limits)
+        return fn(path, data, info, limits)
     except UnreadableWorkbookError as exc:
         return ("refused", exc.message)
     except Exception as exc:  # noqa: BLE001 - corrupt members: inspect_workbook maps these
@@ -49,24 +50,23 @@ def _compare(path: Path, limits: LimitSettings | None = None) -> tuple[int, int]
     limits = limits or LimitSettings()
     answered = declined = 0
     try:
-        fh = open(path, "rb")  # noqa: SIM115
+        data = path.read_bytes()
     except OSError:  # examples being regenerated meanwhile
         return 0, 0
-    with fh:
-        try:
-            zf = zipfile.ZipFile(fh)
-        except zipfile.BadZipFile:
-            return 0, 0
-        for info in zf.infolist():
-            n = info.filename
-            if not (n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n):
-                continue
-            fast = _outcome(safety._scan_sheet_fast, path, fh, info, limits)
-            if fast is None:
-                declined += 1
-                continue
-            answered += 1
-            assert fast == _outcome(safety._scan_sheet, path, fh, info, limits), (path, n)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return 0, 0
+    for info in zf.infolist():
+        n = info.filename
+        if not (n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n):
+            continue
+        fast = _outcome(safety._scan_sheet_fast, path, data, info, limits)
+        if fast is None:
+            declined += 1
+            continue
+        answered += 1
+        assert fast == _outcome(safety._scan_sheet, path, data, info, limits), (path, n)
     return answered, declined
 
 

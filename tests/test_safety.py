@@ -271,6 +271,7 @@ def test_zip_bomb_ratio_refused_before_inflating(tmp_path, monkeypatch):
     p = tmp_path / "bomb.xlsx"
     B.CASES_BY_NAME["压缩炸弹-压缩比.xlsx"].build(p)
     monkeypatch.setattr(safety, "_member_chunks", lambda *a: pytest.fail("inflated"))
+    monkeypatch.setattr(safety, "_inflate_whole", lambda *a: pytest.fail("inflated"))
     refused(p, "压缩比", "未解压")
 
 
@@ -278,6 +279,7 @@ def test_zip_bomb_total_declared_size(tmp_path, monkeypatch):
     p = tmp_path / "bomb.xlsx"
     B.CASES_BY_NAME["压缩炸弹-总大小.xlsx"].build(p)
     monkeypatch.setattr(safety, "_member_chunks", lambda *a: pytest.fail("inflated"))
+    monkeypatch.setattr(safety, "_inflate_whole", lambda *a: pytest.fail("inflated"))
     refused(p, "总大小", "上限 200.0 MB")
 
 
@@ -577,10 +579,11 @@ def _both_scans(path: Path):
         pytest.skip("no fast sheet scan in kaoping.excel.safety")
     limits = LimitSettings()
     out = []
-    with open(path, "rb") as fh, zipfile.ZipFile(fh) as zf:
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                out.append((fast(path, fh, info, limits), safety._scan_sheet(path, fh, info, limits)))
+                out.append((fast(path, data, info, limits), safety._scan_sheet(path, data, info, limits)))
     return out
 
 

@@ -36,13 +36,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import operator
+import os
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from xml.parsers import expat
 
 from ..errors import UnreadableWorkbookError
 from ..rules.settings import LimitSettings
@@ -114,10 +117,8 @@ def inspect_workbook(path: Path | str, limits: LimitSettings | None = None, *,
     limits = limits or LimitSettings()
     with _clear_errors(path):
         if data is None:
-            size = _checked_size(path, limits)
-            with open(path, "rb") as fh:
-                return _inspect_stream(path, fh, size, limits)
-        return _inspect_stream(path, io.BytesIO(data), len(data), limits)
+            data = read_workbook_bytes(path, limits)  # at most max_file_bytes
+        return _inspect_bytes(path, data, limits)
 
 
 def read_workbook_bytes(path: Path | str, limits: LimitSettings | None = None) -> bytes:
@@ -175,25 +176,22 @@ def _check_size(path: Path, size: int, limits: LimitSettings) -> None:
                     "请确认发来的是考评表；如确实是，请删除其中的图片和多余工作表后另存")
 
 
-def _inspect_stream(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
-    _check_size(path, size, limits)
-    fh.seek(0)
-    head = fh.read(SNIFF_BYTES)
+def _inspect_bytes(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
+    _check_size(path, len(data), limits)
+    head = data[:SNIFF_BYTES]
     if head.startswith(_OLE_MAGIC):
-        _ole(path, fh, size)
+        _ole(path, data)
     if not head.startswith(_ZIP_MAGICS):
-        _not_zip(path, head, size)
-    return _zip(path, fh, size, limits)
+        _not_zip(path, head, len(data))
+    return _zip(path, data, limits)
 
 
 def _mb(n: int | float) -> str:
     return f"{n / (1 << 20):.1f} MB"
 
 
-def _ole(path: Path, fh, size: int) -> None:
+def _ole(path: Path, data: bytes) -> None:
     """An OLE2 compound file: encrypted OOXML, or legacy .xls/.et, or something else."""
-    fh.seek(0)
-    data = fh.read(size)  # bounded by max_file_bytes
 
     def has_stream(name: str) -> bool:
         return name.encode("utf-16-le") in data
@@ -267,40 +265,109 @@ def _decode(head: bytes) -> str | None:
 # ------------------------------------------------------------------ zip checks
 
 
-def _eocd_entries(path: Path, fh, size: int) -> int:
+def _eocd_entries(path: Path, data: bytes) -> int:
     """The member count from the end-of-central-directory record, read before zipfile does."""
-    tail_len = min(size, 22 + 65535 + 20 + 56)
-    fh.seek(size - tail_len)
-    tail = fh.read(tail_len)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
+    size = len(data)
+    tail_start = size - min(size, 22 + 65535 + 20 + 56)
+    at = data.rfind(b"PK\x05\x06", tail_start)
+    if at < 0 or size - at < 22:
         raise _fail(path, "文件不完整（zip 结尾缺失），多半是下载或传输中断", RESEND)
-    total = struct.unpack_from("<H", tail, at + 10)[0]
+    total = struct.unpack_from("<H", data, at + 10)[0]
     if total == 0xFFFF:
-        z64 = tail.rfind(b"PK\x06\x06")
-        if z64 < 0 or len(tail) - z64 < 40:
+        z64 = data.rfind(b"PK\x06\x06", tail_start)
+        if z64 < 0 or size - z64 < 40:
             raise _fail(path, "文件不完整（zip64 目录缺失）", RESEND)
-        total = struct.unpack_from("<Q", tail, z64 + 32)[0]
+        total = struct.unpack_from("<Q", data, z64 + 32)[0]
     return total
 
 
-def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
-    entries = _eocd_entries(path, fh, size)
+class _Member:
+    """One central-directory entry: the fields of `zipfile.ZipInfo` this module reads."""
+
+    __slots__ = ("filename", "orig_filename", "flag_bits", "compress_type", "compress_size",
+                 "file_size", "CRC", "header_offset")
+
+    def __init__(self, filename: str, orig_filename: str, flag_bits: int, compress_type: int,
+                 compress_size: int, file_size: int, crc: int, header_offset: int) -> None:
+        self.filename = filename
+        self.orig_filename = orig_filename
+        self.flag_bits = flag_bits
+        self.compress_type = compress_type
+        self.compress_size = compress_size
+        self.file_size = file_size
+        self.CRC = crc
+        self.header_offset = header_offset
+
+
+_EOCD = struct.Struct("<4s4H2LH")
+_CDIR = struct.Struct("<4s4B4HL2L5H2L")  # a central-directory file header (46 bytes)
+_LOCAL_LENGTHS = struct.Struct("<HH")  # name and extra lengths, at offset 26 of a local header
+
+
+def _central_directory(data: bytes) -> list[_Member] | None:
+    """The members exactly as `zipfile.ZipFile(...).infolist()` lists them, read with `struct`
+    for the plain zips Excel, WPS, openpyxl and LibreOffice write (no archive comment, no
+    zip64, nothing prepended, no zip64 extra fields). None for anything else: zipfile then
+    reads the directory (and raises what it raises)."""
+    size = len(data)
+    end = size - 22
+    if end < 42 or data[end:end + 4] != b"PK\x05\x06" or data[-2:] != b"\x00\x00":
+        return None  # a comment (or no record) at the very end: zipfile searches for it
+    if data[end - 20:end - 16] == b"PK\x06\x07":
+        return None  # a zip64 locator: zipfile reads the zip64 record
+    size_cd, offset_cd = _EOCD.unpack_from(data, end)[5:7]
+    if offset_cd + size_cd != end:
+        return None  # data prepended ("concat") or a damaged directory
+    members: list[_Member] = []
+    pos = offset_cd
+    while pos < end:
+        if pos + 46 > end:
+            return None  # zipfile: "Truncated central directory"
+        (sig, _cv, _cs, extract_version, _es, flags, method, _t, _d, crc, csize, usize,
+         name_len, extra_len, comment_len, _disk, _ia, _ea, offset) = _CDIR.unpack_from(data, pos)
+        name_end = pos + 46 + name_len
+        extra_end = name_end + extra_len
+        nxt = extra_end + comment_len
+        if sig != b"PK\x01\x02" or extract_version > 63 or nxt > end:
+            return None
+        raw = data[pos + 46:name_end]
+        if b"\x00" in raw:
+            return None  # zipfile cuts the name at the NUL
+        try:
+            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        if extra_len:
+            extra = data[name_end:extra_end]
+            while len(extra) >= 4:
+                tp, ln = _LOCAL_LENGTHS.unpack_from(extra)
+                if ln + 4 > len(extra) or tp == 0x0001:
+                    return None  # corrupt extra field, or zip64 sizes: zipfile decides
+                extra = extra[ln + 4:]
+        filename = name.replace(os.sep, "/") if os.sep != "/" else name
+        members.append(_Member(filename, name, flags, method, csize, usize, crc, offset))
+        pos = nxt
+    return members
+
+
+def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
+    entries = _eocd_entries(path, data)
     if entries > MAX_ZIP_MEMBERS:
         raise _fail(path, f"压缩包内文件数过多（{entries} 个，上限 {MAX_ZIP_MEMBERS}），疑似恶意文件，已拒绝读取")
-    fh.seek(0)
-    try:
-        zf = zipfile.ZipFile(fh)
-    except zipfile.BadZipFile:
-        raise _fail(path, "文件不完整或已损坏（不是有效的 .xlsx 压缩包）", RESEND) from None
-    infos = zf.infolist()
+    infos = _central_directory(data)
+    if infos is None:
+        try:
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except zipfile.BadZipFile:
+            raise _fail(path, "文件不完整或已损坏（不是有效的 .xlsx 压缩包）", RESEND) from None
     names = [i.filename for i in infos]
     # Part names are case-insensitive (OPC) and some zip readers take '\\' for '/': two names
     # that differ only so would let a parser read a part this scan did not check.
-    if len({_norm_part(n) for n in names}) != len(names):
+    normed = [_norm_part(n) for n in names]
+    if len(set(normed)) != len(names):
         raise _fail(path, "压缩包内有重名的部件，疑似被篡改的文件，已拒绝读取", RESEND)
-    nameset = set(names)
-    _classify_zip(path, zf, nameset)
+    by_name = dict(zip(names, infos))
+    _classify_zip(path, data, by_name)
 
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_uncompressed_bytes:
@@ -318,24 +385,25 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
                                   f"{limits.max_compression_ratio:.0f}:1，疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
 
     insp = Inspection(path=path, kind="xlsx")
+    # Each part small enough is inflated in one call, once: workbook.xml and its rels are
+    # read for the sheet map and then scanned from the same bytes.
+    cache: dict[object, bytes] = {}
     # Worksheets are wherever workbook.xml's relationships point (calamine follows them), not
     # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
     # full worksheet scan, so no sheet escapes the limits.
-    sheet_map = _sheet_map(path, zf, nameset)
+    sheet_map = _sheet_map(path, data, by_name, cache)
     if sheet_map is None:
-        sheet_parts = {_norm_part(n) for n in names if _norm_part(n).endswith(".xml")}
+        sheet_parts = {n for n in normed if n.endswith(".xml")}
     else:
         sheet_parts = {_norm_part(n) for n in sheet_map.values()} | {
-            _norm_part(n) for n in names
-            if _norm_part(n).startswith("xl/worksheets/") and "/_rels/" not in _norm_part(n)
+            n for n in normed if n.startswith("xl/worksheets/") and "/_rels/" not in n
         }
-    for info in infos:
-        name = info.filename
-        if _norm_part(name) in sheet_parts:
-            insp.sheets[name] = (_scan_sheet_fast(path, fh, info, limits)
-                                 or _scan_sheet(path, fh, info, limits))
-        elif name.lower().endswith((".xml", ".rels", ".vml")):
-            _scan_xml(path, fh, info)
+    for info, norm in zip(infos, normed):
+        if norm in sheet_parts:
+            insp.sheets[info.filename] = (_scan_sheet_fast(path, data, info, limits, cache)
+                                          or _scan_sheet(path, data, info, limits))
+        elif norm.endswith((".xml", ".rels", ".vml")):
+            _scan_xml(path, data, info, cache)
     # calamine materialises each sheet densely from A1 to its last cell: bound the sum too,
     # or 5,000 tiny sheets each with one cell at GR5000 would need billions of cells.
     budget = min(MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns, MAX_TOTAL_CELLS)
@@ -347,27 +415,26 @@ def _zip(path: Path, fh, size: int, limits: LimitSettings) -> Inspection:
     return insp
 
 
-def _classify_zip(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
+def _classify_zip(path: Path, data: bytes, members: dict) -> None:
     """A zip that is not an .xlsx: say what it is."""
-    if "xl/workbook.xml" in names:
+    if "xl/workbook.xml" in members:
         return
-    if "mimetype" in names:
-        info = zf.getinfo("mimetype")
+    if "mimetype" in members:
         mime = b""
-        if info.file_size <= 200:
-            mime = zf.read("mimetype")
+        if members["mimetype"].file_size <= 200:
+            mime = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")
         if b"opendocument.spreadsheet" in mime:
             raise _fail(path, "这是 OpenDocument 表格 (.ods) 文件，kaoping 只读取 .xlsx",
                         "请在 WPS 或 LibreOffice 中“另存为” Excel 工作簿(.xlsx)")
         if b"opendocument" in mime:
             raise _fail(path, "这是 OpenDocument 文档，不是表格", "请用 kaoping 生成的 .xlsx 表格填写")
-    if "xl/workbook.bin" in names:
+    if "xl/workbook.bin" in members:
         raise _fail(path, "这是 Excel 二进制工作簿 (.xlsb)，kaoping 只读取 .xlsx", SAVE_AS)
-    if "word/document.xml" in names:
+    if "word/document.xml" in members:
         raise _fail(path, "这是 Word 文档 (.docx)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
-    if "ppt/presentation.xml" in names:
+    if "ppt/presentation.xml" in members:
         raise _fail(path, "这是 PowerPoint 文件 (.pptx)，不是 Excel 表格", "请用 kaoping 生成的 .xlsx 表格填写")
-    if any(n.lower().endswith((".xlsx", ".xls", ".xlsm", ".et")) for n in names):
+    if any(n.lower().endswith((".xlsx", ".xls", ".xlsm", ".et")) for n in members):
         raise _fail(path, "这是一个 zip 压缩包（里面装着表格文件），不是表格本身",
                     "请解压后把其中的 .xlsx 文件放进文件夹")
     raise _fail(path, "是 zip 压缩包但缺少 xl/workbook.xml，不是 Excel 工作簿（或已损坏）", RESEND)
@@ -378,30 +445,142 @@ def _norm_part(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str] | None:
-    """Sheet name → worksheet part, from workbook.xml and its rels (parsed with defusedxml:
-    no DTDs, no entities). None when they are missing or cannot be parsed."""
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+
+
+def _sheet_map(path: Path, data: bytes, members: dict, cache: dict) -> dict[str, str] | None:
+    """Sheet name → worksheet part, from workbook.xml and its rels. None when they are
+    missing, too big, damaged (where `zipfile` would fail to read them) or cannot be parsed."""
+    if _WORKBOOK_RELS not in members or _WORKBOOK not in members:
+        return None
+    wb_info, rels_info = members[_WORKBOOK], members[_WORKBOOK_RELS]
+    if max(wb_info.file_size, rels_info.file_size) > MAX_INDEX_BYTES:
+        return None  # not parsed into a tree (memory); the caller then scans every part
+    wb = _peek(data, wb_info)
+    rels = _peek(data, rels_info)
+    if wb is None or rels is None:
+        return None
+    cache[wb_info] = wb
+    cache[rels_info] = rels
+    return _sheet_map_from(wb, rels)
+
+
+def _sheet_map_from(wb: bytes, rels: bytes) -> dict[str, str] | None:
+    """`_sheet_map` of the two parts' bytes: the strict regex reading when both are in the
+    plain form spreadsheet writers produce, else the defusedxml parse (same answer)."""
+    pairs = _sheet_pairs_plain(wb, rels)
+    if pairs is None:
+        pairs = _sheet_pairs_defused(wb, rels)
+        if pairs is None:
+            return None
+    return _resolve_sheets(*pairs)
+
+
+def _sheet_pairs_defused(wb_bytes: bytes, rels_bytes: bytes
+                         ) -> tuple[list[tuple[str | None, str | None]], list[tuple[str | None, str | None]]] | None:
+    """(relationships as (Id, Target), sheets as (name, relationship id)) parsed with
+    defusedxml (no DTDs, no entities); None when either part cannot be parsed."""
     from defusedxml import ElementTree as DET
 
-    rels_name = "xl/_rels/workbook.xml.rels"
-    if rels_name not in names or "xl/workbook.xml" not in names:
-        return None
-    if max(zf.getinfo(n).file_size for n in (rels_name, "xl/workbook.xml")) > MAX_INDEX_BYTES:
-        return None  # not parsed into a tree (memory); the caller then scans every part
     try:
-        wb = DET.fromstring(zf.read("xl/workbook.xml"))
-        rels = DET.fromstring(zf.read(rels_name))
+        wb = DET.fromstring(wb_bytes)
+        rels = DET.fromstring(rels_bytes)
     except Exception:  # ParseError, DTDForbidden…: the caller scans every part as a sheet
         return None
+    rel_pairs = [(rel.get("Id"), rel.get("Target")) for rel in rels]
+    sheet_pairs = []
+    for el in wb.iter():
+        if el.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        sheet_pairs.append((el.get("name"), rid))
+    return rel_pairs, sheet_pairs
+
+
+# The plain form: UTF-8, no DTD/comment/CDATA (no "<!"), no processing instruction but the
+# XML declaration, no character or entity reference (no "&"), well-formed (expat says so,
+# with namespaces, and without any handler: nothing is expanded); the rels part is exactly a
+# <Relationships> root holding <Relationship …/> children with plain attributes, and every
+# <sheet> tag of workbook.xml is unprefixed with double-quoted attributes. In such documents
+# every '<' starts a tag, so those tags read with regexes give what a parser gives.
+_XML_DECL = re.compile(rb"""<\?xml version=["']1\.0["'](?: encoding=["'](?i:utf-?8)["'])?"""
+                       rb"""(?: standalone=["'](?:yes|no)["'])?[ \t\r\n]*\?>""")
+_RELS_PLAIN = re.compile(rb"""[ \t\r\n]*<Relationships(?: xmlns="[^"]*")?[ \t\r\n]*>"""
+                         rb"""(?:[ \t\r\n]*<Relationship(?: [A-Za-z]+="[^"]*")*[ \t\r\n]*/>)*"""
+                         rb"""[ \t\r\n]*</Relationships>[ \t\r\n]*""")
+_REL_TAG = re.compile(rb"""<Relationship((?: [A-Za-z]+="[^"]*")*)[ \t\r\n]*/>""")
+_SHEET_TAG = re.compile(rb"""<sheet((?: [^\s="'<>/]+="[^"]*")*)[ \t\r\n]*/?>""")
+_SHEET_START = re.compile(rb"<sheet[\s/>]")
+_DQ_ATTR = re.compile(rb' ([^\s="\'<>/]+)="([^"]*)"')
+_NORMALISED = re.compile(rb"[\t\n\r]")  # a parser turns these into spaces in attribute values
+
+
+def _plain_xml(doc: bytes) -> bytes | None:
+    """`doc` without its XML declaration when it is in the plain form, else None."""
+    if b"<!" in doc or b"&" in doc:
+        return None
+    body = doc
+    if doc.startswith(b"<?"):
+        decl = _XML_DECL.match(doc)
+        if decl is None:
+            return None
+        body = doc[decl.end():]
+    if b"<?" in body:
+        return None
+    try:
+        expat.ParserCreate(None, "}").Parse(doc, True)
+    except Exception:  # ExpatError (not well-formed, unbound prefix, bad UTF-8…)
+        return None
+    return body
+
+
+def _sheet_pairs_plain(wb_bytes: bytes, rels_bytes: bytes
+                       ) -> tuple[list[tuple[str | None, str | None]], list[tuple[str | None, str | None]]] | None:
+    """What `_sheet_pairs_defused` returns, read with regexes from plain documents; None
+    (use the parser) for anything else."""
+    if b":sheet" in wb_bytes:
+        return None  # a prefixed <x:sheet>, perhaps
+    rels = _plain_xml(rels_bytes)
+    if rels is None or not _RELS_PLAIN.fullmatch(rels):
+        return None
+    wb = _plain_xml(wb_bytes)
+    if wb is None:
+        return None
+    rel_pairs: list[tuple[str | None, str | None]] = []
+    for raw in _REL_TAG.findall(rels):
+        if _NORMALISED.search(raw):
+            return None
+        attrs = dict(_DQ_ATTR.findall(raw))  # no duplicates: expat refuses them
+        rid, target = attrs.get(b"Id"), attrs.get(b"Target")
+        rel_pairs.append((None if rid is None else rid.decode(),
+                          None if target is None else target.decode()))
+    tags = _SHEET_TAG.findall(wb)
+    if len(tags) != len(_SHEET_START.findall(wb)):
+        return None
+    sheet_pairs: list[tuple[str | None, str | None]] = []
+    for raw in tags:
+        if _NORMALISED.search(raw):
+            return None
+        name = rid = None
+        for key, value in _DQ_ATTR.findall(raw):
+            if key == b"xmlns" or key.startswith(b"xmlns:"):
+                continue  # a namespace declaration, not an attribute
+            if key == b"name":
+                name = value.decode()
+            elif rid is None and key.rpartition(b":")[2] == b"id":
+                rid = value.decode()
+        sheet_pairs.append((name, rid))
+    return rel_pairs, sheet_pairs
+
+
+def _resolve_sheets(rel_pairs, sheet_pairs) -> dict[str, str]:
     targets: dict[str, str] = {}
-    for rel in rels:
-        rid, target = rel.get("Id"), rel.get("Target")
+    for rid, target in rel_pairs:
         if not rid or not target:
             continue
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = str(PurePosixPath("xl") / target)
+        # (the segments are normalised below as PurePosixPath("xl") / target would, and more)
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
         parts: list[str] = []
         for seg in part.split("/"):
             if seg == "..":
@@ -411,11 +590,7 @@ def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, st
                 parts.append(seg)
         targets[rid] = "/".join(parts)
     out: dict[str, str] = {}
-    for el in wb.iter():
-        if el.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-        name = el.get("name")
+    for name, rid in sheet_pairs:
         if name and rid in targets:
             out[name] = targets[rid]
     return out
@@ -424,20 +599,26 @@ def _sheet_map(path: Path, zf: zipfile.ZipFile, names: set[str]) -> dict[str, st
 # ------------------------------------------------------------------ bounded inflation
 
 
-def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """Inflate one member ourselves, never producing more than it declares.
-
-    A member that inflates beyond its declared size (a lying central directory) is refused;
-    the CRC is checked at the end, so a corrupt member is reported as such.
-    """
+def _member_start(path: Path, data: bytes, info) -> int:
+    """Where the member's compressed bytes start (after its local header)."""
     if info.header_offset < 0:  # a damaged central directory (zipfile computes it from that)
         raise _fail(path, f"文件已损坏（部件 {info.filename} 的头部缺失）", RESEND)
-    fh.seek(info.header_offset)
-    header = fh.read(30)
+    header = data[info.header_offset:info.header_offset + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         raise _fail(path, f"文件已损坏（部件 {info.filename} 的头部缺失）", RESEND)
-    name_len, extra_len = struct.unpack_from("<HH", header, 26)
-    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    name_len, extra_len = _LOCAL_LENGTHS.unpack_from(header, 26)
+    return info.header_offset + 30 + name_len + extra_len
+
+
+def _member_chunks(path: Path, data: bytes, info) -> Iterator[bytes]:
+    """Inflate one member ourselves, chunk by chunk, never producing more than it declares.
+
+    A member that inflates beyond its declared size (a lying central directory) is refused;
+    the CRC is checked at the end, so a corrupt member is reported as such. Used for
+    members too big to hold whole, and to name the fault of one `_inflate_whole` declined.
+    """
+    pos = _member_start(path, data, info)
+    view = memoryview(data)
     left_in = info.compress_size
     left_out = info.file_size
     crc = 0
@@ -446,9 +627,10 @@ def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
         if info.compress_size != info.file_size:
             raise _fail(path, f"文件已损坏（部件 {info.filename} 大小不一致）", RESEND)
         while left_in > 0:
-            raw = fh.read(min(CHUNK, left_in))
+            raw = data[pos:pos + min(CHUNK, left_in)]
             if not raw:
                 raise _fail(path, f"文件不完整（部件 {info.filename} 被截断），多半是下载或传输中断", RESEND)
+            pos += len(raw)
             left_in -= len(raw)
             crc = zlib.crc32(raw, crc)
             yield raw
@@ -456,16 +638,17 @@ def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
     else:
         inflater = zlib.decompressobj(-15)
         while not inflater.eof:
-            data = inflater.unconsumed_tail
-            if not data:
+            chunk = inflater.unconsumed_tail
+            if not chunk:
                 if left_in <= 0:
                     raise _fail(path, f"文件已损坏（部件 {info.filename} 的压缩数据不完整）", RESEND)
-                data = fh.read(min(CHUNK, left_in))
-                if not data:
+                chunk = view[pos:pos + min(CHUNK, left_in)]
+                if not chunk:
                     raise _fail(path, f"文件不完整（部件 {info.filename} 被截断），多半是下载或传输中断", RESEND)
-                left_in -= len(data)
+                pos += len(chunk)
+                left_in -= len(chunk)
             # At most left_out + 1 bytes: one byte more than declared proves the lie.
-            out = inflater.decompress(data, min(CHUNK, left_out + 1))
+            out = inflater.decompress(chunk, min(CHUNK, left_out + 1))
             if len(out) > left_out:
                 raise _fail(path, bomb)
             left_out -= len(out)
@@ -476,13 +659,85 @@ def _member_chunks(path: Path, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)
 
 
+def _inflate_whole(data: bytes, info) -> bytes | None:
+    """The member inflated in one call, bounded the same way as `_member_chunks` (never more
+    than declared + 1 bytes), or None when anything is wrong with it: a bad local header, a
+    stream that inflates past its declared size, ends early, is corrupt or fails its CRC.
+    Never raises; `_member_chunks` then names the fault."""
+    offset = info.header_offset
+    if offset < 0 or data[offset:offset + 4] != b"PK\x03\x04" or offset + 30 > len(data):
+        return None
+    name_len, extra_len = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
+    start = offset + 30 + name_len + extra_len
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != size:
+            return None
+        out = data[start:start + size]
+        if len(out) != size:
+            return None
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            # max_length size + 1: one byte more than declared proves the lie, and bounds memory.
+            out = inflater.decompress(memoryview(data)[start:start + info.compress_size], size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or len(out) != size:
+            return None
+    if zlib.crc32(out) != info.CRC:
+        return None
+    return out
+
+
+def _peek(data: bytes, info) -> bytes | None:
+    """The member's bytes when `zipfile` would read them too (local header names the same
+    part, no unsupported flags, stream sound), else None. Never raises."""
+    offset = info.header_offset
+    if offset < 0 or offset + 30 > len(data) or info.flag_bits & 0x61:
+        return None
+    flags = _LOCAL_LENGTHS.unpack_from(data, offset + 6)[0]
+    name_len = _LOCAL_LENGTHS.unpack_from(data, offset + 26)[0]
+    raw = data[offset + 30:offset + 30 + name_len]
+    try:
+        local_name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if local_name != getattr(info, "orig_filename", info.filename):
+        return None
+    return _inflate_whole(data, info)
+
+
+def _read_part(path: Path, data: bytes, info, cache: dict | None = None) -> bytes:
+    """A member of at most FAST_MAX_BYTES inflated whole and checked (size, CRC, no DTD).
+
+    A member `_inflate_whole` declines is streamed through `_member_chunks` with the DTD
+    test on each chunk, exactly as before, so the refusal and its message are the same."""
+    out = cache.pop(info, None) if cache else None
+    if out is None:
+        out = _inflate_whole(data, info)
+    if out is None:
+        _scan_xml_stream(path, data, info)  # raises what the streaming scan finds
+        raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)  # not reached
+    if _DTD.search(out):
+        raise _hostile(path, info.filename)
+    return out
+
+
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _scan_xml(path: Path, fh, info: zipfile.ZipInfo) -> None:
+def _scan_xml(path: Path, data: bytes, info, cache: dict | None = None) -> None:
     """Refuse any XML part with a DTD or entity declaration (billion laughs, XXE)."""
+    if info.file_size <= FAST_MAX_BYTES:
+        _read_part(path, data, info, cache)
+    else:
+        _scan_xml_stream(path, data, info)
+
+
+def _scan_xml_stream(path: Path, data: bytes, info) -> None:
     carry = b""
-    for chunk in _member_chunks(path, fh, info):
+    for chunk in _member_chunks(path, data, info):
         buf = carry + chunk
         if _DTD.search(buf):
             raise _hostile(path, info.filename)
@@ -540,28 +795,34 @@ def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]
         count += 1
 
 
-# Fast path for the sheets Excel, WPS and openpyxl write: every cell tag is `<c r="B7" …>`
-# with a full reference and plain attributes, a value (if any) right inside it, no formulas.
-# Such a sheet is analysed with a few C-speed regex passes instead of the tag-by-tag state
-# machine below, with exactly the same result; anything else (formulas, prefixes, cells
-# without `r`, odd markup, a sheet past the limits so the error names the first cell over
-# them) returns None and gets the full scan.
+# Fast path for the sheets Excel, WPS and openpyxl write. Only the cells that hold something
+# count, so only they are looked at: each must be exactly `<c r="B7" a="…"…><v>…</v></c>` or
+# `…><is><t>…</t></is></c>` (a full reference, double-quoted plain attributes, preceded by
+# '>'), and every value or inline-string tag of the part must belong to one such cell.
+# Formatted-only cells (most of a form) are not matched at all. The cells are found by
+# regexes run over the REVERSED sheet, where each starts with the literal `>c/<>v/<` or
+# `>c/<>si/<` that the regex engine skips to at C speed. With no formula anywhere, the full
+# scan then records exactly these cells (a cell's `<c` opening resets its state, and the
+# preceding '>' plus the attribute form keep any earlier tag from swallowing this one).
+# Anything else (formulas, prefixes, odd markup, a sheet past the limits so the error names
+# the first cell over them) returns None and gets the full scan.
 FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, CRC-checked)
-# One pass: every simple cell tag with its reference and what follows it — "/" (self-closing),
-# a value/inline-string tag, or "</c>" (an empty pair); group 3 is non-empty for values.
-_FAST_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?:\s+[A-Za-z_][\w.:-]*="[^"<>]*")*\s*'
-    rb"(?:/>|>\s*(?:</c>|(<)(?:v|is)[\s/>]))")
-_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
-_ANY_CELL = re.compile(rb"<c[\s/>]")
+# A content cell, reversed: `</c>`, then `</v>…<v>` or `</is></t>…<t…><is>`, then the cell
+# tag's `>` and its attributes (single-spaced, double-quoted, values without quotes or angle
+# brackets), then `r="B7"` and `<c`, which must follow a '>'.
+_CONTENT_CELL_REV = re.compile(
+    rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
+    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ )*"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
+_CONTENT_OPEN = re.compile(rb"<(?:v|is)")  # every value or inline-string tag, whatever follows
 _ANY_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
 
 
 _F_HINT = re.compile(rb"<f[\s/>]")  # in every _ANY_FORMULA match without a prefix,
-_PREFIXED_F_HINT = re.compile(rb":f[\s/>]")  # and in every one with a prefix
-_PREFIXED_C_HINT = re.compile(rb":c[\s/>]")  # in every _PREFIXED_CELL match
+_PREFIXED_HINT = re.compile(rb":(?:f|v|is)[\s/>]")  # and in every _PREFIXED_CONTENT match
 _DIMENSION_WORD = re.compile(rb"dimension")
+_REVERSED = operator.itemgetter(slice(None, None, -1))
 
 
 def _dimension_tags(data: bytes) -> Iterator[re.Match[bytes]]:
@@ -582,37 +843,37 @@ def _dimension_tags(data: bytes) -> Iterator[re.Match[bytes]]:
             pos = m.end()
 
 
-def _scan_sheet_fast(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings
-                     ) -> PartInfo | None:
-    """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan"."""
+def _scan_sheet_fast(path: Path, data: bytes, info, limits: LimitSettings,
+                     cache: dict | None = None) -> PartInfo | None:
+    """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan".
+
+    The part is inflated whole (`_read_part`: bounded, CRC and DTD checked, any fault named
+    as the streaming scan names it)."""
     if info.file_size > FAST_MAX_BYTES:
         return None
-    chunks: list[bytes] = []
-    carry = b""
-    for chunk in _member_chunks(path, fh, info):  # DTDs refused as early as the full scan does
-        if _DTD.search(carry + chunk):
-            raise _hostile(path, info.filename)
-        carry = chunk[-16:]
-        chunks.append(chunk)
-    data = b"".join(chunks)
+    return _sheet_extent_fast(_read_part(path, data, info, cache), limits)
+
+
+def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
+    """The fast analysis of one inflated worksheet (see above); None to decline."""
     # Each regex search below is guarded by a pattern with a two-byte literal prefix that every
     # one of its matches contains (the guards skip through the text; the full patterns try a
     # match at every '<'): same answers, a fraction of the time.
-    if (_F_HINT.search(data) or _PREFIXED_F_HINT.search(data)) and _ANY_FORMULA.search(data):
+    if _F_HINT.search(sheet) and _ANY_FORMULA.search(sheet):
         return None
-    if _PREFIXED_C_HINT.search(data) and _PREFIXED_CELL.search(data):
+    if _PREFIXED_HINT.search(sheet) and (_PREFIXED_CONTENT.search(sheet) or _ANY_FORMULA.search(sheet)):
         return None
-    cells = _FAST_CELL.findall(data)
-    if len(cells) != len(_ANY_CELL.findall(data)):
-        return None  # a cell tag the fast pattern does not cover, or odd cell content
+    cells = _CONTENT_CELL_REV.findall(sheet[::-1])
+    if len(cells) != len(_CONTENT_OPEN.findall(sheet)):
+        return None  # a value or inline string outside the plain cell form
     part = PartInfo()
-    rows = [row for _, row, lt in cells if lt]
-    if rows:
-        part.max_row = max(map(int, rows))
-        part.max_col = max(map(_col_number, {col for col, _, lt in cells if lt}))
+    if cells:
+        rows, cols = zip(*cells)
+        part.max_row = max(map(int, map(_REVERSED, set(rows))))
+        part.max_col = max(map(_col_number, map(_REVERSED, set(cols))))
     if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
         return None  # the full scan raises, naming the first cell past the limits
-    for m in _dimension_tags(data):
+    for m in _dimension_tags(sheet):
         ref = _ATTR_REF.search(m.group(1))
         if ref:
             cm = _CELL_REF.match(ref.group(1).split(b":")[-1].strip())
@@ -622,7 +883,7 @@ def _scan_sheet_fast(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSetting
     return part
 
 
-def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
+def _scan_sheet(path: Path, data: bytes, info, limits: LimitSettings) -> PartInfo:
     """Stream one worksheet: refuse DTDs and sheets whose data pass the row/column limits
     (stopping at the first such cell); record formulas without a cached value.
 
@@ -659,7 +920,7 @@ def _scan_sheet(path: Path, fh, info: zipfile.ZipInfo, limits: LimitSettings) ->
                 col += 1
         col += count
 
-    for chunk in _member_chunks(path, fh, info):
+    for chunk in _member_chunks(path, data, info):
         buf = carry + chunk
         if _DTD.search(buf):
             raise _hostile(path, info.filename)
