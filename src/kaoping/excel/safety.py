@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import operator
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -156,16 +158,27 @@ def _clear_errors(path: Path) -> Iterator[None]:
 # ------------------------------------------------------------------ sniffing
 
 
+# What pathlib's exists()/is_dir()/is_file() take for "no such file" (they return False).
+_MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_MISSING_WINERRORS = (21, 123, 1921)
+
+
 def _checked_size(path: Path, limits: LimitSettings) -> int:
-    if not path.exists():
-        raise _fail(path, "文件不存在")
-    if path.is_dir():
+    """The size of a regular file, from one stat() (a FIFO or device is never opened)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno in _MISSING_ERRNOS or getattr(exc, "winerror", None) in _MISSING_WINERRORS:
+            raise _fail(path, "文件不存在") from None
+        raise
+    except ValueError:  # a name the OS cannot encode
+        raise _fail(path, "文件不存在") from None
+    if stat.S_ISDIR(st.st_mode):
         raise _fail(path, "这是一个文件夹，不是 Excel 文件")
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         raise _fail(path, "这不是普通文件（可能是设备或管道）")
-    size = path.stat().st_size
-    _check_size(path, size, limits)
-    return size
+    _check_size(path, st.st_size, limits)
+    return st.st_size
 
 
 def _check_size(path: Path, size: int, limits: LimitSettings) -> None:
@@ -363,7 +376,7 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     names = [i.filename for i in infos]
     # Part names are case-insensitive (OPC) and some zip readers take '\\' for '/': two names
     # that differ only so would let a parser read a part this scan did not check.
-    normed = [_norm_part(n) for n in names]
+    normed = [n.replace("\\", "/").lstrip("/").lower() for n in names]  # _norm_part
     if len(set(normed)) != len(names):
         raise _fail(path, "压缩包内有重名的部件，疑似被篡改的文件，已拒绝读取", RESEND)
     by_name = dict(zip(names, infos))
@@ -466,15 +479,27 @@ def _sheet_map(path: Path, data: bytes, members: dict, cache: dict) -> dict[str,
     return _sheet_map_from(wb, rels)
 
 
+# Forms generated from one template share workbook.xml and its rels byte for byte: the map
+# of bytes already read is remembered (keyed by the exact bytes, a pure function; bounded).
+_SHEET_MAP_MEMO: dict[tuple[bytes, bytes], dict[str, str] | None] = {}
+_SHEET_MAP_MEMO_SIZE = 64
+
+
 def _sheet_map_from(wb: bytes, rels: bytes) -> dict[str, str] | None:
     """`_sheet_map` of the two parts' bytes: the strict regex reading when both are in the
     plain form spreadsheet writers produce, else the defusedxml parse (same answer)."""
+    key = (wb, rels)
+    if key in _SHEET_MAP_MEMO:
+        found = _SHEET_MAP_MEMO[key]
+        return None if found is None else dict(found)
     pairs = _sheet_pairs_plain(wb, rels)
     if pairs is None:
         pairs = _sheet_pairs_defused(wb, rels)
-        if pairs is None:
-            return None
-    return _resolve_sheets(*pairs)
+    found = None if pairs is None else _resolve_sheets(*pairs)
+    if len(_SHEET_MAP_MEMO) >= _SHEET_MAP_MEMO_SIZE:
+        _SHEET_MAP_MEMO.clear()
+    _SHEET_MAP_MEMO[key] = found
+    return None if found is None else dict(found)
 
 
 def _sheet_pairs_defused(wb_bytes: bytes, rels_bytes: bytes
@@ -708,7 +733,7 @@ def _peek(data: bytes, info) -> bytes | None:
     return _inflate_whole(data, info)
 
 
-def _read_part(path: Path, data: bytes, info, cache: dict | None = None) -> bytes:
+def _read_part(path: Path, data: bytes, info, cache: dict | None = None, dtd: bool = True) -> bytes:
     """A member of at most FAST_MAX_BYTES inflated whole and checked (size, CRC, no DTD).
 
     A member `_inflate_whole` declines is streamed through `_member_chunks` with the DTD
@@ -719,7 +744,7 @@ def _read_part(path: Path, data: bytes, info, cache: dict | None = None) -> byte
     if out is None:
         _scan_xml_stream(path, data, info)  # raises what the streaming scan finds
         raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)  # not reached
-    if _DTD.search(out):
+    if dtd and _DTD.search(out):
         raise _hostile(path, info.filename)
     return out
 
@@ -774,6 +799,11 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=4096)
+def _col_number_reversed(letters: bytes) -> int:
+    return _col_number(letters[::-1])
+
+
 def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]:
     """Self-closing cells in buf[start:end] (skipped by `_TAG`): walking back from the end,
     how many come after the last one that has an `r`, and that `r` (None when none has)."""
@@ -813,14 +843,12 @@ FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, C
 _CONTENT_CELL_REV = re.compile(
     rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
     rb'(?:"[^"\'<>]*+"=[A-Za-z]++ )*"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
-_CONTENT_OPEN = re.compile(rb"<(?:v|is)")  # every value or inline-string tag, whatever follows
-_ANY_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!)")
 _PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
 
 
-_F_HINT = re.compile(rb"<f[\s/>]")  # in every _ANY_FORMULA match without a prefix,
-_PREFIXED_HINT = re.compile(rb":(?:f|v|is)[\s/>]")  # and in every _PREFIXED_CONTENT match
+_PREFIXED_HINT = re.compile(rb":(?:f|v|is)[\s/>]")  # in every _PREFIXED_CONTENT match
 _DIMENSION_WORD = re.compile(rb"dimension")
 _REVERSED = operator.itemgetter(slice(None, None, -1))
 
@@ -851,29 +879,40 @@ def _scan_sheet_fast(path: Path, data: bytes, info, limits: LimitSettings,
     as the streaming scan names it)."""
     if info.file_size > FAST_MAX_BYTES:
         return None
-    return _sheet_extent_fast(_read_part(path, data, info, cache), limits)
+    sheet = _read_part(path, data, info, cache, dtd=False)  # the DTD test is in the analysis
+    part = _sheet_extent_fast(sheet, limits)
+    if part is None and _DTD.search(sheet):
+        raise _hostile(path, info.filename)
+    return part
 
 
 def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
-    """The fast analysis of one inflated worksheet (see above); None to decline."""
-    # Each regex search below is guarded by a pattern with a two-byte literal prefix that every
-    # one of its matches contains (the guards skip through the text; the full patterns try a
-    # match at every '<'): same answers, a fraction of the time.
-    if _F_HINT.search(sheet) and _ANY_FORMULA.search(sheet):
-        return None
-    if _PREFIXED_HINT.search(sheet) and (_PREFIXED_CONTENT.search(sheet) or _ANY_FORMULA.search(sheet)):
+    """The fast analysis of one inflated worksheet (see above); None to decline, which it
+    does for any sheet with a formula, a '<!' (DTD, comment, CDATA) or a prefixed
+    value/formula/inline-string tag."""
+    # Guarded by a pattern with a literal prefix that every one of its matches contains (the
+    # guard skips through the text; the full pattern tries a match at every '<').
+    if _PREFIXED_HINT.search(sheet) and _PREFIXED_CONTENT.search(sheet):
         return None
     cells = _CONTENT_CELL_REV.findall(sheet[::-1])
-    if len(cells) != len(_CONTENT_OPEN.findall(sheet)):
-        return None  # a value or inline string outside the plain cell form
+    # Every '<v…', '<is…', '<f ', '<f>', '<f/' and '<!': equal to the cells found only when
+    # each is a plain cell's value or inline string (each such cell holds exactly one).
+    if len(cells) != len(_MARKS.findall(sheet)):
+        return None
     part = PartInfo()
     if cells:
         rows, cols = zip(*cells)
         part.max_row = max(map(int, map(_REVERSED, set(rows))))
-        part.max_col = max(map(_col_number, map(_REVERSED, set(cols))))
+        part.max_col = max(map(_col_number_reversed, set(cols)))
     if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
         return None  # the full scan raises, naming the first cell past the limits
-    for m in _dimension_tags(sheet):
+    at = sheet.find(b"<dimension ")
+    if at >= 0 and sheet.find(b"dimension") == at + 1 and sheet.find(b"dimension", at + 10) < 0:
+        found = _DIMENSION.match(sheet, at)  # the only one: what _dimension_tags yields
+        tags: Iterator[re.Match[bytes]] | list = [found] if found else []
+    else:
+        tags = _dimension_tags(sheet)
+    for m in tags:
         ref = _ATTR_REF.search(m.group(1))
         if ref:
             cm = _CELL_REF.match(ref.group(1).split(b":")[-1].strip())
