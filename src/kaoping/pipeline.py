@@ -24,7 +24,9 @@ from .models import (
     QuarterFlag,
     QuarterlyEvaluation,
     Roster,
+    QuarterGrade,
     Severity,
+    SourceRef,
     WeeklyLog,
 )
 from .paths import scan_workbooks
@@ -108,7 +110,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         roster, roster_findings = read_roster(Path(roster_path))
         findings = list(roster_findings)
 
-    evaluations: list[QuarterlyEvaluation] = []
+    evaluations: list[QuarterlyEvaluation | EvaluationDigest] = []
     # Each 月度小结 as a `SummaryDigest`: its own month findings (made where it was read, see
     # `slim_result`), its leave figures and the keys the cross-form month rules compare.
     summaries: list[SummaryDigest] = []
@@ -127,7 +129,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                 form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
                 ident = form.identity
                 form.identity = identities.setdefault(
-                    (tuple(ident.__dict__.items()), frozenset(ident.model_fields_set)), ident)
+                    (tuple(ident.__dict__.values()), frozenset(ident.model_fields_set)), ident)
                 evaluations.append(form)
             elif isinstance(form, MonthlySummary):  # not slimmed (a transform-less read)
                 summaries.append(_digest(form, settings))
@@ -138,8 +140,8 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
             ident = d.identity
             d.identity = identities.setdefault(
-                (tuple(ident.__dict__.items()), frozenset(ident.model_fields_set)), ident)
-            summaries.append(d)
+                (tuple(ident.__dict__.values()), frozenset(ident.model_fields_set)), ident)
+            (summaries if isinstance(d, SummaryDigest) else evaluations).append(d)
         if on_file is not None:
             on_file(result)
 
@@ -175,6 +177,41 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                       attendance_records=len(records), workdays=workdays, settings=settings)
 
 
+@dataclass(slots=True)
+class EvaluationDigest:
+    """A 季度评价表 reduced to what the quarter rules read (`rules.quarter.evaluate_quarter`,
+    `infer_quarter`): it quacks like `QuarterlyEvaluation` for those attributes, without the
+    texts no rule reads and the pydantic bookkeeping — a few hundred bytes per person."""
+
+    identity: FormIdentity
+    file: str
+    sheet: str | None
+    cells: dict[str, str]
+    year: int
+    quarter: int
+    self_ticks: tuple[QuarterGrade, ...]
+    leader_ticks: tuple[QuarterGrade, ...]
+    commended: bool
+    direct_poor: bool
+    leader_opinion: str | None  # Q7 asks whether it is blank
+
+    def __reduce__(self):  # positional: smaller and faster to unpickle than a state dict
+        return (EvaluationDigest, tuple(getattr(self, f) for f in EvaluationDigest.__slots__))
+
+    @property
+    def source(self) -> SourceRef:
+        return SourceRef.model_construct(_SOURCE_FIELDS, file=self.file, sheet=self.sheet,
+                                         cells=self.cells)
+
+    @classmethod
+    def of(cls, ev: QuarterlyEvaluation) -> EvaluationDigest:
+        src = ev.source
+        return cls(ev.identity, src.file, src.sheet, src.cells, ev.year, ev.quarter,
+                   tuple(ev.self_ticks), tuple(ev.leader_ticks), ev.commended, ev.direct_poor,
+                   ev.leader_opinion)
+
+
+_SOURCE_FIELDS = {"file", "sheet", "cells"}  # one set for every digest's SourceRef
 _WORKDAYS: dict[tuple, float | None] = {}  # (overrides, year, month) → workdays, per process
 
 
@@ -209,7 +246,7 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
       keys the cross-form rules compare (`check_month_digests`, run by `check_quarter_months`);
     - a standalone 一周小记 keeps its `check_weekly` findings (`WeeklyLog.checked`) instead
       of its task rows, cell map and 单位及职务;
-    - a 季度评价表 drops 主要工作亮点 and 存在的不足 (no quarter rule reads them).
+    - a 季度评价表 becomes an `EvaluationDigest` in `result.digests` (what Q1–Q8 read).
 
     Same findings as checking the full forms, far less memory and unpickling."""
     forms = []
@@ -223,7 +260,8 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
                 "tasks": [], "checked": check_weekly(form, settings), "unit_and_post": None,
                 "source": form.source.model_copy(update={"cells": {}})})
         elif isinstance(form, QuarterlyEvaluation):
-            form = form.model_copy(update={"highlights": None, "shortcomings": None})
+            digests.append(EvaluationDigest.of(form))
+            continue
         forms.append(form)
     result.forms = forms
     result.digests = digests

@@ -150,6 +150,10 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
 # ---------------------------------------------------------------- records
 
 
+_RECORD_FIELDS = {"staff_id", "year", "month", "sick_personal_days", "annual_leave_days",
+                  "comp_leave_days", "source", "blank_fields"}
+
+
 def collect_attendance(summaries: Iterable[MonthlySummary], *,
                        roster: Roster | None = None) -> tuple[list[MonthAttendance], list[Finding]]:
     """One `MonthAttendance` per (工号, month) from 月度小结表 (§四(二)1(5)).
@@ -196,11 +200,14 @@ def collect_attendance(summaries: Iterable[MonthlySummary], *,
         blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
                                            ("annual_leave_days", s.annual_leave_days))
                  if value is None]
-        records[key] = MonthAttendance(
-            staff_id=staff_id, year=s.year, month=s.month,
-            sick_personal_days=s.sick_personal_days or 0,
-            annual_leave_days=s.annual_leave_days or 0,
-            comp_leave_days=0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
+        # Built from already validated values (a quarter holds three per person): the same
+        # record as MonthAttendance(...) gives, without validating again, and all records
+        # share one set of field names.
+        records[key] = MonthAttendance.model_construct(
+            _RECORD_FIELDS, staff_id=staff_id, year=s.year, month=s.month,
+            sick_personal_days=float(s.sick_personal_days or 0),
+            annual_leave_days=float(s.annual_leave_days or 0),
+            comp_leave_days=0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
             source=s.source, blank_fields=blank,
         )
     return list(records.values()), findings

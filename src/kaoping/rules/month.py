@@ -289,26 +289,37 @@ class WeekDigest:
                    log.week, log.checked if log.checked is not None else check_weekly(log, settings))
 
 
-def _week_batch(weeks: Iterable[WeekDigest]) -> list[Finding]:
-    """Each log's W1–W9 findings, plus W10 (one person's week logged twice)."""
-    out: list[Finding] = []
-    seen: dict[tuple[str, int, int, int], WeekDigest] = {}
-    for w in weeks:
-        out.extend(w.checked)
-        key = (w.who, w.year, w.month, w.week)
-        first = seen.setdefault(key, w)
-        if first is not w and w.who not in ("name:", "id:"):
-            out.append(Finding(
-                rule="W10", severity=WARNING, unit=w.unit, person=w.person, staff_id=w.staff_id,
-                file=w.file, sheet=w.sheet,
-                message=f"{w.month}月第{w.week}周的一周小记重复：另见 {first.file}"
-                        + (f" 工作表「{first.sheet}」" if first.sheet else "")))
-    return out
+def _w10(out: list[Finding], seen: dict[tuple[str, int, int, int], tuple[str, str | None]],
+         who: str, year: int, month: int, week: int, unit: str | None, person: str | None,
+         staff_id: str | None, file: str, sheet: str | None) -> None:
+    """W10: one person's week logged twice (the first one seen is named)."""
+    key = (who, year, month, week)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = (file, sheet)
+    elif who not in ("name:", "id:"):
+        out.append(Finding(
+            rule="W10", severity=WARNING, unit=unit, person=person, staff_id=staff_id,
+            file=file, sheet=sheet,
+            message=f"{month}月第{week}周的一周小记重复：另见 {first[0]}"
+                    + (f" 工作表「{first[1]}」" if first[1] else "")))
 
 
 def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None) -> list[Finding]:
     """Every log through `check_weekly`, plus W10 (one person's week logged twice)."""
-    return _week_batch(WeekDigest.of(log, settings) for log in logs)
+    digests: dict[int, WeekDigest] = {}  # a log given twice is one log (no W10 with itself)
+    out: list[Finding] = []
+    seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
+    for log in logs:
+        w = digests.get(id(log))
+        if w is not None:
+            out.extend(w.checked)
+            continue
+        w = digests[id(log)] = WeekDigest.of(log, settings)
+        out.extend(w.checked)
+        _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id, w.file,
+             w.sheet)
+    return out
 
 
 # ---------------------------------------------------------------- 附件2 月度小结 (§四(二))
@@ -586,7 +597,9 @@ class SummaryDigest:
     key: str  # `_person_key` of the identity
     findings: list[Finding]  # M1–M4, M6–M8, and M5 for an attached sheet of another month
     missing: list[tuple[int, Finding]]  # M5 per week of the month no attached sheet stands for
-    weeks: list[WeekDigest]  # the attached sheets, checked (W1–W9) under the merged identity
+    # The attached sheets, checked (W1–W9) under the merged identity: (week, sheet) for a
+    # sheet of the summary's person, month and file without findings, else a WeekDigest.
+    weeks: tuple[tuple[int, str | None] | WeekDigest, ...]
     person: Person | None = None  # the roster person, when the batch was resolved
     problem: str | None = None  # `resolve_person`'s sentence (M14)
 
@@ -595,10 +608,13 @@ class SummaryDigest:
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef.model_construct(file=self.file, sheet=self.sheet, cells=self.cells)
+        return SourceRef.model_construct(_SOURCE_FIELDS, file=self.file, sheet=self.sheet,
+                                         cells=self.cells)
 
 
+_SOURCE_FIELDS = {"file", "sheet", "cells"}  # one set for every digest's SourceRef
 _NO_FINDINGS: list[Finding] = []  # shared by digests without findings (never appended to)
+_NO_MISSING: list[tuple[int, Finding]] = []
 
 
 def digest_summary(summary: MonthlySummary, *, workdays: float | None,
@@ -617,7 +633,7 @@ def digest_summary(summary: MonthlySummary, *, workdays: float | None,
     findings.extend(wrong)
     ident = summary.identity
     src = summary.source
-    weeks: list[WeekDigest] = []
+    weeks: list[tuple[int, str | None] | WeekDigest] = []
     if summary.weeks:
         mine = {k: v for k, v in ((("staff_id", ident.staff_id), ("name", ident.name),
                                    ("unit", ident.unit))) if v not in (None, "")}
@@ -630,14 +646,20 @@ def digest_summary(summary: MonthlySummary, *, workdays: float | None,
             if checked is None:
                 checked = _check_weekly(log, {"unit": unit, "person": name, "staff_id": staff_id,
                                               "file": log.source.file, "sheet": log.source.sheet})
-            weeks.append(WeekDigest(_person_key(staff_id, name), unit, name, staff_id,
-                                    log.source.file, log.source.sheet, log.year, log.month,
-                                    log.week, checked or _NO_FINDINGS))
+            if (not checked and log.year == summary.year and log.month == summary.month
+                    and staff_id == ident.staff_id and name == ident.name and unit == ident.unit
+                    and log.source.file == src.file):
+                # The usual sheet: the summary's person, month and file, no findings.
+                weeks.append((log.week, log.source.sheet))
+            else:
+                weeks.append(WeekDigest(_person_key(staff_id, name), unit, name, staff_id,
+                                        log.source.file, log.source.sheet, log.year, log.month,
+                                        log.week, checked or _NO_FINDINGS))
     return SummaryDigest(
         ident, src.file, src.sheet, src.cells, summary.year, summary.month,
         summary.sick_personal_days, summary.annual_leave_days, summary.sick_personal_days_ytd,
         summary.annual_leave_days_ytd, _person_key(ident.staff_id, ident.name),
-        findings or _NO_FINDINGS, missing, weeks)
+        findings or _NO_FINDINGS, missing or _NO_MISSING, tuple(weeks))
 
 
 def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
@@ -659,7 +681,7 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
     loose: dict[str, list[WeeklyLog]] = defaultdict(list)
     for log in this_month:
         loose[_person_key(log.identity.staff_id, log.identity.name)].append(log)
-    week_logs: list[WeekDigest] = []
+    kept: list[SummaryDigest] = []
     weeks = month.weeks() if loose else []
 
     by_person: dict[str, SummaryDigest] = {}
@@ -693,7 +715,7 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
             by_person[d.key] = d
         if d.person is not None:
             matched.add(d.person.staff_id)
-        week_logs.extend(d.weeks)
+        kept.append(d)
         out.extend(d.findings)
         extra = loose.get(d.key)
         if extra:
@@ -701,8 +723,22 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
             out.extend(f for i, f in d.missing if i not in covered)
         else:
             out.extend(f for _, f in d.missing)
-    week_logs.extend(WeekDigest.of(log, settings) for log in this_month)
-    out.extend(_week_batch(week_logs))
+    # W1–W10 over the kept summaries' weekly sheets, then the standalone logs.
+    seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
+    for d in kept:
+        for w in d.weeks:
+            if type(w) is tuple:
+                ident = d.identity
+                _w10(out, seen, d.key, d.year, d.month, w[0], ident.unit, ident.name,
+                     ident.staff_id, d.file, w[1])
+            else:
+                out.extend(w.checked)
+                _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id,
+                     w.file, w.sheet)
+    for w in (WeekDigest.of(log, settings) for log in this_month):
+        out.extend(w.checked)
+        _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id, w.file,
+             w.sheet)
 
     # 全年累计 of this month's summaries (earlier months were checked in their own month).
     earlier = [h for h in history if h.year == month.year and h.month < month.month]
