@@ -9,9 +9,12 @@ and how to fix it. Everything is bounded:
 - a zip is checked from its central directory before anything is inflated: member count,
   total declared uncompressed size (`max_uncompressed_bytes`), per-member compression ratio
   (`max_compression_ratio`), encrypted or exotic members, duplicate names;
-- every XML part is then inflated by our own streaming loop that stops at the member's
-  declared size (a member that inflates to more than it declares is refused), and scanned
-  for `<!DOCTYPE`/`<!ENTITY` (XML bombs and external entities are refused, never expanded);
+- every XML/.rels/.vml part is then inflated by our own bounded inflation that never
+  produces more than the member's declared size + 1 byte (a member that inflates to more
+  than it declares is refused; the CRC is checked) — parts up to 1 MiB in one zlib call on
+  the bytes in memory, bigger ones by a streaming loop, which also names the fault of any
+  part the one call declines — and scanned for `<!DOCTYPE`/`<!ENTITY` (XML bombs and
+  external entities are refused, never expanded);
 - worksheets (found through workbook.xml's relationships, wherever they live in the zip) are
   scanned for the real extent of the cells that hold something (row/cell
   references, counted even when the `r` attributes are missing) and refused as soon as they
@@ -115,7 +118,7 @@ def inspect_workbook(path: Path | str, limits: LimitSettings | None = None, *,
 
     With `data` (the file's bytes from `read_workbook_bytes`), the checks run on exactly the
     bytes the parser will get, so a file replaced in between cannot slip past them."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     limits = limits or LimitSettings()
     with _clear_errors(path):
         if data is None:
@@ -125,7 +128,7 @@ def inspect_workbook(path: Path | str, limits: LimitSettings | None = None, *,
 
 def read_workbook_bytes(path: Path | str, limits: LimitSettings | None = None) -> bytes:
     """The whole file (at most `max_file_bytes`), read once through a read-only handle."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     limits = limits or LimitSettings()
     with _clear_errors(path):
         size = _checked_size(path, limits)
@@ -527,22 +530,22 @@ def _sheet_pairs_defused(wb_bytes: bytes, rels_bytes: bytes
 # XML declaration, no character or entity reference (no "&"), well-formed (expat says so,
 # with namespaces, and without any handler: nothing is expanded); the rels part is exactly a
 # <Relationships> root holding <Relationship …/> children with plain attributes, and every
-# <sheet> tag of workbook.xml is unprefixed with double-quoted attributes. In such documents
-# every '<' starts a tag, so those tags read with regexes give what a parser gives.
+# <sheet> tag of workbook.xml is unprefixed with double-quoted attributes holding no tab or
+# line break (a parser would turn those into spaces). In such documents every '<' starts a
+# tag, so those tags read with regexes give what a parser gives.
 _XML_DECL = re.compile(rb"""<\?xml version=["']1\.0["'](?: encoding=["'](?i:utf-?8)["'])?"""
                        rb"""(?: standalone=["'](?:yes|no)["'])?[ \t\r\n]*\?>""")
-_RELS_PLAIN = re.compile(rb"""[ \t\r\n]*<Relationships(?: xmlns="[^"]*")?[ \t\r\n]*>"""
-                         rb"""(?:[ \t\r\n]*<Relationship(?: [A-Za-z]+="[^"]*")*[ \t\r\n]*/>)*"""
-                         rb"""[ \t\r\n]*</Relationships>[ \t\r\n]*""")
-_REL_TAG = re.compile(rb"""<Relationship((?: [A-Za-z]+="[^"]*")*)[ \t\r\n]*/>""")
-_SHEET_TAG = re.compile(rb"""<sheet((?: [^\s="'<>/]+="[^"]*")*)[ \t\r\n]*/?>""")
-_SHEET_START = re.compile(rb"<sheet[\s/>]")
-_DQ_ATTR = re.compile(rb' ([^\s="\'<>/]+)="([^"]*)"')
-_NORMALISED = re.compile(rb"[\t\n\r]")  # a parser turns these into spaces in attribute values
+_RELS_PLAIN = re.compile(r"""[ \t\r\n]*<Relationships(?: xmlns="[^"]*")?[ \t\r\n]*>"""
+                         r"""(?:[ \t\r\n]*<Relationship(?: [A-Za-z]+="[^"\t\n\r]*")*[ \t\r\n]*/>)*"""
+                         r"""[ \t\r\n]*</Relationships>[ \t\r\n]*""")
+_REL_TAG = re.compile(r"""<Relationship((?: [A-Za-z]+="[^"]*")*)[ \t\r\n]*/>""")
+_SHEET_TAG = re.compile(r"""<sheet((?: [^\s="'<>/]+="[^"\t\n\r]*")*)[ \t\r\n]*/?>""")
+_SHEET_START = re.compile(r"<sheet[\s/>]")
+_DQ_ATTR = re.compile(r' ([^\s="\'<>/]+)="([^"]*)"')
 
 
-def _plain_xml(doc: bytes) -> bytes | None:
-    """`doc` without its XML declaration when it is in the plain form, else None."""
+def _plain_xml(doc: bytes) -> str | None:
+    """`doc` decoded, without its XML declaration, when it is in the plain form, else None."""
     if b"<!" in doc or b"&" in doc:
         return None
     body = doc
@@ -555,9 +558,9 @@ def _plain_xml(doc: bytes) -> bytes | None:
         return None
     try:
         expat.ParserCreate(None, "}").Parse(doc, True)
+        return body.decode("utf-8")
     except Exception:  # ExpatError (not well-formed, unbound prefix, bad UTF-8…)
         return None
-    return body
 
 
 def _sheet_pairs_plain(wb_bytes: bytes, rels_bytes: bytes
@@ -574,27 +577,19 @@ def _sheet_pairs_plain(wb_bytes: bytes, rels_bytes: bytes
         return None
     rel_pairs: list[tuple[str | None, str | None]] = []
     for raw in _REL_TAG.findall(rels):
-        if _NORMALISED.search(raw):
-            return None
         attrs = dict(_DQ_ATTR.findall(raw))  # no duplicates: expat refuses them
-        rid, target = attrs.get(b"Id"), attrs.get(b"Target")
-        rel_pairs.append((None if rid is None else rid.decode(),
-                          None if target is None else target.decode()))
+        rel_pairs.append((attrs.get("Id"), attrs.get("Target")))
     tags = _SHEET_TAG.findall(wb)
     if len(tags) != len(_SHEET_START.findall(wb)):
         return None
     sheet_pairs: list[tuple[str | None, str | None]] = []
     for raw in tags:
-        if _NORMALISED.search(raw):
-            return None
         name = rid = None
         for key, value in _DQ_ATTR.findall(raw):
-            if key == b"xmlns" or key.startswith(b"xmlns:"):
-                continue  # a namespace declaration, not an attribute
-            if key == b"name":
-                name = value.decode()
-            elif rid is None and key.rpartition(b":")[2] == b"id":
-                rid = value.decode()
+            if key == "name":
+                name = value
+            elif rid is None and key.rpartition(":")[2] == "id" and key != "xmlns:id":
+                rid = value  # (xmlns:id declares a namespace, it is not an attribute)
         sheet_pairs.append((name, rid))
     return rel_pairs, sheet_pairs
 
@@ -843,12 +838,12 @@ FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, C
 _CONTENT_CELL_REV = re.compile(
     rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
     rb'(?:"[^"\'<>]*+"=[A-Za-z]++ )*"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
-_MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!)")
-_PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is)[\s/>]")
+_MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!|dimension[\s/>])")
+_PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is|dimension)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
 
 
-_PREFIXED_HINT = re.compile(rb":(?:f|v|is)[\s/>]")  # in every _PREFIXED_CONTENT match
+_PREFIXED_HINT = re.compile(rb":(?:f|v|is|dimension)[\s/>]")  # in every _PREFIXED_CONTENT match
 _DIMENSION_WORD = re.compile(rb"dimension")
 _REVERSED = operator.itemgetter(slice(None, None, -1))
 
@@ -889,29 +884,32 @@ def _scan_sheet_fast(path: Path, data: bytes, info, limits: LimitSettings,
 def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
     """The fast analysis of one inflated worksheet (see above); None to decline, which it
     does for any sheet with a formula, a '<!' (DTD, comment, CDATA) or a prefixed
-    value/formula/inline-string tag."""
+    value/formula/inline-string/dimension tag."""
     # Guarded by a pattern with a literal prefix that every one of its matches contains (the
     # guard skips through the text; the full pattern tries a match at every '<').
     if _PREFIXED_HINT.search(sheet) and _PREFIXED_CONTENT.search(sheet):
         return None
     cells = _CONTENT_CELL_REV.findall(sheet[::-1])
-    # Every '<v…', '<is…', '<f ', '<f>', '<f/' and '<!': equal to the cells found only when
-    # each is a plain cell's value or inline string (each such cell holds exactly one).
-    if len(cells) != len(_MARKS.findall(sheet)):
+    # Every '<v…', '<is…', '<f ', '<f>', '<f/', '<!' and '<dimension…': besides the plain
+    # `<dimension ` tags, equal to the cells found only when each is a plain cell's value or
+    # inline string (each such cell holds exactly one).
+    marks = _MARKS.findall(sheet)
+    dimensions = marks.count(b"<dimension ")
+    if len(cells) + dimensions != len(marks):
         return None
-    part = PartInfo()
+    max_row = max_col = 0
     if cells:
         rows, cols = zip(*cells)
-        part.max_row = max(map(int, map(_REVERSED, set(rows))))
-        part.max_col = max(map(_col_number_reversed, set(cols)))
-    if part.max_row > limits.max_rows or part.max_col > limits.max_columns:
-        return None  # the full scan raises, naming the first cell past the limits
-    at = sheet.find(b"<dimension ")
-    if at >= 0 and sheet.find(b"dimension") == at + 1 and sheet.find(b"dimension", at + 10) < 0:
-        found = _DIMENSION.match(sheet, at)  # the only one: what _dimension_tags yields
+        max_row = max(map(int, map(_REVERSED, set(rows))))
+        max_col = max(map(_col_number_reversed, set(cols)))
+        if max_row > limits.max_rows or max_col > limits.max_columns:
+            return None  # the full scan raises, naming the first cell past the limits
+    part = PartInfo(max_row, max_col)
+    if dimensions == 1:  # the only <dimension> tag, so the only match _dimension_tags yields
+        found = _DIMENSION.match(sheet, sheet.find(b"<dimension "))
         tags: Iterator[re.Match[bytes]] | list = [found] if found else []
     else:
-        tags = _dimension_tags(sheet)
+        tags = _dimension_tags(sheet) if dimensions else []
     for m in tags:
         ref = _ATTR_REF.search(m.group(1))
         if ref:
