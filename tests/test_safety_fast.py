@@ -477,3 +477,15 @@ def test_fast_sheet_analysis_declines_unusual_markup(body, answered):
     if fast is not None:
         full = _full(sheet, LimitSettings())
         assert (fast.max_row, fast.max_col, fast.declared) == (full.max_row, full.max_col, full.declared)
+
+
+def test_cells_outside_sheet_data_are_not_missed():
+    """Only <sheetData> is searched for cells; one anywhere else makes the counts differ, so
+    the sheet is declined and the full scan (which looks everywhere) counts it."""
+    sheet = B.sheet_xml(b'<row r="1"><c r="A1"><v>1</v></c></row>').replace(
+        b"</worksheet>", b'<extLst><c r="GZ9000"><v>1</v></c></extLst></worksheet>')
+    assert safety._sheet_extent_fast(sheet, LimitSettings()) is None
+    assert _full(sheet, LimitSettings()) is None  # past the limits: refused
+    inside = B.sheet_xml(b'<row r="1"><c r="A1"><v>1</v></c></row><row r="3"><c r="C3"><v>2</v></c></row>')
+    fast = safety._sheet_extent_fast(inside, LimitSettings())
+    assert (fast.max_row, fast.max_col) == (3, 3)

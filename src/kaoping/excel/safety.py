@@ -685,7 +685,7 @@ def _inflate_whole(data: bytes, info) -> bytes | None:
     stream that inflates past its declared size, ends early, is corrupt or fails its CRC.
     Never raises; `_member_chunks` then names the fault."""
     offset = info.header_offset
-    if offset < 0 or data[offset:offset + 4] != b"PK\x03\x04" or offset + 30 > len(data):
+    if offset < 0 or offset + 30 > len(data) or not data.startswith(b"PK\x03\x04", offset):
         return None
     name_len, extra_len = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
     start = offset + 30 + name_len + extra_len
@@ -889,7 +889,11 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
     # guard skips through the text; the full pattern tries a match at every '<').
     if _PREFIXED_HINT.search(sheet) and _PREFIXED_CONTENT.search(sheet):
         return None
-    cells = _CONTENT_CELL_REV.findall(sheet[::-1])
+    # Only <sheetData> is reversed and searched (cells elsewhere are not found, so the counts
+    # below differ and the sheet is declined).
+    start = sheet.find(b"<sheetData")
+    end = sheet.rfind(b"</sheetData>")
+    cells = _CONTENT_CELL_REV.findall((sheet[start:end] if 0 <= start < end else sheet)[::-1])
     # Every '<v…', '<is…', '<f ', '<f>', '<f/', '<!' and '<dimension…': besides the plain
     # `<dimension ` tags, equal to the cells found only when each is a plain cell's value or
     # inline string (each such cell holds exactly one).
