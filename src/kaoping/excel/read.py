@@ -27,6 +27,9 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from ..errors import KaopingError
 from ..models import (
@@ -59,6 +62,7 @@ from .cells import (
 )
 
 Form = WeeklyLog | MonthlySummary | QuarterlyEvaluation
+_M = TypeVar("_M", bound=BaseModel)
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -78,7 +82,8 @@ class _Sheet:
     """A grid with label lookup and merged-cell awareness.
 
     Built once per grid and workbook read (`_sheet`); every lookup below reads the grid's
-    rows directly."""
+    rows directly. Label keys are computed row by row as searches reach them: a search
+    bounded by a row (`labels_to`) never computes those of the rows below."""
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
@@ -87,19 +92,10 @@ class _Sheet:
         self.max_row = len(rows)
         self.max_col = max(map(len, rows), default=0)
         self._merges_by_row: dict[int, list[tuple[int, int, int, int]]] = {}
-        labels: list[tuple[int, int, str]] = []
-        by_row: dict[int, list[tuple[int, str]]] = {}
-        key_of = L._label_key
-        for r, values in enumerate(rows, start=1):
-            if not any(values):  # no text in the row (a non-empty str is truthy)
-                continue
-            in_row = [(c, key_of(v)) for c, v in enumerate(values, start=1)
-                      if v and isinstance(v, str)]
-            if in_row:
-                by_row[r] = in_row
-                labels += [(r, c, k) for c, k in in_row]
-        self.labels = labels
-        self._by_row = by_row
+        self._by_row: dict[int, list[tuple[int, str]]] = {}
+        # label keys of rows 1.._upto, in reading order (extended as searches go deeper)
+        self._labels: list[tuple[int, int, str]] = []
+        self._upto = 0
         self._compact: dict[tuple[int, int], str] = {}
         self.week_header: tuple[int, dict[str, int]] | None | bool = False  # False: not yet
 
@@ -134,9 +130,39 @@ class _Sheet:
             text = self._compact[(r, c)] = _WHITESPACE.sub("", _nfkc(self.value(r, c)))
         return text
 
+    def row_text(self, r: int) -> list[tuple[int, str]]:
+        """(column, label key) of the text cells of row r."""
+        texts = self._by_row.get(r)
+        if texts is None:
+            texts = []
+            if 1 <= r <= self.max_row:
+                values = self.rows[r - 1]
+                if any(values):  # else no text in the row (a non-empty str is truthy)
+                    key_of = L._label_key
+                    texts = [(c, key_of(v)) for c, v in enumerate(values, start=1)
+                             if v and isinstance(v, str)]
+            self._by_row[r] = texts
+        return texts
+
+    @property
+    def labels(self) -> list[tuple[int, int, str]]:
+        """(row, column, label key) of every text cell, in reading order."""
+        return self.labels_to(None)
+
+    def labels_to(self, max_row: int | None) -> list[tuple[int, int, str]]:
+        """`labels` of the rows up to `max_row` at least (callers stop at `max_row`; the
+        list may go further): rows below it are not looked at."""
+        last = self.max_row if max_row is None else min(max_row, self.max_row)
+        if last > self._upto:
+            row_text = self.row_text
+            self._labels += [(r, c, k) for r in range(self._upto + 1, last + 1)
+                             for c, k in row_text(r)]
+            self._upto = last
+        return self._labels
+
     def find(self, pred: Callable[[str], bool], *, min_row: int = 1,
              max_row: int | None = None) -> tuple[int, int, str] | None:
-        for r, c, key in self.labels:
+        for r, c, key in self.labels_to(max_row):
             if r >= min_row and (max_row is None or r <= max_row) and pred(key):
                 return r, c, key
         return None
@@ -153,8 +179,6 @@ class _Sheet:
         m = self.merge_at(r, c)
         return (r if m is None else m[2]) + 1, c
 
-    def row_text(self, r: int) -> list[tuple[int, str]]:
-        return self._by_row.get(r, [])
 
 
 def _sheet(ctx: _Ctx, grid: Grid) -> _Sheet:
@@ -240,14 +264,14 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     last_row = sh.max_row if max_row is None else max_row
     if exact:  # the first match in reading order (the rest are not looked at)
         typed = tuple(lab + ":" for lab in labels)  # '姓名：张三' (NFKC turns '：' into ':')
-        for r, c, k in sh.labels:  # in row order
+        for r, c, k in sh.labels_to(max_row):  # in row order
             if r > last_row:
                 break
             if r >= min_row and (k in labels or sh.compact(r, c).startswith(typed)):
                 hit = r, c, k
                 break
     else:  # labels sit left of the text they head: prefer the leftmost match
-        for r, c, k in sh.labels:
+        for r, c, k in sh.labels_to(max_row):
             if r > last_row:
                 break
             # a text area's label: short and starting with the label text
@@ -331,7 +355,7 @@ def _head_rows(sh: _Sheet) -> int:
 
 def _period_cell(sh: _Sheet, pattern: re.Pattern[str], max_row: int = 8
                  ) -> tuple[re.Match[str] | None, str | None, str]:
-    for r, c, _ in sh.labels:
+    for r, c, _ in sh.labels_to(max_row):
         if r > max_row:
             break
         raw = _nfkc(sh.value(r, c))
@@ -354,11 +378,20 @@ def parse_status(text: str | None) -> TaskStatus | None:
     """完成情况 text → status ('已完成（7月8日）' → DONE); None when not recognisable."""
     if not text:
         return None
+    if type(text) is str and len(text) <= 256:
+        return _parse_status_memo(text)
+    return _parse_status(text)
+
+
+def _parse_status(text: str) -> TaskStatus | None:
     key = re.sub(r"\s+", "", text)
     for status, words in _STATUS_WORDS:
         if any(w in key for w in words):
             return status
     return None
+
+
+_parse_status_memo = functools.lru_cache(maxsize=1024)(_parse_status)
 
 
 _WEEK_HEADER = {
@@ -379,11 +412,13 @@ def _week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
 
 
 def _find_week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
-    for r, _, key in sh.labels:
-        if not _WEEK_HEADER["seq"](key) and not _WEEK_HEADER["item"](key):
-            continue
+    # row by row: only the rows down to the header get their label keys computed
+    for r in range(1, sh.max_row + 1):
+        texts = sh.row_text(r)
+        if not any(k.startswith("序号") or "事项" in k for _, k in texts):
+            continue  # no label of the row could start the header
         cols: dict[str, int] = {}
-        for c, k in sh.row_text(r):
+        for c, k in texts:
             for field_name, pred in _WEEK_HEADER.items():
                 if field_name not in cols and pred(k):
                     cols[field_name] = c
@@ -410,7 +445,7 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     name, nref, _ = _label_value(sh, (L.L_NAME,), max_row=hrow)
     up, uref, _ = _label_value(sh, (L.L_UNIT_AND_POST,), max_row=hrow)
     # the annex typed on one line: "姓名：张三  单位及职务：办公室科员  时间：（7）月第（2）周"
-    for r, c, key in sh.labels:
+    for r, c, key in sh.labels_to(hrow):
         if r >= hrow:
             break
         if "姓名" in key and "单位及职务" in key:
@@ -459,21 +494,31 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     r = hrow + 1
     rows = sh.rows
     while r <= sh.max_row:
-        texts = sh.row_text(r)
-        if not texts:  # no text in the row
-            values = rows[r - 1]
+        values = rows[r - 1]
+        if not any(values):  # no text in the row (a non-empty str is truthy)
             if values.count("") == len(values):  # nothing at all: not a task
                 r += 1
                 continue
-        elif _NOTE_LINE.match(str(sh.value(r, texts[0][0]))):
+        elif _NOTE_LINE.match(next((str(v) for v in values if v and isinstance(v, str)), "")):
             break  # the 注 line under the table (the row's first text cell)
         task = _read_task(ctx, sh, r, cols, year, (start, end))
         if task is not None:
             tasks.append(task)
         r += 1
     cells["tasks"] = f"{hrow + 1}:{max(r - 1, hrow + 1)}"  # the task rows, e.g. "4:18"
-    ident = FormIdentity(staff_id=ctx.meta.get("staff_id") or None,
-                         name=normalize_name(name) or None)
+    staff_id = ctx.meta.get("staff_id") or None
+    ident_name = normalize_name(name) or None
+    if type(year) is int and type(the_month) is int and type(w_week) is int \
+            and type(sh.name) is str and type(up) in (str, type(None)):
+        # every value is of its field's type: what validation would give, without it
+        ident = _construct(FormIdentity, {"staff_id": staff_id, "name": ident_name})
+        _check_name(ctx, sh, ident.name, nref)
+        return _construct(WeeklyLog, {
+            "source": _construct(SourceRef, {"file": ctx.file, "sheet": sh.name,
+                                             "cells": cells}),
+            "identity": ident, "unit_and_post": up, "year": year, "month": the_month,
+            "week": w_week, "week_start": start, "week_end": end, "tasks": tasks})
+    ident = FormIdentity(staff_id=staff_id, name=ident_name)
     _check_name(ctx, sh, ident.name, nref)
     return WeeklyLog(source=SourceRef(file=ctx.file, sheet=sh.name, cells=cells),
                      identity=ident, unit_and_post=up, year=year, month=the_month, week=w_week,
@@ -507,26 +552,38 @@ def _month_dot_day(v: Value, year: int, week: tuple[dt.date | None, dt.date | No
 
 
 _object_setattr = object.__setattr__
-# Every WeeklyTask field but `row` has a plain default (no factory): `_new_task` relies on it.
-_TASK_DEFAULTS = {name: f.default for name, f in WeeklyTask.model_fields.items()}
-_TASK_PLAIN = all(f.default_factory is None for f in WeeklyTask.model_fields.values())
+_DEFAULTS: dict[type, tuple[dict, dict]] = {}
+
+
+def _construct(cls: type[_M], values: dict) -> _M:
+    """`cls.model_construct(**values)` without its per-field Python loop: a model of
+    `kaoping.models` (no aliases, extra="forbid") from values that are of their fields' types
+    already, i.e. that validation would keep as they are. The fields set are those given."""
+    spec = _DEFAULTS.get(cls)
+    if spec is None:  # defaults in field order; fields with a default_factory apart
+        spec = _DEFAULTS[cls] = (
+            {name: f.default for name, f in cls.model_fields.items()},
+            {name: f.default_factory for name, f in cls.model_fields.items()
+             if f.default_factory is not None})
+    defaults, factories = spec
+    d = defaults.copy()
+    d.update(values)
+    for name, factory in factories.items():
+        if name not in values:
+            d[name] = factory()
+    model = cls.__new__(cls)
+    _object_setattr(model, "__dict__", d)
+    _object_setattr(model, "__pydantic_fields_set__", set(values))
+    _object_setattr(model, "__pydantic_extra__", None)
+    _object_setattr(model, "__pydantic_private__", None)
+    return model
 
 
 def _new_task(values: dict) -> WeeklyTask:
-    """`WeeklyTask.model_construct(**values)`, without its per-field Python loop. The values
-    are of the fields' types already; the fields set are those given (as when the task was
-    built by `WeeklyTask(row=r)` and attribute assignments, which pydantic does not validate
-    either: `validate_assignment=False`)."""
-    if not _TASK_PLAIN:  # pragma: no cover - a field with a default_factory was added
-        return WeeklyTask.model_construct(**values)
-    task = WeeklyTask.__new__(WeeklyTask)
-    d = _TASK_DEFAULTS.copy()
-    d.update(values)
-    _object_setattr(task, "__dict__", d)
-    _object_setattr(task, "__pydantic_fields_set__", set(values))
-    _object_setattr(task, "__pydantic_extra__", None)
-    _object_setattr(task, "__pydantic_private__", None)
-    return task
+    """The task of a row. Its values are of the fields' types already; the fields set are
+    those given (as when the task was built by `WeeklyTask(row=r)` and attribute
+    assignments, which pydantic does not validate either: `validate_assignment=False`)."""
+    return _construct(WeeklyTask, values)
 
 
 def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
