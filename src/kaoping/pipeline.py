@@ -118,7 +118,9 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     # Forms of one template carry equal cell maps, and one person's forms equal identities:
     # one object each instead of one per form (the models are not changed after reading).
     cell_maps: dict[tuple, dict[str, str]] = {}
-    identities: dict[tuple, FormIdentity] = {}
+    identities: dict[tuple, Any] = {}
+    sheet_lists: dict[tuple, tuple] = {}
+    fields_sets: dict[frozenset, frozenset] = {}
     files = 0
     for result in read_folder(folder, transform=functools.partial(slim_result, settings=settings)):
         files += 1
@@ -128,8 +130,9 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                 cells = form.source.cells
                 form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
                 ident = form.identity
+                fields = frozenset(ident.model_fields_set)
                 form.identity = identities.setdefault(
-                    (tuple(ident.__dict__.values()), frozenset(ident.model_fields_set)), ident)
+                    (tuple(ident.__dict__.values()), fields_sets.setdefault(fields, fields)), ident)
                 evaluations.append(form)
             elif isinstance(form, MonthlySummary):  # not slimmed (a transform-less read)
                 summaries.append(_digest(form, settings))
@@ -138,10 +141,15 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         for d in getattr(result, "digests", ()):
             cells = d.cells
             d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
-            ident = d.identity
-            d.identity = identities.setdefault(
-                (tuple(ident.__dict__.values()), frozenset(ident.model_fields_set)), ident)
-            (summaries if isinstance(d, SummaryDigest) else evaluations).append(d)
+            d.identity = identities.setdefault(d.identity.key(), d.identity)
+            if isinstance(d, SummaryDigest):
+                # A month's sheets are named alike for everybody: one tuple for equal ones.
+                weeks = d.weeks
+                if all(type(w) is tuple for w in weeks):
+                    d.weeks = sheet_lists.setdefault(weeks, weeks)
+                summaries.append(d)
+            else:
+                evaluations.append(d)
         if on_file is not None:
             on_file(result)
 
@@ -177,13 +185,43 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                       attendance_records=len(records), workdays=workdays, settings=settings)
 
 
+class Identity:
+    """The identity block of a form as the rules read it (`FormIdentity`'s five texts),
+    without pydantic's per-object bookkeeping: what a digest carries."""
+
+    __slots__ = ("staff_id", "name", "unit", "section", "post")
+
+    def __init__(self, staff_id: str | None, name: str | None, unit: str | None,
+                 section: str | None, post: str | None) -> None:
+        self.staff_id, self.name, self.unit, self.section, self.post = (
+            staff_id, name, unit, section, post)
+
+    @classmethod
+    def of(cls, ident: FormIdentity) -> Identity:
+        return cls(ident.staff_id, ident.name, ident.unit, ident.section, ident.post)
+
+    def key(self) -> tuple:
+        return (self.staff_id, self.name, self.unit, self.section, self.post)
+
+    def __reduce__(self):
+        return (Identity, self.key())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Identity) and self.key() == other.key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Identity{self.key()!r}"
+
+
 @dataclass(slots=True)
 class EvaluationDigest:
     """A 季度评价表 reduced to what the quarter rules read (`rules.quarter.evaluate_quarter`,
     `infer_quarter`): it quacks like `QuarterlyEvaluation` for those attributes, without the
     texts no rule reads and the pydantic bookkeeping — a few hundred bytes per person."""
 
-    identity: FormIdentity
+    identity: Identity
     file: str
     sheet: str | None
     cells: dict[str, str]
@@ -206,7 +244,7 @@ class EvaluationDigest:
     @classmethod
     def of(cls, ev: QuarterlyEvaluation) -> EvaluationDigest:
         src = ev.source
-        return cls(ev.identity, src.file, src.sheet, src.cells, ev.year, ev.quarter,
+        return cls(Identity.of(ev.identity), src.file, src.sheet, src.cells, ev.year, ev.quarter,
                    tuple(ev.self_ticks), tuple(ev.leader_ticks), ev.commended, ev.direct_poor,
                    ev.leader_opinion)
 
@@ -253,7 +291,9 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
     digests = []
     for form in result.forms:
         if isinstance(form, MonthlySummary):
-            digests.append(_digest(form, settings))
+            d = _digest(form, settings)
+            d.identity = Identity.of(d.identity)  # type: ignore[assignment]
+            digests.append(d)
             continue
         if isinstance(form, WeeklyLog):
             form = form.model_copy(update={
