@@ -494,15 +494,15 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
                 ytd = getattr(s, ytd_field)
                 if ytd is None:
                     continue
+                if files is not None and _file_of(s) not in files:
+                    anchor = s  # an earlier month: only the anchor of the next ones
+                    continue
                 start = anchor.month + 1 if anchor else 1
                 between = range(start, m + 1)
                 missing = [k for k in between if k not in by_month]
                 base = getattr(anchor, ytd_field) if anchor else 0.0
                 added = sum(getattr(by_month[k], month_field) or 0 for k in between if k in by_month)
                 expected = base + added
-                if files is not None and _file_of(s) not in files:
-                    anchor = s
-                    continue
 
                 def basis(s=s, anchor=anchor, base=base, start=start, m=m, added=added,
                           ytd_field=ytd_field, month_field=month_field, label=label) -> str:
@@ -725,6 +725,17 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
             out.extend(f for _, f in d.missing)
     # W1–W10 over the kept summaries' weekly sheets, then the standalone logs.
     seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
+    if not this_month and all(type(w) is tuple for d in kept for w in d.weeks):
+        # The usual month: every sheet is (week, sheet) of its own summary, and the kept
+        # summaries are of different people (M12), so W10 can only be a week number given
+        # twice inside one summary.
+        for d in kept:
+            if len({w[0] for w in d.weeks}) < len(d.weeks):
+                ident, mine = d.identity, {}
+                for week, sheet in d.weeks:
+                    _w10(out, mine, d.key, d.year, d.month, week, ident.unit, ident.name,
+                         ident.staff_id, d.file, sheet)
+        kept = []
     for d in kept:
         for w in d.weeks:
             if type(w) is tuple:
