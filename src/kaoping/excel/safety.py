@@ -834,10 +834,11 @@ def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]
 FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, CRC-checked)
 # A content cell, reversed: `</c>`, then `</v>…<v>` or `</is></t>…<t…><is>`, then the cell
 # tag's `>` and its attributes (single-spaced, double-quoted, values without quotes or angle
-# brackets), then `r="B7"` and `<c`, which must follow a '>'.
+# brackets; the loop stops before the first one, `r`), then `r="B7"` and `<c`, which must
+# follow a '>'.
 _CONTENT_CELL_REV = re.compile(
     rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
-    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ )*"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
+    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ (?!c<))*+"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
 _MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!|dimension[\s/>])")
 _PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is|dimension)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
