@@ -284,7 +284,8 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
       keys the cross-form rules compare (`check_month_digests`, run by `check_quarter_months`);
     - a standalone 一周小记 keeps its `check_weekly` findings (`WeeklyLog.checked`) instead
       of its task rows, cell map and 单位及职务;
-    - a 季度评价表 becomes an `EvaluationDigest` in `result.digests` (what Q1–Q8 read).
+    - a 季度评价表 becomes an `EvaluationDigest` in `result.digests` (what Q1–Q8 read);
+    - `result.path` becomes its text (a `Path` is slow to unpickle).
 
     Same findings as checking the full forms, far less memory and unpickling."""
     forms = []
@@ -305,6 +306,9 @@ def slim_result(result: Any, *, settings: Settings) -> Any:
         forms.append(form)
     result.forms = forms
     result.digests = digests
+    # Unpickling a Path costs as much as the digests (run_quarter does not read it; the
+    # findings and digests name the file as text).
+    result.path = str(result.path)
     return result
 
 
