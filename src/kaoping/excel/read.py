@@ -127,7 +127,10 @@ class _Sheet:
         label search of the sheet tests the same label cells)."""
         text = self._compact.get((r, c))
         if text is None:
-            text = self._compact[(r, c)] = _WHITESPACE.sub("", _nfkc(self.value(r, c)))
+            v = self.value(r, c)
+            text = self._compact[(r, c)] = (
+                _compact_text(v) if type(v) is str and len(v) <= 256
+                else _WHITESPACE.sub("", _nfkc(v)))
         return text
 
     def row_text(self, r: int) -> list[tuple[int, str]]:
@@ -203,6 +206,11 @@ _WHITESPACE = re.compile(r"\s")
 
 def _nfkc(v: object) -> str:
     return unicodedata.normalize("NFKC", str(v))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact_text(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 # ---------------------------------------------------------------- context
@@ -355,13 +363,30 @@ def _head_rows(sh: _Sheet) -> int:
 
 def _period_cell(sh: _Sheet, pattern: re.Pattern[str], max_row: int = 8
                  ) -> tuple[re.Match[str] | None, str | None, str]:
+    rows = sh.rows
     for r, c, _ in sh.labels_to(max_row):
         if r > max_row:
             break
-        raw = _nfkc(sh.value(r, c))
-        if m := pattern.search(raw):
+        m, raw = _search_nfkc(pattern, rows[r - 1][c - 1])  # a label cell: a non-empty str
+        if m:
             return m, cell_ref(r, c), raw
     return None, None, ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _search_nfkc_memo(pattern: re.Pattern[str], text: str
+                      ) -> tuple[re.Match[str] | None, str]:
+    raw = unicodedata.normalize("NFKC", text)
+    return pattern.search(raw), raw
+
+
+def _search_nfkc(pattern: re.Pattern[str], v: str) -> tuple[re.Match[str] | None, str]:
+    """(pattern.search(NFKC text), NFKC text) of a cell's text; short texts memoised (the
+    head lines of forms repeat from sheet to sheet and file to file)."""
+    if type(v) is str and len(v) <= 256:
+        return _search_nfkc_memo(pattern, v)
+    raw = _nfkc(v)
+    return pattern.search(raw), raw
 
 
 # ---------------------------------------------------------------- 附件1
