@@ -396,11 +396,13 @@ def _weeks_of(year: int, month: int) -> tuple[tuple[dt.date, dt.date], ...]:
 def _covered(log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]]) -> Iterable[int]:
     """The weeks (1-based) of its month a log of that month stands for: its 第N周, or, for a
     week number the month does not have, the weeks its dates overlap."""
+    if 1 <= log.week <= len(weeks):
+        return (log.week,)
     rng = week_range(log)
-    for i, (start, end) in enumerate(weeks, start=1):
-        if log.week == i or (rng is not None and rng[0] <= end and rng[1] >= start
-                             and not 1 <= log.week <= len(weeks)):
-            yield i
+    if rng is None:
+        return ()
+    return [i for i, (start, end) in enumerate(weeks, start=1)
+            if rng[0] <= end and rng[1] >= start]
 
 
 def _coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]
