@@ -196,6 +196,13 @@ def test_rows_of_zeros_and_blanks_read_as_before(tmp_path: Path):
 # ---------------------------------------------------------------- building blocks
 
 
+def test_normalize_name_memo_keeps_composition():
+    for _ in range(2):
+        assert C.normalize_name("张　三 ") == "张三"
+        assert C.normalize_name("C \u0327") == "Ç"
+        assert C.normalize_name(None) == "" and C.normalize_name(12.0) == "12"
+
+
 GRID_VALUES = st.sampled_from(["", "", "", "姓名", "姓名：张三", "序号", "事项", "完成情况",
                                " 科 室 ", "注：x", 0, 1.0, None, "好", "A(1)", "ｘ"])
 
@@ -341,6 +348,7 @@ def test_memoised_cell_parsers_equal_the_uncached_ones(text: str, year):
 
     for _ in range(2):  # the second call answers from the cache: same result, error raised again
         assert C.clean_text(text) == C.clean_text(_Str(text))
+        assert C.normalize_name(text) == C.normalize_name(_Str(text))
         assert outcome(lambda v: C.parse_date(v, year=year), text) == \
             outcome(lambda v: C.parse_date(v, year=year), _Str(text))
         assert C.find_date_in_text(text, year=year) == C.find_date_in_text(_Str(text), year=year)

@@ -85,9 +85,18 @@ def normalize_name(v: Any) -> str:
     """A person's name with no spaces of any width inside ('张　三 ' → '张三'). None → ''."""
     if v is None:
         return ""
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", _text(v)))
+    if type(v) is str and len(v) <= _MEMO_LEN:
+        return _normalize_name_memo(v)
+    return _normalize_name(_text(v))
+
+
+def _normalize_name(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     # NFKC again: dropping a space can leave a combining mark to compose ('C¸' → 'Ç').
     return unicodedata.normalize("NFKC", _ANY_SPACE.sub("", text))
+
+
+_normalize_name_memo = functools.lru_cache(maxsize=4096)(_normalize_name)
 
 
 def _compact(v: Any) -> str:

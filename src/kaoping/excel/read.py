@@ -1105,7 +1105,7 @@ def read_workbook(path: Path | str, *, default_year: int | None = None) -> ReadR
     `default_year` is used for forms that name no year anywhere (neither `_kaoping`, the
     title nor the file or folder names); without it the file's save time decides (with a
     警告)."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     result = ReadResult(path=path, kind=None)
     try:
         book = load_book(path)
