@@ -405,7 +405,11 @@ def test_limits_within_bounds_read_fine(tmp_path):
     assert book.sheets[0].value(5000, 1) == 5000
 
 
-def test_overlong_tag_refused(tmp_path):
+def test_overlong_tag_refused(tmp_path, monkeypatch):
+    """The streaming scan (parts over FAST_MAX_BYTES) carries an unfinished tag into the next
+    chunk: one longer than MAX_TAG_BYTES is refused, so the carry stays bounded. Parts up to
+    FAST_MAX_BYTES are inflated whole and need no carry."""
+    monkeypatch.setattr(safety, "FAST_MAX_BYTES", 1 << 20)  # a 2 MiB part takes the streaming scan
     body = b'<row r="1"><c r="A1" x="' + b"a" * (2 * safety.MAX_TAG_BYTES) + b'"><v>1</v></c></row>'
     p = one_sheet(tmp_path / "tag.xlsx", body)
     refused(p, "超长", limits=LimitSettings(max_compression_ratio=10_000))
@@ -756,3 +760,23 @@ def test_sheet_named_with_other_case_in_rels_is_still_scanned(tmp_path):
     p = tmp_path / "case.xlsx"
     p.write_bytes(data)
     refused(p, "第 9000 行")
+
+
+def test_zip_needing_a_newer_zip_version_is_refused_with_a_message(tmp_path):
+    """zipfile raises NotImplementedError for a member needing zip version > 6.3: refused
+    with a Chinese message, never a traceback (preflight) or an unexplained F1 (reader)."""
+    import struct
+
+    from kaoping.excel.read import read_workbook
+
+    src = ROOT / "tests" / "corpus" / "bad" / "空格和全角-欧阳明-2026-07.xlsx"
+    data = bytearray(src.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    data[at + 6:at + 8] = struct.pack("<H", 70)  # "version needed to extract": 7.0
+    bad = tmp_path / "新版压缩-张三-2026-07.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(UnreadableWorkbookError) as exc:
+        preflight(bad)
+    assert "zip 压缩格式" in exc.value.message and "另存为" in exc.value.message
+    [finding] = read_workbook(bad).findings
+    assert finding.rule == "F1" and "zip 压缩格式" in finding.message

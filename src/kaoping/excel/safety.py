@@ -58,7 +58,7 @@ from ..rules.settings import LimitSettings
 # Fixed limits that need no setting (documented in README).
 MAX_ZIP_MEMBERS = 10_000  # an .xlsx of kaoping forms has ~15–60 parts
 RATIO_MIN_BYTES = 1 << 20  # the ratio rule applies to members declaring more than 1 MiB
-MAX_TAG_BYTES = 1 << 20  # one XML tag longer than this is refused (bounded scanning)
+MAX_TAG_BYTES = 1 << 20  # the streaming scan refuses one XML tag longer than this (bounded carry)
 MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells,
 MAX_INDEX_BYTES = 8 << 20  # workbook.xml / its rels larger than this are not parsed into a tree
 MAX_TOTAL_CELLS = 10_000_000  # and never more than this (~500 MB once calamine and Python hold it)
@@ -152,6 +152,8 @@ def _clear_errors(path: Path) -> Iterator[None]:
                     "请检查文件权限（或文件是否正被其他程序独占打开），复制一份可读的副本后重试") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
         raise _fail(path, "文件已损坏，无法按 .xlsx 解压", RESEND) from None
+    except NotImplementedError:  # zipfile: "zip file version 7.0" and other unsupported features
+        raise _fail(path, "文件使用了 Excel 不使用的 zip 压缩格式或功能，无法按 .xlsx 读取", SAVE_AS) from None
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM):
             raise _fail(path, "没有读取该文件的权限", "请检查文件权限后重试") from None
@@ -831,7 +833,8 @@ def _skipped_cells(buf: bytes, start: int, end: int) -> tuple[int, bytes | None]
 # preceding '>' plus the attribute form keep any earlier tag from swallowing this one).
 # Anything else (formulas, prefixes, odd markup, a sheet past the limits so the error names
 # the first cell over them) returns None and gets the full scan.
-FAST_MAX_BYTES = 1 << 20  # parts up to this size are inflated whole (bounded, CRC-checked)
+FAST_MAX_BYTES = 16 << 20  # parts up to this size are inflated whole (bounded, CRC-checked);
+# 16 MiB takes in the sheet of a 5,000-row 花名册 (4.6 MB: full scan 0.48 s, fast 0.08 s)
 # A content cell, reversed: `</c>`, then `</v>…<v>` or `</is></t>…<t…><is>`, then the cell
 # tag's `>` and its attributes (single-spaced, double-quoted, values without quotes or angle
 # brackets; the loop stops before the first one, `r`), then `r="B7"` and `<c`, which must
