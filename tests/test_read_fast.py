@@ -365,3 +365,11 @@ def test_parse_date_cache_keeps_the_year_apart():
     long = "2026-07-03" + " " * 300  # beyond the memo length: parsed directly
     assert C.parse_date(long) == dt.date(2026, 7, 3)
     assert C.clean_text(" x " + "y" * 300) == "x " + "y" * 300
+
+
+@settings(max_examples=200, deadline=None)
+@given(v=st.one_of(st.integers(), st.floats(), st.booleans(), st.dates(), st.datetimes()))
+def test_never_blank_types_clean_to_text(v):
+    """`_read_task` skips `clean_text` for these types: their text is never empty."""
+    assert type(v) in fast._NEVER_BLANK
+    assert C.clean_text(v) is not None

@@ -271,7 +271,7 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     hit = None
     last_row = sh.max_row if max_row is None else max_row
     if exact:  # the first match in reading order (the rest are not looked at)
-        typed = tuple(lab + ":" for lab in labels)  # '姓名：张三' (NFKC turns '：' into ':')
+        typed = _typed_prefixes(labels)  # '姓名：张三' (NFKC turns '：' into ':')
         for r, c, k in sh.labels_to(max_row):  # in row order
             if r > last_row:
                 break
@@ -296,6 +296,11 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     if not exact:
         return _area_text(sh, rr, cc), cell_ref(rr, cc), True
     return _text_at(sh, rr, cc), cell_ref(rr, cc), True
+
+
+@functools.lru_cache(maxsize=64)
+def _typed_prefixes(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(lab + ":" for lab in labels)
 
 
 def _area_text(sh: _Sheet, r: int, c: int) -> str | None:
@@ -611,6 +616,10 @@ def _new_task(values: dict) -> WeeklyTask:
     return _construct(WeeklyTask, values)
 
 
+# Cell value types whose text is never empty (numbers, dates): no need to clean them to know
+_NEVER_BLANK = frozenset({int, float, bool, dt.date, dt.datetime})
+
+
 def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
                week: tuple[dt.date | None, dt.date | None] = (None, None)) -> WeeklyTask | None:
     values = sh.rows[r - 1]
@@ -624,7 +633,8 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
         if v == "":
             v = None
         raw[k] = v
-        if blank and v is not None and k != "seq" and clean_text(v) is not None:
+        if blank and v is not None and k != "seq" and (
+                type(v) in _NEVER_BLANK or clean_text(v) is not None):
             blank = False
     if blank:
         return None
