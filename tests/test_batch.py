@@ -1,0 +1,77 @@
+"""`excel.batch.FolderReader`: the same results, in the same order, whether read in this
+process or by workers, started early or not, and the workers are gone after close()."""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from pathlib import Path
+
+import pytest
+
+from kaoping.excel.batch import CHUNK, FolderReader
+from kaoping.excel.read import read_folder, read_workbook
+from kaoping.paths import scan_workbooks
+from kaoping.pipeline import slim_result
+from kaoping.rules.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "examples" / "collected" / "2026Q3"
+CORPUS = ROOT / "tests" / "corpus" / "bad"
+
+
+def _dump(result) -> bytes:
+    return pickle.dumps((str(result.path), result.kind, result.forms, result.findings,
+                         getattr(result, "digests", None)))
+
+
+def test_sequential_reader_gives_what_read_workbook_gives() -> None:
+    reader = FolderReader(CORPUS, workers=1)
+    assert reader.paths == [str(p) for p in scan_workbooks(CORPUS)]
+    got = list(reader)
+    assert [p for p, _ in got] == reader.paths
+    assert [_dump(r) for _, r in got] == [_dump(read_workbook(p)) for p in reader.paths]
+
+
+@pytest.mark.parametrize("early", [False, True])
+def test_workers_give_the_sequential_results_in_order(early: bool) -> None:
+    slim = functools.partial(slim_result, settings=Settings())
+    seq = list(FolderReader(FOLDER, workers=1, transform=slim))
+    reader = FolderReader(FOLDER, workers=2, transform=slim)
+    assert reader.workers == 2 and len(reader) > 3 * CHUNK
+    with reader:
+        if early:
+            reader.start()
+            assert reader._pool is not None and reader._pending  # working already
+        par = list(reader)
+    assert [p for p, _ in par] == [p for p, _ in seq]
+    assert [_dump(r) for _, r in par] == [_dump(r) for _, r in seq]
+    assert reader._pool is None
+
+
+def test_close_before_iterating_shuts_the_workers_down() -> None:
+    reader = FolderReader(FOLDER, workers=2).start()
+    processes = list(reader._pool._processes.values())
+    assert processes and all(p.is_alive() for p in processes)
+    reader.close()
+    for p in processes:
+        p.join(timeout=10)
+    assert not any(p.is_alive() for p in processes)
+    reader.close()  # twice is harmless
+
+
+def test_stopping_early_shuts_the_workers_down() -> None:
+    with FolderReader(FOLDER, workers=2) as reader:
+        processes = list(reader.start()._pool._processes.values())
+        for _ in zip(range(3), reader):
+            pass
+    for p in processes:
+        p.join(timeout=10)
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_read_folder_passes_paths_to_on_file() -> None:
+    seen: list[Path] = []
+    results = list(read_folder(CORPUS, on_file=seen.append, workers=2))
+    assert seen == list(scan_workbooks(CORPUS))
+    assert [r.path for r in results] == seen
