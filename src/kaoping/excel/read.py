@@ -98,6 +98,7 @@ class _Sheet:
         self._upto = 0
         self._compact: dict[tuple[int, int], str] = {}
         self.week_header: tuple[int, dict[str, int]] | None | bool = False  # False: not yet
+        self.week_head: tuple | None = None  # `_week_head_hits` of a weekly sheet
 
     def value(self, r: int, c: int) -> Value:
         if r < 1 or c < 1 or r > self.max_row:
@@ -268,6 +269,13 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
     """Find a label; return (text value, cell ref, label_found). The value is the cell right
     of the label, or text typed after the label and a colon in the same cell ('姓名：张三').
     `exact=False` matches labels contained in the cell text ('日常工作（简要）')."""
+    return _label_result(sh, _label_hit(sh, labels, exact=exact, min_row=min_row,
+                                        max_row=max_row), labels, exact=exact)
+
+
+def _label_hit(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
+               min_row: int = 1, max_row: int | None = None) -> tuple[int, int] | None:
+    """(row, column) of the label `_label_value` reads from, None when there is none."""
     hit = None
     last_row = sh.max_row if max_row is None else max_row
     if exact:  # the first match in reading order (the rest are not looked at)
@@ -276,8 +284,7 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
             if r > last_row:
                 break
             if r >= min_row and (k in labels or sh.compact(r, c).startswith(typed)):
-                hit = r, c, k
-                break
+                return r, c
     else:  # labels sit left of the text they head: prefer the leftmost match
         for r, c, k in sh.labels_to(max_row):
             if r > last_row:
@@ -285,11 +292,17 @@ def _label_value(sh: _Sheet, labels: tuple[str, ...], *, exact: bool = True,
             # a text area's label: short and starting with the label text
             if (r >= min_row and len(k) <= 16 and k.startswith(labels)
                     and (hit is None or (c, r) < (hit[1], hit[0]))):
-                hit = r, c, k
+                hit = r, c
+    return hit
+
+
+def _label_result(sh: _Sheet, hit: tuple[int, int] | None, labels: tuple[str, ...], *,
+                  exact: bool = True) -> tuple[str | None, str | None, bool]:
+    """`_label_value` of the label found at `hit`."""
     if hit is None:
         return None, None, False
-    r, c, key = hit
-    if exact and key not in labels:
+    r, c = hit
+    if exact and L._label_key(sh.rows[r - 1][c - 1]) not in labels:  # a label cell: a str
         raw = str(sh.value(r, c))
         return clean_text(re.split(r"[:：]", raw, maxsplit=1)[-1]), cell_ref(r, c), True
     rr, cc = sh.right_of(r, c)
@@ -437,8 +450,104 @@ _WEEK_HEADER = {
 def _week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
     """(row, {field: column}) of the task table's header row (found once per sheet)."""
     if sh.week_header is False:
-        sh.week_header = _find_week_header(sh)
+        tpl = _week_tpl
+        if tpl is not None and tpl.fits(sh):  # laid out as the last weekly sheet read
+            sh.week_header = tpl.header
+            sh.week_head = tpl.hits
+        else:
+            sh.week_header = _find_week_header(sh)
     return sh.week_header  # type: ignore[return-value]
+
+
+# What the searches of a weekly sheet's head (`_find_week_header`, `_week_head_hits`) test a
+# label cell for, one bit each: a cell with the same bits as the cell at its place in another
+# sheet changes none of their results (see `_WeekLayout`).
+_HEAD_TESTS: tuple[Callable[[str, str], bool], ...] = (
+    *(lambda k, t, pred=pred: pred(k) for pred in (
+        lambda k: k.startswith("序号"), lambda k: "日期" in k, lambda k: "完成" in k,
+        lambda k: "事项" in k, lambda k: "时限" in k, lambda k: "完成情况" in k,
+        lambda k: k.startswith("备注"), lambda k: "姓名" in k and "单位及职务" in k,
+        lambda k: k == L.L_NAME, lambda k: k == L.L_UNIT_AND_POST)),
+    lambda k, t: t.startswith(L.L_NAME + ":"),
+    lambda k, t: t.startswith(L.L_UNIT_AND_POST + ":"),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _head_bits(v: Value) -> int:
+    """The `_HEAD_TESTS` a cell value passes, and whether it holds a week period (bit 0)."""
+    if not (v and isinstance(v, str)):
+        return 0  # not a label cell
+    k = L._label_key(v)
+    t = _compact_text(v) if len(v) <= 256 else _WHITESPACE.sub("", _nfkc(v))
+    bits = 1 if _search_nfkc(_WEEK_TEXT, v)[0] else 0
+    for i, test in enumerate(_HEAD_TESTS, start=1):
+        if test(k, t):
+            bits |= 1 << i
+    return bits
+
+
+def _cell_bits(v: Value) -> int:
+    if type(v) is str and len(v) <= 256:
+        return _head_bits(v)
+    return _head_bits.__wrapped__(v)
+
+
+class _WeekLayout:
+    """The head of the last weekly sheet read: its rows down to the task table's header, the
+    header found and where the head's searches stopped (`hits`). Another sheet fits when its
+    header row is the same and every other cell above it either equals this one's or passes
+    exactly the same tests: every search then stops at the same cells (their values are
+    read from the sheet itself). Weekly sheets of a workbook (and of the workbooks of one
+    template) differ only in the name, 单位及职务 and week cells."""
+
+    __slots__ = ("rows", "header", "hits")
+
+    def __init__(self, sh: _Sheet, header: tuple[int, dict[str, int]], hits: tuple) -> None:
+        self.rows = [list(values) for values in sh.rows[:header[0]]]  # a copy: grids may change
+        self.header = header
+        self.hits = hits
+
+    def fits(self, sh: _Sheet) -> bool:
+        mine = self.rows
+        hrow = len(mine)
+        rows = sh.rows
+        if len(rows) < hrow or rows[hrow - 1] != mine[hrow - 1]:
+            return False
+        for i in range(hrow - 1):
+            new, old = rows[i], mine[i]
+            if new == old:
+                continue
+            if len(new) != len(old):
+                return False
+            for a, b in zip(new, old):
+                if a != b and _cell_bits(a) != _cell_bits(b):
+                    return False
+        return True
+
+
+_week_tpl: _WeekLayout | None = None
+
+
+def _week_head_hits(sh: _Sheet, hrow: int) -> tuple:
+    """Where the searches of a weekly sheet's head stop: the 姓名 and 单位及职务 labels, a
+    line holding both (typed on one line) and the week period cell."""
+    combined = period = None
+    for r, c, key in sh.labels_to(hrow):
+        if r >= hrow:
+            break
+        if "姓名" in key and "单位及职务" in key:
+            combined = r, c
+            break
+    rows = sh.rows
+    for r, c, _ in sh.labels_to(hrow):
+        if r > hrow:
+            break
+        if _search_nfkc(_WEEK_TEXT, rows[r - 1][c - 1])[0]:  # a label cell: a non-empty str
+            period = r, c
+            break
+    return (_label_hit(sh, (L.L_NAME,), max_row=hrow),
+            _label_hit(sh, (L.L_UNIT_AND_POST,), max_row=hrow), combined, period)
 
 
 def _find_week_header(sh: _Sheet) -> tuple[int, dict[str, int]] | None:
@@ -472,23 +581,29 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
         return None
     hrow, cols = header
     cells: dict[str, str] = {}
-    name, nref, _ = _label_value(sh, (L.L_NAME,), max_row=hrow)
-    up, uref, _ = _label_value(sh, (L.L_UNIT_AND_POST,), max_row=hrow)
+    hits = sh.week_head
+    if hits is None:
+        global _week_tpl
+        hits = sh.week_head = _week_head_hits(sh, hrow)
+        _week_tpl = _WeekLayout(sh, header, hits)
+    name_hit, up_hit, combined, period = hits
+    name, nref, _ = _label_result(sh, name_hit, (L.L_NAME,))
+    up, uref, _ = _label_result(sh, up_hit, (L.L_UNIT_AND_POST,))
     # the annex typed on one line: "姓名：张三  单位及职务：办公室科员  时间：（7）月第（2）周"
-    for r, c, key in sh.labels_to(hrow):
-        if r >= hrow:
-            break
-        if "姓名" in key and "单位及职务" in key:
-            if m := _WEEK_LINE.search(_nfkc(sh.value(r, c))):
-                name, up = clean_text(m.group("name")), clean_text(m.group("up"))
-                nref = uref = cell_ref(r, c)
-            break
+    if combined is not None:
+        r, c = combined
+        if m := _WEEK_LINE.search(_nfkc(sh.value(r, c))):
+            name, up = clean_text(m.group("name")), clean_text(m.group("up"))
+            nref = uref = cell_ref(r, c)
     if nref:
         cells["name"] = nref
     if uref:
         cells["unit_and_post"] = uref
     # period
-    m, pref, _ = _period_cell(sh, _WEEK_TEXT, max_row=hrow)
+    m = pref = None
+    if period is not None:
+        m = _search_nfkc(_WEEK_TEXT, sh.rows[period[0] - 1][period[1] - 1])[0]
+        pref = cell_ref(*period)
     w_month = int(m.group(1)) if m and m.group(1) else None
     w_week = None
     if m and m.group(2):
