@@ -191,8 +191,11 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     }
     max_rows, max_columns = limits.max_rows, limits.max_columns
     try:
-        # calamine gets the checked bytes, never a path it could write to
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # calamine gets the checked bytes, never a path it could write to: when inspection
+        # kept every member it checked, a STORED zip of exactly those bytes (nothing for
+        # calamine to inflate, and nothing it reads that was not checked); else the file.
+        checked = inspection.checked_zip()
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data if checked is None else checked))
         sheets: list[Grid] = []
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":

@@ -98,6 +98,16 @@ class Inspection:
     kind: str  # "xlsx"
     sheets: dict[str, PartInfo] = field(default_factory=dict)  # part name → info
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name → part name
+    # Every member's checked bytes (inflated whole, size/CRC/DTD checked), in central-directory
+    # order, when the directory was the plain kind read with struct and every member is an XML
+    # part inflated whole; else None. `checked_zip()` packs them for the parser.
+    checked_parts: list | None = field(default=None, repr=False, compare=False)
+
+    def checked_zip(self) -> bytes | None:
+        """A STORED zip of exactly the checked members (same names, same CRCs), or None
+        when not every member was kept (the parser then gets the original bytes)."""
+        parts = self.checked_parts
+        return None if parts is None else _stored_zip(parts)
 
 
 # ------------------------------------------------------------------ public API
@@ -303,10 +313,11 @@ class _Member:
     """One central-directory entry: the fields of `zipfile.ZipInfo` this module reads."""
 
     __slots__ = ("filename", "orig_filename", "flag_bits", "compress_type", "compress_size",
-                 "file_size", "CRC", "header_offset")
+                 "file_size", "CRC", "header_offset", "raw_name")
 
     def __init__(self, filename: str, orig_filename: str, flag_bits: int, compress_type: int,
-                 compress_size: int, file_size: int, crc: int, header_offset: int) -> None:
+                 compress_size: int, file_size: int, crc: int, header_offset: int,
+                 raw_name: bytes = b"") -> None:
         self.filename = filename
         self.orig_filename = orig_filename
         self.flag_bits = flag_bits
@@ -315,6 +326,7 @@ class _Member:
         self.file_size = file_size
         self.CRC = crc
         self.header_offset = header_offset
+        self.raw_name = raw_name  # the name's bytes as the central directory holds them
 
 
 _EOCD = struct.Struct("<4s4H2LH")
@@ -363,7 +375,7 @@ def _central_directory(data: bytes) -> list[_Member] | None:
                     return None  # corrupt extra field, or zip64 sizes: zipfile decides
                 extra = extra[ln + 4:]
         filename = name.replace(os.sep, "/") if os.sep != "/" else name
-        members.append(_Member(filename, name, flags, method, csize, usize, crc, offset))
+        members.append(_Member(filename, name, flags, method, csize, usize, crc, offset, raw))
         pos = nxt
     return members
 
@@ -373,6 +385,7 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     if entries > MAX_ZIP_MEMBERS:
         raise _fail(path, f"压缩包内文件数过多（{entries} 个，上限 {MAX_ZIP_MEMBERS}），疑似恶意文件，已拒绝读取")
     infos = _central_directory(data)
+    plain = infos is not None
     if infos is None:
         try:
             infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
@@ -406,6 +419,8 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     # Each part small enough is inflated in one call, once: workbook.xml and its rels are
     # read for the sheet map and then scanned from the same bytes.
     cache: dict[object, bytes] = {}
+    # The checked bytes of each member, kept for `Inspection.checked_zip` (plain zips only).
+    keep: dict[object, bytes] | None = {} if plain else None
     # Worksheets are wherever workbook.xml's relationships point (calamine follows them), not
     # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
     # full worksheet scan, so no sheet escapes the limits.
@@ -418,10 +433,12 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
         }
     for info, norm in zip(infos, normed):
         if norm in sheet_parts:
-            insp.sheets[info.filename] = (_scan_sheet_fast(path, data, info, limits, cache)
+            insp.sheets[info.filename] = (_scan_sheet_fast(path, data, info, limits, cache, keep)
                                           or _scan_sheet(path, data, info, limits))
         elif norm.endswith((".xml", ".rels", ".vml")):
-            _scan_xml(path, data, info, cache)
+            _scan_xml(path, data, info, cache, keep)
+        else:
+            keep = None  # a member left unchecked (image, printer settings): not repacked
     # calamine materialises each sheet densely from A1 to its last cell: bound the sum too,
     # or 5,000 tiny sheets each with one cell at GR5000 would need billions of cells.
     budget = min(MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns, MAX_TOTAL_CELLS)
@@ -430,7 +447,39 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
         raise _fail(path, f"各工作表的数据范围合计 {total:,} 个单元格，超过上限 {budget:,}，"
                           "已拒绝读取（不像一份考评表）", "请删除多余的工作表、行和列后另存为 .xlsx")
     insp.sheet_parts = sheet_map or {}
+    if keep is not None and len(keep) == len(infos) and (
+            declared + len(infos) * (76 + 2 * 0xFFFF) + 22 < 1 << 32):  # no zip64 needed
+        insp.checked_parts = [(i, keep[i]) for i in infos]
     return insp
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H").pack  # 30 bytes, then the name
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L").pack  # 46 bytes, then the name
+_END_RECORD = struct.Struct("<4s4H2LH").pack  # 22 bytes
+
+
+def _stored_zip(parts: list) -> bytes:
+    """A zip holding `parts` ((member, bytes) pairs) STORED, in the given order: each
+    member's name bytes and UTF-8 flag as in the original directory, its CRC (checked
+    against these bytes during inspection), no extra fields, no comments, no data
+    descriptors, version 2.0, DOS date 1980-01-01."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for info, body in parts:
+        name = info.raw_name
+        flags = info.flag_bits & 0x800
+        n = len(body)
+        k = len(name)
+        local += (_LOCAL_HEADER(b"PK\x03\x04", 20, flags, 0, 0, 0x21, info.CRC, n, n, k, 0),
+                  name, body)
+        central += (_CENTRAL_HEADER(b"PK\x01\x02", 20, 20, flags, 0, 0, 0x21, info.CRC, n, n, k,
+                                    0, 0, 0, 0, 0, offset), name)
+        offset += 30 + k + n
+    directory = b"".join(central)
+    local += (directory, _END_RECORD(b"PK\x05\x06", 0, 0, len(parts), len(parts),
+                                     len(directory), offset, 0))
+    return b"".join(local)
 
 
 def _classify_zip(path: Path, data: bytes, members: dict) -> None:
@@ -730,7 +779,8 @@ def _peek(data: bytes, info) -> bytes | None:
     return _inflate_whole(data, info)
 
 
-def _read_part(path: Path, data: bytes, info, cache: dict | None = None, dtd: bool = True) -> bytes:
+def _read_part(path: Path, data: bytes, info, cache: dict | None = None, dtd: bool = True,
+               keep: dict | None = None) -> bytes:
     """A member of at most FAST_MAX_BYTES inflated whole and checked (size, CRC, no DTD).
 
     A member `_inflate_whole` declines is streamed through `_member_chunks` with the DTD
@@ -743,16 +793,19 @@ def _read_part(path: Path, data: bytes, info, cache: dict | None = None, dtd: bo
         raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)  # not reached
     if dtd and _DTD.search(out):
         raise _hostile(path, info.filename)
+    if keep is not None:
+        keep[info] = out
     return out
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _scan_xml(path: Path, data: bytes, info, cache: dict | None = None) -> None:
+def _scan_xml(path: Path, data: bytes, info, cache: dict | None = None,
+              keep: dict | None = None) -> None:
     """Refuse any XML part with a DTD or entity declaration (billion laughs, XXE)."""
     if info.file_size <= FAST_MAX_BYTES:
-        _read_part(path, data, info, cache)
+        _read_part(path, data, info, cache, keep=keep)
     else:
         _scan_xml_stream(path, data, info)
 
@@ -871,14 +924,16 @@ def _dimension_tags(data: bytes) -> Iterator[re.Match[bytes]]:
 
 
 def _scan_sheet_fast(path: Path, data: bytes, info, limits: LimitSettings,
-                     cache: dict | None = None) -> PartInfo | None:
+                     cache: dict | None = None, keep: dict | None = None) -> PartInfo | None:
     """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan".
 
     The part is inflated whole (`_read_part`: bounded, CRC and DTD checked, any fault named
     as the streaming scan names it)."""
     if info.file_size > FAST_MAX_BYTES:
         return None
-    sheet = _read_part(path, data, info, cache, dtd=False)  # the DTD test is in the analysis
+    # The DTD test is in the analysis, or in the full scan it declines to (which re-reads the
+    # part from `data`; the bytes kept are the same, CRC-checked, and pass that scan too).
+    sheet = _read_part(path, data, info, cache, dtd=False, keep=keep)
     part = _sheet_extent_fast(sheet, limits)
     if part is None and _DTD.search(sheet):
         raise _hostile(path, info.filename)

@@ -1,0 +1,236 @@
+"""load_book hands calamine a STORED zip of exactly the members inspection checked
+(`Inspection.checked_zip`): calamine's whole output must equal what it reads from the
+original bytes — every sheet's values and types, merged ranges, names, visibility, types.
+Pinned on the bad corpus (the readable files), every example workbook, a sample of the
+benchmark files and generated workbooks. Files the inspection does not fully keep (a
+non-XML member, a zip read by zipfile, a part streamed rather than inflated whole) keep
+the original bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from kaoping.errors import UnreadableWorkbookError
+from kaoping.excel import safety
+from kaoping.excel.book import load_book
+from kaoping.rules.settings import LimitSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus" / "bad"
+EXAMPLES = ROOT / "examples"
+BENCH = ROOT / "benchmarks" / "data" / "500" / "v1" / "collected"
+
+
+def calamine_view(data: bytes):
+    """Everything load_book takes from calamine, or the error it raises."""
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        out = []
+        for meta in wb.sheets_metadata:
+            entry = [meta.name, str(meta.typ), str(meta.visible)]
+            if str(meta.typ).endswith("WorkSheet"):
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+                entry += [rows, [[type(v).__name__ for v in r] for r in rows],
+                          sheet.merged_cell_ranges]
+            out.append(entry)
+        wb.close()
+        return out
+    except BaseException as exc:  # noqa: BLE001 - calamine errors and pyo3 panics alike
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return ("error", type(exc).__name__, str(exc))
+
+
+def handoff(data: bytes, limits: LimitSettings | None = None) -> bytes | None:
+    """The rebuilt zip for `data`, or None (not repacked, or refused by inspection)."""
+    try:
+        insp = safety.inspect_workbook(Path("x.xlsx"), limits, data=data)
+    except UnreadableWorkbookError:
+        return None
+    return insp.checked_zip()
+
+
+def assert_same(data: bytes, label: str = "") -> bool:
+    """Asserts the rebuilt zip reads as the original does; True when one was built."""
+    rebuilt = handoff(data)
+    if rebuilt is None:
+        return False
+    assert calamine_view(rebuilt) == calamine_view(data), label
+    # the rebuilt zip is a sound zip of the same members, byte for byte
+    orig, new = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(rebuilt))
+    assert new.testzip() is None
+    assert [i.filename for i in new.infolist()] == [i.filename for i in orig.infolist()]
+    for i in new.infolist():
+        assert i.compress_type == zipfile.ZIP_STORED
+        assert new.read(i) == orig.read(i.filename), (label, i.filename)
+    return True
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.rglob(pattern) if p.is_file())
+
+
+def test_bad_corpus_readable_files_read_the_same():
+    built = 0
+    for path in _files(CORPUS):
+        built += assert_same(path.read_bytes(), path.name)
+    assert built >= 10  # the readable forms of the corpus are repacked
+
+
+def test_every_example_reads_the_same():
+    paths = _files(EXAMPLES, "*.xlsx")
+    assert paths
+    built = sum(assert_same(p.read_bytes(), str(p)) for p in paths)
+    assert built == len(paths)  # generated forms: all XML, plain zips
+
+
+def test_benchmark_sample_reads_the_same():
+    if not BENCH.is_dir():
+        pytest.skip("benchmark data not generated")
+    paths = _files(BENCH, "*.xlsx")[::40]
+    assert sum(assert_same(p.read_bytes(), str(p)) for p in paths) == len(paths)
+
+
+def test_load_book_equals_the_original_bytes_path(monkeypatch):
+    paths = _files(EXAMPLES, "*.xlsx")[::25] + [p for p in _files(CORPUS) if p.suffix == ".xlsx"]
+
+    def books():
+        out = []
+        for p in paths:
+            try:
+                b = load_book(p)
+                out.append((b.sheet_names, [(s.name, s.rows, s.hidden, s.merged, s.uncached_formulas)
+                                            for s in b.sheets]))
+            except UnreadableWorkbookError as exc:
+                out.append(("refused", exc.message))
+        return out
+
+    new = books()
+    monkeypatch.setattr(safety.Inspection, "checked_zip", lambda self: None)
+    assert books() == new
+
+
+def _zip_of(members: list[tuple[str, bytes]], comment: bytes = b"") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in members:
+            z.writestr(name, body)
+        z.comment = comment
+    return buf.getvalue()
+
+
+def _members(data: bytes) -> list[tuple[str, bytes]]:
+    z = zipfile.ZipFile(io.BytesIO(data))
+    return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def _simple() -> bytes:
+    wb = Workbook()
+    wb.active["A1"] = "甲"
+    wb.active["B2"] = 3
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_unchecked_member_keeps_the_original_bytes():
+    data = _zip_of(_members(_simple()) + [("xl/media/image1.png", b"\x89PNG....")])
+    assert handoff(data) is None
+    assert handoff(_simple()) is not None
+
+
+def test_zip_read_by_zipfile_keeps_the_original_bytes():
+    data = _zip_of(_members(_simple()), comment=b"a comment")
+    assert safety._central_directory(data) is None
+    assert handoff(data) is None
+
+
+def test_streamed_part_keeps_the_original_bytes(monkeypatch):
+    data = _simple()
+    monkeypatch.setattr(safety, "FAST_MAX_BYTES", 100)  # every part streamed
+    assert handoff(data) is None
+
+
+def test_sheet_with_formulas_is_repacked_after_the_full_scan():
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = 1, 2, "=SUM(A1:A2)"
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert assert_same(buf.getvalue())
+
+
+def test_refused_files_give_no_zip():
+    members = _members(_simple())
+    members = [(n, b.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet', 1))
+               for n, b in members]
+    with pytest.raises(UnreadableWorkbookError):
+        safety.inspect_workbook(Path("x.xlsx"), data=_zip_of(members))
+
+
+def test_names_and_utf8_flag_kept():
+    members = _members(_simple()) + [("customXml/项目 1.xml", b"<a>\xe7\x94\xb2</a>")]
+    data = _zip_of(members)
+    rebuilt = handoff(data)
+    assert rebuilt is not None
+    z = zipfile.ZipFile(io.BytesIO(rebuilt))
+    assert [i.filename for i in z.infolist()] == [n for n, _ in members]
+    assert z.getinfo("customXml/项目 1.xml").flag_bits & 0x800
+    assert z.read("customXml/项目 1.xml") == b"<a>\xe7\x94\xb2</a>"
+    assert calamine_view(rebuilt) == calamine_view(data)
+
+
+# ------------------------------------------------------------------ generated workbooks
+
+_TEXT = st.lists(st.sampled_from(list("甲乙 AZaz09&<>\"'\n\t　.-_√") + ["]]>", "&amp;", "\r\n"]),
+                 max_size=12).map("".join)
+_VALUE = st.one_of(
+    _TEXT,
+    st.integers(-10**9, 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 12, 31)),
+)
+_FORMATS = ["General", "yyyy-mm-dd", "yyyy/m/d h:mm", "0.00", "@", 'yyyy"年"m"月"d"日"']
+_SHEET = st.fixed_dictionaries({
+    "cells": st.lists(st.tuples(st.integers(1, 30), st.integers(1, 12), _VALUE,
+                                st.sampled_from(_FORMATS)), max_size=25),
+    "merges": st.lists(st.tuples(st.integers(1, 30), st.integers(1, 12), st.integers(0, 3),
+                                 st.integers(0, 3)), max_size=3),
+    "state": st.sampled_from(["visible", "hidden", "veryHidden"]),
+})
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_SHEET, min_size=1, max_size=4))
+def test_generated_workbooks_read_the_same(sheets):
+    wb = Workbook()
+    wb.remove(wb.active)
+    for n, spec in enumerate(sheets):
+        ws = wb.create_sheet(f"表{n} &<'>")
+        for r, c, v, fmt in spec["cells"]:
+            cell = ws.cell(r, c, v)
+            cell.number_format = fmt
+        taken: set[tuple[int, int]] = set()
+        for r, c, dr, dc in spec["merges"]:
+            box = {(i, j) for i in range(r, r + dr + 1) for j in range(c, c + dc + 1)}
+            if (dr or dc) and not box & taken:
+                taken |= box
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + dr, end_column=c + dc)
+        if n:  # the first sheet stays visible (Excel requires one)
+            ws.sheet_state = spec["state"]
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert assert_same(buf.getvalue())
