@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -333,3 +334,24 @@ class QuarterLedger(_Model):
     quarter: int
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
+
+
+# ---------------------------------------------------------------- trusted construction
+
+
+def construct_trusted(cls: type[_M], fields_set: set[str], values: dict) -> _M:
+    """`cls.model_construct(fields_set, **values)` when `values` (owned by the new object
+    from now on) already holds EVERY field of `cls`, a plain model of this module (no
+    aliases, extras, private attributes or post-init hooks): the same object, without
+    model_construct's per-field alias and default handling (~10× cheaper). For hot paths
+    that rebuild already validated data, e.g. a digest's `SourceRef`."""
+    m = cls.__new__(cls)
+    _setattr(m, "__dict__", values)
+    _setattr(m, "__pydantic_fields_set__", fields_set)
+    _setattr(m, "__pydantic_extra__", None)
+    _setattr(m, "__pydantic_private__", None)
+    return m
+
+
+_setattr = object.__setattr__
+_M = TypeVar("_M", bound=BaseModel)

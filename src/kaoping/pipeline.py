@@ -28,6 +28,7 @@ from .models import (
     Severity,
     SourceRef,
     WeeklyLog,
+    construct_trusted,
 )
 from .paths import scan_workbooks
 from .periods import Quarter
@@ -95,7 +96,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     from .calendar import CalendarUnknownError, quarter_workdays
     from .excel.read import read_folder
     from .roster import read_roster
-    from .rules.attendance import collect_attendance, merge_attendance
+    from .rules.attendance import RosterIndex, collect_attendance, merge_attendance
     from .rules.quarter import evaluate_quarter
 
     settings = settings or Settings()
@@ -145,8 +146,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             if isinstance(d, SummaryDigest):
                 # A month's sheets are named alike for everybody: one tuple for equal ones.
                 weeks = d.weeks
-                if all(type(w) is tuple for w in weeks):
+                try:
                     d.weeks = sheet_lists.setdefault(weeks, weeks)
+                except TypeError:  # a WeekDigest (not hashable) among them: kept as it is
+                    pass
                 summaries.append(d)
             else:
                 evaluations.append(d)
@@ -159,7 +162,8 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     findings.extend(check_quarter_months(quarter, summaries, logs, settings))
     summaries = [s for s in summaries if (s.year, s.month) in months]
 
-    records, att_findings = collect_attendance(summaries, roster=roster)
+    index = RosterIndex(roster)  # one for the attendance and the quarter rules
+    records, att_findings = collect_attendance(summaries, roster=index)
     findings.extend(att_findings)
     if attendance_path is not None:
         from .excel.attendance import read_attendance
@@ -178,7 +182,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
 
     outcome = evaluate_quarter(roster, quarter, evaluations, records, workdays=workdays,
-                               settings=settings)
+                               settings=settings, roster_index=index)
     findings.extend(outcome.findings)
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=files, evaluations=len(evaluations), summaries=len(summaries),
@@ -238,8 +242,8 @@ class EvaluationDigest:
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef.model_construct(_SOURCE_FIELDS, file=self.file, sheet=self.sheet,
-                                         cells=self.cells)
+        return construct_trusted(SourceRef, _SOURCE_FIELDS,
+                                 {"file": self.file, "sheet": self.sheet, "cells": self.cells})
 
     @classmethod
     def of(cls, ev: QuarterlyEvaluation) -> EvaluationDigest:

@@ -26,7 +26,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..models import Finding, MonthAttendance, MonthlySummary, Person, Roster, Severity
+from ..models import (
+    Finding,
+    MonthAttendance,
+    MonthlySummary,
+    Person,
+    Roster,
+    Severity,
+    construct_trusted,
+)
 from ..periods import Month, Quarter
 from .settings import Settings
 
@@ -154,17 +162,18 @@ _RECORD_FIELDS = {"staff_id", "year", "month", "sick_personal_days", "annual_lea
                   "comp_leave_days", "source", "blank_fields"}
 
 
-def collect_attendance(summaries: Iterable[MonthlySummary], *,
-                       roster: Roster | None = None) -> tuple[list[MonthAttendance], list[Finding]]:
+def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | RosterIndex | None = None
+                       ) -> tuple[list[MonthAttendance], list[Finding]]:
     """One `MonthAttendance` per (工号, month) from 月度小结表 (§四(二)1(5)).
 
     A blank 病事假 or 年休 cell counts as 0 and is listed in `blank_fields`. Summaries without
     a 工号 are matched to the roster by name (and unit) when a roster is given; those that
     cannot be matched are left out with a 警告. A second summary for the same person and month
-    is left out with a 警告 naming both files (the first one, in input order, counts)."""
+    is left out with a 警告 naming both files (the first one, in input order, counts).
+    `roster` may be given as its `RosterIndex`."""
     records: dict[tuple[str, int, int], MonthAttendance] = {}
     findings: list[Finding] = []
-    index = RosterIndex(roster) if roster is not None else None
+    index = roster if roster is None or isinstance(roster, RosterIndex) else RosterIndex(roster)
     for s in summaries:
         ident = s.identity
         staff_id = (ident.staff_id or "").strip() or None
@@ -203,13 +212,12 @@ def collect_attendance(summaries: Iterable[MonthlySummary], *,
         # Built from already validated values (a quarter holds three per person): the same
         # record as MonthAttendance(...) gives, without validating again, and all records
         # share one set of field names.
-        records[key] = MonthAttendance.model_construct(
-            _RECORD_FIELDS, staff_id=staff_id, year=s.year, month=s.month,
-            sick_personal_days=float(s.sick_personal_days or 0),
-            annual_leave_days=float(s.annual_leave_days or 0),
-            comp_leave_days=0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
-            source=s.source, blank_fields=blank,
-        )
+        records[key] = construct_trusted(MonthAttendance, _RECORD_FIELDS, {
+            "staff_id": staff_id, "year": s.year, "month": s.month,
+            "sick_personal_days": float(s.sick_personal_days or 0),
+            "annual_leave_days": float(s.annual_leave_days or 0),
+            "comp_leave_days": 0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
+            "source": s.source, "blank_fields": blank})
     return list(records.values()), findings
 
 

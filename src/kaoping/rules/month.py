@@ -62,6 +62,7 @@ from ..models import (
     TaskStatus,
     WeeklyLog,
     WeeklyTask,
+    construct_trusted,
 )
 from ..periods import Month
 from ..roster import due_for_assessment
@@ -473,6 +474,20 @@ def _file_of(s: MonthlySummary | SummaryDigest) -> str:
     return s.file if isinstance(s, SummaryDigest) else s.source.file
 
 
+def _ytd_basis(s: MonthlySummary | SummaryDigest, anchor: MonthlySummary | SummaryDigest | None,
+               base: float, start: int, m: int, added: float, ytd_field: str, month_field: str,
+               label: str) -> str:
+    """How `_ytd` got the expected 全年累计 (for its messages)."""
+    this_month = getattr(s, month_field) or 0
+    if anchor:
+        text = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
+                f"全年累计{label} {_fmt(base)} 天")
+    else:
+        text = "年初 0 天"
+    return text + (f" + 本月 {_fmt(this_month)} 天" if start == m else
+                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+
+
 def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | None
          ) -> list[Finding]:
     """`check_ytd`, keeping only the findings of summaries whose file is in `files` (all when
@@ -505,17 +520,7 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
                 base = getattr(anchor, ytd_field) if anchor else 0.0
                 added = sum(getattr(by_month[k], month_field) or 0 for k in between if k in by_month)
                 expected = base + added
-
-                def basis(s=s, anchor=anchor, base=base, start=start, m=m, added=added,
-                          ytd_field=ytd_field, month_field=month_field, label=label) -> str:
-                    this_month = getattr(s, month_field) or 0
-                    if anchor:
-                        text = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
-                                f"全年累计{label} {_fmt(base)} 天")
-                    else:
-                        text = "年初 0 天"
-                    return text + (f" + 本月 {_fmt(this_month)} 天" if start == m else
-                                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+                args = (s, anchor, base, start, m, added, ytd_field, month_field, label)
 
                 if not missing:
                     if abs(ytd - expected) > _EPS:
@@ -523,7 +528,7 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
                             rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
                             **_where_summary(s),
                             message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{basis()}，"
+                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{_ytd_basis(*args)}，"
                                     f"应为 {_fmt(expected)} 天"))
                 else:
                     if ytd + _EPS < expected:
@@ -531,7 +536,7 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
                             rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
                             **_where_summary(s),
                             message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）偏小：{basis()}，"
+                                    f"（{_where_cell(s, ytd_field)}）偏小：{_ytd_basis(*args)}，"
                                     f"至少应为 {_fmt(expected)} 天"))
                     # Months before the first one collected are simply not in the batch;
                     # only a hole between collected months is worth a note.
@@ -610,8 +615,8 @@ class SummaryDigest:
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef.model_construct(_SOURCE_FIELDS, file=self.file, sheet=self.sheet,
-                                         cells=self.cells)
+        return construct_trusted(SourceRef, _SOURCE_FIELDS,
+                                 {"file": self.file, "sheet": self.sheet, "cells": self.cells})
 
 
 _SOURCE_FIELDS = {"file", "sheet", "cells"}  # one set for every digest's SourceRef
@@ -727,23 +732,36 @@ def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
             out.extend(f for _, f in d.missing)
     # W1–W10 over the kept summaries' weekly sheets, then the standalone logs.
     seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
-    if not this_month and all(type(w) is tuple for d in kept for w in d.weeks):
-        # The usual month: every sheet is (week, sheet) of its own summary, and the kept
-        # summaries are of different people (M12), so W10 can only be a week number given
-        # twice inside one summary.
-        for d in kept:
-            if len({w[0] for w in d.weeks}) < len(d.weeks):
-                ident, mine = d.identity, {}
-                for week, sheet in d.weeks:
-                    _w10(out, mine, d.key, d.year, d.month, week, ident.unit, ident.name,
-                         ident.staff_id, d.file, sheet)
-        kept = []
+    # A (week, sheet) entry is a sheet of its summary's person and month: it can only repeat
+    # a week of another sheet of the same person. Persons named by a WeekDigest or a
+    # standalone log, or by two kept summaries (anonymous ones), go through `seen`; for
+    # everybody else only a week number given twice inside the summary is a W10.
+    shared = {_person_key(log.identity.staff_id, log.identity.name) for log in this_month}
+    owners: set[str] = set()
     for d in kept:
+        if d.key in owners:
+            shared.add(d.key)
+        owners.add(d.key)
         for w in d.weeks:
+            if type(w) is not tuple:
+                shared.add(w.who)
+    repeats: dict[int, bool] = {}  # id(weeks) → a week number given twice (lists are shared)
+    for d in kept:
+        weeks = d.weeks
+        if d.key in shared:
+            own = seen
+        else:
+            again = repeats.get(id(weeks))
+            if again is None:
+                numbers = [w[0] for w in weeks if type(w) is tuple]
+                again = repeats[id(weeks)] = len(set(numbers)) < len(numbers)
+            own = {} if again else None
+        for w in weeks:
             if type(w) is tuple:
-                ident = d.identity
-                _w10(out, seen, d.key, d.year, d.month, w[0], ident.unit, ident.name,
-                     ident.staff_id, d.file, w[1])
+                if own is not None:
+                    ident = d.identity
+                    _w10(out, own, d.key, d.year, d.month, w[0], ident.unit, ident.name,
+                         ident.staff_id, d.file, w[1])
             else:
                 out.extend(w.checked)
                 _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id,

@@ -152,7 +152,10 @@ def special_categories(person: Person, quarter: Quarter,
                 SpecialCategory.ORG_HANDLING):
         if cat in active:
             out.add(cat)
-    return [c for c in SpecialCategory if c in out]
+    return [c for c in _CATEGORY_ORDER if c in out] if out else []
+
+
+_CATEGORY_ORDER = tuple(SpecialCategory)  # the measures' order (iterating the enum is slow)
 
 
 def _cats_text(cats: Sequence[SpecialCategory]) -> str:
@@ -170,24 +173,41 @@ def _ticks_text(ticks: Sequence[QuarterGrade]) -> str:
 # ---------------------------------------------------------------- the evaluation
 
 
+class _FixedQuarter:
+    """A `Quarter` whose months, start and end are computed once (they are properties
+    of `Quarter`, rebuilt on each access): what the per-person rules read."""
+
+    __slots__ = ("year", "quarter", "months", "start", "end")
+
+    def __init__(self, quarter: Quarter) -> None:
+        self.year, self.quarter = quarter.year, quarter.quarter
+        self.months = quarter.months
+        self.start, self.end = self.months[0].start, self.months[-1].end
+
+
 def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[QuarterlyEvaluation],
                      attendance: Sequence[MonthAttendance], *, workdays: float | None,
                      settings: Settings | None = None,
-                     workday_overrides: Mapping[str, float] | None = None) -> QuarterOutcome:
+                     workday_overrides: Mapping[str, float] | None = None,
+                     roster_index: RosterIndex | None = None) -> QuarterOutcome:
     """Apply Q1–Q8 to one quarter.
 
     `workdays` is the quarter's official workdays (`kaoping.calendar.quarter_workdays`); None
     skips the attendance rules (Q5 and §二 category 2) with a 提示. `attendance` holds the
     merged leave records (`rules.attendance.merge_attendance`). People hired during the quarter
     get the workdays from their hire date (calendar + `workday_overrides`, which default to
-    `settings.attendance.workdays`)."""
+    `settings.attendance.workdays`). `roster_index`: a `RosterIndex` of `roster` already
+    built by the caller (it is built here otherwise)."""
     settings = settings or Settings()
     overrides = settings.attendance.workdays if workday_overrides is None else workday_overrides
     qlabel = f"{quarter.year}年第{_CN_Q[quarter.quarter]}季度"
     findings: list[Finding] = []
+    # The quarter's months, first and last day are computed on every access of a `Quarter`;
+    # once here for the per-person rules below.
+    quarter = _FixedQuarter(quarter)  # type: ignore[assignment]
     due = [p for p in roster.people if is_due(p, quarter)]
     due_ids = {p.staff_id for p in due}
-    index = RosterIndex(roster)
+    index = roster_index if roster_index is not None else RosterIndex(roster)
 
     # ---- Q8 coverage: period, identity, duplicates.
     forms: dict[str, QuarterlyEvaluation] = {}
