@@ -633,20 +633,27 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     else:
         ctx.add("F5", WARNING, f"{the_month}月只有 {len(weeks)} 周，表中写的是第{w_week}周",
                 sh.name, pref)
-    for key, c in cols.items():
-        cells[f"col:{key}"] = column_letter(c)
+    cells.update(_column_cells(tuple(cols.items())))
     tasks: list[WeeklyTask] = []
     r = hrow + 1
     rows = sh.rows
+    week = (start, end)
+    note_line = _NOTE_LINE.match
     while r <= sh.max_row:
         values = rows[r - 1]
         if not any(values):  # no text in the row (a non-empty str is truthy)
             if values.count("") == len(values):  # nothing at all: not a task
                 r += 1
                 continue
-        elif _NOTE_LINE.match(next((str(v) for v in values if v and isinstance(v, str)), "")):
-            break  # the 注 line under the table (the row's first text cell)
-        task = _read_task(ctx, sh, r, cols, year, (start, end))
+        else:
+            note = False
+            for v in values:  # the 注 line under the table (the row's first text cell)
+                if v and isinstance(v, str):
+                    note = "注" in v and note_line(str(v)) is not None
+                    break
+            if note:
+                break
+        task = _read_task(ctx, sh, r, cols, year, week)
         if task is not None:
             tasks.append(task)
         r += 1
@@ -668,6 +675,12 @@ def read_weekly_sheet(ctx: _Ctx, grid: Grid, *, year: int | None, month: int | N
     return WeeklyLog(source=SourceRef(file=ctx.file, sheet=sh.name, cells=cells),
                      identity=ident, unit_and_post=up, year=year, month=the_month, week=w_week,
                      week_start=start, week_end=end, tasks=tasks)
+
+
+@functools.lru_cache(maxsize=256)
+def _column_cells(cols: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    """The `col:<field>` entries of a weekly log's cell map (to be copied, not changed)."""
+    return {f"col:{key}": column_letter(c) for key, c in cols}
 
 
 @functools.lru_cache(maxsize=256)
@@ -754,25 +767,38 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
     if blank:
         return None
     task: dict = {"row": r}
-    try:
-        task["seq"] = parse_int(raw.get("seq"))
-    except CellError as e:
-        ctx.add("F3", WARNING, f"序号{e.message}", sh.name, cell_ref(r, cols["seq"]))
-    if "received_on" in cols:
+    v = raw.get("seq")
+    if type(v) is float and v.is_integer():  # what parse_int gives, without the call
+        task["seq"] = int(v)
+    else:
         try:
-            task["received_on"] = (_month_dot_day(raw["received_on"], year, week)
-                                   or parse_date(raw["received_on"], year=year))
+            task["seq"] = parse_int(v)
         except CellError as e:
-            ctx.add("F3", WARNING, f"日期：{e.message}", sh.name, cell_ref(r, cols["received_on"]))
+            ctx.add("F3", WARNING, f"序号{e.message}", sh.name, cell_ref(r, cols["seq"]))
+    if "received_on" in cols:
+        v = raw["received_on"]
+        if type(v) is dt.date:  # a date cell: parse_date gives it back (not a float 7.10)
+            task["received_on"] = v
+        else:
+            try:
+                task["received_on"] = (_month_dot_day(v, year, week)
+                                       or parse_date(v, year=year))
+            except CellError as e:
+                ctx.add("F3", WARNING, f"日期：{e.message}", sh.name,
+                        cell_ref(r, cols["received_on"]))
     task["item"] = clean_text(raw.get("item"))
     if "deadline" in cols and raw["deadline"] is not None:
-        try:
-            task["deadline"] = parse_date(raw["deadline"], year=year)
-        except CellError as e:
-            task["deadline_text"] = clean_text(raw["deadline"])
-            if "不存在" in e.message:
-                ctx.add("F3", WARNING, f"完成时限：{e.message}", sh.name,
-                        cell_ref(r, cols["deadline"]))
+        v = raw["deadline"]
+        if type(v) is dt.date:
+            task["deadline"] = v
+        else:
+            try:
+                task["deadline"] = parse_date(v, year=year)
+            except CellError as e:
+                task["deadline_text"] = clean_text(v)
+                if "不存在" in e.message:
+                    ctx.add("F3", WARNING, f"完成时限：{e.message}", sh.name,
+                            cell_ref(r, cols["deadline"]))
     task["status_text"] = status_text = clean_text(raw.get("status"))
     task["status"] = status = parse_status(status_text)
     task["note"] = note = clean_text(raw.get("note"))
