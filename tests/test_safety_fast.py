@@ -60,6 +60,7 @@ def _slow_summary(data: bytes, monkeypatch, limits: LimitSettings | None = None)
         m.setattr(safety, "_central_directory", lambda data: None)
         m.setattr(safety, "_sheet_pairs_plain", lambda wb, rels: None)
         m.setattr(safety, "_SHEET_MAP_MEMO", {})
+        m.setattr(safety, "_INFLATE_MEMO_MAX_BYTES", -1)
         return _summary(data, limits)
 
 

@@ -730,16 +730,44 @@ def _member_chunks(path: Path, data: bytes, info) -> Iterator[bytes]:
         raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)
 
 
-def _inflate_whole(data: bytes, info) -> bytes | None:
+# Forms from one template (and files saved by one Excel/WPS version) share most non-sheet
+# parts byte for byte (theme, styles, docProps/app.xml, rels, [Content_Types].xml): their
+# inflation is remembered, keyed by the member's exact compressed bytes, method, sizes and
+# CRC (the inflation and its checks are a pure function of these). Only successes are kept;
+# bounded in entries and entry size (at most 64 × 2 × 128 KiB).
+_INFLATE_MEMO: dict[tuple, bytes] = {}
+_INFLATE_MEMO_SIZE = 64
+_INFLATE_MEMO_MAX_BYTES = 128 << 10
+
+
+def _inflate_whole(data: bytes, info, memo: bool = False) -> bytes | None:
     """The member inflated in one call, bounded the same way as `_member_chunks` (never more
     than declared + 1 bytes), or None when anything is wrong with it: a bad local header, a
     stream that inflates past its declared size, ends early, is corrupt or fails its CRC.
-    Never raises; `_member_chunks` then names the fault."""
+    Never raises; `_member_chunks` then names the fault. `memo`: look the member up in (and
+    add it to) `_INFLATE_MEMO` (parts likely shared between files, not worksheets)."""
     offset = info.header_offset
     if offset < 0 or offset + 30 > len(data) or not data.startswith(b"PK\x03\x04", offset):
         return None
     name_len, extra_len = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
     start = offset + 30 + name_len + extra_len
+    size = info.file_size
+    if memo and size <= _INFLATE_MEMO_MAX_BYTES and info.compress_size <= _INFLATE_MEMO_MAX_BYTES:
+        key = (data[start:start + info.compress_size], info.compress_type, info.compress_size,
+               size, info.CRC)
+        out = _INFLATE_MEMO.get(key)
+        if out is None:
+            out = _inflate_at(data, info, start)
+            if out is not None:
+                if len(_INFLATE_MEMO) >= _INFLATE_MEMO_SIZE:
+                    _INFLATE_MEMO.clear()
+                _INFLATE_MEMO[key] = out
+        return out
+    return _inflate_at(data, info, start)
+
+
+def _inflate_at(data: bytes, info, start: int) -> bytes | None:
+    """`_inflate_whole` of the member whose data start at `start`."""
     size = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != size:
@@ -776,18 +804,18 @@ def _peek(data: bytes, info) -> bytes | None:
         return None
     if local_name != getattr(info, "orig_filename", info.filename):
         return None
-    return _inflate_whole(data, info)
+    return _inflate_whole(data, info, memo=True)
 
 
 def _read_part(path: Path, data: bytes, info, cache: dict | None = None, dtd: bool = True,
-               keep: dict | None = None) -> bytes:
+               keep: dict | None = None, memo: bool = False) -> bytes:
     """A member of at most FAST_MAX_BYTES inflated whole and checked (size, CRC, no DTD).
 
     A member `_inflate_whole` declines is streamed through `_member_chunks` with the DTD
     test on each chunk, exactly as before, so the refusal and its message are the same."""
     out = cache.pop(info, None) if cache else None
     if out is None:
-        out = _inflate_whole(data, info)
+        out = _inflate_whole(data, info, memo)
     if out is None:
         _scan_xml_stream(path, data, info)  # raises what the streaming scan finds
         raise _fail(path, f"文件已损坏（部件 {info.filename} 校验失败）", RESEND)  # not reached
@@ -805,7 +833,7 @@ def _scan_xml(path: Path, data: bytes, info, cache: dict | None = None,
               keep: dict | None = None) -> None:
     """Refuse any XML part with a DTD or entity declaration (billion laughs, XXE)."""
     if info.file_size <= FAST_MAX_BYTES:
-        _read_part(path, data, info, cache, keep=keep)
+        _read_part(path, data, info, cache, keep=keep, memo=True)
     else:
         _scan_xml_stream(path, data, info)
 
