@@ -187,14 +187,20 @@ def test_file_too_big(tmp_path):
 
 def test_permission_denied_message(tmp_path, monkeypatch):
     p = good_xlsx(tmp_path / "ok.xlsx")
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def deny(file, *a, **kw):
         if str(file) == str(p):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *a, **kw)
 
+    def deny_os(file, *a, **kw):
+        if str(file) == str(p):
+            raise PermissionError(13, "Permission denied")
+        return real_os_open(file, *a, **kw)
+
     monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr("os.open", deny_os)
     refused(p, "没有读取该文件的权限")
 
 
@@ -246,13 +252,18 @@ def test_external_entities_never_touch_network_or_files(tmp_path, monkeypatch, n
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     opened: list[str] = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def watch(file, *a, **kw):
         opened.append(str(file))
         return real_open(file, *a, **kw)
 
+    def watch_os(file, *a, **kw):
+        opened.append(str(file))
+        return real_os_open(file, *a, **kw)
+
     monkeypatch.setattr("builtins.open", watch)
+    monkeypatch.setattr("os.open", watch_os)
     refused(p, "DTD")
     with pytest.raises(UnreadableWorkbookError):
         load_book(p)
@@ -720,14 +731,21 @@ def test_load_book_reads_the_file_once_read_only(tmp_path, monkeypatch):
     """Checks and parser see the same bytes: the file is opened once, in read-only mode."""
     p = good_xlsx(tmp_path / "ok.xlsx")
     calls = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def spy(file, mode="r", *a, **kw):
         if str(file) == str(p):
             calls.append(mode)
         return real_open(file, mode, *a, **kw)
 
+    def spy_os(file, flags, *a, **kw):
+        if str(file) == str(p):
+            calls.append("rb" if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
+                                          | os.O_APPEND) == 0 else f"flags {flags:#x}")
+        return real_os_open(file, flags, *a, **kw)
+
     monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr("os.open", spy_os)
     assert load_book(p).sheets[0].text(1, 2) == "张三"
     assert calls == ["rb"]
 

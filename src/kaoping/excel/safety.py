@@ -142,12 +142,24 @@ def read_workbook_bytes(path: Path | str, limits: LimitSettings | None = None) -
     limits = limits or LimitSettings()
     with _clear_errors(path):
         size = _checked_size(path, limits)
-        with open(path, "rb") as fh:
-            # size + 1: a file that grew since stat() reads as truncated and is refused as such;
-            # never read(max_file_bytes), which would allocate that much for every file.
-            data = fh.read(size + 1)
+        # size + 1: a file that grew since stat() reads as truncated and is refused as such;
+        # never read(max_file_bytes), which would allocate that much for every file. Plain
+        # os.read (no buffered file object): what `open(path, "rb").read(size + 1)` returns.
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            data = os.read(fd, size + 1)
+            while len(data) <= size:
+                more = os.read(fd, size + 1 - len(data))
+                if not more:
+                    break
+                data += more
+        finally:
+            os.close(fd)
         _check_size(path, len(data), limits)
         return data
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @contextlib.contextmanager
@@ -363,10 +375,13 @@ def _central_directory(data: bytes) -> list[_Member] | None:
         raw = data[pos + 46:name_end]
         if b"\x00" in raw:
             return None  # zipfile cuts the name at the NUL
-        try:
-            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
-        except UnicodeDecodeError:
-            return None
+        if raw.isascii():  # ASCII reads the same in UTF-8 and cp437, and decodes in C
+            name = raw.decode("ascii")
+        else:
+            try:
+                name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
         if extra_len:
             extra = data[name_end:extra_end]
             while len(extra) >= 4:
@@ -799,7 +814,7 @@ def _peek(data: bytes, info) -> bytes | None:
     name_len = _LOCAL_LENGTHS.unpack_from(data, offset + 26)[0]
     raw = data[offset + 30:offset + 30 + name_len]
     try:
-        local_name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+        local_name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
     except UnicodeDecodeError:
         return None
     if local_name != getattr(info, "orig_filename", info.filename):
