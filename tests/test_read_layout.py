@@ -96,3 +96,46 @@ def test_cached_layout_is_a_copy(monkeypatch):
                 if v == "姓名" or (isinstance(v, str) and v.startswith("姓名")):
                     row[i] = "事项"
     _same(book, monkeypatch)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(1, 13), st.integers(1, 7),
+                                st.sampled_from(HEAD_VALUES)), max_size=5),
+       warm=st.booleans())
+def test_edited_monthly_sheets_read_as_the_reference(edits, warm, monkeypatch):
+    """Cells of the 月度小结 sheet changed (labels renamed, moved, typed with values, values
+    replaced by labels): read as the reference reads it, with or without the layout of the
+    unedited sheet cached (`read._MonthLayout`)."""
+    if warm:
+        _same(BOOKS["monthly"], monkeypatch)
+    book = copy.deepcopy(BOOKS["monthly"])
+    rows = book.sheets[0].rows
+    for r, c, v in edits:
+        if r <= len(rows):
+            row = rows[r - 1]
+            if c > len(row):
+                row.extend([""] * (c - len(row)))
+            row[c - 1] = "" if v is None else v
+    _same(book, monkeypatch)
+
+
+def test_monthly_sheets_of_one_layout_use_the_cache(monkeypatch):
+    book = copy.deepcopy(BOOKS["monthly"])
+    _same(book, monkeypatch)
+    ctx = fast._Ctx(PATH, book, {})
+    sh = fast._sheet(ctx, book.sheets[0])
+    assert fast._month_tpl.fits(sh)
+    other = copy.deepcopy(book)
+    rows = other.sheets[0].rows
+    for row in rows:  # other values, same labels: fits
+        for i, v in enumerate(row):
+            if isinstance(v, str) and len(v) > 20:
+                row[i] = v[::-1]
+    assert fast._month_tpl.fits(fast._sheet(fast._Ctx(PATH, other, {}), other.sheets[0]))
+    _same(other, monkeypatch)
+    cell = next((r, i) for r, row in enumerate(rows) for i, v in enumerate(row)
+                if v == "科室")
+    rows[cell[0]][cell[1]] = "处室"  # a label renamed: the searches change, no fit
+    assert not fast._month_tpl.fits(fast._sheet(fast._Ctx(PATH, other, {}), other.sheets[0]))
+    _same(other, monkeypatch)

@@ -340,14 +340,24 @@ _SECTION_LABELS = ("科室", "所在科室")
 _POST_LABELS = ("职务", "职务职级")
 
 
-def _identity(ctx: _Ctx, sh: _Sheet, cells: dict[str, str], *, kind_title: str
-              ) -> FormIdentity:
-    name, ref, found = _label_value(sh, (L.L_NAME,), max_row=12)
+_IDENT_SEARCHES = ((L.L_NAME,), _UNIT_LABELS, _SECTION_LABELS, _POST_LABELS)
+
+
+def _identity_hits(sh: _Sheet) -> tuple:
+    """Where `_identity` reads 姓名, 处室, 科室 and 职务 from (`_label_hit`)."""
+    return tuple(_label_hit(sh, labels, max_row=12) for labels in _IDENT_SEARCHES)
+
+
+def _identity(ctx: _Ctx, sh: _Sheet, cells: dict[str, str], *, kind_title: str,
+              hits: tuple | None = None) -> FormIdentity:
+    if hits is None:
+        hits = _identity_hits(sh)
+    name, ref, found = _label_result(sh, hits[0], (L.L_NAME,))
     if found:
         cells["name"] = ref or ""
-    unit, uref, _ = _label_value(sh, _UNIT_LABELS, max_row=12)
-    section, sref, _ = _label_value(sh, _SECTION_LABELS, max_row=12)
-    post, pref, _ = _label_value(sh, _POST_LABELS, max_row=12)
+    unit, uref, _ = _label_result(sh, hits[1], _UNIT_LABELS)
+    section, sref, _ = _label_result(sh, hits[2], _SECTION_LABELS)
+    post, pref, _ = _label_result(sh, hits[3], _POST_LABELS)
     for key, r in (("unit", uref), ("section", sref), ("post", pref)):
         if r:
             cells[key] = r
@@ -381,14 +391,27 @@ def _head_rows(sh: _Sheet) -> int:
 
 def _period_cell(sh: _Sheet, pattern: re.Pattern[str], max_row: int = 8
                  ) -> tuple[re.Match[str] | None, str | None, str]:
+    return _period_result(sh, pattern, _period_hit(sh, pattern, max_row))
+
+
+def _period_hit(sh: _Sheet, pattern: re.Pattern[str], max_row: int = 8
+                ) -> tuple[int, int] | None:
     rows = sh.rows
     for r, c, _ in sh.labels_to(max_row):
         if r > max_row:
             break
-        m, raw = _search_nfkc(pattern, rows[r - 1][c - 1])  # a label cell: a non-empty str
-        if m:
-            return m, cell_ref(r, c), raw
-    return None, None, ""
+        if _search_nfkc(pattern, rows[r - 1][c - 1])[0]:  # a label cell: a non-empty str
+            return r, c
+    return None
+
+
+def _period_result(sh: _Sheet, pattern: re.Pattern[str], hit: tuple[int, int] | None
+                   ) -> tuple[re.Match[str] | None, str | None, str]:
+    if hit is None:
+        return None, None, ""
+    r, c = hit
+    m, raw = _search_nfkc(pattern, sh.rows[r - 1][c - 1])
+    return m, cell_ref(r, c), raw
 
 
 @functools.lru_cache(maxsize=4096)
@@ -811,8 +834,10 @@ def _read_task(ctx: _Ctx, sh: _Sheet, r: int, cols: dict[str, int], year: int,
 # ---------------------------------------------------------------- 附件2
 
 
-def _year_and_month(ctx: _Ctx, sh: _Sheet) -> tuple[int | None, int | None, str | None]:
-    m, ref, raw = _period_cell(sh, _MONTH_TEXT, max_row=_head_rows(sh))
+def _year_and_month(ctx: _Ctx, sh: _Sheet, period: tuple[int, int] | None
+                    ) -> tuple[int | None, int | None, str | None]:
+    """`period`: `_period_hit(sh, _MONTH_TEXT, max_row=_head_rows(sh))`."""
+    m, ref, raw = _period_result(sh, _MONTH_TEXT, period)
     text_month = None
     if m:
         text_month = int(m.group(1) or m.group(2) or m.group(3))
@@ -849,21 +874,31 @@ def _days_field(ctx: _Ctx, sh: _Sheet, r: int, c: int, what: str) -> float | Non
 _COMBINED_LEAVE = re.compile(r"病假、?事假、年休")
 
 
-def _attendance(ctx: _Ctx, sh: _Sheet, summary: dict, cells: dict[str, str]) -> None:
-    """出勤情况 (§四(二)1(5)): 病事假 and 年休 days of the month and of the year so far."""
+def _attendance_hits(sh: _Sheet) -> tuple:
+    """The 本月 and 全年 病事假 labels `_attendance` reads from ((row, column) or None)."""
     head = sh.find(lambda k: k == "出勤情况")
     first_row = head[0] if head else 1
-    for prefix, sick_key, annual_key, what in (
-        ("本月", "sick_personal_days", "annual_leave_days", "本月"),
-        ("全年", "sick_personal_days_ytd", "annual_leave_days_ytd", "全年累计"),
-    ):
+    out = []
+    for prefix in ("本月", "全年"):
         hits = [(r, c, k) for r, c, k in sh.labels if r >= first_row and len(k) <= 40
                 and k.startswith(prefix) and "病" in k and "事假" in k]
         hit = min(hits, key=lambda h: (h[1], h[0])) if hits else None  # leftmost: the label
+        out.append(None if hit is None else hit[:2])
+    return tuple(out)
+
+
+def _attendance(ctx: _Ctx, sh: _Sheet, summary: dict, cells: dict[str, str],
+                found: tuple) -> None:
+    """出勤情况 (§四(二)1(5)): 病事假 and 年休 days of the month and of the year so far.
+    `found`: `_attendance_hits(sh)`."""
+    for (prefix, sick_key, annual_key, what), hit in zip((
+        ("本月", "sick_personal_days", "annual_leave_days", "本月"),
+        ("全年", "sick_personal_days_ytd", "annual_leave_days_ytd", "全年累计"),
+    ), found):
         if hit is None:
             ctx.add("F4", ERROR, f"月度小结表中找不到“出勤情况（{what}病假、事假）”一栏", sh.name)
             continue
-        r, c, key = hit
+        r, c = hit
         raw = _nfkc(sh.value(r, c))
         if _COMBINED_LEAVE.search(raw):
             # the annex's original wording puts 病事假 and 年休 into one number
@@ -899,11 +934,19 @@ _SIGN = re.compile(r"签[字名]\s*[:：]")
 def _signature(sh: _Sheet, min_row: int) -> tuple[str | None, str | None]:
     """The 签字 label at or below `min_row` ('签字：' or a cell ending in 签字) and the name
     written after it in the same cell or in the cell to its right."""
-    hit = next(((r, c, k) for r, c, k in sh.labels if r >= min_row and (
+    return _signature_result(sh, _signature_hit(sh, min_row))
+
+
+def _signature_hit(sh: _Sheet, min_row: int) -> tuple[int, int] | None:
+    return next(((r, c) for r, c, k in sh.labels if r >= min_row and (
         k.endswith(("签字", "签名")) or _SIGN.search(_nfkc(sh.value(r, c))))), None)
+
+
+def _signature_result(sh: _Sheet, hit: tuple[int, int] | None
+                      ) -> tuple[str | None, str | None]:
     if hit is None:
         return None, None
-    r, c, _ = hit
+    r, c = hit
     raw = str(sh.value(r, c))
     after = re.split(r"签[字名]\s*[:：]?", raw, maxsplit=1)[-1]
     if clean_text(after):
@@ -922,35 +965,124 @@ def _monthly_sheet(book: Book) -> Grid | None:
     return None
 
 
+_AREA_SEARCHES = (
+    ("daily_work", ("日常工作",)), ("key_tasks", ("重要任务",)),
+    ("problems", ("存在的问题", "存在问题")),
+    ("next_plans", ("下步打算", "下一步打算", "下一步工作打算")),
+)
+
+
+def _monthly_hits(sh: _Sheet) -> tuple:
+    """Where every search of `read_monthly` in the 月度小结 sheet stops: the period cell,
+    the identity labels, the four text areas, the 出勤情况 labels, the 直管领导审定 row and
+    the 签字 under it."""
+    vhit = sh.find(lambda k: k.startswith("直管领导") or k.startswith("审定"))
+    return (_period_hit(sh, _MONTH_TEXT, max_row=_head_rows(sh)), _identity_hits(sh),
+            tuple(_label_hit(sh, labels, exact=False) for _, labels in _AREA_SEARCHES),
+            _attendance_hits(sh), None if vhit is None else vhit[0],
+            None if vhit is None else _signature_hit(sh, vhit[0]))
+
+
+def _month_tests(k: str, t: str, v: str) -> tuple[bool, ...]:
+    """Every test a search of `_monthly_hits` makes of a label cell (key, compact text,
+    value): cells passing the same tests leave every search where it was."""
+    return (
+        k == L.L_NAME or k.startswith(L.L_NAME + "："),  # _head_rows
+        _search_nfkc(_MONTH_TEXT, v)[0] is not None,
+        *(k in labels or t.startswith(_typed_prefixes(labels)) for labels in _IDENT_SEARCHES),
+        *(len(k) <= 16 and k.startswith(labels) for _, labels in _AREA_SEARCHES),
+        k == "出勤情况",
+        *(len(k) <= 40 and k.startswith(prefix) and "病" in k and "事假" in k
+          for prefix in ("本月", "全年")),
+        k.startswith("直管领导") or k.startswith("审定"),
+        k.endswith(("签字", "签名")) or _SIGN.search(_nfkc(v)) is not None,
+    )
+
+
+def _month_bits_of(v: Value) -> int:
+    if not (v and isinstance(v, str)):
+        return 0  # not a label cell
+    t = _compact_text(v) if len(v) <= 256 else _WHITESPACE.sub("", _nfkc(v))
+    bits = 1
+    for i, passed in enumerate(_month_tests(L._label_key(v), t, v), start=1):
+        if passed:
+            bits |= 1 << i
+    return bits
+
+
+_month_bits_memo = functools.lru_cache(maxsize=4096)(_month_bits_of)
+
+
+def _month_bits(v: Value) -> int:
+    if type(v) is str and len(v) <= 256:
+        return _month_bits_memo(v)
+    return _month_bits_of(v)
+
+
+class _MonthLayout:
+    """The last 月度小结 sheet read (a copy of its rows) and where its searches stopped
+    (`_monthly_hits`). Another sheet fits when it has as many rows, each of the same length,
+    and each cell either equals this one's or passes the same tests (`_month_tests`):
+    every search then stops at the same cells, whose values are read from the sheet itself."""
+
+    __slots__ = ("rows", "hits")
+
+    def __init__(self, sh: _Sheet, hits: tuple) -> None:
+        self.rows = [list(values) for values in sh.rows]  # a copy: grids may change
+        self.hits = hits
+
+    def fits(self, sh: _Sheet) -> bool:
+        mine = self.rows
+        rows = sh.rows
+        if len(rows) != len(mine):
+            return False
+        for new, old in zip(rows, mine):
+            if new == old:
+                continue
+            if len(new) != len(old):
+                return False
+            for a, b in zip(new, old):
+                if a != b and _month_bits(a) != _month_bits(b):
+                    return False
+        return True
+
+
+_month_tpl: _MonthLayout | None = None
+
+
 def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
     grid = _monthly_sheet(ctx.book)
     if grid is None:
         ctx.add("F4", ERROR, "找不到月度小结表（工作表“月度小结”）")
         return None, []
     sh = _sheet(ctx, grid)
+    global _month_tpl
+    tpl = _month_tpl
+    if tpl is not None and tpl.fits(sh):  # laid out as the last monthly sheet read
+        hits = tpl.hits
+    else:
+        hits = _monthly_hits(sh)
+        if sh.max_row <= 200:
+            _month_tpl = _MonthLayout(sh, hits)
+    period, ident_hits, area_hits, att_hits, vrow, sig_hit = hits
     cells: dict[str, str] = {}
-    year, month, pref = _year_and_month(ctx, sh)
+    year, month, pref = _year_and_month(ctx, sh, period)
     if pref:
         cells["period"] = cells["month"] = pref
-    ident = _identity(ctx, sh, cells, kind_title="月度小结表")
+    ident = _identity(ctx, sh, cells, kind_title="月度小结表", hits=ident_hits)
     data: dict = {}
-    for key, labels, exact in (
-        ("daily_work", ("日常工作",), False), ("key_tasks", ("重要任务",), False),
-        ("problems", ("存在的问题", "存在问题"), False),
-        ("next_plans", ("下步打算", "下一步打算", "下一步工作打算"), False),
-    ):
-        value, ref, found = _label_value(sh, labels, exact=exact)
+    for (key, labels), hit in zip(_AREA_SEARCHES, area_hits):
+        value, ref, found = _label_result(sh, hit, labels, exact=False)
         if found:
             data[key] = value
             cells[key] = ref or ""
         else:
             ctx.add("F4", ERROR, f"月度小结表中找不到“{labels[0]}”一栏", sh.name)
-    _attendance(ctx, sh, data, cells)
-    vhit = sh.find(lambda k: k.startswith("直管领导") or k.startswith("审定"))
-    if vhit is None:
+    _attendance(ctx, sh, data, cells, att_hits)
+    if vrow is None:
         ctx.add("F4", ERROR, "月度小结表中找不到“直管领导审定”一栏", sh.name)
     else:
-        sig, sref = _signature(sh, vhit[0])
+        sig, sref = _signature_result(sh, sig_hit)
         data["verifier_signature"] = sig
         if sref:
             cells["verifier_signature"] = sref
