@@ -234,3 +234,38 @@ def test_generated_workbooks_read_the_same(sheets):
     buf = io.BytesIO()
     wb.save(buf)
     assert assert_same(buf.getvalue())
+
+
+def test_parts_declaring_more_than_the_cap_keep_the_original_bytes(monkeypatch):
+    data = _simple()
+    total = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr(safety, "MAX_KEPT_BYTES", total - 1)
+    assert handoff(data) is None
+    monkeypatch.setattr(safety, "MAX_KEPT_BYTES", total)
+    assert handoff(data) is not None
+
+
+def test_load_book_uses_the_repacked_zip_and_lets_the_parts_go(tmp_path, monkeypatch):
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(_simple())
+    seen = []
+    real_inspect, real_from = safety.inspect_workbook, pc.CalamineWorkbook.from_filelike
+
+    def spy_inspect(*a, **kw):
+        insp = real_inspect(*a, **kw)
+        seen.append(insp)
+        return insp
+
+    handed = []
+
+    def spy_from(fh):
+        handed.append(fh.getvalue())
+        return real_from(fh)
+
+    monkeypatch.setattr(safety, "inspect_workbook", spy_inspect)
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_filelike", spy_from)
+    book = load_book(p)
+    assert book.sheets[0].value(1, 1) == "甲"
+    assert handed and zipfile.ZipFile(io.BytesIO(handed[0])).getinfo("xl/workbook.xml").compress_type \
+        == zipfile.ZIP_STORED
+    assert seen[0].checked_parts is None

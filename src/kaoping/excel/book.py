@@ -195,6 +195,7 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
         # kept every member it checked, a STORED zip of exactly those bytes (nothing for
         # calamine to inflate, and nothing it reads that was not checked); else the file.
         checked = inspection.checked_zip()
+        inspection.checked_parts = None  # the parts are in `checked` now: freed before calamine copies
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data if checked is None else checked))
         sheets: list[Grid] = []
         for meta in wb.sheets_metadata:

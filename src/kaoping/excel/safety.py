@@ -62,6 +62,10 @@ MAX_TAG_BYTES = 1 << 20  # the streaming scan refuses one XML tag longer than th
 MAX_TOTAL_CELLS_FACTOR = 2  # all sheets together: at most 2 × max_rows × max_columns cells,
 MAX_INDEX_BYTES = 8 << 20  # workbook.xml / its rels larger than this are not parsed into a tree
 MAX_TOTAL_CELLS = 10_000_000  # and never more than this (~500 MB once calamine and Python hold it)
+# Members declaring more than this together are not kept for `Inspection.checked_zip` (the
+# parser then gets the file itself); also keeps the repacked zip far from zip64 sizes
+# (names come from the file, so they add at most 2 × max_file_bytes).
+MAX_KEPT_BYTES = 32 << 20
 CHUNK = 64 * 1024
 SNIFF_BYTES = 4096
 
@@ -434,8 +438,9 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     # Each part small enough is inflated in one call, once: workbook.xml and its rels are
     # read for the sheet map and then scanned from the same bytes.
     cache: dict[object, bytes] = {}
-    # The checked bytes of each member, kept for `Inspection.checked_zip` (plain zips only).
-    keep: dict[object, bytes] | None = {} if plain else None
+    # The checked bytes of each member, kept for `Inspection.checked_zip` (plain zips whose
+    # members declare at most MAX_KEPT_BYTES together: memory stays bounded as before).
+    keep: dict[object, bytes] | None = {} if plain and declared <= MAX_KEPT_BYTES else None
     # Worksheets are wherever workbook.xml's relationships point (calamine follows them), not
     # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
     # full worksheet scan, so no sheet escapes the limits.
@@ -462,8 +467,7 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
         raise _fail(path, f"各工作表的数据范围合计 {total:,} 个单元格，超过上限 {budget:,}，"
                           "已拒绝读取（不像一份考评表）", "请删除多余的工作表、行和列后另存为 .xlsx")
     insp.sheet_parts = sheet_map or {}
-    if keep is not None and len(keep) == len(infos) and (
-            declared + len(infos) * (76 + 2 * 0xFFFF) + 22 < 1 << 32):  # no zip64 needed
+    if keep is not None and len(keep) == len(infos):
         insp.checked_parts = [(i, keep[i]) for i in infos]
     return insp
 
