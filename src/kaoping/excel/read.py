@@ -1003,8 +1003,8 @@ def _month_bits_of(v: Value) -> int:
     if not (v and isinstance(v, str)):
         return 0  # not a label cell
     t = _compact_text(v) if len(v) <= 256 else _WHITESPACE.sub("", _nfkc(v))
-    bits = 1
-    for i, passed in enumerate(_month_tests(L._label_key(v), t, v), start=1):
+    bits = 0  # a label cell passing no test is as good as no label: no search stops there
+    for i, passed in enumerate(_month_tests(L._label_key(v), t, v)):
         if passed:
             bits |= 1 << i
     return bits
