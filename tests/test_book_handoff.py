@@ -269,3 +269,18 @@ def test_load_book_uses_the_repacked_zip_and_lets_the_parts_go(tmp_path, monkeyp
     assert handed and zipfile.ZipFile(io.BytesIO(handed[0])).getinfo("xl/workbook.xml").compress_type \
         == zipfile.ZIP_STORED
     assert seen[0].checked_parts is None
+
+
+def test_load_book_sheet_types_and_visibility(tmp_path):
+    wb = Workbook()
+    wb.active.title = "见"
+    wb.create_sheet("隐").sheet_state = "hidden"
+    wb.create_sheet("深").sheet_state = "veryHidden"
+    wb.create_chartsheet("图")
+    p = tmp_path / "x.xlsx"
+    wb.save(p)
+    metas = pc.CalamineWorkbook.from_filelike(io.BytesIO(p.read_bytes())).sheets_metadata
+    expected = [(m.name, str(m.visible).rsplit(".", 1)[-1] != "Visible") for m in metas
+                if str(m.typ).rsplit(".", 1)[-1] == "WorkSheet"]
+    assert expected == [("见", False), ("隐", True), ("深", True)]
+    assert [(s.name, s.hidden) for s in load_book(p).sheets] == expected

@@ -198,14 +198,15 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
         inspection.checked_parts = None  # the parts are in `checked` now: freed before calamine copies
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data if checked is None else checked))
         sheets: list[Grid] = []
+        worksheet, visible = pc.SheetTypeEnum.WorkSheet, pc.SheetVisibleEnum.Visible
         for meta in wb.sheets_metadata:
-            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+            if meta.typ != worksheet:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
             if max(map(len, rows), default=0) > max_columns:
                 rows = [r[:max_columns] for r in rows]
-            hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
+            hidden = meta.visible != visible
             f = formulas.get(meta.name)
             sheets.append(Grid._from_calamine(meta.name, rows, hidden, sheet.merged_cell_ranges,
                                               set(f) if f else set()))
