@@ -1123,6 +1123,7 @@ def read_monthly(ctx: _Ctx) -> tuple[MonthlySummary | None, list[Grid]]:
 _GRADE_KEYS = {g.value: g for g in GRADE_ORDER}
 _GRADE_TOKEN = re.compile(r"较好|较差|一般|好")
 _BOX_OFF = "□☐○"
+_TICK_CHARS = "".join(sorted(TICK_MARKS))
 
 
 def _inline_ticks(text: str) -> list[QuarterGrade] | None:
@@ -1148,7 +1149,7 @@ def _grade_rows(sh: _Sheet) -> list[tuple[int, dict[QuarterGrade, int]]]:
     for r, c, key in sh.labels:
         g = _GRADE_KEYS.get(key)
         if g is None:
-            stripped = key.rstrip("".join(TICK_MARKS))
+            stripped = key.rstrip(_TICK_CHARS)
             g = _GRADE_KEYS.get(stripped) if stripped != key else None
         if g is not None:
             by_row.setdefault(r, {}).setdefault(g, c)
@@ -1168,7 +1169,7 @@ def _stray_ticks(ctx: _Ctx, sh: _Sheet, tick_cells: set[tuple[int, int]]) -> Non
         if (r, c) in tick_cells:
             continue
         raw = str(sh.value(r, c))
-        if not any(ch in TICK_MARKS for ch in raw):
+        if TICK_MARKS.isdisjoint(raw):  # no tick mark in the text
             continue
         label = re.sub(r"[\s" + "".join(TICK_MARKS) + r"]+", "", raw)[:20]
         where = f"“{label}”处" if label else "档次格子之外"
@@ -1183,7 +1184,7 @@ def _ticks_below(sh: _Sheet, r: int, cols: dict[QuarterGrade, int]
     for g in GRADE_ORDER:
         c = cols[g]
         label = str(sh.value(r, c) or "")
-        if parse_tick(sh.value(below_row, c)) or any(ch in TICK_MARKS for ch in label):
+        if parse_tick(sh.value(below_row, c)) or not TICK_MARKS.isdisjoint(label):
             ticked.append(g)
     first, last = min(cols.values()), max(cols.values())
     return ticked, f"{cell_ref(below_row, first)}:{cell_ref(below_row, last)}"
