@@ -5,13 +5,18 @@ W10 shortcut for summaries whose weekly sheets nobody else can repeat."""
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from test_pipeline_month_split import MONTH, a_batch, ref_check_month_batch
 
 from helpers_month import identity, monthly, weekly
+from kaoping.errors import KaopingError
 from kaoping.models import MonthAttendance, SourceRef, construct_trusted
+from kaoping.pipeline import run_quarter
+from kaoping.roster import read_roster
 from kaoping.rules.attendance import RosterIndex, collect_attendance
 from kaoping.rules.month import check_month_digests, digest_summary
 from kaoping.rules.settings import Settings
@@ -84,3 +89,60 @@ def test_collect_attendance_takes_a_roster_index():
             == collect_attendance(summaries, roster=ROSTER))
     records, findings = collect_attendance(summaries, roster=ROSTER)
     assert [r.staff_id for r in records] == ["A003", "A001"] and len(findings) == 1
+
+
+# ---------------------------------------------------------------- reading before the roster
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _watched(monkeypatch, events: list[str]):
+    import kaoping.excel.read as reader
+    import kaoping.roster as roster_module
+
+    real_folder, real_roster = reader.read_folder, roster_module.read_roster
+
+    def read_folder(*args, **kwargs):
+        events.append("folder started")
+        try:
+            yield from real_folder(*args, **kwargs)
+        finally:
+            events.append("folder closed")
+
+    def read_roster(path):
+        events.append("roster")
+        return real_roster(path)
+
+    monkeypatch.setattr(reader, "read_folder", read_folder)
+    monkeypatch.setattr(roster_module, "read_roster", read_roster)
+
+
+def test_the_folder_is_being_read_before_the_roster(monkeypatch):
+    """Pool workers are forked when reading starts: before the roster is read, they do not
+    carry it. Same run as with a roster read beforehand."""
+    events: list[str] = []
+    _watched(monkeypatch, events)
+    folder = EXAMPLES / "collected" / "2026Q3"
+    run = run_quarter(EXAMPLES / "花名册.xlsx", folder)
+    assert events == ["folder started", "roster", "folder closed"]
+    monkeypatch.undo()
+    roster, roster_findings = read_roster(EXAMPLES / "花名册.xlsx")
+    again = run_quarter(roster, folder)
+    assert run.findings == [*roster_findings, *again.findings]
+    assert run.outcome.results == again.outcome.results and run.files == again.files > 0
+
+
+def test_a_roster_that_cannot_be_read_stops_the_reading(monkeypatch, tmp_path):
+    events: list[str] = []
+    _watched(monkeypatch, events)
+    bad = tmp_path / "花名册.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(KaopingError):
+        run_quarter(bad, EXAMPLES / "collected" / "2026Q3")
+    assert events == ["folder started", "roster", "folder closed"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    events.clear()
+    with pytest.raises(KaopingError):
+        run_quarter(bad, empty)
+    assert events == ["folder started", "folder closed", "roster"]  # nothing to read

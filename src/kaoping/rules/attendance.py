@@ -249,7 +249,7 @@ def merge_attendance(summary_records: Iterable[MonthAttendance],
 # ---------------------------------------------------------------- the quarter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per person of a centre: no per-object __dict__
 class AttendanceResult:
     """One person's attendance over a quarter (§四(三)4(3), §二 category 2)."""
 
@@ -307,6 +307,18 @@ def _figures(sick_days: tuple[float, ...], annual_days: tuple[float, ...],
             inconsistent)
 
 
+_MONTHS: dict[tuple[int, int], Month] = {}  # one `Month` per month for every person's result
+
+
+def _month(year: int, month: int) -> Month:
+    m = _MONTHS.get((year, month))
+    if m is None:
+        m = Month(year, month)
+        if len(_MONTHS) < 4096:
+            _MONTHS[(year, month)] = m
+    return m
+
+
 def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
                        required_workdays: float, settings: Settings, *,
                        quarter: Quarter | None = None) -> AttendanceResult:
@@ -321,7 +333,7 @@ def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
     by_month: dict[Month, MonthAttendance] = {}
     for r in records:
         if r.staff_id == staff_id:
-            m = Month(r.year, r.month)
+            m = _month(r.year, r.month)
             if quarter_months is None or m in quarter_months:
                 by_month[m] = r
     records_in = by_month.values()
