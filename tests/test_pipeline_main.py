@@ -146,3 +146,22 @@ def test_a_roster_that_cannot_be_read_stops_the_reading(monkeypatch, tmp_path):
     with pytest.raises(KaopingError):
         run_quarter(bad, empty)
     assert events == ["folder started", "folder closed", "roster"]  # nothing to read
+
+
+def test_run_quarter_unfreezes_what_it_froze(tmp_path):
+    import gc
+
+    folder = EXAMPLES / "collected" / "2026Q3"
+    assert gc.get_freeze_count() == 0
+    run_quarter(EXAMPLES / "花名册.xlsx", folder)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KaopingError):  # forms of several quarters, no quarter given
+        run_quarter(EXAMPLES / "花名册.xlsx", EXAMPLES / "collected")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # the caller's own freeze is left alone
+    try:
+        frozen = gc.get_freeze_count()
+        run_quarter(EXAMPLES / "花名册.xlsx", folder)
+        assert gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,7 @@ through the `on_file` callback.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -135,80 +136,94 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     sheet_lists: dict[tuple, tuple] = {}
     fields_sets: dict[frozenset, frozenset] = {}
     keys: dict[str, str] = {}
-    files = 0
-    for result in results:
-        files += 1
-        findings.extend(result.findings)
-        for form in result.forms:
-            if isinstance(form, QuarterlyEvaluation):
-                cells = form.source.cells
-                form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
-                ident = form.identity
-                fields = frozenset(ident.model_fields_set)
-                form.identity = identities.setdefault(
-                    (tuple(ident.__dict__.values()), fields_sets.setdefault(fields, fields)), ident)
-                evaluations.append(form)
-            elif isinstance(form, MonthlySummary):  # not slimmed (a transform-less read)
-                summaries.append(_digest(form, settings))
-            elif isinstance(form, WeeklyLog):
-                logs.append(form)
-        for d in getattr(result, "digests", ()):
-            cells = d.cells
-            d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
-            d.identity = identities.setdefault(d.identity.key(), d.identity)
-            if isinstance(d, SummaryDigest):
-                # Most summaries have no findings of their own: one empty list for them all
-                # (they are only read), and one person key text per person.
-                if not d.findings:
-                    d.findings = _NO_FINDINGS
-                if not d.missing:
-                    d.missing = _NO_MISSING
-                d.key = keys.setdefault(d.key, d.key)
-                # A month's sheets are named alike for everybody: one tuple for equal ones.
-                weeks = d.weeks
-                try:
-                    d.weeks = sheet_lists.setdefault(weeks, weeks)
-                except TypeError:  # a WeekDigest (not hashable) among them: kept as it is
-                    pass
-                summaries.append(d)
-            else:
-                evaluations.append(d)
-        if on_file is not None:
-            on_file(result)
-
-    if quarter is None:
-        quarter = infer_quarter(evaluations, summaries)
-    months = {(m.year, m.month) for m in quarter.months}
-    findings.extend(check_quarter_months(quarter, summaries, logs, settings))
-    summaries = [s for s in summaries if (s.year, s.month) in months]
-
-    index = RosterIndex(roster)  # one for the attendance and the quarter rules
-    records, att_findings = collect_attendance(summaries, roster=index)
-    findings.extend(att_findings)
-    if attendance_path is not None:
-        from .excel.attendance import read_attendance
-
-        sheet, sheet_findings = read_attendance(Path(attendance_path))
-        findings.extend(sheet_findings)
-        findings.extend(_unknown_staff(sheet, roster))
-        sheet = [r for r in sheet if (r.year, r.month) in months]
-        records = merge_attendance(records, sheet)
-
+    # What is kept of the forms read so far is frozen for the cyclic garbage collector
+    # (`gc.freeze`) as it grows: its collections would otherwise walk all of it again and
+    # again while reading and in the rules below; nothing kept is ever a cycle to free.
+    # Unfrozen at the end (unless the caller froze objects of its own).
+    freezing = gc.get_freeze_count() == 0
     try:
-        workdays: float | None = quarter_workdays(quarter, settings.attendance.workdays)
-    except CalendarUnknownError as exc:
-        workdays = None
-        findings.append(Finding(rule="Q5", severity=Severity.WARNING, message=(
-            f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
+        files = 0
+        for result in results:
+            files += 1
+            if freezing and not files % _FREEZE_EVERY:
+                gc.freeze()
+            findings.extend(result.findings)
+            for form in result.forms:
+                if isinstance(form, QuarterlyEvaluation):
+                    cells = form.source.cells
+                    form.source.cells = cell_maps.setdefault(tuple(cells.items()), cells)
+                    ident = form.identity
+                    fields = frozenset(ident.model_fields_set)
+                    form.identity = identities.setdefault(
+                        (tuple(ident.__dict__.values()), fields_sets.setdefault(fields, fields)), ident)
+                    evaluations.append(form)
+                elif isinstance(form, MonthlySummary):  # not slimmed (a transform-less read)
+                    summaries.append(_digest(form, settings))
+                elif isinstance(form, WeeklyLog):
+                    logs.append(form)
+            for d in getattr(result, "digests", ()):
+                cells = d.cells
+                d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
+                d.identity = identities.setdefault(d.identity.key(), d.identity)
+                if isinstance(d, SummaryDigest):
+                    # Most summaries have no findings of their own: one empty list for them all
+                    # (they are only read), and one person key text per person.
+                    if not d.findings:
+                        d.findings = _NO_FINDINGS
+                    if not d.missing:
+                        d.missing = _NO_MISSING
+                    d.key = keys.setdefault(d.key, d.key)
+                    # A month's sheets are named alike for everybody: one tuple for equal ones.
+                    weeks = d.weeks
+                    try:
+                        d.weeks = sheet_lists.setdefault(weeks, weeks)
+                    except TypeError:  # a WeekDigest (not hashable) among them: kept as it is
+                        pass
+                    summaries.append(d)
+                else:
+                    evaluations.append(d)
+            if on_file is not None:
+                on_file(result)
 
-    outcome = evaluate_quarter(roster, quarter, evaluations, records, workdays=workdays,
-                               settings=settings, roster_index=index)
-    findings.extend(outcome.findings)
-    return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
-                      files=files, evaluations=len(evaluations), summaries=len(summaries),
-                      attendance_records=len(records), workdays=workdays, settings=settings)
+        if freezing:
+            gc.freeze()
+        if quarter is None:
+            quarter = infer_quarter(evaluations, summaries)
+        months = {(m.year, m.month) for m in quarter.months}
+        findings.extend(check_quarter_months(quarter, summaries, logs, settings))
+        summaries = [s for s in summaries if (s.year, s.month) in months]
+
+        index = RosterIndex(roster)  # one for the attendance and the quarter rules
+        records, att_findings = collect_attendance(summaries, roster=index)
+        findings.extend(att_findings)
+        if attendance_path is not None:
+            from .excel.attendance import read_attendance
+
+            sheet, sheet_findings = read_attendance(Path(attendance_path))
+            findings.extend(sheet_findings)
+            findings.extend(_unknown_staff(sheet, roster))
+            sheet = [r for r in sheet if (r.year, r.month) in months]
+            records = merge_attendance(records, sheet)
+
+        try:
+            workdays: float | None = quarter_workdays(quarter, settings.attendance.workdays)
+        except CalendarUnknownError as exc:
+            workdays = None
+            findings.append(Finding(rule="Q5", severity=Severity.WARNING, message=(
+                f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
+
+        outcome = evaluate_quarter(roster, quarter, evaluations, records, workdays=workdays,
+                                   settings=settings, roster_index=index)
+        findings.extend(outcome.findings)
+        return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
+                          files=files, evaluations=len(evaluations), summaries=len(summaries),
+                          attendance_records=len(records), workdays=workdays, settings=settings)
+    finally:
+        if freezing:
+            gc.unfreeze()
 
 
+_FREEZE_EVERY = 1024  # workbooks read between two freezes of what is kept
 _NO_FINDINGS: list[Finding] = []  # shared by digests without findings (never appended to)
 _NO_MISSING: list[tuple[int, Finding]] = []
 
