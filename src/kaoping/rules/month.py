@@ -499,6 +499,8 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
             continue
         who = s.key if isinstance(s, SummaryDigest) else _person_key(ident.staff_id, ident.name)
         people[(who, s.year)].setdefault(s.month, s)
+    # Summaries whose findings are kept (files=None: all of them), by identity.
+    kept = None if files is None else {id(s) for s in summaries if _file_of(s) in files}
 
     out: list[Finding] = []
     for (_, year), by_month in people.items():
@@ -511,14 +513,19 @@ def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | 
                 ytd = getattr(s, ytd_field)
                 if ytd is None:
                     continue
-                if files is not None and _file_of(s) not in files:
+                if kept is not None and id(s) not in kept:
                     anchor = s  # an earlier month: only the anchor of the next ones
                     continue
                 start = anchor.month + 1 if anchor else 1
-                between = range(start, m + 1)
-                missing = [k for k in between if k not in by_month]
                 base = getattr(anchor, ytd_field) if anchor else 0.0
-                added = sum(getattr(by_month[k], month_field) or 0 for k in between if k in by_month)
+                if start == m:  # the usual case: the month right after its anchor
+                    missing = []
+                    added = 0 + (getattr(s, month_field) or 0)  # = sum() of the one month
+                else:
+                    between = range(start, m + 1)
+                    missing = [k for k in between if k not in by_month]
+                    added = sum(getattr(by_month[k], month_field) or 0 for k in between
+                                if k in by_month)
                 expected = base + added
                 args = (s, anchor, base, start, m, added, ytd_field, month_field, label)
 
