@@ -4,7 +4,6 @@ process or by workers, started early or not, and the workers are gone after clos
 from __future__ import annotations
 
 import functools
-import pickle
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,11 @@ FOLDER = ROOT / "examples" / "collected" / "2026Q3"
 CORPUS = ROOT / "tests" / "corpus" / "bad"
 
 
-def _dump(result) -> bytes:
-    return pickle.dumps((str(result.path), result.kind, result.forms, result.findings,
-                         getattr(result, "digests", None)))
+def _dump(result) -> tuple:
+    """What a result holds, compared by value (pickle bytes differ when equal texts are
+    shared objects in one process and not in another)."""
+    return (str(result.path), result.kind, result.forms, result.findings,
+            getattr(result, "digests", None))
 
 
 def test_sequential_reader_gives_what_read_workbook_gives() -> None:

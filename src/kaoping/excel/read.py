@@ -1450,13 +1450,14 @@ def _attach_person(findings: list[Finding], forms: list[Form], meta: dict[str, s
 
 
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
-_CHUNK = 16  # files per task sent to a worker
 
 
 def read_workers(files: int, workers: int | None = None) -> int:
     """How many processes read a batch of `files`: `workers`, else env KAOPING_WORKERS, else
     one per CPU this process may use for batches of PARALLEL_MIN_FILES or more, else 1."""
     import os
+
+    from .batch import CHUNK
 
     if workers is None:
         env = os.environ.get("KAOPING_WORKERS", "").strip()
@@ -1469,13 +1470,7 @@ def read_workers(files: int, workers: int | None = None) -> int:
             workers = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             workers = os.cpu_count() or 1
-    return max(1, min(workers, files // _CHUNK + 1))
-
-
-def _read_chunk(paths: list[Path], default_year: int | None,
-                transform: Callable[[ReadResult], ReadResult] | None = None) -> list[ReadResult]:
-    results = [read_workbook(p, default_year=default_year) for p in paths]
-    return results if transform is None else [transform(r) for r in results]
+    return max(1, min(workers, files // CHUNK + 1))
 
 
 def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
@@ -1484,53 +1479,16 @@ def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = Non
                 ) -> Iterator[ReadResult]:
     """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
 
-    Large batches are read by a pool of worker processes (see `read_workers`); results come
-    back in the same sorted order, and are the same, as when read in one process.
-    `transform` (a picklable, module-level function) is applied to each result where it is
-    read, e.g. to keep only what a batch needs before it crosses to this process."""
-    from ..paths import scan_workbooks
+    Large batches are read by a pool of worker processes (`excel.batch.FolderReader`, see
+    `read_workers`); results come back in the same sorted order, and are the same, as when
+    read in one process. `transform` (a picklable, module-level function) is applied to each
+    result where it is read, e.g. to keep only what a batch needs before it crosses to this
+    process. Nothing is read, and no process started, until the first result is asked for."""
+    from .batch import FolderReader
 
-    paths = list(scan_workbooks(Path(folder)))
-    n = read_workers(len(paths), workers)
-    if n <= 1:
-        for path in paths:
-            result = read_workbook(path, default_year=default_year)
-            if transform is not None:
-                result = transform(result)
+    with FolderReader(folder, default_year=default_year, workers=workers,
+                      transform=transform) as reader:
+        for path, result in reader:
             if on_file is not None:
-                on_file(path)
+                on_file(Path(path))
             yield result
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork where the platform has it (cheap, and works from scripts without a __main__
-    # guard); spawn elsewhere (Windows), where the kaoping command is guarded. Everything
-    # the workers run is imported here first, so no worker waits on an import lock that
-    # another thread of the caller (the progress bar) held at fork time.
-    import python_calamine  # noqa: F401
-
-    from . import safety  # noqa: F401
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # Chunks are submitted a few at a time, so finished results stream out in order and
-    # memory holds only a window of them.
-    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    pool = ProcessPoolExecutor(n, mp_context=ctx)
-    try:
-        window = 4 * n
-        pending = [pool.submit(_read_chunk, c, default_year, transform) for c in chunks[:window]]
-        next_chunk = len(pending)
-        for i in range(len(chunks)):
-            results = pending[i].result()
-            pending[i] = None  # type: ignore[call-overload]  # free it once consumed
-            if next_chunk < len(chunks):
-                pending.append(pool.submit(_read_chunk, chunks[next_chunk], default_year,
-                                           transform))
-                next_chunk += 1
-            for path, result in zip(chunks[i], results, strict=True):
-                if on_file is not None:
-                    on_file(path)
-                yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
