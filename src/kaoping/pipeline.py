@@ -32,7 +32,7 @@ from .models import (
     WeeklyLog,
     construct_trusted,
 )
-from .paths import scan_workbooks
+from .paths import scan_workbook_names
 from .periods import Quarter
 from .rules.month import SummaryDigest, check_month_digests, check_weekly, digest_summary
 from .rules.settings import Settings
@@ -67,7 +67,7 @@ class QuarterRun:
 def count_workbooks(folder: Path) -> int:
     """How many files `run_quarter` will read (for a progress bar)."""
     folder = Path(folder)
-    return sum(1 for _ in scan_workbooks(folder)) if folder.is_dir() else 0
+    return len(scan_workbook_names(folder)) if folder.is_dir() else 0
 
 
 def infer_quarter(evaluations: Iterable[QuarterlyEvaluation],

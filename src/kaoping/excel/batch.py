@@ -41,14 +41,14 @@ class FolderReader:
     def __init__(self, folder: Path | str, *, default_year: int | None = None,
                  workers: int | None = None,
                  transform: Callable[[Any], Any] | None = None) -> None:
-        from ..paths import scan_workbooks
+        from ..paths import scan_workbook_names
         from .read import read_workers
 
         self.folder = Path(folder)
         self.default_year = default_year
         self.transform = transform
         # Paths as text: ~4 files per person, held for the whole run (a Path costs ~4× more).
-        self.paths: list[str] = [str(p) for p in scan_workbooks(self.folder)]
+        self.paths: list[str] = scan_workbook_names(self.folder)
         self.workers = read_workers(len(self.paths), workers)
         self._pool: Any = None
         self._pending: dict[int, Any] = {}
