@@ -196,6 +196,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         index = RosterIndex(roster)  # one for the attendance and the quarter rules
         records, att_findings = collect_attendance(summaries, roster=index)
         findings.extend(att_findings)
+        # The digests have given everything they hold (month findings, leave days): freed
+        # before the quarter rules build every person's result, so the two never coexist.
+        n_summaries = len(summaries)
+        del summaries
         if attendance_path is not None:
             from .excel.attendance import read_attendance
 
@@ -216,7 +220,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                                    settings=settings, roster_index=index)
         findings.extend(outcome.findings)
         return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
-                          files=files, evaluations=len(evaluations), summaries=len(summaries),
+                          files=files, evaluations=len(evaluations), summaries=n_summaries,
                           attendance_records=len(records), workdays=workdays, settings=settings)
     finally:
         if freezing:
