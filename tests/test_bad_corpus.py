@@ -11,7 +11,6 @@ Office lock files and hidden files are skipped silently (named nowhere).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 from kaoping.errors import UnreadableWorkbookError
 from kaoping.excel.safety import preflight
 from kaoping.paths import scan_workbooks
+from helpers_safety import bad_corpus_builder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "bad"
@@ -29,17 +29,7 @@ ROSTER = ROOT / "tests" / "corpus" / "roster.xlsx"
 QUARTER, MONTH = "2026Q3", "2026-07"
 
 
-def _builder():
-    if "build_bad_corpus" in sys.modules:
-        return sys.modules["build_bad_corpus"]
-    spec = importlib.util.spec_from_file_location("build_bad_corpus", ROOT / "scripts" / "build_bad_corpus.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_bad_corpus"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-B = _builder()
+B = bad_corpus_builder()
 CASES = B.CASES
 SKIPPED = [c for c in CASES if c.skipped]
 CHECKED = [c for c in CASES if not c.skipped]

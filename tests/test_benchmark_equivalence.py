@@ -9,7 +9,6 @@ No timing assertions here: figures live in benchmarks/RESULTS.md.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 import zipfile
@@ -20,20 +19,13 @@ import pytest
 from kaoping.errors import UnreadableWorkbookError
 from kaoping.excel import safety
 from kaoping.rules.settings import LimitSettings
+from helpers_safety import bad_corpus_builder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "bad"
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_bad_corpus", ROOT / "scripts" / "build_bad_corpus.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_bad_corpus", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-B = _builder()
+B = bad_corpus_builder()
 
 
 def _outcome(fn, path: Path, data: bytes, info, limits):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import socket
 import struct
-import sys
 import time
 import tracemalloc
 import zipfile
@@ -21,19 +19,12 @@ from kaoping.excel import safety
 from kaoping.excel.book import load_book
 from kaoping.excel.safety import MAX_ZIP_MEMBERS, inspect_workbook, preflight
 from kaoping.rules.settings import LimitSettings
+from helpers_safety import bad_corpus_builder
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_bad_corpus", ROOT / "scripts" / "build_bad_corpus.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_bad_corpus", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-B = _builder()
+B = bad_corpus_builder()
 
 
 def refused(path: Path, *words: str, limits: LimitSettings | None = None) -> str:

@@ -9,10 +9,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import struct
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -26,20 +24,13 @@ from kaoping.errors import UnreadableWorkbookError
 from kaoping.excel import safety
 from kaoping.paths import scan_workbooks
 from kaoping.rules.settings import LimitSettings
+from helpers_safety import bad_corpus_builder, cd_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "bad"
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_bad_corpus", ROOT / "scripts" / "build_bad_corpus.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_bad_corpus", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-B = _builder()
+B = bad_corpus_builder()
 HERE = Path("x.xlsx")
 
 
@@ -101,20 +92,10 @@ def _good() -> bytes:
     return B.minimal_xlsx(B.sheet_xml(body, "A1:C2"))
 
 
-def _cd_entry(data: bytes, member: str) -> int:
-    at = 0
-    while True:
-        at = data.find(b"PK\x01\x02", at)
-        assert at >= 0, member
-        n = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46:at + 46 + n] == member.encode():
-            return at
-        at += 4
-
 
 def _patch_cd(data: bytes, member: str, offset: int, fmt: str, value: int) -> bytes:
     buf = bytearray(data)
-    struct.pack_into(fmt, buf, _cd_entry(data, member) + offset, value)
+    struct.pack_into(fmt, buf, cd_entry(data, member) + offset, value)
     return bytes(buf)
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from kaoping.errors import UnreadableWorkbookError
 from kaoping.excel import safety
+from helpers_safety import cd_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path("x.xlsx")
@@ -60,16 +61,6 @@ def _good() -> bytes:
     return buf.getvalue()
 
 
-def _cd_entry(data: bytes, member: str) -> int:
-    at = 0
-    while True:
-        at = data.find(b"PK\x01\x02", at)
-        assert at >= 0, member
-        n = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46:at + 46 + n] == member.encode():
-            return at
-        at += 4
-
 
 @pytest.mark.parametrize("member", ["xl/styles.xml", "xl/theme/theme1.xml", "[Content_Types].xml",
                                     "xl/workbook.xml"])
@@ -79,7 +70,7 @@ def test_member_that_differs_from_a_remembered_one_is_checked_afresh(monkeypatch
     monkeypatch.setattr(safety, "_INFLATE_MEMO", {})
     assert _outcome(good)[0] == "ok"  # the good member is now remembered
     buf = bytearray(good)
-    at = _cd_entry(good, member) + field
+    at = cd_entry(good, member) + field
     value = struct.unpack_from("<I", buf, at)[0]
     struct.pack_into("<I", buf, at, value ^ delta if field == 16 else value + delta)
     bad = bytes(buf)
