@@ -537,16 +537,22 @@ class _WeekLayout:
         rows = sh.rows
         if len(rows) < hrow or rows[hrow - 1] != mine[hrow - 1]:
             return False
-        for i in range(hrow - 1):
-            new, old = rows[i], mine[i]
-            if new == old:
-                continue
-            if len(new) != len(old):
+        return _rows_fit(rows[:hrow - 1], mine[:hrow - 1], _cell_bits)
+
+
+def _rows_fit(rows: list[list[Value]], mine: list[list[Value]], bits: Callable[[Value], int]
+              ) -> bool:
+    """Row by row, each row of `rows` as long as its twin in `mine` and each cell either
+    equal to its twin or giving the same `bits` (the label tests it passes)."""
+    for new, old in zip(rows, mine):
+        if new == old:
+            continue
+        if len(new) != len(old):
+            return False
+        for a, b in zip(new, old):
+            if a != b and bits(a) != bits(b):
                 return False
-            for a, b in zip(new, old):
-                if a != b and _cell_bits(a) != _cell_bits(b):
-                    return False
-        return True
+    return True
 
 
 _week_tpl: _WeekLayout | None = None
@@ -1034,17 +1040,7 @@ class _MonthLayout:
     def fits(self, sh: _Sheet) -> bool:
         mine = self.rows
         rows = sh.rows
-        if len(rows) != len(mine):
-            return False
-        for new, old in zip(rows, mine):
-            if new == old:
-                continue
-            if len(new) != len(old):
-                return False
-            for a, b in zip(new, old):
-                if a != b and _month_bits(a) != _month_bits(b):
-                    return False
-        return True
+        return len(rows) == len(mine) and _rows_fit(rows, mine, _month_bits)
 
 
 _month_tpl: _MonthLayout | None = None
