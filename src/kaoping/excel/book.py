@@ -36,6 +36,11 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def _one_based(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int, int]:
+    """calamine's 0-based ((r1, c1), (r2, c2)) merged range as 1-based (r1, c1, r2, c2)."""
+    return a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1
+
+
 class Grid:
     """The values of one sheet. Empty cells read as None.
 
@@ -69,21 +74,21 @@ class Grid:
     @property
     def merged(self) -> list[tuple[int, int, int, int]]:  # r1, c1, r2, c2
         if self._merged is None:
-            self._merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in self._merged0]
+            self._merged = [_one_based(a, b) for a, b in self._merged0]
             self._merged0 = None
         return self._merged
+
+    @merged.setter
+    def merged(self, value: list[tuple[int, int, int, int]]) -> None:
+        self._merged, self._merged0 = value, None
 
     def merged_in_row(self, row: int) -> list[tuple[int, int, int, int]]:
         """The merged ranges crossing `row`, in listed order (no conversion of the others)."""
         if self._merged is not None:
             return [m for m in self._merged if m[0] <= row <= m[2]]
         r0 = row - 1
-        return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+        return [_one_based(a, b)
                 for a, b in self._merged0 if a[0] <= r0 <= b[0]]  # type: ignore[union-attr]
-
-    @merged.setter
-    def merged(self, value: list[tuple[int, int, int, int]]) -> None:
-        self._merged, self._merged0 = value, None
 
     def _key(self) -> tuple:
         return (self.name, self.rows, self.hidden, self.merged, self.uncached_formulas)
