@@ -55,7 +55,22 @@ def scan_workbook_names(folder: Path | str) -> list[str]:
     Directories are walked with `os.scandir` without following symlinked directories,
     unreadable ones are skipped, hidden and `~$` folders are not entered (everything in them
     is ignored anyway). Paths are sorted by their parts, as `Path` objects compare."""
-    found: list[tuple[str, ...]] = []
+    found = sorted(_workbook_parts(folder))
+    # spelled as str(Path(folder).joinpath(*parts)): "." drops out, "/" is not doubled
+    base = str(Path(folder))
+    prefix = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
+    return [prefix + os.sep.join(parts) for parts in found]
+
+
+def count_workbook_names(folder: Path | str) -> int:
+    """How many paths `scan_workbook_names` gives, without holding them: ~330 bytes each
+    (20,000 files: ~6.5 MB) that a process forked meanwhile would count as its own too."""
+    return sum(1 for _ in _workbook_parts(folder))
+
+
+def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
+    """The workbooks below `folder` as path parts relative to it, in no particular order
+    (see `scan_workbook_names`)."""
     root = os.fspath(folder)
     stack: list[tuple[str, tuple[str, ...]]] = [(root, ())]
     while stack:
@@ -78,9 +93,4 @@ def scan_workbook_names(folder: Path | str) -> list[str]:
                 continue
             if (is_file and not name.endswith("~")
                     and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
-                found.append((*rel, name))
-    found.sort()
-    # spelled as str(Path(folder).joinpath(*parts)): "." drops out, "/" is not doubled
-    base = str(Path(folder))
-    prefix = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
-    return [prefix + os.sep.join(parts) for parts in found]
+                yield (*rel, name)

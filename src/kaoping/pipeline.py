@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from .models import (
     WeeklyLog,
     construct_trusted,
 )
-from .paths import scan_workbook_names
+from .paths import count_workbook_names
 from .periods import Quarter
 from .rules.month import SummaryDigest, check_month_digests, check_weekly, digest_summary
 from .rules.settings import Settings
@@ -67,7 +68,7 @@ class QuarterRun:
 def count_workbooks(folder: Path) -> int:
     """How many files `run_quarter` will read (for a progress bar)."""
     folder = Path(folder)
-    return len(scan_workbook_names(folder)) if folder.is_dir() else 0
+    return count_workbook_names(folder) if folder.is_dir() else 0
 
 
 def infer_quarter(evaluations: Iterable[QuarterlyEvaluation],
@@ -136,6 +137,9 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     sheet_lists: dict[tuple, tuple] = {}
     fields_sets: dict[frozenset, frozenset] = {}
     keys: dict[str, str] = {}
+    # Texts, tick tuples and leave figures repeat across forms but arrive as separate objects
+    # (each chunk of results is unpickled on its own): one object for equal ones.
+    values: dict[Any, Any] = {}
     # What is kept of the forms read so far is frozen for the cyclic garbage collector
     # (`gc.freeze`) as it grows: its collections would otherwise walk all of it again and
     # again while reading and in the rules below; nothing kept is ever a cycle to free.
@@ -164,8 +168,14 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             for d in getattr(result, "digests", ()):
                 cells = d.cells
                 d.cells = cell_maps.setdefault(tuple(cells.items()), cells)
-                d.identity = identities.setdefault(d.identity.key(), d.identity)
+                d.identity = _one_identity(d.identity, identities, values)
+                if d.sheet is not None:
+                    d.sheet = values.setdefault(d.sheet, d.sheet)
                 if isinstance(d, SummaryDigest):
+                    d.sick_personal_days = _one_number(d.sick_personal_days, values)
+                    d.annual_leave_days = _one_number(d.annual_leave_days, values)
+                    d.sick_personal_days_ytd = _one_number(d.sick_personal_days_ytd, values)
+                    d.annual_leave_days_ytd = _one_number(d.annual_leave_days_ytd, values)
                     # Most summaries have no findings of their own: one empty list for them all
                     # (they are only read), and one person key text per person.
                     if not d.findings:
@@ -181,6 +191,8 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                         pass
                     summaries.append(d)
                 else:
+                    d.self_ticks = values.setdefault(d.self_ticks, d.self_ticks)
+                    d.leader_ticks = values.setdefault(d.leader_ticks, d.leader_ticks)
                     evaluations.append(d)
             if on_file is not None:
                 on_file(result)
@@ -194,11 +206,13 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         summaries = [s for s in summaries if (s.year, s.month) in months]
 
         index = RosterIndex(roster)  # one for the attendance and the quarter rules
-        records, att_findings = collect_attendance(summaries, roster=index)
-        findings.extend(att_findings)
-        # The digests have given everything they hold (month findings, leave days): freed
-        # before the quarter rules build every person's result, so the two never coexist.
+        # The digests have given all else they hold (month findings): each is let go of once
+        # its leave record is made (`_drained`), so the digests and the records never all
+        # coexist, nor do they with the results the quarter rules build below.
         n_summaries = len(summaries)
+        records, att_findings = collect_attendance(_drained(summaries), roster=index,
+                                                   sources=False)
+        findings.extend(att_findings)
         del summaries
         if attendance_path is not None:
             from .excel.attendance import read_attendance
@@ -216,12 +230,17 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             findings.append(Finding(rule="Q5", severity=Severity.WARNING, message=(
                 f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
 
-        outcome = evaluate_quarter(roster, quarter, evaluations, records, workdays=workdays,
-                                   settings=settings, roster_index=index)
+        # The forms and leave records are handed over, not kept here: evaluate_quarter lets go
+        # of each as it is done with it, so their memory goes to the results it builds.
+        n_evaluations, n_records = len(evaluations), len(records)
+        handed = [evaluations, records]
+        del evaluations, records
+        outcome = evaluate_quarter(roster, quarter, handed.pop(0), handed.pop(0),
+                                   workdays=workdays, settings=settings, roster_index=index)
         findings.extend(outcome.findings)
         return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
-                          files=files, evaluations=len(evaluations), summaries=n_summaries,
-                          attendance_records=len(records), workdays=workdays, settings=settings)
+                          files=files, evaluations=n_evaluations, summaries=n_summaries,
+                          attendance_records=n_records, workdays=workdays, settings=settings)
     finally:
         if freezing:
             gc.unfreeze()
@@ -248,6 +267,34 @@ def _release_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+def _drained(items: list[Any]) -> Iterator[Any]:
+    """The items of `items` in order, each removed from the list as it is given (the list is
+    empty at the end): an item the consumer lets go of is freed at once."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def _one_identity(ident: Identity, identities: dict[tuple, Identity],
+                  values: dict[Any, Any]) -> Identity:
+    """One `Identity` object for equal identities, its unit, section and post texts shared
+    with other people's (`values`)."""
+    key = ident.key()
+    found = identities.get(key)
+    if found is None:
+        sid, name, *rest = key
+        key = (sid, name, *(v if v is None else values.setdefault(v, v) for v in rest))
+        found = identities[key] = Identity(*key)
+    return found
+
+
+def _one_number(x: Any, values: dict[Any, Any]) -> Any:
+    """One object for equal leave figures (not for -0.0, which equals 0.0)."""
+    if type(x) is float and (x or math.copysign(1.0, x) > 0):
+        return values.setdefault(x, x)
+    return x
 
 
 def _started(items: Iterator[Any]) -> Iterator[Any]:

@@ -21,15 +21,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import KaopingError
-from .models import Finding, Person, RankCategory, Roster, Severity, SpecialCase, SpecialCategory
+from .models import (
+    Finding,
+    Person,
+    RankCategory,
+    Roster,
+    Severity,
+    SpecialCase,
+    SpecialCategory,
+    all_fields_set,
+)
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
     from .excel.book import Grid
+
+_V = TypeVar("_V")
 
 SHEET = "花名册"
 HELP_SHEET = "说明"
@@ -322,6 +333,11 @@ def read_roster(path: Path) -> tuple[Roster, list[Finding]]:
                                 staff_id=sid, file=file, sheet=sheet, cell=cell))
 
     people: list[Person] = []
+    shared: dict[object, object] = {}
+
+    def same(value: _V) -> _V:
+        return value if value is None else shared.setdefault(value, value)  # type: ignore[return-value]
+
     first_row_of_id: dict[str, int] = {}
     id_rows: dict[str, list[int]] = defaultdict(list)
     allowed_ranks = " / ".join(r.value for r in RankCategory)
@@ -413,14 +429,18 @@ def read_roster(path: Path) -> tuple[Roster, list[Finding]]:
         if not usable:
             continue
         assert sid and name and unit and rank_category
-        people.append(Person(
-            staff_id=sid, name=name, unit=unit, quota_group=text.get("quota_group"),
-            section=text.get("section"), post=text.get("post"), rank=text.get("rank"),
-            rank_category=rank_category, direct_leader=text.get("direct_leader"),
-            supervising_leader=text.get("supervising_leader"), hired_on=dates["hired_on"],
-            probation_until=dates["probation_until"], special_cases=cases,
+        # Every field is given, so all Persons can share one fields set; and the texts and
+        # dates that repeat down the roster (单位, 科室, 职务, 领导, 入职日期…) are kept once,
+        # not once per row.
+        people.append(all_fields_set(Person(
+            staff_id=sid, name=name, unit=same(unit), quota_group=same(text.get("quota_group")),
+            section=same(text.get("section")), post=same(text.get("post")),
+            rank=same(text.get("rank")), rank_category=rank_category,
+            direct_leader=same(text.get("direct_leader")),
+            supervising_leader=same(text.get("supervising_leader")), hired_on=same(dates["hired_on"]),
+            probation_until=same(dates["probation_until"]), special_cases=cases,
             on_establishment=flags["on_establishment"],
-            refused_or_falsified=flags["refused_or_falsified"], row=row))
+            refused_or_falsified=flags["refused_or_falsified"], row=row)))
 
     # R1: name the first row of each duplicated 工号 too, so both rows are pointed at.
     for sid, rows in id_rows.items():

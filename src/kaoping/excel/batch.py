@@ -41,22 +41,37 @@ class FolderReader:
     def __init__(self, folder: Path | str, *, default_year: int | None = None,
                  workers: int | None = None,
                  transform: Callable[[Any], Any] | None = None) -> None:
-        from ..paths import scan_workbook_names
+        from ..paths import count_workbook_names
         from .read import read_workers
 
         self.folder = Path(folder)
         self.default_year = default_year
         self.transform = transform
-        # Paths as text: ~4 files per person, held for the whole run (a Path costs ~4× more).
-        self.paths: list[str] = scan_workbook_names(self.folder)
-        self.workers = read_workers(len(self.paths), workers)
+        # Only counted here: the list of paths is made once the workers are forked (`start`),
+        # so that they do not each hold a copy of it (20,000 paths: ~6.5 MB per process).
+        self._count = count_workbook_names(self.folder)
+        self.workers = read_workers(self._count, workers)
+        self._paths: list[str] | None = None
         self._pool: Any = None
         self._pending: dict[int, Any] = {}
         self._next = 0  # index of the next chunk to submit
-        self._chunks = (len(self.paths) + CHUNK - 1) // CHUNK
+
+    @property
+    def paths(self) -> list[str]:
+        """The workbooks, sorted, as text (~4 per person, held for the whole run: a Path
+        costs ~4× more); listed on first use."""
+        if self._paths is None:
+            from ..paths import scan_workbook_names
+
+            self._paths = scan_workbook_names(self.folder)
+        return self._paths
+
+    @property
+    def _chunks(self) -> int:
+        return (len(self.paths) + CHUNK - 1) // CHUNK
 
     def __len__(self) -> int:
-        return len(self.paths)
+        return self._count if self._paths is None else len(self._paths)
 
     def __enter__(self) -> FolderReader:
         return self
@@ -91,6 +106,9 @@ class FolderReader:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        # The executor forks all its workers at the first submit: a no-op one, so that they
+        # are forked before the paths are listed (see __init__).
+        self._pool.submit(int)
         self._submit_up_to(WINDOW_PER_WORKER * self.workers)
         return self
 

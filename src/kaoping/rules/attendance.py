@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..models import (
@@ -162,16 +162,20 @@ _RECORD_FIELDS = {"staff_id", "year", "month", "sick_personal_days", "annual_lea
                   "comp_leave_days", "source", "blank_fields"}
 
 
-def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | RosterIndex | None = None
-                       ) -> tuple[list[MonthAttendance], list[Finding]]:
+def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | RosterIndex | None = None,
+                       sources: bool = True) -> tuple[list[MonthAttendance], list[Finding]]:
     """One `MonthAttendance` per (工号, month) from 月度小结表 (§四(二)1(5)).
 
     A blank 病事假 or 年休 cell counts as 0 and is listed in `blank_fields`. Summaries without
     a 工号 are matched to the roster by name (and unit) when a roster is given; those that
     cannot be matched are left out with a 警告. A second summary for the same person and month
     is left out with a 警告 naming both files (the first one, in input order, counts).
-    `roster` may be given as its `RosterIndex`."""
+    `roster` may be given as its `RosterIndex`. With `sources=False` the records carry no
+    `source` (None): a large batch's records then hold no file names (the quarter rules do
+    not read them); the warnings still name the files."""
     records: dict[tuple[str, int, int], MonthAttendance] = {}
+    first_file: dict[tuple[str, int, int], str] = {}  # for the duplicate warning
+    days: dict[float, float] = {}  # one object for equal leave figures
     findings: list[Finding] = []
     index = roster if roster is None or isinstance(roster, RosterIndex) else RosterIndex(roster)
     for s in summaries:
@@ -197,28 +201,32 @@ def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | 
             continue
         key = (staff_id, s.year, s.month)
         if key in records:
-            first = records[key]
             findings.append(Finding(
                 rule="Q5", severity=Severity.WARNING, unit=unit, person=ident.name,
                 staff_id=staff_id, file=s.source.file, sheet=s.source.sheet,
                 message=(f"{s.year}年{s.month}月有两份月度小结表："
-                         f"{first.source.file if first.source else '?'} 和 {s.source.file}；"
+                         f"{first_file[key]} 和 {s.source.file}；"
                          f"出勤按前一份计算，请删除多余的一份"),
             ))
             continue
+        first_file[key] = s.source.file
         blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
                                            ("annual_leave_days", s.annual_leave_days))
-                 if value is None]
+                 if value is None] or _NO_BLANKS
+        sick, annual = float(s.sick_personal_days or 0), float(s.annual_leave_days or 0)
         # Built from already validated values (a quarter holds three per person): the same
-        # record as MonthAttendance(...) gives, without validating again, and all records
-        # share one set of field names.
+        # record as MonthAttendance(...) gives, without validating again; all records share
+        # one set of field names, and equal figures one float.
         records[key] = construct_trusted(MonthAttendance, _RECORD_FIELDS, {
             "staff_id": staff_id, "year": s.year, "month": s.month,
-            "sick_personal_days": float(s.sick_personal_days or 0),
-            "annual_leave_days": float(s.annual_leave_days or 0),
+            "sick_personal_days": days.setdefault(sick, sick),
+            "annual_leave_days": days.setdefault(annual, annual),
             "comp_leave_days": 0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
-            "source": s.source, "blank_fields": blank})
+            "source": s.source if sources else None, "blank_fields": blank})
     return list(records.values()), findings
+
+
+_NO_BLANKS: list[str] = []  # shared by records without blank cells (never appended to)
 
 
 def attendance_from_summaries(summaries: Iterable[MonthlySummary], *,
@@ -267,7 +275,7 @@ class AttendanceResult:
     missing_months: tuple[Month, ...] = ()  # months of the quarter without a record
     blank_months: tuple[Month, ...] = ()  # months whose leave cells were left blank
     inconsistent: bool = False  # leave days exceed the workdays (clamped at 0)
-    records: tuple[MonthAttendance, ...] = field(default=(), repr=False)
+    # The records themselves are not kept: a batch's results would hold every one of them.
 
     @property
     def ratio_text(self) -> str:
@@ -352,5 +360,4 @@ def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
         required_days=required, attended_days=attended,
         ratio=ratio, long_leave=long_leave, low=low,
         months=months, missing_months=missing, blank_months=blank, inconsistent=inconsistent,
-        records=tuple(by_month[m] for m in months),
     )

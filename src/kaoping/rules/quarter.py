@@ -47,6 +47,7 @@ from ..models import (
     Roster,
     Severity,
     SpecialCategory,
+    all_fields_set,
 )
 from ..periods import Quarter
 from .attendance import (
@@ -258,6 +259,10 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
             ))
             continue
         forms[person.staff_id] = ev
+    # From here on the forms are read through `forms` only, each let go of once its person's
+    # result is built (`forms.pop` below): a caller that hands its lists over, as
+    # `pipeline.run_quarter` does, gets their memory back for the results.
+    del evaluations
 
     # ---- attendance (§四(三)4(3), §二 category 2).
     att: dict[str, AttendanceResult] = {}
@@ -273,9 +278,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
                 message=(f"未提供{qlabel}的出勤数据（月度小结表或考勤表），"
                          f"出勤率按无请假计算"),
             ))
-        records_of: dict[str, list[MonthAttendance]] = {}
-        for rec in attendance:
-            records_of.setdefault(rec.staff_id, []).append(rec)
+        records_of = _records_by_person(attendance)
         for p in due:
             base: float = workdays
             if p.hired_on is not None and quarter.start < p.hired_on <= quarter.end:
@@ -308,20 +311,26 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
                              f"超过工作日 {format_days(a.workdays)} 天，请核对月度小结表"),
                 ))
 
+        del records_of
+    # The leave records have given all the rules read (`att`): let go of them too, before
+    # every person's result is built.
+    del attendance
+
     # ---- per person.
     results: list[QuarterResult] = []
     graded_ids: set[str] = set()
     for p in due:
         a = att.get(p.staff_id)
         cats = special_categories(p, quarter, a)
-        ev = forms.get(p.staff_id)
-        res = QuarterResult(
+        ev = forms.pop(p.staff_id, None)
+        # One fields set shared by all results (`all_fields_set`): more fields are set below.
+        res = all_fields_set(QuarterResult(
             staff_id=p.staff_id, name=p.name, unit=p.unit, quota_group=p.quota_group,
             section=p.section, rank=p.rank, rank_category=p.rank_category,
             outcome=Outcome.UNDETERMINED, special_categories=cats,
             required_days=a.required_days if a else None,
             attended_days=a.attended_days if a else None,
-        )
+        ))
         notes: list[str] = []
         pw = dict(unit=p.unit, person=p.name, staff_id=p.staff_id)
         if ev is None:
@@ -474,6 +483,13 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
         ))
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
                           attendance=att)
+
+
+def _records_by_person(records: Sequence[MonthAttendance]) -> dict[str, list[MonthAttendance]]:
+    out: dict[str, list[MonthAttendance]] = {}
+    for rec in records:
+        out.setdefault(rec.staff_id, []).append(rec)
+    return out
 
 
 def _quota(key: str, members: Sequence[tuple[Person, QuarterResult]], graded_ids: set[str],
