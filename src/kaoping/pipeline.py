@@ -140,6 +140,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     # Texts, tick tuples and leave figures repeat across forms but arrive as separate objects
     # (each chunk of results is unpickled on its own): one object for equal ones.
     values: dict[Any, Any] = {}
+    years: dict[int, int] = {}  # apart from `values`, where 2026 would stand for 2026.0
     # What is kept of the forms read so far is frozen for the cyclic garbage collector
     # (`gc.freeze`) as it grows: its collections would otherwise walk all of it again and
     # again while reading and in the rules below; nothing kept is ever a cycle to free.
@@ -171,6 +172,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                 d.identity = _one_identity(d.identity, identities, values)
                 if d.sheet is not None:
                     d.sheet = values.setdefault(d.sheet, d.sheet)
+                d.year = years.setdefault(d.year, d.year)  # an int past 256: one object each
                 if isinstance(d, SummaryDigest):
                     d.sick_personal_days = _one_number(d.sick_personal_days, values)
                     d.annual_leave_days = _one_number(d.annual_leave_days, values)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..paths import WorkbookListing
 
 CHUNK = 16  # files per task sent to a worker
 # Chunks submitted ahead per worker: enough work to keep the workers busy while the caller
@@ -51,27 +54,32 @@ class FolderReader:
         # so that they do not each hold a copy of it (20,000 paths: ~6.5 MB per process).
         self._count = count_workbook_names(self.folder)
         self.workers = read_workers(self._count, workers)
-        self._paths: list[str] | None = None
+        self._listing: WorkbookListing | None = None
         self._pool: Any = None
         self._pending: dict[int, Any] = {}
         self._next = 0  # index of the next chunk to submit
 
     @property
-    def paths(self) -> list[str]:
-        """The workbooks, sorted, as text (~4 per person, held for the whole run: a Path
-        costs ~4× more); listed on first use."""
-        if self._paths is None:
-            from ..paths import scan_workbook_names
+    def listing(self) -> WorkbookListing:
+        """The workbooks, sorted (`paths.WorkbookListing`: ~4 per person, held for the whole
+        run, as text made when asked for); listed on first use."""
+        if self._listing is None:
+            from ..paths import WorkbookListing
 
-            self._paths = scan_workbook_names(self.folder)
-        return self._paths
+            self._listing = WorkbookListing(self.folder)
+        return self._listing
+
+    @property
+    def paths(self) -> list[str]:
+        """The workbooks' paths, sorted, as text."""
+        return list(self.listing)
 
     @property
     def _chunks(self) -> int:
-        return (len(self.paths) + CHUNK - 1) // CHUNK
+        return (len(self.listing) + CHUNK - 1) // CHUNK
 
     def __len__(self) -> int:
-        return self._count if self._paths is None else len(self._paths)
+        return self._count if self._listing is None else len(self._listing)
 
     def __enter__(self) -> FolderReader:
         return self
@@ -80,7 +88,7 @@ class FolderReader:
         self.close()
 
     def _chunk(self, i: int) -> list[str]:
-        return self.paths[i * CHUNK:(i + 1) * CHUNK]
+        return self.listing[i * CHUNK:(i + 1) * CHUNK]
 
     def _submit_up_to(self, limit: int) -> None:
         while self._next < min(limit, self._chunks):
@@ -117,7 +125,7 @@ class FolderReader:
         if self.workers <= 1:
             from .read import read_workbook
 
-            for path in self.paths:
+            for path in self.listing:
                 result = read_workbook(path, default_year=self.default_year)
                 yield path, (result if self.transform is None else self.transform(result))
             return
