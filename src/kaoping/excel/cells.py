@@ -52,6 +52,11 @@ def _text(v: Any) -> str:
 # Texts up to this length are memoised per process: forms repeat the same short texts
 # (完成情况, 备注, dates typed as text) over and over; long free text rarely repeats.
 _MEMO_LEN = 256
+# Entries per memo. The texts that repeat (labels, heads, 完成情况 words, dates) are a few
+# hundred; a person's own texts (names, tasks) do not repeat and only fill a memo, which in a
+# pool worker reading 10,000 files grew by ~4 MB at 4,096 entries. LRU keeps the repeating
+# ones. (Same CPU per workbook as 4,096 on the benchmark data.)
+MEMO_SIZE = 1024
 
 
 def clean_text(v: Any) -> str | None:
@@ -78,7 +83,7 @@ def _clean(text: str) -> str | None:
     return text or None
 
 
-_clean_str = functools.lru_cache(maxsize=8192)(_clean)
+_clean_str = functools.lru_cache(maxsize=2 * MEMO_SIZE)(_clean)
 
 
 def normalize_name(v: Any) -> str:
@@ -96,7 +101,7 @@ def _normalize_name(text: str) -> str:
     return unicodedata.normalize("NFKC", _ANY_SPACE.sub("", text))
 
 
-_normalize_name_memo = functools.lru_cache(maxsize=4096)(_normalize_name)
+_normalize_name_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_normalize_name)
 
 
 def _compact(v: Any) -> str:
@@ -181,7 +186,7 @@ def parse_date(v: Any, *, year: int | None = None) -> dt.date | None:
     return _parse_date_text(str(v), year)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def _parse_date_str(v: str, year: int | None) -> tuple[dt.date | None, str | None]:
     """`parse_date` of a text, memoised: (date, None) or (None, the CellError message)."""
     try:
@@ -233,7 +238,7 @@ def _find_date(text: str, year: int | None) -> dt.date | None:
     return None
 
 
-_find_date_memo = functools.lru_cache(maxsize=4096)(_find_date)
+_find_date_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_find_date)
 
 
 # ---------------------------------------------------------------- numbers

@@ -50,6 +50,7 @@ from ..periods import Month, parse_month, parse_quarter
 from . import detect as L
 from .book import Book, Grid, Value, cell_ref, column_letter, load_book
 from .cells import (
+    MEMO_SIZE,
     TICK_MARKS,
     CellError,
     clean_text,
@@ -209,7 +210,7 @@ def _nfkc(v: object) -> str:
     return unicodedata.normalize("NFKC", str(v))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def _compact_text(text: str) -> str:
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -414,7 +415,7 @@ def _period_result(sh: _Sheet, pattern: re.Pattern[str], hit: tuple[int, int] | 
     return m, cell_ref(r, c), raw
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def _search_nfkc_memo(pattern: re.Pattern[str], text: str
                       ) -> tuple[re.Match[str] | None, str]:
     raw = unicodedata.normalize("NFKC", text)
@@ -457,7 +458,7 @@ def _parse_status(text: str) -> TaskStatus | None:
     return None
 
 
-_parse_status_memo = functools.lru_cache(maxsize=1024)(_parse_status)
+_parse_status_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_parse_status)
 
 
 _WEEK_HEADER = {
@@ -496,7 +497,7 @@ _HEAD_TESTS: tuple[Callable[[str, str], bool], ...] = (
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def _head_bits(v: Value) -> int:
     """The `_HEAD_TESTS` a cell value passes, and whether it holds a week period (bit 0)."""
     if not (v and isinstance(v, str)):
@@ -1016,7 +1017,7 @@ def _month_bits_of(v: Value) -> int:
     return bits
 
 
-_month_bits_memo = functools.lru_cache(maxsize=4096)(_month_bits_of)
+_month_bits_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_month_bits_of)
 
 
 def _month_bits(v: Value) -> int:
