@@ -486,6 +486,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[Qua
 
 
 def _records_by_person(records: Sequence[MonthAttendance]) -> dict[str, list[MonthAttendance]]:
+    # A function of its own: a loop in evaluate_quarter would keep the last record alive.
     out: dict[str, list[MonthAttendance]] = {}
     for rec in records:
         out.setdefault(rec.staff_id, []).append(rec)
