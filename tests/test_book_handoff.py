@@ -1,5 +1,6 @@
 """load_book hands calamine a STORED zip of exactly the members inspection checked
-(`Inspection.checked_zip`): calamine's whole output must equal what it reads from the
+(`Inspection.checked_zip`), worksheets the fast analysis accepted reduced to their content
+cells (`safety._content_only`): calamine's whole output must equal what it reads from the
 original bytes — every sheet's values and types, merged ranges, names, visibility, types.
 Pinned on the bad corpus (the readable files), every example workbook, a sample of the
 benchmark files and generated workbooks. Files the inspection does not fully keep (a
@@ -67,14 +68,40 @@ def assert_same(data: bytes, label: str = "") -> bool:
     if rebuilt is None:
         return False
     assert calamine_view(rebuilt) == calamine_view(data), label
-    # the rebuilt zip is a sound zip of the same members, byte for byte
+    # the rebuilt zip is a sound zip of the same members, byte for byte, but for worksheets
+    # reduced to their content cells (`safety._content_only`), each exactly as the forward
+    # reading below gives it
     orig, new = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(rebuilt))
     assert new.testzip() is None
     assert [i.filename for i in new.infolist()] == [i.filename for i in orig.infolist()]
     for i in new.infolist():
         assert i.compress_type == zipfile.ZIP_STORED
-        assert new.read(i) == orig.read(i.filename), (label, i.filename)
+        body, was = new.read(i), orig.read(i.filename)
+        if body != was:
+            assert i.filename.startswith("xl/worksheets/"), (label, i.filename)
+            assert body == content_only(was), (label, i.filename)
     return True
+
+
+def content_only(sheet: bytes) -> bytes:
+    """What `safety._content_only` should make of `sheet`, read forwards: every `<c` element
+    that is not self-closing and holds a `<v>` or `<is>`, byte for byte and in order, in one
+    `<row>` inside `<sheetData>`; the rest of the sheet outside `<sheetData>` unchanged."""
+    start = sheet.index(b"<sheetData")
+    open_end = sheet.index(b">", start) + 1
+    end = sheet.rindex(b"</sheetData>")
+    cells, at = [], open_end
+    while (c := sheet.find(b"<c ", at, end)) >= 0:
+        tag_end = sheet.index(b">", c) + 1
+        if sheet[tag_end - 2:tag_end] == b"/>":
+            at = tag_end
+            continue
+        close = sheet.index(b"</c>", tag_end) + 4
+        element = sheet[c:close]
+        if b"<v>" in element or b"<is>" in element:
+            cells.append(element)
+        at = close
+    return sheet[:open_end] + b"<row>" + b"".join(cells) + b"</row>" + sheet[end:]
 
 
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
@@ -169,6 +196,56 @@ def test_sheet_with_formulas_is_repacked_after_the_full_scan():
     buf = io.BytesIO()
     wb.save(buf)
     assert assert_same(buf.getvalue())
+
+
+def _sheet_bytes(data: bytes, name: str = "xl/worksheets/sheet1.xml") -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+def test_formatted_only_cells_are_left_out_of_the_parsers_sheet():
+    from openpyxl.styles import Border, Side
+
+    wb = Workbook()
+    ws = wb.active
+    thin = Side(style="thin")
+    for row in ws["A1:H40"]:  # a bordered form: 320 formatted cells
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws["A1"], ws["C3"], ws["H40"], ws["B7"] = "姓名", 2.5, True, dt.date(2026, 7, 3)
+    ws.merge_cells("A1:B2")
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    rebuilt = handoff(data)
+    assert rebuilt is not None and assert_same(data)
+    before, after = _sheet_bytes(data), _sheet_bytes(rebuilt)
+    assert after == content_only(before) and len(after) < len(before) / 3
+    assert after.count(b"<c ") == 4 and b"<mergeCell " in after
+    assert calamine_view(rebuilt)[0][3][39][7] is True
+
+
+def test_example_forms_are_handed_over_with_content_cells_only():
+    path = next(EXAMPLES.rglob("*-2026-07.xlsx"))
+    data = path.read_bytes()
+    rebuilt = handoff(data)
+    assert rebuilt is not None and assert_same(data, str(path))
+    orig, new = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(rebuilt))
+    sheets = [i.filename for i in orig.infolist() if i.filename.startswith("xl/worksheets/")]
+    assert len(sheets) >= 5
+    assert all(len(new.read(n)) < len(orig.read(n)) for n in sheets if b"/>" in orig.read(n))
+
+
+def test_formula_sheet_and_empty_sheet_data_are_kept_as_they_are():
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A5"] = 1, "=A1+1", None
+    ws["C9"].number_format = "0.00"  # a formatted-only cell
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    assert _sheet_bytes(handoff(data)) == _sheet_bytes(data)  # the full scan's sheet: untouched
+    sheet = b'<worksheet xmlns="x"><sheetData/><mergeCells count="0"/></worksheet>'
+    assert safety._content_only(sheet, sheet.index(b"<sheetData"), len(sheet), ()) is None
 
 
 def test_refused_files_give_no_zip():

@@ -198,7 +198,8 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     try:
         # calamine gets the checked bytes, never a path it could write to: when inspection
         # kept every member it checked, a STORED zip of exactly those bytes (nothing for
-        # calamine to inflate, and nothing it reads that was not checked); else the file.
+        # calamine to inflate, and nothing it reads that was not checked; ordinary sheets
+        # with their content cells only, see safety._content_only); else the file.
         checked = inspection.checked_zip()
         inspection.checked_parts = None  # the parts are in `checked` now: freed before calamine copies
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data if checked is None else checked))

@@ -50,6 +50,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from xml.parsers import expat
 
 from ..errors import UnreadableWorkbookError
@@ -104,12 +105,15 @@ class Inspection:
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name → part name
     # Every member's checked bytes (inflated whole, size/CRC/DTD checked), in central-directory
     # order, when the directory was the plain kind read with struct and every member is an XML
-    # part inflated whole; else None. `checked_zip()` packs them for the parser.
+    # part inflated whole; else None. A sheet the fast analysis accepted is kept with its
+    # content cells only (`_content_only`), paired with a `_Repacked` member giving their CRC.
+    # `checked_zip()` packs them for the parser.
     checked_parts: list | None = field(default=None, repr=False, compare=False)
 
     def checked_zip(self) -> bytes | None:
-        """A STORED zip of exactly the checked members (same names, same CRCs), or None
-        when not every member was kept (the parser then gets the original bytes)."""
+        """A STORED zip of exactly the checked members (same names; the same bytes and CRCs,
+        but for sheets reduced to their content cells), or None when not every member was
+        kept (the parser then gets the original bytes)."""
         parts = self.checked_parts
         return None if parts is None else _stored_zip(parts)
 
@@ -441,6 +445,7 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     # The checked bytes of each member, kept for `Inspection.checked_zip` (plain zips whose
     # members declare at most MAX_KEPT_BYTES together: memory stays bounded as before).
     keep: dict[object, bytes] | None = {} if plain and declared <= MAX_KEPT_BYTES else None
+    slimmed: dict[object, _Repacked] = {}  # sheets kept with their content cells only
     # Worksheets are wherever workbook.xml's relationships point (calamine follows them), not
     # only under xl/worksheets/. When those parts cannot be parsed, every XML part gets the
     # full worksheet scan, so no sheet escapes the limits.
@@ -453,7 +458,8 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
         }
     for info, norm in zip(infos, normed):
         if norm in sheet_parts:
-            insp.sheets[info.filename] = (_scan_sheet_fast(path, data, info, limits, cache, keep)
+            insp.sheets[info.filename] = (_scan_sheet_fast(path, data, info, limits, cache, keep,
+                                                           slimmed)
                                           or _scan_sheet(path, data, info, limits))
         elif norm.endswith((".xml", ".rels", ".vml")):
             _scan_xml(path, data, info, cache, keep)
@@ -468,7 +474,7 @@ def _zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
                           "已拒绝读取（不像一份考评表）", "请删除多余的工作表、行和列后另存为 .xlsx")
     insp.sheet_parts = sheet_map or {}
     if keep is not None and len(keep) == len(infos):
-        insp.checked_parts = [(i, keep[i]) for i in infos]
+        insp.checked_parts = [(slimmed.get(i, i), keep[i]) for i in infos]
     return insp
 
 
@@ -480,7 +486,8 @@ _END_RECORD = struct.Struct("<4s4H2LH").pack  # 22 bytes
 def _stored_zip(parts: list) -> bytes:
     """A zip holding `parts` ((member, bytes) pairs) STORED, in the given order: each
     member's name bytes and UTF-8 flag as in the original directory, its CRC (checked
-    against these bytes during inspection), no extra fields, no comments, no data
+    against these bytes during inspection, or computed from them for a `_Repacked` sheet),
+    no extra fields, no comments, no data
     descriptors, version 2.0, DOS date 1980-01-01."""
     local: list[bytes] = []
     central: list[bytes] = []
@@ -938,10 +945,10 @@ FAST_MAX_BYTES = 16 << 20  # parts up to this size are inflated whole (bounded, 
 # A content cell, reversed: `</c>`, then `</v>…<v>` or `</is></t>…<t…><is>`, then the cell
 # tag's `>` and its attributes (single-spaced, double-quoted, values without quotes or angle
 # brackets; the loop stops before the first one, `r`), then `r="B7"` and `<c`, which must
-# follow a '>'.
+# follow a '>'. Groups: the whole cell, its row and its column (all reversed).
 _CONTENT_CELL_REV = re.compile(
-    rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
-    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ (?!c<))*+"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<(?=>)')
+    rb"(>c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
+    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ (?!c<))*+"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<)(?=>)')
 _MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!|dimension[\s/>])")
 _PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is|dimension)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
@@ -971,26 +978,37 @@ def _dimension_tags(data: bytes) -> Iterator[re.Match[bytes]]:
 
 
 def _scan_sheet_fast(path: Path, data: bytes, info, limits: LimitSettings,
-                     cache: dict | None = None, keep: dict | None = None) -> PartInfo | None:
+                     cache: dict | None = None, keep: dict | None = None,
+                     slimmed: dict | None = None) -> PartInfo | None:
     """`_scan_sheet` for well-formed sheets without formulas; None means "use the full scan".
 
     The part is inflated whole (`_read_part`: bounded, CRC and DTD checked, any fault named
-    as the streaming scan names it)."""
+    as the streaming scan names it). With `keep` and `slimmed` given, a sheet the fast
+    analysis accepts is kept as `_content_only` gives it, and `slimmed[info]` names the
+    member it is packed as (its CRC is that of the bytes kept)."""
     if info.file_size > FAST_MAX_BYTES:
         return None
     # The DTD test is in the analysis, or in the full scan it declines to (which re-reads the
     # part from `data`; the bytes kept are the same, CRC-checked, and pass that scan too).
     sheet = _read_part(path, data, info, cache, dtd=False, keep=keep)
-    part = _sheet_extent_fast(sheet, limits)
+    content: list[bytes] | None = [] if keep is not None and slimmed is not None else None
+    part = _sheet_extent_fast(sheet, limits, content)
     if part is None and _DTD.search(sheet):
         raise _hostile(path, info.filename)
+    if content:  # the parser is handed the sheet with only its content cells
+        body = keep[info] = content[0]  # type: ignore[index]
+        slimmed[info] = _Repacked(info.filename, info.raw_name, info.flag_bits,  # type: ignore[index]
+                                  zlib.crc32(body))
     return part
 
 
-def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
+def _sheet_extent_fast(sheet: bytes, limits: LimitSettings,
+                       content: list[bytes] | None = None) -> PartInfo | None:
     """The fast analysis of one inflated worksheet (see above); None to decline, which it
     does for any sheet with a formula, a '<!' (DTD, comment, CDATA) or a prefixed
-    value/formula/inline-string/dimension tag."""
+    value/formula/inline-string/dimension tag. When it accepts the sheet and `content` is a
+    list, the sheet as `_content_only` gives it is appended (unless it has no plain
+    `<sheetData>…</sheetData>`)."""
     # Guarded by a pattern with a literal prefix that every one of its matches contains (the
     # guard skips through the text; the full pattern tries a match at every '<').
     if _PREFIXED_HINT.search(sheet) and _PREFIXED_CONTENT.search(sheet):
@@ -999,7 +1017,8 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
     # below differ and the sheet is declined).
     start = sheet.find(b"<sheetData")
     end = sheet.rfind(b"</sheetData>")
-    cells = _CONTENT_CELL_REV.findall((sheet[start:end] if 0 <= start < end else sheet)[::-1])
+    whole = not 0 <= start < end
+    cells = _CONTENT_CELL_REV.findall((sheet if whole else sheet[start:end])[::-1])
     # Every '<v…', '<is…', '<f ', '<f>', '<f/', '<!' and '<dimension…': besides the plain
     # `<dimension ` tags, equal to the cells found only when each is a plain cell's value or
     # inline string (each such cell holds exactly one).
@@ -1008,8 +1027,9 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
     if len(cells) + dimensions != len(marks):
         return None
     max_row = max_col = 0
+    texts: tuple[bytes, ...] = ()
     if cells:
-        rows, cols = zip(*cells)
+        texts, rows, cols = zip(*cells)
         max_row = max(map(int, map(_REVERSED, set(rows))))
         max_col = max(map(_col_number_reversed, set(cols)))
         if max_row > limits.max_rows or max_col > limits.max_columns:
@@ -1027,7 +1047,41 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings) -> PartInfo | None:
             if cm:
                 part.declared = (int(cm.group(2)) if cm.group(2) else 1_048_576,
                                  _col_number(cm.group(1)) if cm.group(1) else 16_384)
+    if content is not None and not whole:
+        slim = _content_only(sheet, start, end, texts)
+        if slim is not None:
+            content.append(slim)
     return part
+
+
+class _Repacked(NamedTuple):
+    """A member packed with other bytes than the original's (`_stored_zip` reads these)."""
+
+    filename: str
+    raw_name: bytes
+    flag_bits: int
+    CRC: int
+
+
+def _content_only(sheet: bytes, start: int, end: int, cells: tuple[bytes, ...]
+                  ) -> bytes | None:
+    """`sheet` with its `<sheetData>` (sheet[start:end]) holding only the content cells
+    `_sheet_extent_fast` found (`cells`: each reversed, last first, as found in the reversed
+    text), each byte for byte and in order, in one `<row>`; everything outside `<sheetData>`
+    as it is. None for a self-closing `<sheetData/>`.
+
+    Why: calamine reads every cell of a sheet, twice (its values, then again looking for
+    `<mergeCells>`), and most cells of a form are formatted-only (`<c r="B7" s="4"/>`), which
+    give it nothing: on the benchmark forms this is ~40 % of calamine's work. What it reads
+    is the same: every cell holding a value or inline string has a full `r` reference (its
+    position does not depend on rows or on the cells left out), formula sheets are never
+    accepted here, and `<mergeCells>`, `<dimension>` and the rest stay. Pinned against the
+    original bytes in tests/test_book_handoff.py."""
+    open_end = sheet.find(b">", start) + 1
+    if open_end <= start or sheet[open_end - 2:open_end] == b"/>":
+        return None
+    # the reversed cells, last first, joined and turned round: the cells in order
+    return b"".join((sheet[:open_end], b"<row>", b"".join(cells)[::-1], b"</row>", sheet[end:]))
 
 
 def _scan_sheet(path: Path, data: bytes, info, limits: LimitSettings) -> PartInfo:
