@@ -235,6 +235,20 @@ def test_example_forms_are_handed_over_with_content_cells_only():
     assert all(len(new.read(n)) < len(orig.read(n)) for n in sheets if b"/>" in orig.read(n))
 
 
+def test_sheet_larger_than_the_slim_limit_is_kept_as_it_is(monkeypatch):
+    path = next(EXAMPLES.rglob("*-2026-07.xlsx"))
+    data = path.read_bytes()
+    sizes = [i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()
+             if i.filename.startswith("xl/worksheets/")]
+    monkeypatch.setattr(safety, "SLIM_MAX_BYTES", sorted(sizes)[-2])  # all but the largest
+    rebuilt = handoff(data)
+    assert rebuilt is not None and assert_same(data, str(path))
+    orig, new = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(rebuilt))
+    kept = [i.filename for i in orig.infolist() if i.filename.startswith("xl/worksheets/")
+            and new.read(i.filename) == orig.read(i)]
+    assert [orig.getinfo(n).file_size for n in kept] == [max(sizes)]
+
+
 def test_formula_sheet_and_empty_sheet_data_are_kept_as_they_are():
     wb = Workbook()
     ws = wb.active

@@ -945,10 +945,17 @@ FAST_MAX_BYTES = 16 << 20  # parts up to this size are inflated whole (bounded, 
 # A content cell, reversed: `</c>`, then `</v>…<v>` or `</is></t>…<t…><is>`, then the cell
 # tag's `>` and its attributes (single-spaced, double-quoted, values without quotes or angle
 # brackets; the loop stops before the first one, `r`), then `r="B7"` and `<c`, which must
-# follow a '>'. Groups: the whole cell, its row and its column (all reversed).
-_CONTENT_CELL_REV = re.compile(
-    rb"(>c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
-    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ (?!c<))*+"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<)(?=>)')
+# follow a '>'. Groups: its row and its column (reversed); _CONTENT_CELL_REV_WHOLE also
+# gives the whole cell first, for `_content_only`.
+_CONTENT_CELL_REV_TEXT = (
+    rb">c/<>(?:v/<[^<]*>v<|si/<>t/<[^<]*>(?:\"evreserp\"=ecaps:lmx )?t<>si<)>"
+    rb'(?:"[^"\'<>]*+"=[A-Za-z]++ (?!c<))*+"([0-9]{0,6}[1-9])([A-Z]{1,3})"=r c<')
+_CONTENT_CELL_REV = re.compile(_CONTENT_CELL_REV_TEXT + rb"(?=>)")
+_CONTENT_CELL_REV_WHOLE = re.compile(rb"(" + _CONTENT_CELL_REV_TEXT + rb")(?=>)")
+# Sheets up to this size are handed to calamine with their content cells only (a form's are
+# ~2–10 KB); a register's sheet (a 5,000-row 花名册: 4.6 MB) is not: its cells' texts would
+# all be held at once (~9 MB more at the peak) for a gain calamine makes once per command.
+SLIM_MAX_BYTES = 1 << 20
 _MARKS = re.compile(rb"<(?:v|is|f[\s/>]|!|dimension[\s/>])")
 _PREFIXED_CONTENT = re.compile(rb"<[A-Za-z_][\w.-]*:(?:f|v|is|dimension)[\s/>]")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension(?=[\s/>])" + _ATTRS + rb">")
@@ -1008,7 +1015,7 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings,
     does for any sheet with a formula, a '<!' (DTD, comment, CDATA) or a prefixed
     value/formula/inline-string/dimension tag. When it accepts the sheet and `content` is a
     list, the sheet as `_content_only` gives it is appended (unless it has no plain
-    `<sheetData>…</sheetData>`)."""
+    `<sheetData>…</sheetData>` or is larger than SLIM_MAX_BYTES)."""
     # Guarded by a pattern with a literal prefix that every one of its matches contains (the
     # guard skips through the text; the full pattern tries a match at every '<').
     if _PREFIXED_HINT.search(sheet) and _PREFIXED_CONTENT.search(sheet):
@@ -1018,7 +1025,9 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings,
     start = sheet.find(b"<sheetData")
     end = sheet.rfind(b"</sheetData>")
     whole = not 0 <= start < end
-    cells = _CONTENT_CELL_REV.findall((sheet if whole else sheet[start:end])[::-1])
+    slim = content is not None and not whole and len(sheet) <= SLIM_MAX_BYTES
+    cells = (_CONTENT_CELL_REV_WHOLE if slim else _CONTENT_CELL_REV).findall(
+        (sheet if whole else sheet[start:end])[::-1])
     # Every '<v…', '<is…', '<f ', '<f>', '<f/', '<!' and '<dimension…': besides the plain
     # `<dimension ` tags, equal to the cells found only when each is a plain cell's value or
     # inline string (each such cell holds exactly one).
@@ -1029,7 +1038,10 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings,
     max_row = max_col = 0
     texts: tuple[bytes, ...] = ()
     if cells:
-        texts, rows, cols = zip(*cells)
+        if slim:
+            texts, rows, cols = zip(*cells)
+        else:
+            rows, cols = zip(*cells)
         max_row = max(map(int, map(_REVERSED, set(rows))))
         max_col = max(map(_col_number_reversed, set(cols)))
         if max_row > limits.max_rows or max_col > limits.max_columns:
@@ -1047,10 +1059,10 @@ def _sheet_extent_fast(sheet: bytes, limits: LimitSettings,
             if cm:
                 part.declared = (int(cm.group(2)) if cm.group(2) else 1_048_576,
                                  _col_number(cm.group(1)) if cm.group(1) else 16_384)
-    if content is not None and not whole:
-        slim = _content_only(sheet, start, end, texts)
-        if slim is not None:
-            content.append(slim)
+    if slim:
+        reduced = _content_only(sheet, start, end, texts)
+        if reduced is not None:
+            content.append(reduced)  # type: ignore[union-attr]
     return part
 
 
