@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -86,7 +87,8 @@ def assert_same(data: bytes, label: str = "") -> bool:
 def content_only(sheet: bytes) -> bytes:
     """What `safety._content_only` should make of `sheet`, read forwards: every `<c` element
     that is not self-closing and holds a `<v>` or `<is>`, byte for byte and in order, in one
-    `<row>` inside `<sheetData>`; the rest of the sheet outside `<sheetData>` unchanged."""
+    `<row>` inside `<sheetData>`, the `<mergeCells>` element moved before `<sheetData>`; the
+    rest of the sheet outside `<sheetData>` unchanged."""
     start = sheet.index(b"<sheetData")
     open_end = sheet.index(b">", start) + 1
     end = sheet.rindex(b"</sheetData>")
@@ -101,7 +103,13 @@ def content_only(sheet: bytes) -> bytes:
         if b"<v>" in element or b"<is>" in element:
             cells.append(element)
         at = close
-    return sheet[:open_end] + b"<row>" + b"".join(cells) + b"</row>" + sheet[end:]
+    head, data, tail = sheet[:start], sheet[start:open_end] + b"<row>" + b"".join(cells) + b"</row>", sheet[end:]
+    # the <mergeCells> element after </sheetData> goes before <sheetData>, when it is the only
+    # text outside the cells that says "mergeCell"
+    m = re.search(rb"<mergeCells(?:\s[^>]*)?(?:/>|>.*?</mergeCells>)", tail, re.S)
+    if m and b"mergeCell" not in head and b"mergeCell" not in tail[:m.start()] + tail[m.end():]:
+        return head + m.group(0) + data + tail[:m.start()] + tail[m.end():]
+    return head + data + tail
 
 
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
@@ -221,6 +229,7 @@ def test_formatted_only_cells_are_left_out_of_the_parsers_sheet():
     before, after = _sheet_bytes(data), _sheet_bytes(rebuilt)
     assert after == content_only(before) and len(after) < len(before) / 3
     assert after.count(b"<c ") == 4 and b"<mergeCell " in after
+    assert after.index(b"<mergeCells") < after.index(b"<sheetData")  # calamine's merge pass stops there
     assert calamine_view(rebuilt)[0][3][39][7] is True
 
 
@@ -247,6 +256,25 @@ def test_sheet_larger_than_the_slim_limit_is_kept_as_it_is(monkeypatch):
     kept = [i.filename for i in orig.infolist() if i.filename.startswith("xl/worksheets/")
             and new.read(i.filename) == orig.read(i)]
     assert [orig.getinfo(n).file_size for n in kept] == [max(sizes)]
+
+
+@pytest.mark.parametrize("tail, moved", [
+    (b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><pageMargins/>', True),
+    (b'<mergeCells count="0"/><pageMargins/>', True),
+    (b"<pageMargins/>", False),  # nothing to move
+    (b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><x:mergeCell ref="C1:D1"/>',
+     False),  # another text naming mergeCell: left where it is
+    (b'<mergeCells count="1"><mergeCell ref="A1:B1"/>', False),  # not closed
+])
+def test_merge_cells_move_before_the_sheet_data_only_when_plain(tail, moved):
+    head = b'<worksheet xmlns="x"><dimension ref="A1:B1"/>'
+    data = b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>A</t></is></c><c r="B1" s="1"/></row></sheetData>'
+    sheet = head + data + tail + b"</worksheet>"
+    cells = (b'<c r="A1" t="inlineStr"><is><t>A</t></is></c>'[::-1],)
+    out = safety._content_only(sheet, len(head), len(head) + data.rindex(b"</sheetData>"), cells)
+    assert out == content_only(sheet)
+    assert (out.index(b"<mergeCells") < out.index(b"<sheetData")) if moved else (
+        b"<mergeCells" not in out[:out.index(b"<sheetData")])
 
 
 def test_formula_sheet_and_empty_sheet_data_are_kept_as_they_are():
