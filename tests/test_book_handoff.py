@@ -87,8 +87,7 @@ def assert_same(data: bytes, label: str = "") -> bool:
 def content_only(sheet: bytes) -> bytes:
     """What `safety._content_only` should make of `sheet`, read forwards: every `<c` element
     that is not self-closing and holds a `<v>` or `<is>`, byte for byte and in order, in one
-    `<row>` inside `<sheetData>`, the `<mergeCells>` element moved before `<sheetData>`; the
-    rest of the sheet outside `<sheetData>` unchanged."""
+    `<row>` inside `<sheetData>`, with the `<mergeCells>` element before it (see below)."""
     start = sheet.index(b"<sheetData")
     open_end = sheet.index(b">", start) + 1
     end = sheet.rindex(b"</sheetData>")
@@ -103,13 +102,21 @@ def content_only(sheet: bytes) -> bytes:
         if b"<v>" in element or b"<is>" in element:
             cells.append(element)
         at = close
-    head, data, tail = sheet[:start], sheet[start:open_end] + b"<row>" + b"".join(cells) + b"</row>", sheet[end:]
-    # the <mergeCells> element after </sheetData> goes before <sheetData>, when it is the only
-    # text outside the cells that says "mergeCell"
+    head, tail = sheet[:start], sheet[end:]
+    data = sheet[start:open_end] + b"<row>" + b"".join(cells) + b"</row>"
+    # The <mergeCells> element after </sheetData> (or none at all) when it is the only text
+    # outside the cells that says "mergeCell": then the parser gets only the root tag, the
+    # one <dimension> tag, <mergeCells> and the cells (the merges first); else the rest stays.
     m = re.search(rb"<mergeCells(?:\s[^>]*)?(?:/>|>.*?</mergeCells>)", tail, re.S)
-    if m and b"mergeCell" not in head and b"mergeCell" not in tail[:m.start()] + tail[m.end():]:
-        return head + m.group(0) + data + tail[:m.start()] + tail[m.end():]
-    return head + data + tail
+    merges = m.group(0) if m else b""
+    rest = tail[:m.start()] + tail[m.end():] if m else tail
+    if b"mergeCell" in head or b"mergeCell" in rest or (not m and b"<mergeCells" in tail):
+        return head + data + tail
+    root = re.search(rb"<worksheet[\s>][^>]*>", head)
+    dims = re.findall(rb"<dimension\s[^>]*>", head)
+    if root and not root.group(0).endswith(b"/>") and head.count(b"dimension") == len(dims) <= 1:
+        return head[:root.end()] + b"".join(dims) + merges + data + b"</sheetData></worksheet>"
+    return head + merges + data + rest
 
 
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
@@ -242,6 +249,21 @@ def test_example_forms_are_handed_over_with_content_cells_only():
     sheets = [i.filename for i in orig.infolist() if i.filename.startswith("xl/worksheets/")]
     assert len(sheets) >= 5
     assert all(len(new.read(n)) < len(orig.read(n)) for n in sheets if b"/>" in orig.read(n))
+    for n in sheets:  # only what calamine reads: no column widths, views, validations, print setup
+        body = new.read(n)
+        assert b"<cols>" not in body and b"<pageSetup" not in body and b"<sheetView" not in body
+        assert body.endswith(b"</sheetData></worksheet>")
+
+
+def test_sheet_with_an_odd_head_keeps_its_head_and_tail():
+    head = b'<worksheet xmlns="x"><dimension ref="A1"/><dimension ref="A2"/><cols/>'
+    data = b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1" s="1"/></row></sheetData>'
+    sheet = head + data + b'<mergeCells count="0"/><pageSetup/></worksheet>'
+    out = safety._content_only(sheet, len(head), len(head) + data.rindex(b"</sheetData>"),
+                               (b'<c r="A1"><v>1</v></c>'[::-1],))
+    assert out == content_only(sheet)
+    assert out.startswith(head + b'<mergeCells count="0"/><sheetData><row>')  # two <dimension>s: head kept
+    assert out.endswith(b"<pageSetup/></worksheet>") and b"<c r=\"B1\"" not in out
 
 
 def test_sheet_larger_than_the_slim_limit_is_kept_as_it_is(monkeypatch):

@@ -1100,8 +1100,31 @@ def _content_only(sheet: bytes, start: int, end: int, cells: tuple[bytes, ...]
     if merges is None:
         return b"".join((sheet[:start], *data, sheet[end:]))
     m_start, m_end = merges
+    root = _plain_root_and_dimension(sheet, start)
+    if root is not None:  # only what calamine reads: <dimension>, <mergeCells>, the cells
+        root_end, dimension = root
+        return b"".join((sheet[:root_end], dimension, sheet[m_start:m_end], *data,
+                         b"</sheetData></worksheet>"))
     return b"".join((sheet[:start], sheet[m_start:m_end], *data, sheet[end:m_start],
                      sheet[m_end:]))
+
+
+def _plain_root_and_dimension(sheet: bytes, start: int) -> tuple[int, bytes] | None:
+    """Where the plain `<worksheet …>` tag before `<sheetData>` (at `start`) ends, and the
+    one plain `<dimension …>` tag between them (b"" when there is none); None when the root
+    is not plain or the head names `dimension` otherwise or more than once."""
+    root = sheet.rfind(b"<worksheet", 0, start)
+    root_end = sheet.find(b">", root) + 1
+    if root < 0 or not 0 < root_end <= start or sheet[root_end - 2:root_end] == b"/>" \
+            or sheet[root + 10:root + 11] not in (b" ", b">", b"\t", b"\n", b"\r"):
+        return None
+    words = sheet.count(b"dimension", root_end, start)
+    if words == 0:
+        return root_end, b""
+    tag = _DIMENSION.search(sheet, root_end, start)
+    if words != 1 or tag is None or sheet[tag.start() + 1:tag.start() + 10] != b"dimension":
+        return None
+    return root_end, tag.group(0)
 
 
 _MERGE_CELLS_OPEN = re.compile(rb"<mergeCells(?=[\s/>])")
@@ -1110,10 +1133,12 @@ _MERGE_CELLS_OPEN = re.compile(rb"<mergeCells(?=[\s/>])")
 def _merge_cells_after(sheet: bytes, start: int, end: int) -> tuple[int, int] | None:
     """The span of the one plain `<mergeCells …>…</mergeCells>` (or self-closing) element after
     `</sheetData>` (sheet[end:]), when no other text outside sheet[start:end] names
-    `mergeCell` (a prefixed or misplaced one: then nothing is moved); else None."""
+    `mergeCell`; an empty span (end, end) when none does at all; else (a prefixed, misplaced
+    or unclosed one) None: then nothing is moved."""
     m = _MERGE_CELLS_OPEN.search(sheet, end)
     if m is None:
-        return None
+        word = b"mergeCell"
+        return None if sheet.count(word, 0, start) or sheet.count(word, end) else (end, end)
     tag_end = sheet.find(b">", m.end()) + 1
     if tag_end <= 0:
         return None
