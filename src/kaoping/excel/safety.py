@@ -1118,8 +1118,10 @@ def _plain_root_and_dimension(sheet: bytes, start: int) -> tuple[int, bytes] | N
     one plain `<dimension …>` tag between them (b"" when there is none); None when the root
     is not plain or the head names `dimension` otherwise or more than once."""
     root = sheet.rfind(b"<worksheet", 0, start)
+    if root < 0:
+        return None
     root_end = sheet.find(b">", root) + 1
-    if root < 0 or not 0 < root_end <= start or sheet[root_end - 2:root_end] == b"/>" \
+    if not 0 < root_end <= start or sheet[root_end - 2:root_end] == b"/>" \
             or sheet[root + 10:root + 11] not in (b" ", b">", b"\t", b"\n", b"\r"):
         return None
     words = sheet.count(b"dimension", root_end, start)
@@ -1141,23 +1143,23 @@ def _merge_cells_after(sheet: bytes, start: int, end: int) -> tuple[int, int] | 
     or unclosed one) None: then nothing is moved."""
     m = _MERGE_CELLS_OPEN.search(sheet, end)
     if m is None:
-        word = b"mergeCell"
-        return None if sheet.count(word, 0, start) or sheet.count(word, end) else (end, end)
-    tag_end = sheet.find(b">", m.end()) + 1
-    if tag_end <= 0:
-        return None
-    if sheet[tag_end - 2:tag_end] == b"/>":
-        m_end = tag_end
+        m_start = m_end = end
     else:
-        close = sheet.find(b"</mergeCells>", tag_end)
-        if close < 0:
+        m_start, tag_end = m.start(), sheet.find(b">", m.end()) + 1
+        if tag_end <= 0:
             return None
-        m_end = close + len(b"</mergeCells>")
+        if sheet[tag_end - 2:tag_end] == b"/>":
+            m_end = tag_end
+        else:
+            close = sheet.find(b"</mergeCells>", tag_end)
+            if close < 0:
+                return None
+            m_end = close + len(b"</mergeCells>")
     word = b"mergeCell"
-    if (sheet.count(word, 0, start) or sheet.count(word, end, m.start())
+    if (sheet.count(word, 0, start) or sheet.count(word, end, m_start)
             or sheet.count(word, m_end)):
         return None
-    return m.start(), m_end
+    return m_start, m_end
 
 
 def _scan_sheet(path: Path, data: bytes, info, limits: LimitSettings) -> PartInfo:
