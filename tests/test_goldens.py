@@ -43,3 +43,17 @@ def test_differences_names_the_cell():
     assert "file added: b.xlsx" in diff
     assert "a.xlsx [S] A1: '好' → '较好'" in diff
     assert goldens.differences(golden, golden) == []
+
+
+def test_reader_reads_every_workbook_as_recorded():
+    """scripts/reader_snapshot.py: every form and finding the reader makes of the examples and
+    the bad corpus, texts included (tests/goldens/readers.json.gz)."""
+    import gzip
+    import json
+
+    import reader_snapshot
+
+    before = json.loads(gzip.decompress((goldens.GOLDEN_DIR / "readers.json.gz").read_bytes()))
+    now = reader_snapshot.snapshot()
+    differ = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+    assert not differ, f"{len(differ)} workbooks read differently, e.g. {differ[:5]}"
