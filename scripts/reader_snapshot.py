@@ -29,7 +29,9 @@ def snapshot() -> dict[str, object]:
             out[rel] = {
                 "kind": str(result.kind) if result.kind else None,
                 "forms": [f.model_dump(mode="json") for f in result.forms],
-                "findings": [f.model_dump(mode="json") for f in result.findings],
+                # clause and title come from the rule catalogue, not from the reading
+                "findings": [f.model_dump(mode="json", exclude={"clause", "title"})
+                             for f in result.findings],
             }
     return json.loads(json.dumps(out, ensure_ascii=False).replace(str(ROOT) + "/", ""))
 

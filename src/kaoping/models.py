@@ -128,6 +128,10 @@ class Finding(_Model):
     file: str | None = None
     sheet: str | None = None
     cell: str | None = None  # "C7", "C7:F7" or "第7行"
+    # From the rule catalogue (`kaoping.rules.catalog.finding`): the clause of the measures
+    # and the rule's short title.
+    clause: str | None = None
+    title: str | None = None
 
 
 class SourceRef(_Model):
