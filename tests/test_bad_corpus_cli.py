@@ -121,16 +121,16 @@ def test_limits_from_kaoping_toml_apply_to_every_read(tmp_path):
     assert "上限 5 行" in out
 
 
-def test_default_limits_are_restored(tmp_path, monkeypatch):
+def test_loading_settings_changes_no_module_state(tmp_path):
+    """[limits] travel with the settings object: loading a kaoping.toml changes nothing that
+    a later read without those settings would see."""
     from kaoping.config import load_settings
     from kaoping.excel import book
 
-    monkeypatch.setattr(book, "_default_limits", None)  # restored after the test
     (tmp_path / "k.toml").write_text("[limits]\nmax_rows = 5\n", encoding="utf-8")
     assert load_settings(tmp_path / "k.toml").limits.max_rows == 5
-    assert book._default_limits.max_rows == 5
-    book.set_default_limits(None)
-    assert book._default_limits is None
+    assert not hasattr(book, "_default_limits")
+    assert book.register_limits().max_rows == 200_000
 
 
 @pytest.mark.skipif(os.name != "posix", reason="control characters in file names need POSIX")

@@ -183,21 +183,13 @@ def test_roster_of_more_rows_than_a_form_may_have(tmp_path):
     data = _bench_data(tmp_path, 12)
     roster_path = data / "花名册.xlsx"
     small = LimitSettings(max_rows=5, max_register_rows=50)
-    from kaoping.excel import book
-
-    old = book._default_limits
-    book.set_default_limits(small)
-    try:
-        roster, findings = read_roster(roster_path)  # 12 people + header rows > 5
-        assert len(roster.people) == 12
-        assert register_limits().max_rows == 50
-        with pytest.raises(UnreadableWorkbookError):
-            load_book(roster_path)  # the same file as a form is refused
-        book.set_default_limits(LimitSettings(max_rows=5, max_register_rows=5))
-        with pytest.raises(UnreadableWorkbookError):
-            read_roster(roster_path)
-    finally:
-        book.set_default_limits(old)
+    roster, findings = read_roster(roster_path, limits=small)  # 12 people + header rows > 5
+    assert len(roster.people) == 12
+    assert register_limits(small).max_rows == 50
+    with pytest.raises(UnreadableWorkbookError):
+        load_book(roster_path, small)  # the same file as a form is refused
+    with pytest.raises(UnreadableWorkbookError):
+        read_roster(roster_path, limits=LimitSettings(max_rows=5, max_register_rows=5))
 
 
 # ---------------------------------------------------------------- batch forms by stamping

@@ -109,9 +109,9 @@ def _watched(monkeypatch, events: list[str]):
         finally:
             events.append("folder closed")
 
-    def read_roster(path):
+    def read_roster(path, **kwargs):
         events.append("roster")
-        return real_roster(path)
+        return real_roster(path, **kwargs)
 
     monkeypatch.setattr(reader, "read_folder", read_folder)
     monkeypatch.setattr(roster_module, "read_roster", read_roster)

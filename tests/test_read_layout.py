@@ -32,8 +32,8 @@ BOOKS = {name: _book(name) for name in ("monthly", "weekly")}
 
 
 def _same(book, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fast, "load_book", lambda p: copy.deepcopy(book))
-    monkeypatch.setattr(slow, "load_book", lambda p: copy.deepcopy(book))
+    monkeypatch.setattr(fast, "load_book", lambda p, *_a: copy.deepcopy(book))
+    monkeypatch.setattr(slow, "load_book", lambda p, *_a: copy.deepcopy(book))
     for default_year in (None, 2025):
         assert snapshot(fast.read_workbook(PATH, default_year=default_year)) == \
             snapshot(slow.read_workbook(PATH, default_year=default_year))
@@ -88,7 +88,7 @@ def test_sheets_of_one_layout_use_the_cache(monkeypatch):
 def test_cached_layout_is_a_copy(monkeypatch):
     """Changing a grid after it was read does not change what its cached layout says."""
     book = copy.deepcopy(BOOKS["weekly"])
-    monkeypatch.setattr(fast, "load_book", lambda p: book)
+    monkeypatch.setattr(fast, "load_book", lambda p, *_a: book)
     fast.read_workbook(PATH)
     for g in book.sheets:
         for row in g.rows[:3]:

@@ -18,7 +18,7 @@ def load_settings(path: Path | None = None) -> Settings:
     if path is None:
         candidate = Path.cwd() / DEFAULT_NAME
         if not candidate.is_file():
-            return _apply(Settings())
+            return Settings()
         path = candidate
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -27,17 +27,9 @@ def load_settings(path: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KaopingError(f"配置文件格式错误：{exc}", file=str(path)) from None
     try:
-        return _apply(Settings.model_validate(data))
+        return Settings.model_validate(data)
     except ValidationError as exc:
         problems = "；".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise KaopingError(f"配置项有误：{problems}", file=str(path)) from None
-
-
-def _apply(settings: Settings) -> Settings:
-    """Make [limits] the default of every workbook read in this process (excel.book.load_book)."""
-    from .excel.book import set_default_limits
-
-    set_default_limits(settings.limits)
-    return settings

@@ -112,13 +112,14 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     # from this one, and forked now they do not carry the roster (a 5,000-row 花名册 grows
     # this process by ~25 MB, which every worker would hold too). The roster is read while
     # they work; the loop below does not need it.
-    reading = read_folder(folder, transform=functools.partial(slim_result, settings=settings))
+    reading = read_folder(folder, transform=functools.partial(slim_result, settings=settings),
+                          limits=settings.limits)
     results = _started(reading)
     if isinstance(roster_path, Roster):  # already read (benchmarks, tests, other pipelines)
         roster, findings = roster_path, []
     else:
         try:
-            roster, roster_findings = read_roster(Path(roster_path))
+            roster, roster_findings = read_roster(Path(roster_path), limits=settings.limits)
         except BaseException:
             reading.close()  # stops the pool
             raise
@@ -219,7 +220,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         if attendance_path is not None:
             from .excel.attendance import read_attendance
 
-            sheet, sheet_findings = read_attendance(Path(attendance_path))
+            sheet, sheet_findings = read_attendance(Path(attendance_path), limits=settings.limits)
             findings.extend(sheet_findings)
             findings.extend(_unknown_staff(sheet, roster))
             sheet = [r for r in sheet if (r.year, r.month) in months]

@@ -36,6 +36,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from .rules.settings import LimitSettings
     from openpyxl.workbook import Workbook
 
     from .excel.book import Grid
@@ -301,22 +302,20 @@ def _pick_sheet(book) -> tuple[Grid, int, dict[str, int]]:
         "可用 kaoping roster template 生成空白花名册。", file=str(book.path))
 
 
-def read_roster(path: Path) -> tuple[Roster, list[Finding]]:
+def read_roster(path: Path, *, limits: LimitSettings | None = None) -> tuple[Roster, list[Finding]]:
     """Read a 花名册 workbook into a `Roster` and the problems found in it.
 
     The header row is found by its labels (extra columns, any order, a title above and spaces
     or line breaks inside labels are fine). Rows that are entirely blank are skipped. Rows
     missing 工号/姓名/单位 or with an unusable 职级类别, and the second and later rows of a
     duplicated 工号, are reported and left out of the roster. Raises `KaopingError` when the
-    file is not a roster at all.
+    file is not a roster at all. `limits`: kaoping.toml [limits] (its register rows apply).
     """
-    from .excel.book import cell_ref, load_book
+    from .excel.book import cell_ref, load_book, register_limits
     from .excel.cells import clean_text, normalize_name, parse_date
 
-    from .excel.book import register_limits
-
     path = Path(path)
-    book = load_book(path, register_limits())  # one row per person
+    book = load_book(path, register_limits(limits))  # one row per person
     grid, header_row, cols = _pick_sheet(book)
     missing = [COLUMN_BY_KEY[k].label for k in REQUIRED_KEYS if k not in cols]
     if missing:
@@ -476,13 +475,10 @@ def _row_of(cell: str | None) -> int:
 
 
 def due_for_assessment(roster: Roster, start: dt.date, end: dt.date) -> list[Person]:
-    """People who must take part in the period [start, end] (§二): 在编 and hired on or
-    before `end` (an unknown 入职日期 counts as hired). 不定档 people are due too: they take
-    part but are not graded (§二 五类人员只参加日常考核，不进行定档)."""
-    if start > end:
-        raise ValueError("start after end")
-    return [p for p in roster.people
-            if p.on_establishment and (p.hired_on is None or p.hired_on <= end)]
+    """`rules.due.due_people`: the people due for assessment in [start, end] (§二)."""
+    from .rules.due import due_people
+
+    return due_people(roster, start, end)
 
 
 # ---------------------------------------------------------------- summary (for the CLI)

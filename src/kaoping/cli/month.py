@@ -48,9 +48,9 @@ def check(
 
     con = console()
     settings = load_settings(settings_path)
-    people, findings = load_roster(roster)
+    people, findings = load_roster(roster, settings.limits)
 
-    forms, read_findings = read_forms(folder, "读取月度小结", skip=problems)
+    forms, read_findings = read_forms(folder, "读取月度小结", skip=problems, limits=settings.limits)
     findings.extend(read_findings)
     summaries = [f for f in forms if isinstance(f, MonthlySummary)]
     month = parse_month(period) if period else infer_month(summaries)

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
 
 
-def read_forms(folder: Path, description: str, *, skip: Path | None = None
-               ) -> tuple[list[object], list[Finding]]:
+def read_forms(folder: Path, description: str, *, skip: Path | None = None,
+               limits=None) -> tuple[list[object], list[Finding]]:
     """Read every workbook below `folder` with a progress bar: (forms, reader findings).
 
     `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
@@ -35,7 +35,7 @@ def read_forms(folder: Path, description: str, *, skip: Path | None = None
     findings: list[Finding] = []
     with progress(total, description) as bar:
         task = bar.add_task(description, total=total)
-        for result in read_folder(folder, on_file=lambda _path: bar.advance(task)):
+        for result in read_folder(folder, on_file=lambda _path: bar.advance(task), limits=limits):
             if skip is not None and result.path.resolve() == skip.resolve():
                 continue
             forms.extend(result.forms)
@@ -43,7 +43,7 @@ def read_forms(folder: Path, description: str, *, skip: Path | None = None
     return forms, findings
 
 
-def load_roster(path: Path | None):
+def load_roster(path: Path | None, limits=None):
     """(Roster, findings) from --roster, or (None, []) when it was not given."""
     if path is None:
         return None, []
@@ -52,7 +52,7 @@ def load_roster(path: Path | None):
 
     if not path.is_file():
         raise KaopingError("找不到花名册文件", file=str(path))
-    return read_roster(path)
+    return read_roster(path, limits=limits)
 
 
 @app.command("check")
@@ -79,8 +79,8 @@ def check(
 
     con = console()
     settings = load_settings(settings_path)
-    people, roster_findings = load_roster(roster)
-    forms, findings = read_forms(folder, "读取一周小记", skip=problems)
+    people, roster_findings = load_roster(roster, settings.limits)
+    forms, findings = read_forms(folder, "读取一周小记", skip=problems, limits=settings.limits)
     findings[:0] = roster_findings
     logs = resolve_logs(weekly_logs_of(forms), people)
     findings.extend(check_week_batch(logs, settings))

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import KaopingError
 from ..models import Finding, MonthAttendance, Severity, SourceRef
 from ..periods import Month, parse_month
+from ..rules.settings import LimitSettings
 from .book import Grid, cell_ref, load_book
 from .cells import CellError, excel_serial_to_date, parse_days
 
@@ -92,7 +93,8 @@ def _staff_id(value: Any) -> str | None:
     return text or None
 
 
-def read_attendance(path: Path, *, limits=None) -> tuple[list[MonthAttendance], list[Finding]]:
+def read_attendance(path: Path, *, limits: LimitSettings | None = None
+                    ) -> tuple[list[MonthAttendance], list[Finding]]:
     """Read an attendance sheet. Raises `KaopingError` when the file cannot be read or has no
     recognisable header; cell problems become 错误 findings (rule A1) and skip their row."""
     path = Path(path)
@@ -101,7 +103,7 @@ def read_attendance(path: Path, *, limits=None) -> tuple[list[MonthAttendance], 
     from .book import register_limits
 
     # one row per person and month: a register, not a form
-    book = load_book(path, limits if limits is not None else register_limits())
+    book = load_book(path, register_limits(limits))
     for grid in book.visible_sheets():
         found = _header(grid)
         if found:

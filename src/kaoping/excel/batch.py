@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..paths import WorkbookListing
+    from ..rules.settings import LimitSettings
 
 CHUNK = 16  # files per task sent to a worker
 # Chunks submitted ahead per worker: enough work to keep the workers busy while the caller
@@ -26,10 +27,11 @@ WINDOW_PER_WORKER = 16
 
 
 def _read_chunk(paths: list[str], default_year: int | None,
-                transform: Callable[[Any], Any] | None = None) -> list[Any]:
+                transform: Callable[[Any], Any] | None = None,
+                limits: LimitSettings | None = None) -> list[Any]:
     from .read import read_workbook
 
-    results = [read_workbook(p, default_year=default_year) for p in paths]
+    results = [read_workbook(p, default_year=default_year, limits=limits) for p in paths]
     return results if transform is None else [transform(r) for r in results]
 
 
@@ -43,13 +45,15 @@ class FolderReader:
 
     def __init__(self, folder: Path | str, *, default_year: int | None = None,
                  workers: int | None = None,
-                 transform: Callable[[Any], Any] | None = None) -> None:
+                 transform: Callable[[Any], Any] | None = None,
+                 limits: LimitSettings | None = None) -> None:
         from ..paths import count_workbook_names
         from .read import read_workers
 
         self.folder = Path(folder)
         self.default_year = default_year
         self.transform = transform
+        self.limits = limits  # handed to every chunk: workers hold no settings of their own
         # Only counted here: the list of paths is made once the workers are forked (`start`),
         # so that they do not each hold a copy of it (20,000 paths: ~6.5 MB per process).
         self._count = count_workbook_names(self.folder)
@@ -93,7 +97,8 @@ class FolderReader:
     def _submit_up_to(self, limit: int) -> None:
         while self._next < min(limit, self._chunks):
             self._pending[self._next] = self._pool.submit(
-                _read_chunk, self._chunk(self._next), self.default_year, self.transform)
+                _read_chunk, self._chunk(self._next), self.default_year, self.transform,
+                self.limits)
             self._next += 1
 
     def start(self) -> FolderReader:
@@ -126,7 +131,7 @@ class FolderReader:
             from .read import read_workbook
 
             for path in self.listing:
-                result = read_workbook(path, default_year=self.default_year)
+                result = read_workbook(path, default_year=self.default_year, limits=self.limits)
                 yield path, (result if self.transform is None else self.transform(result))
             return
         self.start()

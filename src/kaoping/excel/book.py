@@ -158,22 +158,12 @@ class Book:
         return [s for s in self.sheets if not s.hidden]
 
 
-_default_limits: LimitSettings | None = None
-
-
-def set_default_limits(limits: LimitSettings | None) -> None:
-    """The limits `load_book` uses when none are passed; `kaoping.config.load_settings` sets
-    them from kaoping.toml [limits], so every command honours them. None = built-in defaults."""
-    global _default_limits
-    _default_limits = limits
-
-
-def register_limits() -> LimitSettings:
+def register_limits(limits: LimitSettings | None = None) -> LimitSettings:
     """The limits for registers (花名册, 季度结果台账, 考勤表: a row per person or per person and
-    month): the current default limits with `max_rows` raised to `max_register_rows`."""
+    month): `limits` (default: the built-in ones) with `max_rows` raised to `max_register_rows`."""
     from ..rules.settings import LimitSettings
 
-    return (_default_limits or LimitSettings()).for_registers()
+    return (limits or LimitSettings()).for_registers()
 
 
 def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
@@ -182,11 +172,12 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
     `kaoping.excel.safety.inspect_workbook` runs first (magic-byte sniffing, zip-bomb, XML-bomb
     and sheet-size limits, uncached formulas), so calamine only ever sees a bounded .xlsx.
     Raises `UnreadableWorkbookError` with a Chinese message for anything else; never another
-    exception for a bad file.
+    exception for a bad file. `limits` are the bounds of this read (kaoping.toml [limits],
+    passed explicitly: worker processes get them with their work; default the built-in ones).
     """
     pc, safety, UnreadableWorkbookError, LimitSettings = _load_deps()
+    limits = limits or LimitSettings()
 
-    limits = limits or _default_limits or LimitSettings()
     data = safety.read_workbook_bytes(path, limits)  # read once; checks and parser see the same bytes
     inspection = safety.inspect_workbook(path, limits, data=data)
     formulas = {

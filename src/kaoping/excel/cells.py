@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from ..errors import KaopingError
+from ..names import normalize_name  # noqa: F401  (re-exported for the readers)
 
 
 class CellError(KaopingError):
@@ -84,24 +85,6 @@ def _clean(text: str) -> str | None:
 
 
 _clean_str = functools.lru_cache(maxsize=2 * MEMO_SIZE)(_clean)
-
-
-def normalize_name(v: Any) -> str:
-    """A person's name with no spaces of any width inside ('张　三 ' → '张三'). None → ''."""
-    if v is None:
-        return ""
-    if type(v) is str and len(v) <= _MEMO_LEN:
-        return _normalize_name_memo(v)
-    return _normalize_name(_text(v))
-
-
-def _normalize_name(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    # NFKC again: dropping a space can leave a combining mark to compose ('C¸' → 'Ç').
-    return unicodedata.normalize("NFKC", _ANY_SPACE.sub("", text))
-
-
-_normalize_name_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_normalize_name)
 
 
 def _compact(v: Any) -> str:

@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import KaopingError, OutputExistsError
 from ..models import FORM_TITLES, FormKind, Finding, Outcome, Person, QuarterLedger, Roster, Severity
 from ..paths import safe_filename
+from ..rules.settings import LimitSettings
 from ..periods import Quarter
 from ..report.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from .book import Grid, cell_ref, load_book
@@ -411,7 +412,7 @@ def _compact(v: object) -> str:
     return normalize_name(v)
 
 
-def read_ballot(path: Path) -> Ballot:
+def read_ballot(path: Path, *, limits: LimitSettings | None = None) -> Ballot:
     """Read one ballot. Never raises for a bad file: problems become findings and the ballot is
     invalid (not counted)."""
     path = Path(path)
@@ -425,7 +426,7 @@ def read_ballot(path: Path) -> Ballot:
         return b
 
     try:
-        book = load_book(path)
+        book = load_book(path, limits or LimitSettings())
     except KaopingError as exc:
         b.is_ballot = False
         return bad("H0", Severity.ERROR, f"无法读取，未计票：{exc.message}")
@@ -585,7 +586,8 @@ class Tally:
         return sum(1 for b in self.ballots if not b.is_ballot)
 
 
-def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | None = None) -> Tally:
+def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | None = None,
+                  limits: LimitSettings | None = None) -> Tally:
     """Read every ballot and count the valid ones per (half, unit)."""
     ballots: list[Ballot] = []
     seen: set[Path] = set()
@@ -594,7 +596,7 @@ def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | No
         if key in seen:
             continue
         seen.add(key)
-        ballots.append(read_ballot(Path(path)))
+        ballots.append(read_ballot(Path(path), limits=limits))
         if on_file:
             on_file(Path(path))
     findings = [f for b in ballots for f in b.findings]

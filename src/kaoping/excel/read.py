@@ -47,6 +47,7 @@ from ..models import (
     WeeklyTask,
 )
 from ..periods import Month, parse_month, parse_quarter
+from ..rules.settings import LimitSettings
 from . import detect as L
 from .book import Book, Grid, Value, cell_ref, column_letter, load_book
 from .cells import (
@@ -1380,16 +1381,17 @@ def read_weekly_book(ctx: _Ctx) -> list[WeeklyLog]:
 # ---------------------------------------------------------------- entry points
 
 
-def read_workbook(path: Path | str, *, default_year: int | None = None) -> ReadResult:
+def read_workbook(path: Path | str, *, default_year: int | None = None,
+                  limits: LimitSettings | None = None) -> ReadResult:
     """Read one collected workbook. Never raises for a bad file: problems are findings.
 
     `default_year` is used for forms that name no year anywhere (neither `_kaoping`, the
     title nor the file or folder names); without it the file's save time decides (with a
-    警告)."""
+    警告). `limits`: the bounds of the read (kaoping.toml [limits]; default the built-in ones)."""
     path = path if isinstance(path, Path) else Path(path)
     result = ReadResult(path=path, kind=None)
     try:
-        book = load_book(path)
+        book = load_book(path, limits or LimitSettings())
     except KaopingError as exc:
         result.findings.append(Finding(rule="F1", severity=ERROR, message=exc.message,
                                        file=str(path)))
@@ -1473,18 +1475,20 @@ def read_workers(files: int, workers: int | None = None) -> int:
 def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
                 default_year: int | None = None, workers: int | None = None,
                 transform: Callable[[ReadResult], ReadResult] | None = None,
-                ) -> Iterator[ReadResult]:
+                limits: LimitSettings | None = None) -> Iterator[ReadResult]:
     """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
 
     Large batches are read by a pool of worker processes (`excel.batch.FolderReader`, see
     `read_workers`); results come back in the same sorted order, and are the same, as when
     read in one process. `transform` (a picklable, module-level function) is applied to each
     result where it is read, e.g. to keep only what a batch needs before it crosses to this
-    process. Nothing is read, and no process started, until the first result is asked for."""
+    process. `limits` (kaoping.toml [limits]) go to every worker with its work, so they hold
+    under any start method. Nothing is read, and no process started, until the first result
+    is asked for."""
     from .batch import FolderReader
 
     with FolderReader(folder, default_year=default_year, workers=workers,
-                      transform=transform) as reader:
+                      transform=transform, limits=limits) as reader:
         for path, result in reader:
             if on_file is not None:
                 on_file(Path(path))

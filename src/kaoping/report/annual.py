@@ -51,7 +51,8 @@ ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
 # ---------------------------------------------------------------- loading
 
 
-def read_ledgers(paths: Sequence[Path]) -> tuple[list[QuarterLedger], list[Finding]]:
+def read_ledgers(paths: Sequence[Path], *, limits: LimitSettings | None = None
+                 ) -> tuple[list[QuarterLedger], list[Finding]]:
     """Read every ledger; a file that cannot be read becomes a 错误 finding (not a stop).
     The same file given twice is read once."""
     from .ledger import read_ledger
@@ -65,7 +66,7 @@ def read_ledgers(paths: Sequence[Path]) -> tuple[list[QuarterLedger], list[Findi
             continue
         seen.add(key)
         try:
-            ledgers.append(read_ledger(Path(path)))
+            ledgers.append(read_ledger(Path(path), limits=limits))
         except KaopingError as exc:
             findings.append(Finding(rule="Y0", severity=Severity.ERROR, file=exc.file or str(path),
                                     sheet=exc.sheet, cell=exc.cell,
@@ -89,13 +90,14 @@ def load_year(roster_path: Path, ledger_paths: Sequence[Path], *, year: int | No
     no `year` was given (nothing to evaluate)."""
     from ..roster import read_roster
 
-    roster, roster_findings = read_roster(Path(roster_path))
-    ledgers, ledger_findings = read_ledgers(ledger_paths)
+    settings = settings or Settings()
+    roster, roster_findings = read_roster(Path(roster_path), limits=settings.limits)
+    ledgers, ledger_findings = read_ledgers(ledger_paths, limits=settings.limits)
     if year is None:
         year = guess_year(ledgers)
     if year is None:
         raise KaopingError("没有可读取的季度结果台账，无法确定年度；请检查台账文件或用 --year 指定年度")
-    outcome = evaluate_year(roster, ledgers, year, settings or Settings())
+    outcome = evaluate_year(roster, ledgers, year, settings)
     outcome.findings = [*roster_findings, *ledger_findings, *outcome.findings]
     return outcome
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
 from ..excel.write import put, save_workbook
+from ..rules.settings import LimitSettings
 from ..models import (
     Outcome,
     QuarterFlag,
@@ -159,14 +160,15 @@ def _int_meta(meta: dict[str, str], key: str, label: str, path: Path, lo: int, h
     return value
 
 
-def read_ledger(path: Path) -> QuarterLedger:
-    """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell."""
+def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLedger:
+    """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell.
+    `limits`: kaoping.toml [limits] (its register rows apply)."""
     path = Path(path)
     if not path.is_file():
         raise KaopingError("找不到季度结果台账文件", file=str(path))
     from ..excel.book import register_limits
 
-    book = load_book(path, register_limits())  # one row per person
+    book = load_book(path, register_limits(limits))  # one row per person
     meta = _meta(book.sheet(META_SHEET), path)
     year = _int_meta(meta, "year", "年度", path, 2000, 2100)
     quarter = _int_meta(meta, "quarter", "季度", path, 1, 4)

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,6 +33,7 @@ from ..models import (
     Severity,
     construct_trusted,
 )
+from ..names import normalize_name
 from ..periods import Month, Quarter
 from .settings import Settings
 
@@ -91,17 +90,6 @@ def format_ratio(ratio: float | Fraction | None) -> str:
         return f"{whole}.{hundredths:02d}%"
     whole, frac = divmod(tenths, 10)
     return (f"{whole}" if frac == 0 else f"{whole}.{frac}") + "%"
-
-
-_SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000]+")
-
-
-def normalize_name(value: str | None) -> str:
-    """Names and unit names compared without any spaces (half/full width, zero-width) and with
-    NFKC (full-width letters/digits), so "张 三" and "张　三" are the same person."""
-    if not value:
-        return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
 # ---------------------------------------------------------------- identifying a form's person

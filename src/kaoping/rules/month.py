@@ -65,7 +65,7 @@ from ..models import (
     construct_trusted,
 )
 from ..periods import Month
-from ..roster import due_for_assessment
+from .due import due_people as due_for_assessment
 from .attendance import RosterIndex, normalize_name, resolve_person
 from .settings import Settings
 

@@ -7,7 +7,7 @@ folder and the month-by-month leave records, and returns one `QuarterResult` per
 Decisions where the measures and DESIGN leave room (all documented here and in the report):
 
 - Due: 在编 and hired on or before the quarter's last day (an unknown 入职日期 counts as hired),
-  as `kaoping.roster.due_for_assessment` (§二).
+  as `rules.due.is_due` (§二).
 - 不定档 (§二), per person and quarter:
   1 新录用公务员: 职级类别 试用期, or 试用期至 on/after the quarter's first day, or a 新录用
     特殊情形 active during the quarter;
@@ -60,6 +60,7 @@ from .attendance import (
     quarter_attendance,
     resolve_person,
 )
+from . import due
 from .settings import Settings
 
 __all__ = [
@@ -130,8 +131,8 @@ class QuarterOutcome:
 
 
 def is_due(person: Person, quarter: Quarter) -> bool:
-    """§二: 在编 and hired on or before the quarter's end (unknown 入职日期 = hired)."""
-    return person.on_establishment and (person.hired_on is None or person.hired_on <= quarter.end)
+    """§二, `rules.due.is_due` over the quarter."""
+    return due.is_due(person, quarter.start, quarter.end)
 
 
 def special_categories(person: Person, quarter: Quarter,
