@@ -32,7 +32,9 @@ SCOPES: dict[str, tuple[str, str]] = {
              "`week check`、`month check`、`quarter check` 报告（月度小结工作簿中附的各周也检查）。"),
     "月度小结": ("月度小结（附件2，§四(二)）", "`month check`、`quarter check` 报告。"),
     "季度评价": ("季度评价（附件3，§四(三)）", "`quarter check` / `quarter report` 报告。"),
-    "年度": ("年度（§五 结果运用）", "`annual eligible` / `annual report` 报告。"),
+    "年度": ("年度（§五 结果运用）",
+           "`annual eligible` / `annual report` 报告。Y0 出现在问题清单中；Y1–Y4 不是问题，而是年度综评"
+           "工作簿中的名单（工作表“优秀候选(Y1)”“基本称职或不称职(Y2)”等）。"),
     "半年": ("半年考核（§四(四)）", "`halfyear forms` / `halfyear tally` 报告。"),
 }
 
