@@ -103,13 +103,14 @@ def test_the_walk_finds_every_table_of_settings():
 
 
 @pytest.mark.parametrize("section,name,info", SETTINGS, ids=[f"{s}.{n}" for s, n, _ in SETTINGS])
-def test_every_setting_is_documented_with_its_default_and_choices(section, name, info):
+def test_every_setting_is_documented_with_its_default_choices_and_clause(section, name, info):
     sections = _settings_sections()
     assert section in sections, f"设置.md has no section ## [{section}]"
     rows = [line for line in sections[section].splitlines() if line.startswith(f"| `{name}` |")]
     assert len(rows) == 1, f"设置.md [{section}] has no row for {name}"
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
     assert cells[1] == _shown(info.get_default(call_default_factory=True))
+    assert cells[3].startswith(("§", "附件", "kaoping")), f"{name}: no clause in the 依据 column"
     if typing.get_origin(info.annotation) is typing.Literal:
         for choice in typing.get_args(info.annotation):
             assert f'"{choice}"' in rows[0]
