@@ -23,7 +23,7 @@ from ..rules.month import SummaryRecord, check_month_records
 from ..rules.settings import Settings
 from ..rules.week import WeekRecord
 from .inputs import OnFile
-from .records import records_of
+from .records import EvaluationRecord, records_of
 
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -52,13 +52,37 @@ class QuarterRun:
         return sum(1 for f in self.findings if f.severity == Severity.WARNING)
 
 
+class _Shared:
+    """One object for equal parts of the records kept for one run (a memo of this call):
+    forms of one template carry equal cell maps, one person's forms equal identities,
+    everybody's summaries of a month the same usual attached sheets, and most evaluations
+    one of a few tick tuples. Without it the main process holds several KB more per person
+    (measured in benchmarks/RESULTS.md, 2026-12-03)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def _one(self, key: Any, value: Any) -> Any:
+        return self._seen.setdefault(key, value)
+
+    def parts_of(self, form: SummaryRecord | EvaluationRecord) -> None:
+        form.cells = self._one(tuple(form.cells.items()), form.cells)
+        i = form.identity
+        form.identity = self._one((i.staff_id, i.name, i.unit, i.section, i.post), i)
+        if isinstance(form, EvaluationRecord):
+            form.self_ticks = self._one(form.self_ticks, form.self_ticks)
+            form.leader_ticks = self._one(form.leader_ticks, form.leader_ticks)
+        elif all(w.who is None for w in form.weeks):
+            form.weeks = self._one(form.weeks, form.weeks)
+
+
 @dataclass
 class _Folder:
     """The records of a folder's workbooks, by kind, in reading order."""
 
     files: int = 0
     findings: list[Finding] = field(default_factory=list)
-    evaluations: list[QuarterlyEvaluation] = field(default_factory=list)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)
     summaries: list[SummaryRecord] = field(default_factory=list)
     logs: list[WeekRecord] = field(default_factory=list)
 
@@ -70,21 +94,23 @@ def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _F
         raise KaopingError("找不到要检查的文件夹", file=str(folder))
     if not folder.is_dir():
         raise KaopingError("这不是文件夹；请给出收回表格所在的文件夹", file=str(folder))
-    out = _Folder()
-    kinds = {QuarterlyEvaluation: out.evaluations, SummaryRecord: out.summaries,
-             WeekRecord: out.logs}
+    out, shared = _Folder(), _Shared()
     for result in read_folder(folder, transform=functools.partial(records_of, settings=settings),
                               limits=settings.limits):
         out.files += 1
         out.findings += result.findings
         for form in result.forms:
-            kinds[type(form)].append(form)
+            if isinstance(form, WeekRecord):
+                out.logs.append(form)
+                continue
+            shared.parts_of(form)
+            (out.summaries if isinstance(form, SummaryRecord) else out.evaluations).append(form)
         if on_file is not None:
             on_file(result)
     return out
 
 
-def infer_quarter(evaluations: Iterable[QuarterlyEvaluation],
+def infer_quarter(evaluations: Iterable[QuarterlyEvaluation | EvaluationRecord],
                   summaries: Iterable[SummaryRecord]) -> Quarter:
     """The quarter all forms belong to; `KaopingError` asking for --period otherwise."""
     seen: Counter[Quarter] = Counter(Quarter(e.year, e.quarter) for e in evaluations
@@ -209,7 +235,9 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     months = {(m.year, m.month) for m in quarter.months}
     summaries = [s for s in read.summaries if (s.year, s.month) in months]
     index = RosterIndex(roster)  # one for the attendance and the quarter rules
-    records, att_findings = collect_attendance(summaries, roster=index)
+    # sources=False: the leave records name no file (the quarter rules do not read it; a
+    # record's `source` would be made anew for each of them).
+    records, att_findings = collect_attendance(summaries, roster=index, sources=False)
     findings += att_findings
     if attendance_path is not None:
         sheet, sheet_findings = _attendance_sheet(attendance_path, quarter, roster, settings)

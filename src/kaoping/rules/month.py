@@ -35,6 +35,7 @@ month's workdays, M5 with the person's standalone logs, W10, M9/M10 全年累计
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,10 +58,12 @@ from .catalog import finding
 from .due import due_people
 from .settings import Settings
 from .week import (
-    Where,
+    Owner,
     WeekDuplicates,
     WeekRecord,
+    Where,
     blank,
+    check_log,
     covered_weeks,
     person_key,
 )
@@ -99,9 +102,9 @@ def _chars(text: str | None) -> int:
 
 
 def _where(s: _Summary) -> Where:
-    ident = s.identity
+    ident, src = s.identity, s.source
     return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
-            "file": s.source.file, "sheet": s.source.sheet}
+            "file": src.file, "sheet": src.sheet}
 
 
 # ---------------------------------------------------------------- one summary (M1–M8, M5)
@@ -168,24 +171,22 @@ def _m8_leave_within_workdays(summary: _Summary, workdays: float | None) -> list
                     cell=cells or None, **_where(summary))]
 
 
-def _m5_weeks_attached(summary: MonthlySummary, logs: Iterable[WeeklyLog]
+def _m5_weeks_attached(summary: MonthlySummary, weeks: Sequence[tuple[dt.date, dt.date]]
                        ) -> tuple[list[Finding], tuple[tuple[int, Finding], ...]]:
-    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: (a finding per log of another
-    month, (week, finding) per week of the month no log stands for — the person's
-    standalone logs may still stand for it, see `check_month_records`)."""
+    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: (a finding per attached log of
+    another month, (week, finding) per week of the month (`weeks`) no log stands for — the
+    person's standalone logs may still stand for it, see `check_month_records`)."""
     where = _where(summary)
-    month = Month(summary.year, summary.month)
-    weeks = month.weeks()
     covered: set[int] = set()
     wrong: list[Finding] = []
-    for log in logs:
-        if (log.year, log.month) != (month.year, month.month):
+    for log in summary.weeks:
+        if (log.year, log.month) != (summary.year, summary.month):
             wrong.append(finding("M5", f"所附一周小记是{log.year}年{log.month}月第{log.week}周的，"
-                                       f"不属于{month.year}年{month.month}月",
+                                       f"不属于{summary.year}年{summary.month}月",
                                  **{**where, "sheet": log.source.sheet}))
         else:
             covered.update(covered_weeks(log, weeks))
-    missing = tuple((i, finding("M5", f"缺少{month.month}月第{i}周（{start.month}月{start.day}日至"
+    missing = tuple((i, finding("M5", f"缺少{summary.month}月第{i}周（{start.month}月{start.day}日至"
                                       f"{end.month}月{end.day}日）的一周小记", **where))
                     for i, (start, end) in enumerate(weeks, start=1) if i not in covered)
     return wrong, missing
@@ -197,7 +198,7 @@ def check_monthly(summary: MonthlySummary, *, workdays: float | None,
 
     `workdays` are the month's official workdays (`kaoping.calendar.month_workdays`), or None
     when the calendar does not know the month (M8 is then skipped)."""
-    wrong, missing = _m5_weeks_attached(summary, summary.weeks)
+    wrong, missing = _m5_weeks_attached(summary, Month(summary.year, summary.month).weeks())
     return [*_own_findings(summary, settings or Settings()),
             *_m8_leave_within_workdays(summary, workdays), *wrong, *(f for _, f in missing)]
 
@@ -221,7 +222,27 @@ def _sheet_where(summary: MonthlySummary, log: WeeklyLog) -> Where:
             "sheet": log.source.sheet}
 
 
-@dataclass(frozen=True, slots=True)
+def _sheet_records(summary: MonthlySummary, key: str,
+                   weeks: Sequence[tuple[dt.date, dt.date]]) -> tuple[WeekRecord, ...]:
+    """W1–W9 on each attached sheet under the summary's person; the usual sheet (the
+    summary's person, month and file, no findings) without the summary's identity."""
+    ident, file = summary.identity, summary.source.file
+    own = {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id, "file": file}
+    out: list[WeekRecord] = []
+    for log in summary.weeks:
+        where = _sheet_where(summary, log)
+        findings = check_log(log, where)
+        this_month = (log.year, log.month) == (summary.year, summary.month)
+        same = all(where[k] == v for k, v in own.items())
+        if this_month and same and not findings:
+            out.append(WeekRecord.own_sheet(log, weeks))
+        else:
+            out.append(WeekRecord.of(log, where, weeks if this_month else None,
+                                     key if same else None, findings))
+    return tuple(out)
+
+
+@dataclass(slots=True)
 class SummaryRecord:
     """A 月度小结 as the cross-form rules see it: who, which month, its leave figures and
     全年累计 (M9/M10, and the quarter's attendance), its own findings, and its attached
@@ -231,7 +252,9 @@ class SummaryRecord:
     so `check_ytd` and `rules.attendance.collect_attendance` take either."""
 
     identity: FormIdentity
-    source: SourceRef
+    file: str
+    sheet: str | None
+    cells: dict[str, str]  # field → cell, as in `SourceRef.cells`
     year: int
     month: int
     sick_personal_days: float | None
@@ -247,8 +270,15 @@ class SummaryRecord:
     problem: str | None = None  # `resolve_person`'s sentence (M14)
 
     @property
-    def file(self) -> str:
-        return self.source.file
+    def source(self) -> SourceRef:
+        # Made when asked for (findings only): a record holds no pydantic model of its own.
+        return SourceRef.model_construct(file=self.file, sheet=self.sheet, cells=self.cells)
+
+    @property
+    def owner(self) -> Owner:
+        """Whose workbook its attached sheets are in (`WeekRecord.own_sheet`)."""
+        ident = self.identity
+        return Owner(self.key, ident.unit, ident.name, ident.staff_id, self.file)
 
 
 _Summary = MonthlySummary | SummaryRecord  # the rules over months read the same fields of either
@@ -258,24 +288,31 @@ def summarize(summary: MonthlySummary, settings: Settings | None = None) -> Summ
     """The per-summary half of the month rules: M1–M4, M6, M7, M5 from its attached sheets,
     W1–W9 on each attached sheet."""
     try:
-        wrong, missing = _m5_weeks_attached(summary, summary.weeks)
+        weeks = Month(summary.year, summary.month).weeks()
     except ValueError:  # not a month at all: such a summary is only ever M11
-        wrong, missing = [], ()
+        weeks = None
+    wrong, missing = _m5_weeks_attached(summary, weeks) if weeks is not None else ([], ())
     ident = summary.identity
+    key = person_key(ident.staff_id, ident.name)
     return SummaryRecord(
-        ident, summary.source, summary.year, summary.month, summary.sick_personal_days,
+        ident, summary.source.file, summary.source.sheet, summary.source.cells, summary.year,
+        summary.month, summary.sick_personal_days,
         summary.annual_leave_days, summary.sick_personal_days_ytd, summary.annual_leave_days_ytd,
-        person_key(ident.staff_id, ident.name), tuple(_own_findings(summary, settings or Settings())),
-        tuple(wrong), missing,
-        tuple(WeekRecord.of(log, _sheet_where(summary, log)) for log in summary.weeks))
+        key, tuple(_own_findings(summary, settings or Settings())), tuple(wrong), missing,
+        _sheet_records(summary, key, weeks or []))
 
 
 # ---------------------------------------------------------------- 全年累计 (M9/M10, §四(二)1(5))
 
 
+def _file(s: _Summary) -> str:
+    return s.file if isinstance(s, SummaryRecord) else s.source.file
+
+
 def _where_cell(summary: MonthlySummary | SummaryRecord, field: str) -> str:
-    cell = summary.source.cell(field)
-    return f"{summary.source.file}" + (f" {cell}" if cell else "")
+    src = summary.source
+    cell = src.cell(field)
+    return f"{src.file}" + (f" {cell}" if cell else "")
 
 
 def check_ytd(summaries: Sequence[MonthlySummary | SummaryRecord]) -> list[Finding]:
@@ -300,8 +337,9 @@ def _ytd(summaries: Sequence[_Summary], files: set[str] | None) -> list[Finding]
     for s in summaries:
         ident = s.identity
         if ident.staff_id or not blank(ident.name):
-            people[(person_key(ident.staff_id, ident.name), s.year)].setdefault(s.month, s)
-    checked = None if files is None else {id(s) for s in summaries if s.source.file in files}
+            key = s.key if isinstance(s, SummaryRecord) else person_key(ident.staff_id, ident.name)
+            people[(key, s.year)].setdefault(s.month, s)
+    checked = None if files is None else {id(s) for s in summaries if _file(s) in files}
     out: list[Finding] = []
     for (_, year), by_month in people.items():
         year_of = _PersonYear(year, by_month)
@@ -335,15 +373,31 @@ class _PersonYear:
 
     def _running_sum(self, s: _Summary, anchor: _Summary | None,
                      kind: tuple[str, str, str]) -> list[Finding]:
-        month_field, ytd_field, label = kind
-        m, ytd = s.month, getattr(s, ytd_field)
+        month_field, ytd_field, _ = kind
+        ytd = getattr(s, ytd_field)
         start = anchor.month + 1 if anchor else 1
         base = getattr(anchor, ytd_field) if anchor else 0.0
-        between = range(start, m + 1)
+        between = range(start, s.month + 1)
         missing = [k for k in between if k not in self.by_month]
         added = sum(getattr(self.by_month[k], month_field) or 0 for k in between
                     if k in self.by_month)
         expected = base + added
+        if not missing:
+            if abs(ytd - expected) <= _EPS:
+                return []
+            return [self._m9(s, anchor, kind, base, added, ("与前月不符", "应为"), expected)]
+        out: list[Finding] = []
+        if ytd + _EPS < expected:
+            out.append(self._m9(s, anchor, kind, base, added, ("偏小", "至少应为"), expected))
+        out += self._m10_hole(s, missing, ytd_field)
+        return out
+
+    def _m9(self, s: _Summary, anchor: _Summary | None, kind: tuple[str, str, str],
+            base: float, added: float, verdict: tuple[str, str], expected: float) -> Finding:
+        """M9, saying how the expected 全年累计 came about."""
+        month_field, ytd_field, label = kind
+        m = s.month
+        start = anchor.month + 1 if anchor else 1
         if anchor:
             basis = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
                      f"全年累计{label} {_fmt(base)} 天")
@@ -351,28 +405,22 @@ class _PersonYear:
             basis = "年初 0 天"
         basis += (f" + 本月 {_fmt(getattr(s, month_field) or 0)} 天" if start == m else
                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
-        head = f"{self.year}年{m}月全年累计{label} {_fmt(ytd)} 天（{_where_cell(s, ytd_field)}）"
-        where = {"cell": s.source.cell(ytd_field), **_where(s)}
-        if not missing:
-            if abs(ytd - expected) <= _EPS:
-                return []
-            return [finding("M9", f"{head}与前月不符：{basis}，应为 {_fmt(expected)} 天", **where)]
-        out: list[Finding] = []
-        if ytd + _EPS < expected:
-            out.append(finding("M9", f"{head}偏小：{basis}，至少应为 {_fmt(expected)} 天", **where))
-        out += self._m10_hole(m, missing, where)
-        return out
+        return finding("M9", f"{self.year}年{m}月全年累计{label} {_fmt(getattr(s, ytd_field))} 天"
+                             f"（{_where_cell(s, ytd_field)}）{verdict[0]}：{basis}，"
+                             f"{verdict[1]} {_fmt(expected)} 天",
+                       cell=s.source.cell(ytd_field), **_where(s))
 
-    def _m10_hole(self, m: int, missing: list[int], where: Where) -> list[Finding]:
+    def _m10_hole(self, s: _Summary, missing: list[int], ytd_field: str) -> list[Finding]:
         """M10: a month between collected months is missing, so month m is only bounded.
         Months before the first one collected are simply not in the batch."""
+        m = s.month
         missing = [k for k in missing if k > self.months[0]]
         if not missing or m in self.gaps_noted:
             return []
         self.gaps_noted.add(m)
         names = "、".join(f"{k}月" for k in missing)
         return [finding("M10", f"缺少{self.year}年{names}的月度小结，{m}月的全年累计只能部分核对",
-                        **where)]
+                        cell=s.source.cell(ytd_field), **_where(s))]
 
 
 # ---------------------------------------------------------------- across a month's forms
@@ -383,7 +431,7 @@ def _m11_other_month(month: Month, d: SummaryRecord) -> list[Finding]:
     if (d.year, d.month) == (month.year, month.month):
         return []
     return [finding("M11", f"这是{d.year}年{d.month}月的月度小结，不属于本次检查的"
-                           f"{month.year}年{month.month}月", cell=d.source.cell("month"),
+                           f"{month.year}年{month.month}月", cell=d.cells.get("month"),
                     **_where(d))]
 
 
@@ -394,12 +442,13 @@ def _anonymous(d: SummaryRecord) -> bool:
 def _m14_whose(d: SummaryRecord) -> list[Finding]:
     """M14 §二: no name at all, not in the roster or ambiguous (警告), or matched by name with
     another 单位 (提示)."""
-    cell = d.source.cell("name")
     if _anonymous(d):
-        return [finding("M14", "月度小结未填写姓名，无法对应到人", cell=cell, **_where(d))]
+        return [finding("M14", "月度小结未填写姓名，无法对应到人", cell=d.cells.get("name"),
+                        **_where(d))]
     if d.problem:
         return [finding("M14", d.problem + ("" if d.person else "，请核对姓名、工号或花名册"),
-                        severity=Severity.INFO if d.person else None, cell=cell, **_where(d))]
+                        severity=Severity.INFO if d.person else None, cell=d.cells.get("name"),
+                        **_where(d))]
     return []
 
 
@@ -482,7 +531,12 @@ def check_month_records(month: Month, records: Sequence[SummaryRecord],
     out = _keep_one_per_person(month, records, loose, workdays, kept)
 
     duplicates = WeekDuplicates()
-    for w in [*(w for d in kept.summaries for w in d.weeks), *this_month]:
+    for d in kept.summaries:
+        owner = d.owner
+        for w in d.weeks:
+            out += w.findings
+            out += duplicates.check(w, owner)
+    for w in this_month:
         out += w.findings
         out += duplicates.check(w)
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..models import Finding, TaskStatus, WeeklyLog, WeeklyTask
 from ..names import normalize_name
@@ -222,13 +222,17 @@ def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Findi
 # ---------------------------------------------------------------- W10: across logs
 
 
-@dataclass(frozen=True, slots=True)
-class WeekRecord:
+class WeekRecord(NamedTuple):
     """One checked 一周小记 as the cross-form rules see it: whose week (`who`, a
     `person_key`), which week, the weeks of its month it stands for (M5), where its findings
-    are placed, and its W1–W9 findings."""
+    are placed, and its W1–W9 findings.
 
-    who: str
+    A sheet attached to a 月度小结 that belongs to the summary's own person, month and file
+    and has no findings (the usual sheet) leaves `who`, `unit`, `person`, `staff_id` and
+    `file` as None: they are its `Owner`'s. Such records are equal for everybody's summaries
+    of a month."""
+
+    who: str | None
     year: int
     month: int
     week: int
@@ -236,22 +240,50 @@ class WeekRecord:
     unit: str | None
     person: str | None
     staff_id: str | None
-    file: str
+    file: str | None
     sheet: str | None
     findings: tuple[Finding, ...]
 
     @classmethod
-    def of(cls, log: WeeklyLog, where: Where | None = None) -> WeekRecord:
-        """`log` checked (W1–W9) with its findings at `where` (its own identity if None)."""
+    def of(cls, log: WeeklyLog, where: Where | None = None,
+           weeks: Sequence[tuple[dt.date, dt.date]] | None = None, who: str | None = None,
+           findings: Sequence[Finding] | None = None) -> WeekRecord:
+        """`log` checked (W1–W9) with its findings at `where` (its own identity if None);
+        `weeks` are those of its month, `who` the `person_key` of `where` and `findings`
+        its W1–W9 findings, when already known."""
         where = where or where_of(log)
-        try:
-            weeks = Month(log.year, log.month).weeks()
-        except ValueError:  # not a month: it stands for no week (the reader said so, F5)
-            weeks = []
-        return cls(person_key(where["staff_id"], where["person"]), log.year, log.month,
-                   log.week, covered_weeks(log, weeks), where["unit"], where["person"],
-                   where["staff_id"], log.source.file, log.source.sheet,
-                   tuple(check_log(log, where)))
+        if findings is None:
+            findings = check_log(log, where)
+        return cls(who or person_key(where["staff_id"], where["person"]), log.year, log.month,
+                   log.week, covered_weeks(log, _weeks_of(log, weeks)), where["unit"],
+                   where["person"], where["staff_id"], log.source.file, log.source.sheet,
+                   tuple(findings))
+
+    @classmethod
+    def own_sheet(cls, log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]]) -> WeekRecord:
+        """A usual attached sheet without findings (its owner's identity left out)."""
+        return cls(None, log.year, log.month, log.week, covered_weeks(log, weeks), None, None,
+                   None, None, log.source.sheet, ())
+
+
+def _weeks_of(log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]] | None
+              ) -> Sequence[tuple[dt.date, dt.date]]:
+    if weeks is not None:
+        return weeks
+    try:
+        return Month(log.year, log.month).weeks()
+    except ValueError:  # not a month: it stands for no week (the reader said so, F5)
+        return []
+
+
+class Owner(NamedTuple):
+    """Whose workbook an attached sheet is in: the 月度小结's person and file."""
+
+    who: str
+    unit: str | None
+    person: str | None
+    staff_id: str | None
+    file: str
 
 
 class WeekDuplicates:
@@ -260,28 +292,20 @@ class WeekDuplicates:
     def __init__(self) -> None:
         self._first: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
 
-    def check(self, w: WeekRecord) -> list[Finding]:
-        key = (w.who, w.year, w.month, w.week)
+    def check(self, w: WeekRecord, owner: Owner | None = None) -> list[Finding]:
+        """W10 for `w`; `owner` fills in a usual attached sheet's identity."""
+        place = owner if w.who is None and owner is not None else w
+        key = (place.who, w.year, w.month, w.week)
         first = self._first.get(key)
         if first is None:
-            self._first[key] = (w.file, w.sheet)
+            self._first[key] = (place.file, w.sheet)
             return []
-        if w.who in ("name:", "id:"):  # nobody to tell apart
+        if place.who in ("name:", "id:"):  # nobody to tell apart
             return []
         return [finding("W10", f"{w.month}月第{w.week}周的一周小记重复：另见 {first[0]}"
                                + (f" 工作表「{first[1]}」" if first[1] else ""),
-                        unit=w.unit, person=w.person, staff_id=w.staff_id, file=w.file,
-                        sheet=w.sheet)]
-
-
-def check_week_records(records: Iterable[WeekRecord]) -> list[Finding]:
-    """Each record's W1–W9 findings, each followed by its W10."""
-    duplicates = WeekDuplicates()
-    out: list[Finding] = []
-    for w in records:
-        out += w.findings
-        out += duplicates.check(w)
-    return out
+                        unit=place.unit, person=place.person, staff_id=place.staff_id,
+                        file=place.file, sheet=w.sheet)]
 
 
 def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None) -> list[Finding]:
