@@ -3,7 +3,6 @@ for the progress bar), how many processes read them, and a roster larger than an
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,28 +53,18 @@ def test_read_workers_choice(monkeypatch):
     assert read_workers(100_000) == 1
 
 
-def _bench_data(tmp_path: Path, n: int) -> Path:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate_data
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return generate_data.ensure(n, workers=1, log=lambda _msg: None, root=tmp_path)
-
-
-def test_roster_of_more_rows_than_a_form_may_have(tmp_path):
+def test_roster_of_more_rows_than_a_form_may_have():
     """A city's 花名册 has more rows than the per-form limit (max_rows): registers use
     max_register_rows, forms keep max_rows."""
-    from kaoping.excel.book import load_book, register_limits
     from kaoping.errors import UnreadableWorkbookError
+    from kaoping.excel.book import load_book, register_limits
     from kaoping.roster import read_roster
 
-    data = _bench_data(tmp_path, 12)
-    roster_path = data / "花名册.xlsx"
-    small = LimitSettings(max_rows=5, max_register_rows=50)
-    roster, findings = read_roster(roster_path, limits=small)  # 12 people + header rows > 5
-    assert len(roster.people) == 12
-    assert register_limits(small).max_rows == 50
+    roster_path = ROOT / "examples" / "花名册.xlsx"  # 60 people
+    small = LimitSettings(max_rows=5, max_register_rows=100)
+    roster, _ = read_roster(roster_path, limits=small)
+    assert len(roster.people) == 60
+    assert register_limits(small).max_rows == 100
     with pytest.raises(UnreadableWorkbookError):
         load_book(roster_path, small)  # the same file as a form is refused
     with pytest.raises(UnreadableWorkbookError):

@@ -100,19 +100,21 @@ def test_run_quarter_cannot_run_without_its_inputs(tmp_path):
         run_quarter(ROSTER, tmp_path / "无")
 
 
-def _bench_data(tmp_path: Path, n: int) -> Path:
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    """The benchmark's generated centre for 40 people: 160 workbooks, planted problems."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import generate_data
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    return generate_data.ensure(n, workers=1, log=lambda _msg: None, root=tmp_path)
+    return generate_data.ensure(40, workers=1, log=lambda _msg: None,
+                                root=tmp_path_factory.mktemp("bench"))
 
 
-def test_run_quarter_same_findings_in_one_process_and_in_a_pool(tmp_path, monkeypatch):
+def test_run_quarter_same_findings_in_one_process_and_in_a_pool(data, monkeypatch):
     """README: a large folder is read by several processes, with the same results in the
     same order as one process gives."""
-    data = _bench_data(tmp_path, 40)  # 160 workbooks, planted problems included
     runs = []
     for workers in ("1", "2"):
         monkeypatch.setenv("KAOPING_WORKERS", workers)
@@ -122,17 +124,16 @@ def test_run_quarter_same_findings_in_one_process_and_in_a_pool(tmp_path, monkey
     assert pool.findings == one.findings and pool.outcome.results == one.outcome.results
 
 
-def test_the_settings_reach_spawned_workers(tmp_path, monkeypatch):
+def test_the_settings_reach_spawned_workers(data, monkeypatch):
     """Workers started by spawn (as on Windows) inherit nothing: the limits must travel with
     the work. A row limit no form fits refuses every workbook there too."""
-    data = _bench_data(tmp_path, 8)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.setenv("KAOPING_WORKERS", "2")
     tight = Settings(limits=LimitSettings(max_rows=3))
     run = run_quarter(data / "花名册.xlsx", data / "collected", quarter=Quarter(2026, 3),
                       settings=tight)
     refused = [f for f in run.findings if f.rule == "F1"]
-    assert run.files == 32 and len(refused) == 32 and run.evaluations == 0
+    assert run.files == 160 and len(refused) == 160 and run.evaluations == 0
 
 
 def test_run_year_reads_the_ledgers(tmp_path):

@@ -27,16 +27,12 @@ SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="�
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
 
-_console: Console | None = None
-
-
 def console() -> Console:
-    global _console
-    if _console is None:
-        from rich.console import Console
+    """The console commands print to (rich is imported on first use: `kaoping --help` stays
+    fast). One per call: nothing is kept between commands."""
+    from rich.console import Console
 
-        _console = Console(highlight=False)
-    return _console
+    return Console(highlight=False)
 
 
 def guarded(func: F) -> F:
