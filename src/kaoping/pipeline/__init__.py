@@ -14,13 +14,13 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
 from .quarter import CN_QUARTER, QuarterRun, check_quarter_months, infer_quarter, run_quarter
-from .records import FileRecords, records_of
+from .records import EvaluationRecord, records_of
 from .summary import SummaryRow, summary_rows
 from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "FileRecords", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
+    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
     "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
     "run_quarter", "run_week", "run_year", "summary_rows",
 ]

@@ -15,13 +15,11 @@ run over these records in the main process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..models import (
-    Finding,
     FormIdentity,
-    FormKind,
     MonthlySummary,
     QuarterGrade,
     QuarterlyEvaluation,
@@ -67,18 +65,9 @@ class EvaluationRecord:
 FormRecord = SummaryRecord | WeekRecord | EvaluationRecord
 
 
-@dataclass
-class FileRecords:
-    """One workbook as `run_quarter` keeps it: its readers' findings and its forms' records."""
-
-    path: str
-    kind: FormKind | None
-    forms: list[FormRecord] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-
-def records_of(result: Any, *, settings: Settings) -> FileRecords:
-    """`read_folder`'s transform for `run_quarter`: a `ReadResult` → its `FileRecords`."""
+def records_of(result: Any, *, settings: Settings) -> Any:
+    """`read_folder`'s transform for `run_quarter`: the `ReadResult` of one workbook with its
+    forms replaced by their records (forms of other kinds are dropped)."""
     forms: list[FormRecord] = []
     for form in result.forms:
         if isinstance(form, MonthlySummary):
@@ -87,4 +76,5 @@ def records_of(result: Any, *, settings: Settings) -> FileRecords:
             forms.append(WeekRecord.of(form))
         elif isinstance(form, QuarterlyEvaluation):
             forms.append(EvaluationRecord.of(form))
-    return FileRecords(str(result.path), result.kind, forms, result.findings)
+    result.forms = forms
+    return result

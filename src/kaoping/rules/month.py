@@ -271,7 +271,7 @@ class SummaryRecord:
 
     @property
     def source(self) -> SourceRef:
-        # Made when asked for (findings only): a record holds no pydantic model of its own.
+        # Made when asked for (for findings): the record keeps plain fields, no SourceRef.
         return SourceRef.model_construct(file=self.file, sheet=self.sheet, cells=self.cells)
 
     @property
