@@ -60,20 +60,20 @@ class _Shared:
     (measured in benchmarks/RESULTS.md, 2026-12-03)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
+        self._seen: dict[tuple[str, Any], Any] = {}
 
-    def _one(self, key: Any, value: Any) -> Any:
-        return self._seen.setdefault(key, value)
+    def _one(self, kind: str, key: Any, value: Any) -> Any:
+        return self._seen.setdefault((kind, key), value)
 
     def parts_of(self, form: SummaryRecord | EvaluationRecord) -> None:
-        form.cells = self._one(tuple(form.cells.items()), form.cells)
+        form.cells = self._one("cells", tuple(form.cells.items()), form.cells)
         i = form.identity
-        form.identity = self._one((i.staff_id, i.name, i.unit, i.section, i.post), i)
+        form.identity = self._one("identity", (i.staff_id, i.name, i.unit, i.section, i.post), i)
         if isinstance(form, EvaluationRecord):
-            form.self_ticks = self._one(form.self_ticks, form.self_ticks)
-            form.leader_ticks = self._one(form.leader_ticks, form.leader_ticks)
+            form.self_ticks = self._one("ticks", form.self_ticks, form.self_ticks)
+            form.leader_ticks = self._one("ticks", form.leader_ticks, form.leader_ticks)
         elif all(w.who is None for w in form.weeks):
-            form.weeks = self._one(form.weeks, form.weeks)
+            form.weeks = self._one("weeks", form.weeks, form.weeks)
 
 
 @dataclass
