@@ -244,7 +244,6 @@ def ensure(n: int, *, workers: int | None = None, log=print, root: Path | None =
         return out
     from kaoping.excel.forms import form_paths
     from kaoping.excel.write import save_workbook
-    from kaoping.models import Roster
     from kaoping.periods import Quarter
     from kaoping.roster import roster_template_workbook
 

@@ -11,7 +11,7 @@ import pytest
 from kaoping.excel.batch import CHUNK, FolderReader
 from kaoping.excel.read import read_folder, read_workbook
 from kaoping.paths import scan_workbooks
-from kaoping.pipeline import slim_result
+from kaoping.pipeline import records_of
 from kaoping.rules.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ def test_sequential_reader_gives_what_read_workbook_gives() -> None:
 
 @pytest.mark.parametrize("early", [False, True])
 def test_workers_give_the_sequential_results_in_order(early: bool) -> None:
-    slim = functools.partial(slim_result, settings=Settings())
+    slim = functools.partial(records_of, settings=Settings())
     seq = list(FolderReader(FOLDER, workers=1, transform=slim))
     reader = FolderReader(FOLDER, workers=2, transform=slim)
     assert reader.workers == 2 and len(reader) > 3 * CHUNK

@@ -20,16 +20,15 @@ _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 
 def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None):
     from ..config import load_settings
-    from ..report.annual import load_year
+    from ..pipeline import run_year
 
-    return load_year(roster, ledgers, year=year, settings=load_settings(settings))
+    return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
 
 
 def _write_problems(findings, problems: Path | None, force: bool) -> None:
-    if problems is not None:
-        from ..report.problems import write_problems
+    from .common import write_problems
 
-        write_problems(findings, problems, force=force, title="年度综评问题清单")
+    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False)
 
 
 @app.command("eligible")

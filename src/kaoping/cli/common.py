@@ -20,22 +20,19 @@ EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 # Options shared by the check commands (same flag, same help everywhere).
 SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
 
-_console: Console | None = None
-
-
 def console() -> Console:
-    global _console
-    if _console is None:
-        from rich.console import Console
+    """The console commands print to (rich is imported on first use: `kaoping --help` stays
+    fast). One per call: nothing is kept between commands."""
+    from rich.console import Console
 
-        _console = Console(highlight=False)
-    return _console
+    return Console(highlight=False)
 
 
 def guarded(func: F) -> F:
@@ -100,3 +97,39 @@ def progress(total: int, description: str):
 
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console(), transient=True, disable=total < 2)
+
+
+def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R]) -> R:
+    """`run(on_file)` with a progress bar over the workbooks below `folder`, shown from the
+    first workbook read (a command that stops before reading shows none)."""
+    from ..pipeline import count_workbooks
+
+    total = count_workbooks(folder)
+    bar = progress(total, description)
+    task: list[Any] = []
+
+    def advance(_file: Any) -> None:
+        if not task:
+            bar.start()
+            task.append(bar.add_task(description, total=total))
+        bar.advance(task[0])
+
+    try:
+        return run(advance)
+    finally:
+        if task:
+            bar.stop()
+
+
+def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
+                   announce: bool = True) -> None:
+    """Write the 问题清单 to --problems when it was given (and say where)."""
+    if path is None:
+        return
+    from rich.markup import escape
+
+    from ..report.problems import write_problems as write
+
+    written = write(findings, path, force=force, title=title)
+    if announce:
+        console().print(f"问题清单已写入：{escape(str(written))}")

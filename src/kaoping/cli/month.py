@@ -28,57 +28,29 @@ def check(
 
     文件夹中同年更早月份的小结只用于核对全年累计，其他月份的小结跳过不查；退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from ..calendar import CalendarUnknownError, month_workdays
-    from ..config import load_settings
-    from ..models import MonthlySummary
-    from ..periods import parse_month
-    from ..report.problems import write_problems
-    from ..rules.month import (
-        check_month_batch,
-        infer_month,
-        other_months_note,
-        split_history,
-        unit_tallies,
-        weekly_logs_of,
-    )
     from rich.markup import escape
 
-    from .common import console, exit_code, print_findings
-    from .week import load_roster, read_forms
+    from ..config import load_settings
+    from ..periods import parse_month
+    from ..pipeline import run_month
+    from .common import console, exit_code, print_findings, with_progress, write_problems
 
-    con = console()
     settings = load_settings(settings_path)
-    people, findings = load_roster(roster, settings.limits)
-
-    forms, read_findings = read_forms(folder, "读取月度小结", skip=problems, limits=settings.limits)
-    findings.extend(read_findings)
-    summaries = [f for f in forms if isinstance(f, MonthlySummary)]
-    month = parse_month(period) if period else infer_month(summaries)
-    batch, history, other = split_history(month, summaries)
-    findings.extend(other_months_note(month, other))
-    loose = weekly_logs_of(f for f in forms if not isinstance(f, MonthlySummary))
-
-    try:
-        workdays = month_workdays(month, settings.attendance.workdays)
-    except CalendarUnknownError as exc:
-        workdays = None
-        con.print(f"[yellow]提示[/]：{escape(exc.message)}；本次不核对“本月请假不超过工作日”。")
-
-    findings.extend(check_month_batch(month, batch, loose, people, workdays=workdays,
-                                      settings=settings, history=history))
-
-    received = sum(1 for s in batch if (s.year, s.month) == (month.year, month.month))
-    con.print(f"[bold]{month.year}年{month.month}月 月度小结检查[/]：{escape(str(folder))}　"
-              f"收到本月小结 {received} 份"
-              + (f"，另有同年更早月份 {len(history)} 份用于核对全年累计" if history else "")
-              + (f"；本月工作日 {workdays:g} 天" if workdays is not None else ""))
-    _print_units(unit_tallies(month, batch, findings, people), with_roster=people is not None)
-    print_findings(findings, title=f"{month.year}年{month.month}月 月度小结问题")
-    if problems is not None:
-        path = write_problems(findings, problems, force=force,
-                              title=f"{month.year}年{month.month}月月度小结问题清单")
-        con.print(f"问题清单已写入：{escape(str(path))}")
-    raise typer.Exit(exit_code(findings))
+    month = parse_month(period) if period else None
+    run = with_progress(folder, "读取月度小结", lambda on_file: run_month(
+        folder, roster=roster, month=month, settings=settings, skip=problems, on_file=on_file))
+    con = console()
+    m = run.month
+    if run.calendar_note is not None:
+        con.print(f"[yellow]提示[/]：{escape(run.calendar_note)}；本次不核对“本月请假不超过工作日”。")
+    con.print(f"[bold]{m.year}年{m.month}月 月度小结检查[/]：{escape(str(folder))}　"
+              f"收到本月小结 {len(run.batch)} 份"
+              + (f"，另有同年更早月份 {len(run.history)} 份用于核对全年累计" if run.history else "")
+              + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
+    _print_units(run.tallies(), with_roster=run.roster is not None)
+    print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
+    write_problems(run.findings, problems, force=force, title=f"{m.year}年{m.month}月月度小结问题清单")
+    raise typer.Exit(exit_code(run.findings))
 
 
 def _print_units(tallies, *, with_roster: bool) -> None:

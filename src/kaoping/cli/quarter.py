@@ -26,22 +26,15 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
          settings_path: Path | None):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
-    from ..errors import KaopingError
     from ..periods import parse_quarter
-    from ..pipeline import count_workbooks, run_quarter
-    from .common import progress
+    from ..pipeline import run_quarter
+    from .common import with_progress
 
     settings = load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
-    if not roster.is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster))
-    if attendance is not None and not attendance.is_file():
-        raise KaopingError("找不到考勤表文件", file=str(attendance))
-    total = count_workbooks(folder)
-    with progress(total, "读取表格") as bar:
-        task = bar.add_task("读取表格", total=total)
-        return run_quarter(roster, folder, quarter=quarter, attendance_path=attendance,
-                           settings=settings, on_file=lambda _result: bar.advance(task))
+    return with_progress(folder, "读取表格", lambda on_file: run_quarter(
+        roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
+        on_file=on_file))
 
 
 def _pct(x: float | None) -> str:
@@ -85,16 +78,12 @@ def _print_summary(run) -> None:
 
 
 def _write_problems(run, problems: Path | None, force: bool) -> None:
-    if problems is None:
-        return
     from ..pipeline import CN_QUARTER
-    from ..report.problems import write_problems
-    from .common import console
+    from .common import write_problems
 
     q = run.quarter
-    path = write_problems(run.findings, problems, force=force,
-                          title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
-    console().print(f"问题清单已写入：{path}")
+    write_problems(run.findings, problems, force=force,
+                   title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
 @app.command("check")

@@ -44,8 +44,6 @@ def check(
     force: ForceProblemsOpt = False,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
-    from rich.table import Table
-
     from ..errors import KaopingError
     from ..report.problems import write_problems
     from ..roster import read_roster, summarize
@@ -57,40 +55,55 @@ def check(
     s = summarize(people)
     con = console()
     con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
-
-    units = Table(title="各单位在编人数")
-    for col in ("单位", "考核组", "人数"):
-        units.add_column(col)
-    for unit, group, n in s.by_unit:
-        units.add_row(unit, group or "（自成一组）", str(n))
-    con.print(units)
-
-    ranks = Table(title="职级类别（附件4）")
-    ranks.add_column("职级类别")
-    ranks.add_column("人数", justify="right")
-    for cat, n in s.by_rank:
-        ranks.add_row(cat.value, str(n))
-    con.print(ranks)
-
+    _print_units_and_ranks(s)
     if s.cases or s.probation or s.not_on_establishment or s.refused:
-        cases = Table(title="特殊情形及其他标记")
-        for col in ("姓名", "工号", "单位", "情形", "起止"):
-            cases.add_column(col, overflow="fold")
-        for p in s.probation:
-            until = f"~{p.probation_until}" if p.probation_until else ""
-            cases.add_row(p.name, p.staff_id, p.unit, "§二 第1类 新录用公务员（试用期）", until)
-        for p, c in s.cases:
-            span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
-            cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
-                          span)
-        for p in s.not_on_establishment:
-            cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
-        for p in s.refused:
-            cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
-        con.print(cases)
+        _print_cases(s)
 
     print_findings(findings, title="花名册问题")
     if problems is not None:
         write_problems(findings, problems, force=force, title="花名册问题清单")
         con.print(f"问题清单已写入：{problems}")
     raise typer.Exit(exit_code(findings))
+
+
+def _print_units_and_ranks(s) -> None:
+    from rich.table import Table
+
+    from .common import console
+
+    units = Table(title="各单位在编人数")
+    for col in ("单位", "考核组", "人数"):
+        units.add_column(col)
+    for unit, group, n in s.by_unit:
+        units.add_row(unit, group or "（自成一组）", str(n))
+    console().print(units)
+
+    ranks = Table(title="职级类别（附件4）")
+    ranks.add_column("职级类别")
+    ranks.add_column("人数", justify="right")
+    for cat, n in s.by_rank:
+        ranks.add_row(cat.value, str(n))
+    console().print(ranks)
+
+
+def _print_cases(s) -> None:
+    """§二 特殊情形 and the other marks of the roster, one row per person and case."""
+    from rich.table import Table
+
+    from .common import console
+
+    cases = Table(title="特殊情形及其他标记")
+    for col in ("姓名", "工号", "单位", "情形", "起止"):
+        cases.add_column(col, overflow="fold")
+    for p in s.probation:
+        until = f"~{p.probation_until}" if p.probation_until else ""
+        cases.add_row(p.name, p.staff_id, p.unit, "§二 第1类 新录用公务员（试用期）", until)
+    for p, c in s.cases:
+        span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
+        cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
+                      span)
+    for p in s.not_on_establishment:
+        cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
+    for p in s.refused:
+        cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
+    console().print(cases)

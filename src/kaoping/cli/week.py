@@ -3,56 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
 
-if TYPE_CHECKING:
-    from ..models import Finding
-
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
-
-
-def read_forms(folder: Path, description: str, *, skip: Path | None = None,
-               limits=None) -> tuple[list[object], list[Finding]]:
-    """Read every workbook below `folder` with a progress bar: (forms, reader findings).
-
-    `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
-    is not a form (its messages quote form titles, which would fool kind detection)."""
-    from ..errors import KaopingError
-    from ..excel.read import read_folder
-    from ..pipeline import count_workbooks
-    from .common import progress
-
-    if not folder.is_dir():
-        raise KaopingError("找不到文件夹（或不是文件夹）", file=str(folder))
-    total = count_workbooks(folder)
-    if not total:
-        raise KaopingError("文件夹中没有 Excel 表格（.xlsx）", file=str(folder))
-    forms: list[object] = []
-    findings: list[Finding] = []
-    with progress(total, description) as bar:
-        task = bar.add_task(description, total=total)
-        for result in read_folder(folder, on_file=lambda _path: bar.advance(task), limits=limits):
-            if skip is not None and result.path.resolve() == skip.resolve():
-                continue
-            forms.extend(result.forms)
-            findings.extend(result.findings)
-    return forms, findings
-
-
-def load_roster(path: Path | None, limits=None):
-    """(Roster, findings) from --roster, or (None, []) when it was not given."""
-    if path is None:
-        return None, []
-    from ..errors import KaopingError
-    from ..roster import read_roster
-
-    if not path.is_file():
-        raise KaopingError("找不到花名册文件", file=str(path))
-    return read_roster(path, limits=limits)
 
 
 @app.command("check")
@@ -73,29 +30,22 @@ def check(
     from rich.table import Table
 
     from ..config import load_settings
-    from ..report.problems import write_problems
-    from ..rules.month import check_week_batch, resolve_logs, week_unit_tallies, weekly_logs_of
-    from .common import console, exit_code, print_findings
+    from ..pipeline import run_week
+    from .common import console, exit_code, print_findings, with_progress, write_problems
 
-    con = console()
     settings = load_settings(settings_path)
-    people, roster_findings = load_roster(roster, settings.limits)
-    forms, findings = read_forms(folder, "读取一周小记", skip=problems, limits=settings.limits)
-    findings[:0] = roster_findings
-    logs = resolve_logs(weekly_logs_of(forms), people)
-    findings.extend(check_week_batch(logs, settings))
-
-    persons = {(log.identity.staff_id or log.identity.name) for log in logs}
-    con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(logs)} 份一周小记，{len(persons)} 人")
+    run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
+        folder, roster=roster, settings=settings, skip=problems, on_file=on_file))
+    con = console()
+    con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(run.logs)} 份一周小记，"
+              f"{run.people} 人")
     table = Table(title="各单位汇总")
     for col in ("单位", "一周小记", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "单位" else "right")
-    for t in week_unit_tallies(logs, findings):
+    for t in run.tallies():
         table.add_row(escape(t.unit), str(t.received), f"[bold red]{t.errors}[/]" if t.errors else "0",
                       str(t.warnings), str(t.infos))
     con.print(table)
-    print_findings(findings, title="一周小记问题")
-    if problems is not None:
-        path = write_problems(findings, problems, force=force, title="一周小记问题清单")
-        con.print(f"问题清单已写入：{escape(str(path))}")
-    raise typer.Exit(exit_code(findings))
+    print_findings(run.findings, title="一周小记问题")
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单")
+    raise typer.Exit(exit_code(run.findings))

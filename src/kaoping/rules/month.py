@@ -1,23 +1,8 @@
-"""Week and month rules: 附件1 一周小记表 (§四(一)) and 附件2 月度小结表 (§四(二)).
+"""Month rules: 附件2 月度小结表 (§四(二) 一月一小结), with the month's 一周小记 attached.
 
-Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
+Pure functions over `kaoping.models`; no file or console I/O. Rule ids (see `rules.catalog`;
+the week rules W1–W10 are in `rules.week`):
 
-附件1 一周小记表 (§四(一)):
-- W1 错误  完成情况 is written but is none of 进行中/已完成/无法完成.
-- W2 错误  a row with 事项 has no 完成情况.
-- W3 错误  已完成 without its completion date ("已完成的注明完成时间").
-- W4 错误  无法完成 without a reason ("无法完成的说明原因").
-- W5 警告  进行中 although its 完成时限 fell before the end of the week.
-- W6 警告  a row with 事项 but no 日期 (the measures ask for 接到任务的日期; the task itself is
-           recorded, so it is a warning rather than an error).
-- W7 警告  a date outside a sensible range: 日期 or completion date after the week's end,
-           completion before the task was received.
-- W8 提示  an empty week (no rows).
-- W9 警告  a row with 日期/完成情况/备注 but no 事项.
-- W10 警告 the same person's week logged twice.
-(A 第N周 that does not exist in its month is reported by the reader, F5.)
-
-附件2 月度小结表 (§四(二)):
 - M1 警告  one of 日常工作/重要任务项目/存在的问题/下步打算 left blank (§四(二)1(1)–(4)).
 - M2 错误  all four blocks blank: the summary was not filled in (§四(二)1).
 - M3 提示  a block shorter than `settings.text.min_block_chars` characters: the measures ask
@@ -38,13 +23,19 @@ Pure functions over `kaoping.models`; no file or console I/O. Rule ids:
 - M12 错误 two summaries of one person for the month.
 - M13 警告 a roster person due for assessment sent no summary.
 - M14 警告 a summary whose person is not in the roster (or has no name at all).
+
+The rules come in two halves. What looks at one summary alone (M1–M4, M6, M7, M5 from its
+attached sheets, W1–W9 on each sheet) is `summarize`, run where the file is read; it gives a
+`SummaryRecord`. What compares forms or needs the calendar (M11, M12, M14, M8 against the
+month's workdays, M5 with the person's standalone logs, W10, M9/M10 全年累计, M13) is
+`check_month_records`, over those records.
+`check_month_batch` is the two in a row, over full forms.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import functools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,19 +50,23 @@ from ..models import (
     Roster,
     Severity,
     SourceRef,
-    TaskStatus,
     WeeklyLog,
-    WeeklyTask,
-    construct_trusted,
 )
 from ..periods import Month
-from .due import due_people as due_for_assessment
-from .attendance import RosterIndex, normalize_name, resolve_person
+from .attendance import RosterIndex, resolve_person
+from .catalog import finding
+from .due import due_people
 from .settings import Settings
-
-ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-ALLOWED_STATUSES = "、".join(f"“{s.value}”" for s in TaskStatus)  # “进行中”、“已完成”、“无法完成”
+from .week import (
+    Owner,
+    WeekDuplicates,
+    WeekRecord,
+    Where,
+    blank,
+    check_log,
+    covered_weeks,
+    person_key,
+)
 
 # The four 个人小结 blocks of 附件2 (§四(二)1(1)–(4)).
 BLOCKS: tuple[tuple[str, str], ...] = (
@@ -94,11 +89,6 @@ _LEAVE_LABELS = {
 }
 
 _EPS = 1e-9
-# What is left of 完成情况 after the keyword is a reason only if it has real characters.
-_PUNCT = re.compile(r"[\s，。、；;：:,.（）()【】\[\]“”\"'‘’!！?？—\-_/\\]+")
-
-
-# ---------------------------------------------------------------- helpers
 
 
 def _fmt(days: float) -> str:
@@ -106,334 +96,100 @@ def _fmt(days: float) -> str:
     return f"{days:g}"
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or not text.strip()
-
-
 def _chars(text: str | None) -> int:
     """Characters that carry content (whitespace does not count)."""
     return 0 if text is None else len("".join(text.split()))
 
 
-def _person_key(identity_staff_id: str | None, name: str | None) -> str:
-    """Who a form belongs to: 工号 when known, else the name."""
-    return f"id:{identity_staff_id}" if identity_staff_id else f"name:{normalize_name(name)}"
-
-
-def _where_log(log: WeeklyLog) -> dict[str, str | None]:
-    ident = log.identity
+def _where(s: _Summary) -> Where:
+    ident, src = s.identity, s.source
     return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
-            "file": log.source.file, "sheet": log.source.sheet}
+            "file": src.file, "sheet": src.sheet}
 
 
-def _where_summary(summary: MonthlySummary) -> dict[str, str | None]:
-    ident = summary.identity
-    return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
-            "file": summary.source.file, "sheet": summary.source.sheet}
+# ---------------------------------------------------------------- one summary (M1–M8, M5)
 
 
-def _where_digest(d: SummaryDigest) -> dict[str, str | None]:
-    ident = d.identity
-    return {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id,
-            "file": d.file, "sheet": d.sheet}
-
-
-def _task_cell(log: WeeklyLog, task: WeeklyTask, field: str) -> str:
-    """The cell of one field of a task row: the reader records each column's letter in
-    `source.cells["col:<field>"]`; without it the row number is all we can say."""
-    column = log.source.cells.get(f"col:{field}")
-    return f"{column}{task.row}" if column else f"第{task.row}行"
-
-
-def week_range(log: WeeklyLog) -> tuple[dt.date, dt.date] | None:
-    """The dates of the logged week: as read from the form, else week N of its month."""
-    if log.week_start and log.week_end:
-        return log.week_start, log.week_end
-    try:
-        weeks = Month(log.year, log.month).weeks()
-    except ValueError:
-        return None
-    if 1 <= log.week <= len(weeks):
-        start, end = weeks[log.week - 1]
-        return log.week_start or start, log.week_end or end
-    return None
-
-
-def _week_label(log: WeeklyLog) -> str:
-    return f"{log.month}月第{log.week}周"
-
-
-def _task_has_content(t: WeeklyTask) -> bool:
-    return bool(
-        not _blank(t.item) or t.received_on or t.deadline or not _blank(t.deadline_text)
-        or t.status or not _blank(t.status_text) or t.completed_on or not _blank(t.note))
-
-
-def _failure_reason(task: WeeklyTask) -> str:
-    """The reason of 无法完成: 备注, or whatever 完成情况 says beyond the keyword."""
-    if not _blank(task.note):
-        return task.note.strip()  # type: ignore[union-attr]
-    rest = (task.status_text or "").replace(TaskStatus.FAILED.value, "")
-    return "" if not _PUNCT.sub("", rest) else rest.strip()
-
-
-# ---------------------------------------------------------------- 附件1 一周小记 (§四(一))
-
-
-def check_weekly(log: WeeklyLog, settings: Settings | None = None) -> list[Finding]:
-    """Rules W1–W9 on one 一周小记表."""
-    del settings  # no thresholds yet; kept so every check has the same shape
-    return _check_weekly(log, _where_log(log))
-
-
-def _check_weekly(log: WeeklyLog, where: dict[str, str | None]) -> list[Finding]:
-    """W1–W9 with the findings placed at `where` (a weekly sheet of a 月度小结 is checked under
-    the summary's identity, see `weekly_logs_of`)."""
-    out: list[Finding] = []
-    label = _week_label(log)
-    rng = week_range(log)
-
-    rows = [t for t in log.tasks if _task_has_content(t)]
-    # W8 §四(一) 一周一小记: a week with nothing recorded.
-    if not rows:
-        out.append(Finding(rule="W8", severity=INFO, **where,
-                           message=f"{label}的一周小记没有填写任何事项"))
-        return out
-
-    week_end = rng[1] if rng else None
-    for t in rows:
-        row_where = f"第{t.row}行"
-        # W9: a row must say what the task was (§四(一) 任务事项内容).
-        if _blank(t.item):
-            out.append(Finding(rule="W9", severity=WARNING, cell=_task_cell(log, t, "item"),
-                               **where, message=f"{label}{row_where}填写了其他内容但未填写“事项”"))
-        # W6 §四(一) 接到任务的日期.
-        elif t.received_on is None:
-            out.append(Finding(rule="W6", severity=WARNING, cell=_task_cell(log, t, "received_on"),
-                               **where, message=f"{label}{row_where}未填写接到任务的“日期”"))
-
-        # W1/W2 §四(一) 完成情况包括“进行中”、“已完成”、“无法完成”.
-        if t.status is None:
-            if not _blank(t.status_text):
-                out.append(Finding(
-                    rule="W1", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
-                    message=f"{label}{row_where}完成情况“{t.status_text.strip()}”无效，"  # type: ignore[union-attr]
-                            f"只能填写{ALLOWED_STATUSES}之一"))
-            elif not _blank(t.item):
-                out.append(Finding(
-                    rule="W2", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
-                    message=f"{label}{row_where}未填写完成情况，应填写{ALLOWED_STATUSES}之一"))
-        # W3 §四(一) 已完成的注明完成时间.
-        elif t.status == TaskStatus.DONE and t.completed_on is None:
-            out.append(Finding(rule="W3", severity=ERROR, cell=_task_cell(log, t, "status"), **where,
-                               message=f"{label}{row_where}已完成的注明完成时间"
-                                       "（在完成情况或备注中写明完成日期，如“已完成 7月3日”）"))
-        # W4 §四(一) 无法完成的说明原因.
-        elif t.status == TaskStatus.FAILED and not _failure_reason(t):
-            out.append(Finding(rule="W4", severity=ERROR, cell=_task_cell(log, t, "note"), **where,
-                               message=f"{label}{row_where}无法完成的说明原因（写在备注中）"))
-        # W5: 进行中 past its 完成时限 (DESIGN §4 Month/week).
-        elif (t.status == TaskStatus.IN_PROGRESS and t.deadline is not None
-              and week_end is not None and t.deadline < week_end):
-            out.append(Finding(rule="W5", severity=WARNING, cell=_task_cell(log, t, "deadline"),
-                               **where,
-                               message=f"{label}{row_where}完成时限 {t.deadline:%Y-%m-%d} 已过"
-                                       f"（本周至 {week_end:%Y-%m-%d}），仍为“进行中”，"
-                                       "请说明进展或更新完成情况"))
-
-        # W7: dates that cannot be right for this week.
-        if week_end is not None and t.received_on is not None and t.received_on > week_end:
-            out.append(Finding(rule="W7", severity=WARNING,
-                               cell=_task_cell(log, t, "received_on"), **where,
-                               message=f"{label}{row_where}日期 {t.received_on:%Y-%m-%d} "
-                                       f"晚于本周结束日 {week_end:%Y-%m-%d}"))
-        if t.completed_on is not None:
-            if week_end is not None and t.completed_on > week_end:
-                out.append(Finding(rule="W7", severity=WARNING, cell=_task_cell(log, t, "status"),
-                                   **where,
-                                   message=f"{label}{row_where}完成时间 {t.completed_on:%Y-%m-%d} "
-                                           f"晚于本周结束日 {week_end:%Y-%m-%d}"))
-            if t.received_on is not None and t.completed_on < t.received_on:
-                out.append(Finding(rule="W7", severity=WARNING, cell=_task_cell(log, t, "status"),
-                                   **where,
-                                   message=f"{label}{row_where}完成时间 {t.completed_on:%Y-%m-%d} "
-                                           f"早于接到任务的日期 {t.received_on:%Y-%m-%d}"))
-    return out
-
-
-@dataclass(slots=True)
-class WeekDigest:
-    """What the batch rule W10 needs of one checked 一周小记: who (`who`, the person key, and
-    the identity its findings name), where, which week, and its W1–W9 findings (`checked`)."""
-
-    who: str
-    unit: str | None
-    person: str | None
-    staff_id: str | None
-    file: str
-    sheet: str | None
-    year: int
-    month: int
-    week: int
-    checked: list[Finding]
-
-    def __reduce__(self):  # positional: smaller and faster to unpickle than a state dict
-        return (WeekDigest, (self.who, self.unit, self.person, self.staff_id, self.file,
-                             self.sheet, self.year, self.month, self.week, self.checked))
-
-    @classmethod
-    def of(cls, log: WeeklyLog, settings: Settings | None = None) -> WeekDigest:
-        """A log as it stands (its `checked` findings, else `check_weekly` now)."""
-        ident = log.identity
-        return cls(_person_key(ident.staff_id, ident.name), ident.unit, ident.name,
-                   ident.staff_id, log.source.file, log.source.sheet, log.year, log.month,
-                   log.week, log.checked if log.checked is not None else check_weekly(log, settings))
-
-
-def _w10(out: list[Finding], seen: dict[tuple[str, int, int, int], tuple[str, str | None]],
-         who: str, year: int, month: int, week: int, unit: str | None, person: str | None,
-         staff_id: str | None, file: str, sheet: str | None) -> None:
-    """W10: one person's week logged twice (the first one seen is named)."""
-    key = (who, year, month, week)
-    first = seen.get(key)
-    if first is None:
-        seen[key] = (file, sheet)
-    elif who not in ("name:", "id:"):
-        out.append(Finding(
-            rule="W10", severity=WARNING, unit=unit, person=person, staff_id=staff_id,
-            file=file, sheet=sheet,
-            message=f"{month}月第{week}周的一周小记重复：另见 {first[0]}"
-                    + (f" 工作表「{first[1]}」" if first[1] else "")))
-
-
-def check_week_batch(logs: Sequence[WeeklyLog], settings: Settings | None = None) -> list[Finding]:
-    """Every log through `check_weekly`, plus W10 (one person's week logged twice)."""
-    digests: dict[int, WeekDigest] = {}  # a log given twice is one log (no W10 with itself)
-    out: list[Finding] = []
-    seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
-    for log in logs:
-        w = digests.get(id(log))
-        if w is not None:
-            out.extend(w.checked)
-            continue
-        w = digests[id(log)] = WeekDigest.of(log, settings)
-        out.extend(w.checked)
-        _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id, w.file,
-             w.sheet)
-    return out
-
-
-# ---------------------------------------------------------------- 附件2 月度小结 (§四(二))
-
-
-def _check_blocks(summary: MonthlySummary, settings: Settings) -> list[Finding]:
-    where = _where_summary(summary)
+def _m2_m1_m3_blocks(summary: MonthlySummary, settings: Settings) -> list[Finding]:
+    """M2 §四(二)1: nothing written in the four blocks; else M1 §四(二)1(1)–(4) for each blank
+    block and M3 for a short one (重点突出，避免泛泛而谈, §四(三)1(1) by analogy)."""
+    where = _where(summary)
     texts = {field: getattr(summary, field) for field, _ in BLOCKS}
-    # M2 §四(二)1: nothing written in any of the four blocks.
-    if all(_blank(t) for t in texts.values()):
-        return [Finding(rule="M2", severity=ERROR, cell=summary.source.cell("daily_work"), **where,
-                        message="个人小结（日常工作、重要任务项目、存在的问题、下步打算）均未填写")]
+    if all(blank(t) for t in texts.values()):
+        return [finding("M2", "个人小结（日常工作、重要任务项目、存在的问题、下步打算）均未填写",
+                        cell=summary.source.cell("daily_work"), **where)]
     out: list[Finding] = []
     minimum = settings.text.min_block_chars
     for field, label in BLOCKS:
-        text = texts[field]
-        cell = summary.source.cell(field)
-        if _blank(text):
-            # M1 §四(二)1(1)–(4).
-            out.append(Finding(rule="M1", severity=WARNING, cell=cell, **where,
-                               message=f"个人小结“{label}”未填写"))
+        text, cell = texts[field], summary.source.cell(field)
+        if blank(text):
+            out.append(finding("M1", f"个人小结“{label}”未填写", cell=cell, **where))
         elif _chars(text) < minimum:
-            # M3: 重点突出，避免泛泛而谈 (§四(三)1(1), applied by analogy).
-            out.append(Finding(rule="M3", severity=INFO, cell=cell, **where,
-                               message=f"个人小结“{label}”只有 {_chars(text)} 个字"
-                                       f"（少于 {minimum} 字），请写具体：重点突出，避免泛泛而谈"))
+            out.append(finding("M3", f"个人小结“{label}”只有 {_chars(text)} 个字"
+                                     f"（少于 {minimum} 字），请写具体：重点突出，避免泛泛而谈",
+                               cell=cell, **where))
     return out
 
 
-def _check_signature(summary: MonthlySummary) -> list[Finding]:
-    # M4 §四(二)2 《月度小结表》的审定、核实: 直管领导审定 签字.
-    if _blank(summary.verifier_signature):
-        return [Finding(rule="M4", severity=WARNING, cell=summary.source.cell("verifier_signature"),
-                        **_where_summary(summary),
-                        message="“直管领导审定”未签字：月度小结须由科室长/处室长或分管领导核实签字")]
-    return []
+def _m4_signed(summary: MonthlySummary) -> list[Finding]:
+    """M4 §四(二)2 《月度小结表》的审定、核实: 直管领导审定 签字."""
+    if not blank(summary.verifier_signature):
+        return []
+    return [finding("M4", "“直管领导审定”未签字：月度小结须由科室长/处室长或分管领导核实签字",
+                    cell=summary.source.cell("verifier_signature"), **_where(summary))]
 
 
-def _check_attendance(summary: MonthlySummary, workdays: float | None) -> list[Finding]:
-    where = _where_summary(summary)
+def _m6_m7_leave_figures(summary: MonthlySummary) -> list[Finding]:
+    """M7: a blank 出勤 figure counts as 0 days; M6 §四(二)1(5): days are whole or half days,
+    never negative."""
+    where = _where(summary)
     out: list[Finding] = []
     for field, label in _LEAVE_LABELS.items():
-        value = getattr(summary, field)
-        cell = summary.source.cell(field)
+        value, cell = getattr(summary, field), summary.source.cell(field)
         if value is None:
-            # M7: blank counts as 0 days.
-            out.append(Finding(rule="M7", severity=INFO, cell=cell, **where,
-                               message=f"出勤情况“{label}”未填写，按 0 天计；没有请假请填 0"))
+            out.append(finding("M7", f"出勤情况“{label}”未填写，按 0 天计；没有请假请填 0",
+                               cell=cell, **where))
         elif value < 0:
-            # M6 §四(二)1(5) 出勤情况: days cannot be negative.
-            out.append(Finding(rule="M6", severity=ERROR, cell=cell, **where,
-                               message=f"出勤情况“{label}”为 {_fmt(value)} 天，不能为负数"))
+            out.append(finding("M6", f"出勤情况“{label}”为 {_fmt(value)} 天，不能为负数",
+                               cell=cell, **where))
         elif abs(value * 2 - round(value * 2)) > _EPS:
-            # M6: leave is taken in whole or half days.
-            out.append(Finding(rule="M6", severity=ERROR, cell=cell, **where,
-                               message=f"出勤情况“{label}”为 {_fmt(value)} 天，应为 0.5 天的整数倍"))
-    # M8 §四(二)1(5): this month's leave cannot exceed the month's workdays.
-    if workdays is not None:
-        month_total = sum(max(getattr(summary, f) or 0, 0) for f, _, _ in LEAVE_KINDS)
-        if month_total > workdays + _EPS:
-            cells = "、".join(c for c in (summary.source.cell(f) for f, _, _ in LEAVE_KINDS) if c)
-            out.append(Finding(rule="M8", severity=ERROR, cell=cells or None, **where,
-                               message=f"本月病事假与年休合计 {_fmt(month_total)} 天，超过"
-                                       f"{summary.year}年{summary.month}月的工作日 {_fmt(workdays)} 天"))
+            out.append(finding("M6", f"出勤情况“{label}”为 {_fmt(value)} 天，应为 0.5 天的整数倍",
+                               cell=cell, **where))
     return out
 
 
-@functools.lru_cache(maxsize=256)
-def _weeks_of(year: int, month: int) -> tuple[tuple[dt.date, dt.date], ...]:
-    """`Month.weeks()`, computed once per month."""
-    return tuple(Month(year, month).weeks())
+def _m8_leave_within_workdays(summary: _Summary, workdays: float | None) -> list[Finding]:
+    """M8 §四(二)1(5): this month's leave cannot exceed the month's workdays."""
+    if workdays is None:
+        return []
+    month_total = sum(max(getattr(summary, f) or 0, 0) for f, _, _ in LEAVE_KINDS)
+    if month_total <= workdays + _EPS:
+        return []
+    cells = "、".join(c for c in (summary.source.cell(f) for f, _, _ in LEAVE_KINDS) if c)
+    return [finding("M8", f"本月病事假与年休合计 {_fmt(month_total)} 天，超过"
+                          f"{summary.year}年{summary.month}月的工作日 {_fmt(workdays)} 天",
+                    cell=cells or None, **_where(summary))]
 
 
-def _covered(log: WeeklyLog, weeks: Sequence[tuple[dt.date, dt.date]]) -> Iterable[int]:
-    """The weeks (1-based) of its month a log of that month stands for: its 第N周, or, for a
-    week number the month does not have, the weeks its dates overlap."""
-    if 1 <= log.week <= len(weeks):
-        return (log.week,)
-    rng = week_range(log)
-    if rng is None:
-        return ()
-    return [i for i, (start, end) in enumerate(weeks, start=1)
-            if rng[0] <= end and rng[1] >= start]
-
-
-def _coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]
-              ) -> tuple[list[Finding], list[tuple[int, Finding]]]:
-    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: (a finding per log of another
-    month, (week, finding) per week of the month no log stands for)."""
-    where = _where_summary(summary)
-    month = Month(summary.year, summary.month)
-    weeks = _weeks_of(summary.year, summary.month)
+def _m5_weeks_attached(summary: MonthlySummary, weeks: Sequence[tuple[dt.date, dt.date]]
+                       ) -> tuple[list[Finding], tuple[tuple[int, Finding], ...]]:
+    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: (a finding per attached log of
+    another month, (week, finding) per week of the month (`weeks`) no log stands for — the
+    person's standalone logs may still stand for it, see `check_month_records`)."""
+    where = _where(summary)
     covered: set[int] = set()
-    out: list[Finding] = []
-    for log in logs:
-        if (log.year, log.month) != (month.year, month.month):
-            out.append(Finding(rule="M5", severity=WARNING, **{**where, "sheet": log.source.sheet},
-                               message=f"所附一周小记是{log.year}年{log.month}月第{log.week}周的，"
-                                       f"不属于{month.year}年{month.month}月"))
-            continue
-        covered.update(_covered(log, weeks))
-    missing = [(i, Finding(rule="M5", severity=WARNING, **where,
-                           message=f"缺少{month.month}月第{i}周（{start.month}月{start.day}日至"
-                                   f"{end.month}月{end.day}日）"
-                                   "的一周小记"))
-               for i, (start, end) in enumerate(weeks, start=1) if i not in covered]
-    return out, missing
-
-
-def _check_week_coverage(summary: MonthlySummary, logs: Iterable[WeeklyLog]) -> list[Finding]:
-    """M5 §四(一) 《一周小记表》月末附在《月度小结表》之后: one log per week of the month."""
-    wrong, missing = _coverage(summary, logs)
-    return [*wrong, *(f for _, f in missing)]
+    wrong: list[Finding] = []
+    for log in summary.weeks:
+        if (log.year, log.month) != (summary.year, summary.month):
+            wrong.append(finding("M5", f"所附一周小记是{log.year}年{log.month}月第{log.week}周的，"
+                                       f"不属于{summary.year}年{summary.month}月",
+                                 **{**where, "sheet": log.source.sheet}))
+        else:
+            covered.update(covered_weeks(log, weeks))
+    missing = tuple((i, finding("M5", f"缺少{summary.month}月第{i}周（{start.month}月{start.day}日至"
+                                      f"{end.month}月{end.day}日）的一周小记", **where))
+                    for i, (start, end) in enumerate(weeks, start=1) if i not in covered)
+    return wrong, missing
 
 
 def check_monthly(summary: MonthlySummary, *, workdays: float | None,
@@ -441,22 +197,125 @@ def check_monthly(summary: MonthlySummary, *, workdays: float | None,
     """Rules M1–M8 on one 月度小结表 (the weeks attached to it give M5).
 
     `workdays` are the month's official workdays (`kaoping.calendar.month_workdays`), or None
-    when the calendar does not know the month (M8 is then skipped).
-    """
-    settings = settings or Settings()
-    return [*_check_blocks(summary, settings), *_check_signature(summary),
-            *_check_attendance(summary, workdays), *_check_week_coverage(summary, summary.weeks)]
+    when the calendar does not know the month (M8 is then skipped)."""
+    wrong, missing = _m5_weeks_attached(summary, Month(summary.year, summary.month).weeks())
+    return [*_own_findings(summary, settings or Settings()),
+            *_m8_leave_within_workdays(summary, workdays), *wrong, *(f for _, f in missing)]
 
 
-# ---------------------------------------------------------------- 全年累计 (§四(二)1(5))
+def _own_findings(summary: MonthlySummary, settings: Settings) -> list[Finding]:
+    """M1–M4, M6, M7: what the summary says, without the calendar."""
+    return [*_m2_m1_m3_blocks(summary, settings), *_m4_signed(summary),
+            *_m6_m7_leave_figures(summary)]
 
 
-def _where_cell(summary: MonthlySummary, field: str) -> str:
-    cell = summary.source.cell(field)
-    return f"{summary.source.file}" + (f" {cell}" if cell else "")
+def _sheet_where(summary: MonthlySummary, log: WeeklyLog) -> Where:
+    """Where an attached sheet's findings go: under the summary's person (the workbook's
+    owner), the sheet's own identity filling what the summary leaves blank."""
+    ident, own = summary.identity, log.identity
+
+    def pick(mine: str | None, theirs: str | None) -> str | None:
+        return theirs if mine in (None, "") else mine
+
+    return {"unit": pick(ident.unit, own.unit), "person": pick(ident.name, own.name),
+            "staff_id": pick(ident.staff_id, own.staff_id), "file": log.source.file,
+            "sheet": log.source.sheet}
 
 
-def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
+def _sheet_records(summary: MonthlySummary, key: str,
+                   weeks: Sequence[tuple[dt.date, dt.date]]) -> tuple[WeekRecord, ...]:
+    """W1–W9 on each attached sheet under the summary's person; the usual sheet (the
+    summary's person, month and file, no findings) without the summary's identity."""
+    ident, file = summary.identity, summary.source.file
+    own = {"unit": ident.unit, "person": ident.name, "staff_id": ident.staff_id, "file": file}
+    out: list[WeekRecord] = []
+    for log in summary.weeks:
+        where = _sheet_where(summary, log)
+        findings = check_log(log, where)
+        this_month = (log.year, log.month) == (summary.year, summary.month)
+        same = all(where[k] == v for k, v in own.items())
+        if this_month and same and not findings:
+            out.append(WeekRecord.own_sheet(log, weeks))
+        else:
+            out.append(WeekRecord.of(log, where, weeks if this_month else None,
+                                     key if same else None, findings))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class SummaryRecord:
+    """A 月度小结 as the cross-form rules see it: who, which month, its leave figures and
+    全年累计 (M9/M10, and the quarter's attendance), its own findings, and its attached
+    sheets as `WeekRecord`s. Without the 个人小结 texts and task rows.
+
+    It has the `identity`, `source`, `year`, `month` and leave figures of a `MonthlySummary`,
+    so `check_ytd` and `rules.attendance.collect_attendance` take either."""
+
+    identity: FormIdentity
+    file: str
+    sheet: str | None
+    cells: dict[str, str]  # field → cell, as in `SourceRef.cells`
+    year: int
+    month: int
+    sick_personal_days: float | None
+    annual_leave_days: float | None
+    sick_personal_days_ytd: float | None
+    annual_leave_days_ytd: float | None
+    key: str  # `person_key` of the identity
+    findings: tuple[Finding, ...]  # M1–M4, M6, M7 (M8 needs the calendar: the cross-form half)
+    wrong_weeks: tuple[Finding, ...]  # M5 for each attached sheet of another month
+    missing: tuple[tuple[int, Finding], ...]  # M5 per week no attached sheet stands for
+    weeks: tuple[WeekRecord, ...]  # the attached sheets, checked under the summary's person
+    person: Person | None = None  # the roster person, when resolved (`check_month_batch`)
+    problem: str | None = None  # `resolve_person`'s sentence (M14)
+
+    @property
+    def source(self) -> SourceRef:
+        # Made when asked for (for findings): the record keeps plain fields, no SourceRef.
+        return SourceRef.model_construct(file=self.file, sheet=self.sheet, cells=self.cells)
+
+    @property
+    def owner(self) -> Owner:
+        """Whose workbook its attached sheets are in (`WeekRecord.own_sheet`)."""
+        ident = self.identity
+        return Owner(self.key, ident.unit, ident.name, ident.staff_id, self.file)
+
+
+_Summary = MonthlySummary | SummaryRecord  # the rules over months read the same fields of either
+
+
+def summarize(summary: MonthlySummary, settings: Settings | None = None) -> SummaryRecord:
+    """The per-summary half of the month rules: M1–M4, M6, M7, M5 from its attached sheets,
+    W1–W9 on each attached sheet."""
+    try:
+        weeks = Month(summary.year, summary.month).weeks()
+    except ValueError:  # not a month at all: such a summary is only ever M11
+        weeks = None
+    wrong, missing = _m5_weeks_attached(summary, weeks) if weeks is not None else ([], ())
+    ident = summary.identity
+    key = person_key(ident.staff_id, ident.name)
+    return SummaryRecord(
+        ident, summary.source.file, summary.source.sheet, summary.source.cells, summary.year,
+        summary.month, summary.sick_personal_days,
+        summary.annual_leave_days, summary.sick_personal_days_ytd, summary.annual_leave_days_ytd,
+        key, tuple(_own_findings(summary, settings or Settings())), tuple(wrong), missing,
+        _sheet_records(summary, key, weeks or []))
+
+
+# ---------------------------------------------------------------- 全年累计 (M9/M10, §四(二)1(5))
+
+
+def _file(s: _Summary) -> str:
+    return s.file if isinstance(s, SummaryRecord) else s.source.file
+
+
+def _where_cell(summary: MonthlySummary | SummaryRecord, field: str) -> str:
+    src = summary.source
+    cell = src.cell(field)
+    return f"{src.file}" + (f" {cell}" if cell else "")
+
+
+def check_ytd(summaries: Sequence[MonthlySummary | SummaryRecord]) -> list[Finding]:
     """M9/M10: 全年累计 of each person and year must be the running sum of the months.
 
     For each leave kind and each present month m whose 全年累计 is written, the anchor is the
@@ -470,96 +329,251 @@ def check_ytd(summaries: Sequence[MonthlySummary]) -> list[Finding]:
     return _ytd(summaries, None)
 
 
-def _file_of(s: MonthlySummary | SummaryDigest) -> str:
-    return s.file if isinstance(s, SummaryDigest) else s.source.file
 
-
-def _ytd_basis(s: MonthlySummary | SummaryDigest, anchor: MonthlySummary | SummaryDigest | None,
-               base: float, start: int, m: int, added: float, ytd_field: str, month_field: str,
-               label: str) -> str:
-    """How `_ytd` got the expected 全年累计 (for its messages)."""
-    this_month = getattr(s, month_field) or 0
-    if anchor:
-        text = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
-                f"全年累计{label} {_fmt(base)} 天")
-    else:
-        text = "年初 0 天"
-    return text + (f" + 本月 {_fmt(this_month)} 天" if start == m else
-                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
-
-
-def _ytd(summaries: Sequence[MonthlySummary | SummaryDigest], files: set[str] | None
-         ) -> list[Finding]:
+def _ytd(summaries: Sequence[_Summary], files: set[str] | None) -> list[Finding]:
     """`check_ytd`, keeping only the findings of summaries whose file is in `files` (all when
-    None): the others still anchor the running sums, but their messages are not built."""
-    people: dict[tuple[str, int], dict[int, MonthlySummary | SummaryDigest]] = defaultdict(dict)
+    None): the others still anchor the running sums."""
+    people: dict[tuple[str, int], dict[int, _Summary]] = defaultdict(dict)
     for s in summaries:
         ident = s.identity
-        if not ident.staff_id and _blank(ident.name):
-            continue
-        who = s.key if isinstance(s, SummaryDigest) else _person_key(ident.staff_id, ident.name)
-        people[(who, s.year)].setdefault(s.month, s)
-    # Summaries whose findings are kept (files=None: all of them), by identity.
-    kept = None if files is None else {id(s) for s in summaries if _file_of(s) in files}
-
+        if ident.staff_id or not blank(ident.name):
+            key = s.key if isinstance(s, SummaryRecord) else person_key(ident.staff_id, ident.name)
+            people[(key, s.year)].setdefault(s.month, s)
+    checked = None if files is None else {id(s) for s in summaries if _file(s) in files}
     out: list[Finding] = []
     for (_, year), by_month in people.items():
-        months = sorted(by_month)
-        gaps_noted: set[int] = set()
-        for month_field, ytd_field, label in LEAVE_KINDS:
-            anchor: MonthlySummary | SummaryDigest | None = None
-            for m in months:
-                s = by_month[m]
-                ytd = getattr(s, ytd_field)
-                if ytd is None:
-                    continue
-                if kept is not None and id(s) not in kept:
-                    anchor = s  # an earlier month: only the anchor of the next ones
-                    continue
-                start = anchor.month + 1 if anchor else 1
-                base = getattr(anchor, ytd_field) if anchor else 0.0
-                if start == m:  # the usual case: the month right after its anchor
-                    missing = []
-                    added = 0 + (getattr(s, month_field) or 0)  # = sum() of the one month
-                else:
-                    between = range(start, m + 1)
-                    missing = [k for k in between if k not in by_month]
-                    added = sum(getattr(by_month[k], month_field) or 0 for k in between
-                                if k in by_month)
-                expected = base + added
-                args = (s, anchor, base, start, m, added, ytd_field, month_field, label)
-
-                if not missing:
-                    if abs(ytd - expected) > _EPS:
-                        out.append(Finding(
-                            rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
-                            **_where_summary(s),
-                            message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）与前月不符：{_ytd_basis(*args)}，"
-                                    f"应为 {_fmt(expected)} 天"))
-                else:
-                    if ytd + _EPS < expected:
-                        out.append(Finding(
-                            rule="M9", severity=ERROR, cell=s.source.cell(ytd_field),
-                            **_where_summary(s),
-                            message=f"{year}年{m}月全年累计{label} {_fmt(ytd)} 天"
-                                    f"（{_where_cell(s, ytd_field)}）偏小：{_ytd_basis(*args)}，"
-                                    f"至少应为 {_fmt(expected)} 天"))
-                    # Months before the first one collected are simply not in the batch;
-                    # only a hole between collected months is worth a note.
-                    missing = [k for k in missing if k > months[0]]
-                    if missing and m not in gaps_noted:
-                        gaps_noted.add(m)
-                        names = "、".join(f"{k}月" for k in missing)
-                        out.append(Finding(
-                            rule="M10", severity=INFO, cell=s.source.cell(ytd_field),
-                            **_where_summary(s),
-                            message=f"缺少{year}年{names}的月度小结，{m}月的全年累计只能部分核对"))
-                anchor = s
+        year_of = _PersonYear(year, by_month)
+        for kind in LEAVE_KINDS:
+            out += year_of.check(kind, checked)
     return out
 
 
-# ---------------------------------------------------------------- a month's batch
+class _PersonYear:
+    """One person's summaries of one year, by month, checked leave kind by leave kind."""
+
+    def __init__(self, year: int, by_month: dict[int, _Summary]) -> None:
+        self.year, self.by_month = year, by_month
+        self.months = sorted(by_month)
+        self.gaps_noted: set[int] = set()  # M10 once per month, whatever the leave kind
+
+    def check(self, kind: tuple[str, str, str], checked: set[int] | None) -> list[Finding]:
+        """Each month whose 全年累计 is written against its anchor, the latest earlier such
+        month; months outside `checked` (ids; all when None) only anchor later ones."""
+        ytd_field = kind[1]
+        out: list[Finding] = []
+        anchor: _Summary | None = None
+        for m in self.months:
+            s = self.by_month[m]
+            if getattr(s, ytd_field) is None:
+                continue
+            if checked is None or id(s) in checked:
+                out += self._running_sum(s, anchor, kind)
+            anchor = s
+        return out
+
+    def _running_sum(self, s: _Summary, anchor: _Summary | None,
+                     kind: tuple[str, str, str]) -> list[Finding]:
+        month_field, ytd_field, _ = kind
+        ytd = getattr(s, ytd_field)
+        start = anchor.month + 1 if anchor else 1
+        base = getattr(anchor, ytd_field) if anchor else 0.0
+        between = range(start, s.month + 1)
+        missing = [k for k in between if k not in self.by_month]
+        added = sum(getattr(self.by_month[k], month_field) or 0 for k in between
+                    if k in self.by_month)
+        expected = base + added
+        if not missing:
+            if abs(ytd - expected) <= _EPS:
+                return []
+            return [self._m9(s, anchor, kind, base, added, ("与前月不符", "应为"), expected)]
+        out: list[Finding] = []
+        if ytd + _EPS < expected:
+            out.append(self._m9(s, anchor, kind, base, added, ("偏小", "至少应为"), expected))
+        out += self._m10_hole(s, missing, ytd_field)
+        return out
+
+    def _m9(self, s: _Summary, anchor: _Summary | None, kind: tuple[str, str, str],
+            base: float, added: float, verdict: tuple[str, str], expected: float) -> Finding:
+        """M9, saying how the expected 全年累计 came about."""
+        month_field, ytd_field, label = kind
+        m = s.month
+        start = anchor.month + 1 if anchor else 1
+        if anchor:
+            basis = (f"{anchor.month}月小结（{_where_cell(anchor, ytd_field)}）"
+                     f"全年累计{label} {_fmt(base)} 天")
+        else:
+            basis = "年初 0 天"
+        basis += (f" + 本月 {_fmt(getattr(s, month_field) or 0)} 天" if start == m else
+                  f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
+        return finding("M9", f"{self.year}年{m}月全年累计{label} {_fmt(getattr(s, ytd_field))} 天"
+                             f"（{_where_cell(s, ytd_field)}）{verdict[0]}：{basis}，"
+                             f"{verdict[1]} {_fmt(expected)} 天",
+                       cell=s.source.cell(ytd_field), **_where(s))
+
+    def _m10_hole(self, s: _Summary, missing: list[int], ytd_field: str) -> list[Finding]:
+        """M10: a month between collected months is missing, so month m is only bounded.
+        Months before the first one collected are simply not in the batch."""
+        m = s.month
+        missing = [k for k in missing if k > self.months[0]]
+        if not missing or m in self.gaps_noted:
+            return []
+        self.gaps_noted.add(m)
+        names = "、".join(f"{k}月" for k in missing)
+        return [finding("M10", f"缺少{self.year}年{names}的月度小结，{m}月的全年累计只能部分核对",
+                        cell=s.source.cell(ytd_field), **_where(s))]
+
+
+# ---------------------------------------------------------------- across a month's forms
+
+
+def _m11_other_month(month: Month, d: SummaryRecord) -> list[Finding]:
+    """M11: a form of another month in this month's batch."""
+    if (d.year, d.month) == (month.year, month.month):
+        return []
+    return [finding("M11", f"这是{d.year}年{d.month}月的月度小结，不属于本次检查的"
+                           f"{month.year}年{month.month}月", cell=d.cells.get("month"),
+                    **_where(d))]
+
+
+def _anonymous(d: SummaryRecord) -> bool:
+    return not d.identity.staff_id and blank(d.identity.name)
+
+
+def _m14_whose(d: SummaryRecord) -> list[Finding]:
+    """M14 §二: no name at all, not in the roster or ambiguous (警告), or matched by name with
+    another 单位 (提示)."""
+    if _anonymous(d):
+        return [finding("M14", "月度小结未填写姓名，无法对应到人", cell=d.cells.get("name"),
+                        **_where(d))]
+    if d.problem:
+        return [finding("M14", d.problem + ("" if d.person else "，请核对姓名、工号或花名册"),
+                        severity=Severity.INFO if d.person else None, cell=d.cells.get("name"),
+                        **_where(d))]
+    return []
+
+
+def _m12_second_summary(month: Month, d: SummaryRecord, first: SummaryRecord) -> list[Finding]:
+    """M12: one person, one month, one summary."""
+    return [finding("M12", f"{month.month}月的月度小结重复：另见 {first.file}，请只保留一份",
+                    **_where(d))]
+
+
+def _m5_weeks_still_missing(d: SummaryRecord, loose: Sequence[WeekRecord]) -> list[Finding]:
+    """M5 for the weeks neither an attached sheet nor one of the person's standalone logs
+    of the month stands for."""
+    covered = {i for w in loose for i in w.covers}
+    return [f for i, f in d.missing if i not in covered]
+
+
+def _m13_not_received(month: Month, index: RosterIndex | None, matched: set[str]
+                      ) -> list[Finding]:
+    """M13 §四(二): roster people due this month who sent nothing."""
+    if index is None:
+        return []
+    return [finding("M13", f"未收到{month.year}年{month.month}月的月度小结", unit=p.unit,
+                    person=p.name, staff_id=p.staff_id)
+            for p in due_people(index.roster, month.start, month.end)
+            if p.staff_id not in matched]
+
+
+@dataclass
+class _Kept:
+    """The month's summaries that count: one per person (the first one), anonymous ones too."""
+
+    summaries: list[SummaryRecord] = dataclasses.field(default_factory=list)
+    by_person: dict[str, SummaryRecord] = dataclasses.field(default_factory=dict)
+    matched: set[str] = dataclasses.field(default_factory=set)  # roster 工号 with a summary
+
+
+def _keep_one_per_person(month: Month, records: Sequence[SummaryRecord],
+                         loose: dict[str, list[WeekRecord]], workdays: float | None,
+                         kept: _Kept) -> list[Finding]:
+    """M11, M14 and M12 for each summary in input order; each kept summary's own findings,
+    M8 and M5 follow its M14."""
+    out: list[Finding] = []
+    for d in records:
+        other = _m11_other_month(month, d)
+        if other:
+            out += other
+            continue
+        out += _m14_whose(d)
+        if not _anonymous(d):
+            first = kept.by_person.setdefault(d.key, d)
+            if first is not d:
+                out += _m12_second_summary(month, d, first)
+                continue
+        if d.person is not None:
+            kept.matched.add(d.person.staff_id)
+        kept.summaries.append(d)
+        out += d.findings
+        out += _m8_leave_within_workdays(d, workdays)
+        out += d.wrong_weeks
+        out += _m5_weeks_still_missing(d, loose.get(d.key, ()))
+    return out
+
+
+def check_month_records(month: Month, records: Sequence[SummaryRecord],
+                        logs: Sequence[WeekRecord] = (), roster: Roster | RosterIndex | None = None,
+                        *, workdays: float | None, history: Sequence[_Summary] = ()
+                        ) -> list[Finding]:
+    """The cross-form half of the month rules over `summarize`d summaries (in input order;
+    resolved against the roster beforehand when there is one): M11, M14, M12, each kept
+    summary's own findings, M8 against the month's `workdays` (None: not known, skipped) and
+    M5 with the person's standalone `logs` of the month; W1–W10
+    over the kept summaries' sheets, then the standalone logs; M9/M10 against `history`
+    (earlier months of the year, already resolved); M13."""
+    index = _index(roster)
+    this_month = [w for w in logs if (w.year, w.month) == (month.year, month.month)]
+    loose: dict[str, list[WeekRecord]] = defaultdict(list)
+    for w in this_month:
+        loose[w.who].append(w)
+    kept = _Kept()
+    out = _keep_one_per_person(month, records, loose, workdays, kept)
+
+    duplicates = WeekDuplicates()
+    for d in kept.summaries:
+        owner = d.owner
+        for w in d.weeks:
+            out += w.findings
+            out += duplicates.check(w, owner)
+    for w in this_month:
+        out += w.findings
+        out += duplicates.check(w)
+
+    # 全年累计 of this month's summaries (earlier months were checked in their own month).
+    earlier = [h for h in history if h.year == month.year and h.month < month.month]
+    out += _ytd([*earlier, *kept.by_person.values()], {d.file for d in kept.by_person.values()})
+    out += _m13_not_received(month, index, kept.matched)
+    return out
+
+
+def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
+                      logs: Sequence[WeeklyLog] = (), roster: Roster | None = None, *,
+                      workdays: float | None, settings: Settings | None = None,
+                      history: Sequence[MonthlySummary] = ()) -> list[Finding]:
+    """All month rules over the summaries collected for `month`.
+
+    `summaries` are the month's forms (one of another month is M11); `logs` are standalone
+    一周小记 forms (those of this month count toward M5 for their person and are checked with
+    W1–W10, other months' are left to `week check`); `history` are the same year's earlier
+    summaries, used only for the 全年累计 check (M9/M10) of this month's summaries. Weekly
+    sheets inside a summary are checked with W1–W10 under the summary's person."""
+    settings = settings or Settings()
+    index = _index(roster)
+    records: list[SummaryRecord] = []
+    for raw in summaries:
+        s, person, problem = _resolve(raw, index)
+        records.append(dataclasses.replace(summarize(s, settings), person=person,
+                                           problem=problem))
+    earlier = [_resolve(h, index)[0] for h in history
+               if h.year == month.year and h.month < month.month]
+    this_month = [log for log in resolve_logs(logs, index)
+                  if (log.year, log.month) == (month.year, month.month)]
+    return check_month_records(month, records, [WeekRecord.of(log) for log in this_month],
+                               index, workdays=workdays, history=earlier)
+
+
+# ---------------------------------------------------------------- the roster
 
 
 _F = TypeVar("_F", WeeklyLog, MonthlySummary)
@@ -589,239 +603,6 @@ def resolve_logs(logs: Iterable[WeeklyLog], roster: Roster | RosterIndex | None
     return [_resolve(log, index)[0] for log in logs]
 
 
-@dataclass(slots=True)
-class SummaryDigest:
-    """A 月度小结 reduced to what the month's batch rules compare across forms, with the
-    findings of everything that looks at it alone (`digest_summary`).
-
-    It quacks like a `MonthlySummary` for `check_ytd`, `rules.attendance.collect_attendance`
-    and the quarter pipeline (`identity`, `source`, `year`, `month`, the four leave figures),
-    without the 个人小结 texts and weekly sheets: a few hundred bytes per form."""
-
-    identity: FormIdentity
-    file: str
-    sheet: str | None
-    cells: dict[str, str]
-    year: int
-    month: int
-    sick_personal_days: float | None
-    annual_leave_days: float | None
-    sick_personal_days_ytd: float | None
-    annual_leave_days_ytd: float | None
-    key: str  # `_person_key` of the identity
-    findings: list[Finding]  # M1–M4, M6–M8, and M5 for an attached sheet of another month
-    missing: list[tuple[int, Finding]]  # M5 per week of the month no attached sheet stands for
-    # The attached sheets, checked (W1–W9) under the merged identity: (week, sheet) for a
-    # sheet of the summary's person, month and file without findings, else a WeekDigest.
-    weeks: tuple[tuple[int, str | None] | WeekDigest, ...]
-    person: Person | None = None  # the roster person, when the batch was resolved
-    problem: str | None = None  # `resolve_person`'s sentence (M14)
-
-    def __reduce__(self):  # positional: smaller and faster to unpickle than a state dict
-        return (SummaryDigest, tuple(getattr(self, f) for f in SummaryDigest.__slots__))
-
-    @property
-    def source(self) -> SourceRef:
-        return construct_trusted(SourceRef, _SOURCE_FIELDS,
-                                 {"file": self.file, "sheet": self.sheet, "cells": self.cells})
-
-
-_SOURCE_FIELDS = {"file", "sheet", "cells"}  # one set for every digest's SourceRef
-_NO_FINDINGS: list[Finding] = []  # shared by digests without findings (never appended to)
-_NO_MISSING: list[tuple[int, Finding]] = []
-
-
-def digest_summary(summary: MonthlySummary, *, workdays: float | None,
-                   settings: Settings | None = None) -> SummaryDigest:
-    """The per-summary half of `check_month_batch`: M1–M4, M6–M8 and M5 (from the attached
-    weekly sheets) on `summary`, and W1–W9 on each attached sheet under the merged identity
-    (`weekly_logs_of`; a sheet's `checked` findings are used when present). `workdays` are
-    those of the summary's own month (M8). `check_month_digests` does the rest."""
-    settings = settings or Settings()
-    findings = [*_check_blocks(summary, settings), *_check_signature(summary),
-                *_check_attendance(summary, workdays)]
-    try:
-        wrong, missing = _coverage(summary, summary.weeks)
-    except ValueError:  # not a month at all: such a summary is only ever M11
-        wrong, missing = [], []
-    findings.extend(wrong)
-    ident = summary.identity
-    src = summary.source
-    weeks: list[tuple[int, str | None] | WeekDigest] = []
-    if summary.weeks:
-        mine = {k: v for k, v in ((("staff_id", ident.staff_id), ("name", ident.name),
-                                   ("unit", ident.unit))) if v not in (None, "")}
-        for log in summary.weeks:
-            li = log.identity
-            staff_id = mine.get("staff_id", li.staff_id)
-            name = mine.get("name", li.name)
-            unit = mine.get("unit", li.unit)
-            checked = log.checked
-            if checked is None:
-                checked = _check_weekly(log, {"unit": unit, "person": name, "staff_id": staff_id,
-                                              "file": log.source.file, "sheet": log.source.sheet})
-            if (not checked and log.year == summary.year and log.month == summary.month
-                    and staff_id == ident.staff_id and name == ident.name and unit == ident.unit
-                    and log.source.file == src.file):
-                # The usual sheet: the summary's person, month and file, no findings.
-                weeks.append((log.week, log.source.sheet))
-            else:
-                weeks.append(WeekDigest(_person_key(staff_id, name), unit, name, staff_id,
-                                        log.source.file, log.source.sheet, log.year, log.month,
-                                        log.week, checked or _NO_FINDINGS))
-    return SummaryDigest(
-        ident, src.file, src.sheet, src.cells, summary.year, summary.month,
-        summary.sick_personal_days, summary.annual_leave_days, summary.sick_personal_days_ytd,
-        summary.annual_leave_days_ytd, _person_key(ident.staff_id, ident.name),
-        findings or _NO_FINDINGS, missing or _NO_MISSING, tuple(weeks))
-
-
-def check_month_digests(month: Month, digests: Sequence[SummaryDigest],
-                        logs: Sequence[WeeklyLog] = (), roster: Roster | RosterIndex | None = None,
-                        *, settings: Settings | None = None,
-                        history: Sequence[MonthlySummary | SummaryDigest] = ()) -> list[Finding]:
-    """The cross-form half of `check_month_batch`, over digests of the month's summaries (in
-    input order; resolved against the roster beforehand when there is one, see
-    `SummaryDigest.person`): M11, M14, M12, each kept summary's own findings and M5 with the
-    person's standalone `logs`, W1–W10 over all weekly logs, M9/M10 against `history`
-    (earlier months of the year, already resolved) and M13. Same findings, same order as
-    `check_month_batch` on the full forms."""
-    settings = settings or Settings()
-    out: list[Finding] = []
-
-    index = _index(roster)
-    this_month = [log for log in resolve_logs(logs, index)
-                  if (log.year, log.month) == (month.year, month.month)]
-    loose: dict[str, list[WeeklyLog]] = defaultdict(list)
-    for log in this_month:
-        loose[_person_key(log.identity.staff_id, log.identity.name)].append(log)
-    kept: list[SummaryDigest] = []
-    weeks = month.weeks() if loose else []
-
-    by_person: dict[str, SummaryDigest] = {}
-    matched: set[str] = set()
-    for d in digests:
-        ident = d.identity
-        if (d.year, d.month) != (month.year, month.month):
-            # M11: a form of another month in this month's batch.
-            out.append(Finding(rule="M11", severity=ERROR, cell=d.cells.get("month"),
-                               **_where_digest(d),
-                               message=f"这是{d.year}年{d.month}月的月度小结，不属于本次检查的"
-                                       f"{month.year}年{month.month}月"))
-            continue
-        anonymous = not ident.staff_id and _blank(ident.name)
-        if anonymous:
-            out.append(Finding(rule="M14", severity=WARNING, cell=d.cells.get("name"),
-                               **_where_digest(d), message="月度小结未填写姓名，无法对应到人"))
-        elif d.problem:
-            # M14: not in the roster or ambiguous (警告), or matched by name with another 单位 (提示).
-            out.append(Finding(rule="M14", severity=INFO if d.person else WARNING,
-                               cell=d.cells.get("name"), **_where_digest(d),
-                               message=d.problem + ("" if d.person else "，请核对姓名、工号或花名册")))
-        if not anonymous:
-            first = by_person.get(d.key)
-            if first is not None:
-                # M12: one person, one month, one summary.
-                out.append(Finding(rule="M12", severity=ERROR, **_where_digest(d),
-                                   message=f"{month.month}月的月度小结重复：另见 "
-                                           f"{first.file}，请只保留一份"))
-                continue
-            by_person[d.key] = d
-        if d.person is not None:
-            matched.add(d.person.staff_id)
-        kept.append(d)
-        out.extend(d.findings)
-        extra = loose.get(d.key)
-        if extra:
-            covered = {i for log in extra for i in _covered(log, weeks)}
-            out.extend(f for i, f in d.missing if i not in covered)
-        else:
-            out.extend(f for _, f in d.missing)
-    # W1–W10 over the kept summaries' weekly sheets, then the standalone logs.
-    seen: dict[tuple[str, int, int, int], tuple[str, str | None]] = {}
-    # A (week, sheet) entry is a sheet of its summary's person and month: it can only repeat
-    # a week of another sheet of the same person. Persons named by a WeekDigest or a
-    # standalone log, or by two kept summaries (anonymous ones), go through `seen`; for
-    # everybody else only a week number given twice inside the summary is a W10.
-    shared = {_person_key(log.identity.staff_id, log.identity.name) for log in this_month}
-    owners: set[str] = set()
-    for d in kept:
-        if d.key in owners:
-            shared.add(d.key)
-        owners.add(d.key)
-        for w in d.weeks:
-            if type(w) is not tuple:
-                shared.add(w.who)
-    repeats: dict[int, bool] = {}  # id(weeks) → a week number given twice (lists are shared)
-    for d in kept:
-        weeks = d.weeks
-        if d.key in shared:
-            own = seen
-        else:
-            again = repeats.get(id(weeks))
-            if again is None:
-                numbers = [w[0] for w in weeks if type(w) is tuple]
-                again = repeats[id(weeks)] = len(set(numbers)) < len(numbers)
-            own = {} if again else None
-        for w in weeks:
-            if type(w) is tuple:
-                if own is not None:
-                    ident = d.identity
-                    _w10(out, own, d.key, d.year, d.month, w[0], ident.unit, ident.name,
-                         ident.staff_id, d.file, w[1])
-            else:
-                out.extend(w.checked)
-                _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id,
-                     w.file, w.sheet)
-    for w in (WeekDigest.of(log, settings) for log in this_month):
-        out.extend(w.checked)
-        _w10(out, seen, w.who, w.year, w.month, w.week, w.unit, w.person, w.staff_id, w.file,
-             w.sheet)
-
-    # 全年累计 of this month's summaries (earlier months were checked in their own month).
-    earlier = [h for h in history if h.year == month.year and h.month < month.month]
-    current = {d.file for d in by_person.values()}
-    out.extend(_ytd([*earlier, *by_person.values()], current))
-
-    # M13: roster people due this month who sent nothing.
-    if index is not None:
-        for p in due_for_assessment(index.roster, month.start, month.end):
-            if p.staff_id not in matched:
-                out.append(Finding(rule="M13", severity=WARNING, unit=p.unit, person=p.name,
-                                   staff_id=p.staff_id,
-                                   message=f"未收到{month.year}年{month.month}月的月度小结"))
-    return out
-
-
-def check_month_batch(month: Month, summaries: Sequence[MonthlySummary],
-                      logs: Sequence[WeeklyLog] = (), roster: Roster | None = None, *,
-                      workdays: float | None, settings: Settings | None = None,
-                      history: Sequence[MonthlySummary] = ()) -> list[Finding]:
-    """All month rules over the summaries collected for `month`.
-
-    `summaries` are the month's forms (one of another month is M11); `logs` are standalone
-    一周小记 forms (those of this month count toward M5 for their person and are checked with
-    W1–W10, other months' are left to `week check`); `history` are the same year's earlier
-    summaries, used only for the 全年累计 check (M9/M10) of this month's summaries. Weekly
-    sheets inside a summary are checked with W1–W10 under the summary's person.
-
-    Built from its two halves: `digest_summary` on each (roster-resolved) summary, then
-    `check_month_digests` across them (the quarter pipeline runs the first half where each
-    file is read).
-    """
-    settings = settings or Settings()
-    index = _index(roster)
-    digests: list[SummaryDigest] = []
-    for raw in summaries:
-        s, person, problem = _resolve(raw, index)
-        d = digest_summary(s, workdays=workdays, settings=settings)
-        d.person, d.problem = person, problem
-        digests.append(d)
-    earlier = [_resolve(h, index)[0] for h in history
-               if h.year == month.year and h.month < month.month]
-    return check_month_digests(month, digests, logs, index, settings=settings, history=earlier)
-
-
 # ---------------------------------------------------------------- per-unit tally for reports
 
 
@@ -846,9 +627,9 @@ class _Tallies(dict[str, UnitTally]):
             t = self.of(f.unit)
             if f.rule == "M13":
                 t.missing += 1
-            if f.severity == ERROR:
+            if f.severity == Severity.ERROR:
                 t.errors += 1
-            elif f.severity == WARNING:
+            elif f.severity == Severity.WARNING:
                 t.warnings += 1
             else:
                 t.infos += 1
@@ -863,7 +644,7 @@ def unit_tallies(month: Month, summaries: Sequence[MonthlySummary], findings: Se
     if index is not None:
         for unit in index.roster.units():
             tallies.of(unit)
-        for p in due_for_assessment(index.roster, month.start, month.end):
+        for p in due_people(index.roster, month.start, month.end):
             tallies.of(p.unit).due += 1
     for s in summaries:
         if (s.year, s.month) == (month.year, month.month):
@@ -897,7 +678,7 @@ def weekly_logs_of(forms: Iterable[object]) -> list[WeeklyLog]:
     return out
 
 
-def infer_month(summaries: Sequence[MonthlySummary]) -> Month:
+def infer_month(summaries: Sequence[MonthlySummary | SummaryRecord]) -> Month:
     """The month of a batch when every summary agrees on it (else ask for --period)."""
     months = Counter(Month(s.year, s.month) for s in summaries)
     if len(months) == 1:
@@ -908,17 +689,19 @@ def infer_month(summaries: Sequence[MonthlySummary]) -> Month:
     raise KaopingError(f"表格的月份不一致：{listed}，请用 --period 指定要检查的月份")
 
 
-def split_history(month: Month, summaries: Sequence[MonthlySummary]
-                  ) -> tuple[list[MonthlySummary], list[MonthlySummary], list[MonthlySummary]]:
+_S = TypeVar("_S", MonthlySummary, SummaryRecord)
+
+
+def split_history(month: Month, summaries: Sequence[_S]) -> tuple[list[_S], list[_S], list[_S]]:
     """(batch, history, other): this month's forms are the batch; the same year's earlier
     months are history for 全年累计 (M9/M10); later months or other years are `other`.
 
     A quarter folder holds the quarter's three months (DESIGN §2), so checking its first
     month with --period must not turn the later two months into errors: `other` is only
     counted (see `other_months_note`)."""
-    batch: list[MonthlySummary] = []
-    history: list[MonthlySummary] = []
-    other: list[MonthlySummary] = []
+    batch: list[_S] = []
+    history: list[_S] = []
+    other: list[_S] = []
     for s in summaries:
         if (s.year, s.month) == (month.year, month.month):
             batch.append(s)
@@ -929,12 +712,12 @@ def split_history(month: Month, summaries: Sequence[MonthlySummary]
     return batch, history, other
 
 
-def other_months_note(month: Month, other: Sequence[MonthlySummary]) -> list[Finding]:
+def other_months_note(month: Month, other: Sequence[MonthlySummary | SummaryRecord]
+                      ) -> list[Finding]:
     """One 提示 saying how many summaries of other months were left out of this check."""
     if not other:
         return []
     counts = Counter(Month(s.year, s.month) for s in other)
     listed = "、".join(f"{m.year}年{m.month}月 {n} 份" for m, n in sorted(counts.items()))
-    return [Finding(rule="M11", severity=INFO,
-                    message=f"文件夹中另有其他月份的月度小结（{listed}），不属于本次检查的"
-                            f"{month.year}年{month.month}月，已跳过")]
+    return [finding("M11", f"文件夹中另有其他月份的月度小结（{listed}），不属于本次检查的"
+                           f"{month.year}年{month.month}月，已跳过", severity=Severity.INFO)]

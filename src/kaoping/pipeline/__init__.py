@@ -1,0 +1,26 @@
+"""The library behind the commands: each `run_*` reads its inputs, runs the rules and returns
+a result object holding the results and the findings. No console I/O: progress is reported
+through the optional `on_file` callback (once per workbook read), and `settings` (the limits
+included) are passed in, never looked up, so worker processes get them under any start
+method. The CLI parses arguments, calls one of these, and prints or writes the result.
+
+- `run_week(folder, roster=…)` → `WeekRun`: 一周小记 W1–W10 (`kaoping week check`);
+- `run_month(folder, roster=…, month=…)` → `MonthRun`: 月度小结 M1–M14 (`kaoping month check`);
+- `run_quarter(roster, folder, quarter=…, attendance_path=…)` → `QuarterRun`: Q1–Q8 with the
+  quarter's month rules and attendance (`kaoping quarter check|report`);
+- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`).
+"""
+
+from .inputs import count_workbooks
+from .month import MonthRun, run_month
+from .quarter import CN_QUARTER, QuarterRun, check_quarter_months, infer_quarter, run_quarter
+from .records import EvaluationRecord, records_of
+from .summary import SummaryRow, summary_rows
+from .week import WeekRun, run_week
+from .year import YearRun, run_year
+
+__all__ = [
+    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
+    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
+    "run_quarter", "run_week", "run_year", "summary_rows",
+]

@@ -1,0 +1,57 @@
+"""What the pipelines read before any rule runs: the roster, and the forms of a folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import KaopingError
+from ..models import Finding, Roster
+from ..paths import count_workbook_names
+from ..rules.settings import Settings
+
+OnFile = Callable[[Any], None]  # called once per workbook read, with what was read
+
+
+def count_workbooks(folder: Path) -> int:
+    """How many files a pipeline will read below `folder` (for a progress bar)."""
+    folder = Path(folder)
+    return count_workbook_names(folder) if folder.is_dir() else 0
+
+
+def load_roster(path: Path | None, settings: Settings) -> tuple[Roster | None, list[Finding]]:
+    """(Roster, findings) from an optional --roster; (None, []) when it was not given."""
+    if path is None:
+        return None, []
+    from ..roster import read_roster
+
+    if not Path(path).is_file():
+        raise KaopingError("找不到花名册文件", file=str(path))
+    return read_roster(Path(path), limits=settings.limits)
+
+
+def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,
+               on_file: OnFile | None = None) -> tuple[list[object], list[Finding]]:
+    """Every form below `folder` and the readers' findings, for `week check`/`month check`.
+
+    `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
+    is not a form (its messages quote form titles, which would fool kind detection)."""
+    from ..excel.read import read_folder
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KaopingError("找不到文件夹（或不是文件夹）", file=str(folder))
+    if not count_workbooks(folder):
+        raise KaopingError("文件夹中没有 Excel 表格（.xlsx）", file=str(folder))
+    skipped = skip.resolve() if skip is not None else None
+    forms: list[object] = []
+    findings: list[Finding] = []
+    for result in read_folder(folder, limits=settings.limits):
+        if on_file is not None:
+            on_file(result)
+        if skipped is not None and result.path.resolve() == skipped:
+            continue
+        forms.extend(result.forms)
+        findings.extend(result.findings)
+    return forms, findings

@@ -1,0 +1,254 @@
+"""`kaoping quarter check|report` as a library call: roster, folder, attendance → Q1–Q8.
+
+The folder is read first, each workbook into compact records where it is read
+(`records.records_of`, in pool workers for a large folder); then the roster. Reading the
+roster after the folder keeps it out of the workers' memory (they are forked when the reading
+starts). Then the quarter's month rules, the leave records, and the quarter rules.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import KaopingError
+from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
+from ..periods import Month, Quarter
+from ..rules.catalog import finding
+from ..rules.month import SummaryRecord, check_month_records
+from ..rules.settings import Settings
+from ..rules.week import WeekRecord
+from .inputs import OnFile
+from .records import EvaluationRecord, records_of
+
+CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+@dataclass
+class QuarterRun:
+    """Everything one quarter's check produced."""
+
+    quarter: Quarter
+    roster: Roster
+    outcome: Any  # rules.quarter.QuarterOutcome
+    findings: list[Finding]  # roster + files + months + attendance + rules, in that order
+    files: int = 0  # workbooks scanned
+    evaluations: int = 0  # 季度评价表 read
+    summaries: int = 0  # 月度小结表 of the quarter read
+    attendance_records: int = 0  # month records used (summaries and sheet merged)
+    workdays: float | None = None  # official workdays of the quarter
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.WARNING)
+
+
+class _Shared:
+    """One object for equal parts of the records kept for one run (a memo of this call):
+    forms of one template carry equal cell maps, one person's forms equal identities,
+    everybody's summaries of a month the same usual attached sheets, and most evaluations
+    one of a few tick tuples. Without it the main process holds several KB more per person
+    (measured in benchmarks/RESULTS.md, 2026-12-03)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, Any], Any] = {}
+
+    def _one(self, kind: str, key: Any, value: Any) -> Any:
+        return self._seen.setdefault((kind, key), value)
+
+    def parts_of(self, form: SummaryRecord | EvaluationRecord) -> None:
+        form.cells = self._one("cells", tuple(form.cells.items()), form.cells)
+        i = form.identity
+        form.identity = self._one("identity", (i.staff_id, i.name, i.unit, i.section, i.post), i)
+        if isinstance(form, EvaluationRecord):
+            form.self_ticks = self._one("ticks", form.self_ticks, form.self_ticks)
+            form.leader_ticks = self._one("ticks", form.leader_ticks, form.leader_ticks)
+        elif all(w.who is None for w in form.weeks):
+            form.weeks = self._one("weeks", form.weeks, form.weeks)
+
+
+@dataclass
+class _Folder:
+    """The records of a folder's workbooks, by kind, in reading order."""
+
+    files: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)
+    summaries: list[SummaryRecord] = field(default_factory=list)
+    logs: list[WeekRecord] = field(default_factory=list)
+
+
+def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _Folder:
+    from ..excel.read import read_folder
+
+    if not folder.exists():
+        raise KaopingError("找不到要检查的文件夹", file=str(folder))
+    if not folder.is_dir():
+        raise KaopingError("这不是文件夹；请给出收回表格所在的文件夹", file=str(folder))
+    out, shared = _Folder(), _Shared()
+    for result in read_folder(folder, transform=functools.partial(records_of, settings=settings),
+                              limits=settings.limits):
+        out.files += 1
+        out.findings += result.findings
+        for form in result.forms:
+            if isinstance(form, WeekRecord):
+                out.logs.append(form)
+                continue
+            shared.parts_of(form)
+            (out.summaries if isinstance(form, SummaryRecord) else out.evaluations).append(form)
+        if on_file is not None:
+            on_file(result)
+    return out
+
+
+def infer_quarter(evaluations: Iterable[QuarterlyEvaluation | EvaluationRecord],
+                  summaries: Iterable[SummaryRecord]) -> Quarter:
+    """The quarter all forms belong to; `KaopingError` asking for --period otherwise."""
+    seen: Counter[Quarter] = Counter(Quarter(e.year, e.quarter) for e in evaluations
+                                     if 1 <= e.quarter <= 4)
+    if not seen:
+        seen = Counter(Quarter(s.year, (s.month - 1) // 3 + 1) for s in summaries
+                       if 1 <= s.month <= 12)
+    if len(seen) == 1:
+        return next(iter(seen))
+    if not seen:
+        raise KaopingError("文件夹中没有找到季度评价表或月度小结表，无法判断季度；请用 --period 指定，如 --period 2026Q3")
+    counts = "、".join(f"{q.year}年第{CN_QUARTER[q.quarter]}季度 {n} 份"
+                      for q, n in sorted(seen.items()))
+    raise KaopingError(f"表格分属多个季度（{counts}），请用 --period 指定要处理的季度，如 --period 2026Q3")
+
+
+def _q8_outside_the_quarter(quarter: Quarter, s: SummaryRecord) -> Finding:
+    """A summary of another month is named and not used for the quarter's attendance."""
+    earlier = s.year == quarter.year and s.month < quarter.months[0].month
+    return finding("Q8", f"这是{s.year}年{s.month}月的月度小结，不在{quarter.year}年第"
+                         f"{CN_QUARTER[quarter.quarter]}季度内，未用于本季度出勤计算"
+                         + ("（仅用于核对全年累计）" if earlier else ""),
+                   severity=Severity.INFO, person=s.identity.name, unit=s.identity.unit,
+                   staff_id=s.identity.staff_id, file=s.source.file, sheet=s.source.sheet,
+                   cell=s.source.cell("month"))
+
+
+def _month_workdays(month: Month, settings: Settings) -> float | None:
+    """The month's official workdays (M8), None when the calendar does not know it."""
+    from ..calendar import CalendarUnknownError, month_workdays
+
+    try:
+        return month_workdays(month, settings.attendance.workdays)
+    except (CalendarUnknownError, ValueError):
+        return None
+
+
+def check_quarter_months(quarter: Quarter, summaries: Sequence[SummaryRecord],
+                         logs: Sequence[WeekRecord], settings: Settings) -> list[Finding]:
+    """The month rules (`rules.month`) over the 月度小结表 and 一周小记表 of the quarter's
+    months found in the folder: their leave days feed Q5, so a bad summary is a problem of
+    the quarter too. Coverage (M13, who sent no summary) is left to `kaoping month check`.
+    Summaries of other months are named with a 提示 and not used; the same year's earlier
+    months are only compared (全年累计)."""
+    months = {(m.year, m.month) for m in quarter.months}
+    out = [_q8_outside_the_quarter(quarter, s) for s in summaries if (s.year, s.month) not in months]
+    for month in quarter.months:
+        batch = [s for s in summaries if (s.year, s.month) == (month.year, month.month)]
+        loose = [w for w in logs if (w.year, w.month) == (month.year, month.month)]
+        if not batch and not loose:
+            continue
+        history = [s for s in summaries if s.year == month.year and s.month < month.month]
+        out += check_month_records(month, batch, loose, None, history=history,
+                                   workdays=_month_workdays(month, settings))
+    return out
+
+
+def _unknown_staff(records: Iterable[MonthAttendance], roster: Roster) -> list[Finding]:
+    """A1: an attendance-sheet 工号 the roster does not have (once per 工号)."""
+    known = {p.staff_id for p in roster.people}
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for r in records:
+        if r.staff_id not in known and r.staff_id not in reported:
+            reported.add(r.staff_id)
+            src = r.source
+            out.append(finding("A1", f"考勤表中的工号「{r.staff_id}」不在花名册中，其出勤未使用",
+                               severity=Severity.WARNING, staff_id=r.staff_id,
+                               file=src.file if src else None, sheet=src.sheet if src else None,
+                               cell=src.cell("staff_id") if src else None))
+    return out
+
+
+def _attendance_sheet(path: Path, quarter: Quarter, roster: Roster, settings: Settings
+                      ) -> tuple[list[MonthAttendance], list[Finding]]:
+    """The quarter's records of an attendance sheet (--attendance), with its findings."""
+    from ..excel.attendance import read_attendance
+
+    sheet, findings = read_attendance(Path(path), limits=settings.limits)
+    findings = [*findings, *_unknown_staff(sheet, roster)]
+    months = {(m.year, m.month) for m in quarter.months}
+    return [r for r in sheet if (r.year, r.month) in months], findings
+
+
+def _quarter_workdays(quarter: Quarter, settings: Settings) -> tuple[float | None, list[Finding]]:
+    from ..calendar import CalendarUnknownError, quarter_workdays
+
+    try:
+        return quarter_workdays(quarter, settings.attendance.workdays), []
+    except CalendarUnknownError as exc:
+        return None, [finding("Q5", f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 "
+                                    "[attendance.workdays] 中写明各月工作日天数",
+                              severity=Severity.WARNING)]
+
+
+def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | None = None,
+                attendance_path: Path | None = None, settings: Settings | None = None,
+                on_file: OnFile | None = None) -> QuarterRun:
+    """Read every workbook under `folder` and the roster (a path, or a `Roster` already
+    read), check the quarter's monthly forms, merge attendance, run Q1–Q8.
+
+    Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
+    unreadable attendance sheet, forms of several quarters and no `quarter`)."""
+    from ..roster import read_roster
+    from ..rules.attendance import RosterIndex, collect_attendance, merge_attendance
+    from ..rules.quarter import evaluate_quarter
+
+    settings = settings or Settings()
+    if not isinstance(roster_path, Roster) and not Path(roster_path).is_file():
+        raise KaopingError("找不到花名册文件", file=str(roster_path))
+    if attendance_path is not None and not Path(attendance_path).is_file():
+        raise KaopingError("找不到考勤表文件", file=str(attendance_path))
+    read = _read_folder(Path(folder), settings, on_file)
+    if isinstance(roster_path, Roster):  # already read (benchmarks, tests, other pipelines)
+        roster, findings = roster_path, []
+    else:
+        roster, findings = read_roster(Path(roster_path), limits=settings.limits)
+    findings = [*findings, *read.findings]
+    quarter = quarter or infer_quarter(read.evaluations, read.summaries)
+    findings += check_quarter_months(quarter, read.summaries, read.logs, settings)
+
+    months = {(m.year, m.month) for m in quarter.months}
+    summaries = [s for s in read.summaries if (s.year, s.month) in months]
+    index = RosterIndex(roster)  # one for the attendance and the quarter rules
+    # sources=False: the leave records name no file (the quarter rules do not read it; a
+    # record's `source` would be made anew for each of them).
+    records, att_findings = collect_attendance(summaries, roster=index, sources=False)
+    findings += att_findings
+    if attendance_path is not None:
+        sheet, sheet_findings = _attendance_sheet(attendance_path, quarter, roster, settings)
+        findings += sheet_findings
+        records = merge_attendance(records, sheet)
+    workdays, workday_findings = _quarter_workdays(quarter, settings)
+    findings += workday_findings
+    outcome = evaluate_quarter(roster, quarter, read.evaluations, records, workdays=workdays,
+                               settings=settings, roster_index=index)
+    findings += outcome.findings
+    return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
+                      files=read.files, evaluations=len(read.evaluations),
+                      summaries=len(summaries), attendance_records=len(records),
+                      workdays=workdays, settings=settings)

@@ -1,0 +1,157 @@
+"""The package layering of `src/kaoping`, read from the source (module-level and function-level
+imports alike, TYPE_CHECKING ones included):
+
+    cli → pipeline → excel / report → rules → models
+
+with the small base modules (errors, names, periods) usable by all; `paths` (file names and
+listings) by the readers, the writers and above; `config` (kaoping.toml) and `calendar`
+(chinesecalendar data) by pipeline and cli only, never by rules. `report` may use `excel`'s
+cell and workbook helpers, never the other way round. No cycle between packages.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kaoping"
+
+BASE = {"errors", "names", "periods"}
+_READ_WRITE = {"models", "rules", "paths"}
+# What each part may import besides BASE (and itself).
+ALLOWED: dict[str, set[str]] = {
+    "kaoping": set(),  # the package's __init__
+    "errors": set(),
+    "names": set(),
+    "periods": set(),
+    "models": set(),
+    "rules": {"models"},
+    "paths": set(),
+    "excel": _READ_WRITE,
+    "roster": _READ_WRITE | {"excel"},  # a reader: moving into excel/ (see PENDING)
+    "report": _READ_WRITE | {"excel", "roster"},
+    "pdf": set(),
+    "calendar": set(),
+    "config": {"rules"},  # kaoping.toml → rules.settings
+    "pipeline": _READ_WRITE | {"excel", "roster", "report", "calendar", "config"},
+    "cli": _READ_WRITE | {"excel", "roster", "report", "calendar", "config", "pipeline", "pdf"},
+}
+
+# Edges other developers are removing in their branches; the lead deletes this list once
+# those branches are merged (the test must then pass without it).
+PENDING: set[tuple[str, str]] = {
+    # readers developer: excel/halfyear takes its styles from excel, not from report
+    ("kaoping.excel.halfyear", "kaoping.report.style"),
+    # readers developer: roster.py becomes excel/roster.py (ends the excel ↔ roster cycle and
+    # roster's use of report.style)
+    ("kaoping.excel.forms", "kaoping.roster"),
+    ("kaoping.excel.halfyear", "kaoping.roster"),
+    ("kaoping.roster", "kaoping.report.style"),
+    # engine developer: the workdays of people hired during the quarter come from the
+    # pipeline (calendar.hire_workdays), not from rules
+    ("kaoping.rules.quarter", "kaoping.calendar"),
+}
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every kaoping module `path` imports, wherever the import statement stands."""
+    module = _module(path)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.split(".")[0] == "kaoping")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[:len(package) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "kaoping":
+                continue
+            # `from . import read` imports the module kaoping.excel.read
+            subs = [f"{target}.{a.name}" for a in node.names
+                    if (SRC.parent / f"{target}.{a.name}".replace(".", "/")).with_suffix(".py").exists()
+                    or (SRC.parent / f"{target}.{a.name}".replace(".", "/")).is_dir()]
+            out.update(subs or [target])
+    return out
+
+
+def _edges() -> set[tuple[str, str]]:
+    return {(_module(p), t) for p in SRC.rglob("*.py") for t in _imports(p)}
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "kaoping"
+
+
+def test_the_source_is_read():
+    edges = _edges()
+    assert ("kaoping.cli.quarter", "kaoping.pipeline") in edges  # function-level import
+    assert ("kaoping.pipeline.quarter", "kaoping.rules.month") in edges  # module level
+    assert {_part(m) for e in edges for m in e} <= set(ALLOWED)
+
+
+def test_every_import_follows_the_layering():
+    wrong = sorted(
+        f"{a} → {b}" for a, b in _edges() - PENDING
+        if _part(a) != _part(b) and _part(b) not in BASE | ALLOWED[_part(a)])
+    assert wrong == [], "imports against the layering:\n" + "\n".join(wrong)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected parts of more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = []
+            while True:
+                w = stack.pop()
+                part.append(w)
+                if w == v:
+                    break
+            if len(part) > 1:
+                out.append(sorted(part))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_cycle_between_packages():
+    graph: dict[str, set[str]] = {}
+    for a, b in _edges() - PENDING:
+        if _part(a) != _part(b):
+            graph.setdefault(_part(a), set()).add(_part(b))
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_engine_imports_no_input_or_output():
+    """kaoping.rules stays pure: nothing that reads files, writes or talks to a console."""
+    io = {"excel", "report", "roster", "pipeline", "cli", "config", "calendar", "pdf", "paths"}
+    used = {b for a, b in _edges() - PENDING if _part(a) == "rules"}
+    assert {_part(b) for b in used} & io == set()
