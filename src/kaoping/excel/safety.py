@@ -595,17 +595,27 @@ def _scan_sheet(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSet
 
 
 # The scan matches whole cell elements that are not self-closing (start tag, what the cell
-# holds, end tag), any namespace prefix; a plain leading r="B7" is read by the match itself.
+# holds, end tag).
 # Self-closing cells (<c r="Z9" s="3"/>: formatted, holding nothing; most cells of a form)
 # and rows are not matched, so the regex engine passes them at C speed: they only matter
 # for the position of a later cell whose `r` does not give it (`_SheetScan._walk`). A cell
 # holding another cell's start tag is not matched; the inner one is.
 _ATTRS = rb"""([^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+)"""
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*+:)?"
-_INNER = rb"([^<]*+(?:<(?!" + _PREFIX + rb"c[\s/>]|/" + _PREFIX + rb"c\s*>)[^<]*+)*+)"
-_CELL = re.compile(rb"<(?:c|[A-Za-z_][\w.-]*+:c)(?=[\s/>])"  # (_PREFIX, unprefixed tried first)
-                   rb"""(?:\s+r\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["'](?=[\s/>]))?"""
-                   + _ATTRS + rb"(?<!/)>" + _INNER + rb"</" + _PREFIX + rb"c\s*>")
+
+
+def _cell_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    inner = rb"([^<]*+(?:<(?!" + prefix + rb"c[\s/>]|/" + prefix + rb"c\s*>)[^<]*+)*+)"
+    return re.compile(rb"<" + prefix + rb"c(?=[\s/>])"
+                      + _ATTRS + rb"(?<!/)>" + inner + rb"</" + prefix + rb"c\s*>")
+
+
+# Any namespace prefix is matched (calamine reads <x:c> as <c>), but trying one at every '<'
+# doubles the scan; a prefixed cell tag contains ':c' and a following space, '/' or '>', so a
+# chunk without one gets the same matches from the pattern without prefixes.
+_CELL_ANY_PREFIX = _cell_pattern(_PREFIX)
+_CELL_NO_PREFIX = _cell_pattern(b"")
+_PREFIXED_CELL_TAG = re.compile(rb":c[\s/>]")
 _CELL_START = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])" + _ATTRS + rb"(?<!/)>")  # not self-closing
 _TAG = re.compile(rb"<" + _ATTRS + rb">")  # any complete tag
 _ROW_OR_CELL_START = re.compile(rb"<" + _PREFIX + rb"(?:(row)|c)(?=[\s/>])" + _ATTRS + rb">")
@@ -643,12 +653,16 @@ class _SheetScan:
         if _DTD.search(buf):
             raise _hostile(self.path, self.part)
         mark = 0
-        for m in _CELL.finditer(buf):
-            letters, digits, attrs, inner = m.groups()
-            if letters is not None:
-                self.col, self.row = _col_number(letters), int(digits)
+        cells = _CELL_ANY_PREFIX if _PREFIXED_CELL_TAG.search(buf) else _CELL_NO_PREFIX
+        for m in cells.finditer(buf):
+            attrs, inner = m.groups()
+            r_attr = _ATTR_R.search(attrs)
+            ref = _CELL_REF.match(r_attr.group(1).strip()) if r_attr else None
+            if ref and ref.group(1) and ref.group(2):  # a full reference places it, whatever came before
+                self.col, self.row = _col_number(ref.group(1)), int(ref.group(2))
             else:
-                self._place(attrs, buf, mark, m.start())
+                self._walk(buf, mark, m.start())
+                self._step(ref)
             mark = m.end()
             if _CONTENT.search(inner):
                 self._content_cell(attrs, inner)
@@ -665,17 +679,6 @@ class _SheetScan:
             raise _fail(self.path, f"工作表部件 {self.part} 中有超长的 XML 标签，文件可能已被篡改，已拒绝读取",
                         RESEND)
         return buf[mark:]
-
-    def _place(self, attrs: bytes, buf: bytes, start: int, end: int) -> None:
-        """Place a cell without a plain leading r="B7": by its `r` when that is a full
-        reference, else after walking what came since the last cell placed."""
-        r_attr = _ATTR_R.search(attrs)
-        ref = _CELL_REF.match(r_attr.group(1).strip()) if r_attr else None
-        if ref and ref.group(1) and ref.group(2):
-            self.col, self.row = _col_number(ref.group(1)), int(ref.group(2))
-            return
-        self._walk(buf, start, end)
-        self._step(ref)
 
     def _walk(self, buf: bytes, start: int, end: int) -> None:
         """Move past the rows and the cells in buf[start:end], one by one."""
@@ -710,7 +713,7 @@ class _SheetScan:
             raise _fail(self.path, f"工作表部件 {self.part} 的数据已达到第 {found.max_row} 行、第 {found.max_col} 列，"
                                    f"超过上限 {limits.max_rows} 行 × {limits.max_columns} 列，已拒绝读取（不像一份考评表）",
                         SHORTEN)
-        if _FORMULA.search(inner) and not _cached(attrs, inner):
+        if b"f" in inner and _FORMULA.search(inner) and not _cached(attrs, inner):
             found.uncached_formulas.add(cell)
 
 
