@@ -33,7 +33,7 @@ from kaoping.models import (
     SourceRef,
     all_fields_set,
 )
-from kaoping.paths import WorkbookListing, count_workbook_names, scan_workbook_names, scan_workbooks
+from kaoping.paths import count_workbook_names, scan_workbook_names
 from kaoping.pipeline import Identity, _drained, _one_identity, _one_number
 from kaoping.roster import read_roster
 from kaoping.rules import quarter as quarter_rules
@@ -190,23 +190,6 @@ def test_one_identity_shares_units_across_people_and_persons_across_forms():
 
 
 # ---------------------------------------------------------------- the folder's paths
-
-
-def test_listing_gives_the_listed_paths(tmp_path):
-    rels = ["b/张三-2026Q3.xlsx", "a/Z.XLSX", "a/a.xlsx", "a10/x.xlsx", "a2/深/层/x.xlsx", "c.xlsx"]
-    for rel in rels:
-        p = tmp_path / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(b"x")
-    names = [str(p) for p in scan_workbooks(tmp_path)]
-    listing = WorkbookListing(tmp_path)
-    assert len(listing) == len(names) == len(rels) and list(listing) == names
-    assert [listing[i] for i in range(-len(names), len(names))] == names + names
-    assert listing[1:5] == names[1:5] and listing[::-2] == names[::-2] and listing[9:] == []
-    for bad in (len(names), -len(names) - 1):
-        with pytest.raises(IndexError):
-            listing[bad]
-    assert len(WorkbookListing(tmp_path / "a10")) == 1 and list(WorkbookListing(tmp_path / "none")) == []
 
 
 def test_count_is_the_number_of_paths_listed(tmp_path):
