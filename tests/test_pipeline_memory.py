@@ -19,7 +19,6 @@ import math
 import weakref
 from pathlib import Path
 
-import pytest
 from helpers_quarter import Q3, form, leave, person, roster
 
 from kaoping.excel import batch
