@@ -76,3 +76,57 @@ def test_read_folder_passes_paths_to_on_file() -> None:
     results = list(read_folder(CORPUS, on_file=seen.append, workers=2))
     assert seen == list(scan_workbooks(CORPUS))
     assert [r.path for r in results] == seen
+
+
+def test_spawned_workers_give_the_sequential_results_with_the_callers_limits(monkeypatch) -> None:
+    """Under spawn the workers share nothing with this process: the limits travel with each
+    chunk. 236 workbooks with max_rows=16: the monthly forms are refused (F1), the quarterly
+    ones read, each exactly as a single-process read gives it."""
+    from kaoping.rules.settings import LimitSettings
+
+    limits = LimitSettings(max_rows=16)
+    seq = [(p, _dump(r)) for p, r in FolderReader(FOLDER, workers=1, limits=limits)]
+    monkeypatch.setenv("KAOPING_START_METHOD", "spawn")
+    reader = FolderReader(FOLDER, workers=2, limits=limits)
+    assert len(reader) >= 200 and reader.workers == 2
+    with reader:
+        par = [(p, _dump(r)) for p, r in reader]
+    assert par == seq
+    refused = [p for p, d in seq if any(f.rule == "F1" and "超过上限 16 行" in f.message for f in d[3])]
+    assert 0 < len(refused) < len(seq)  # both refused and read workbooks are compared
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", None), ("spawn", "spawn"), (" Spawn ", "spawn"),
+                                                 ("forkserver", "forkserver"), ("fork", "fork")])
+def test_start_method_from_the_environment(monkeypatch, value: str, expected: str | None) -> None:
+    import multiprocessing
+
+    from kaoping.excel.batch import pool_context
+
+    monkeypatch.setenv("KAOPING_START_METHOD", value)
+    default = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    assert pool_context().get_start_method() == (expected or default)
+
+
+@pytest.mark.parametrize("value", ["threads", "fork-please"])
+def test_unknown_start_method_is_refused_in_chinese(monkeypatch, value: str) -> None:
+    from kaoping.errors import KaopingError
+    from kaoping.excel.batch import pool_context
+
+    monkeypatch.setenv("KAOPING_START_METHOD", value)
+    with pytest.raises(KaopingError, match="KAOPING_START_METHOD"):
+        pool_context()
+
+
+def test_fork_where_the_platform_has_none_is_refused(monkeypatch) -> None:
+    import multiprocessing
+
+    from kaoping.errors import KaopingError
+    from kaoping.excel.batch import pool_context
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.delenv("KAOPING_START_METHOD", raising=False)
+    assert pool_context().get_start_method() == "spawn"
+    monkeypatch.setenv("KAOPING_START_METHOD", "fork")
+    with pytest.raises(KaopingError, match="本机可用：spawn"):
+        pool_context()

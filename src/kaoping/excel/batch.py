@@ -5,19 +5,22 @@
 batches (see `read.read_workers`) are read by a pool of processes; results stream back in
 order through a bounded window of pending chunks, so memory holds a window, not the batch.
 
-`start()` forks the workers at once. `pipeline.run_quarter` calls it before reading the roster,
-so the workers are forked from a small process: they don't carry the roster (or anything else
-the caller loads later) in their memory, and they are already reading while the roster is.
+`start()` starts the workers at once. `pipeline.run_quarter` calls it before reading the
+roster, so forked workers don't carry the roster (or anything else the caller loads later) in
+their memory, and they are already reading while the roster is. Everything a worker needs
+travels with its chunk (paths, year, transform, limits), so the pool works under any start
+method: `KAOPING_START_METHOD` = fork | spawn | forkserver, by default fork where the platform
+has it (cheap, and works from scripts without a `__main__` guard), spawn elsewhere (Windows).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..paths import WorkbookListing
     from ..rules.settings import LimitSettings
 
 CHUNK = 16  # files per task sent to a worker
@@ -58,19 +61,19 @@ class FolderReader:
         # so that they do not each hold a copy of it (20,000 paths: ~6.5 MB per process).
         self._count = count_workbook_names(self.folder)
         self.workers = read_workers(self._count, workers)
-        self._listing: WorkbookListing | None = None
+        self._listing: list[str] | None = None
         self._pool: Any = None
         self._pending: dict[int, Any] = {}
         self._next = 0  # index of the next chunk to submit
 
     @property
-    def listing(self) -> WorkbookListing:
-        """The workbooks, sorted (`paths.WorkbookListing`: ~4 per person, held for the whole
-        run, as text made when asked for); listed on first use."""
+    def listing(self) -> list[str]:
+        """The workbooks' paths, sorted, as text (`paths.scan_workbook_names`); listed on
+        first use."""
         if self._listing is None:
-            from ..paths import WorkbookListing
+            from ..paths import scan_workbook_names
 
-            self._listing = WorkbookListing(self.folder)
+            self._listing = scan_workbook_names(self.folder)
         return self._listing
 
     @property
@@ -102,24 +105,20 @@ class FolderReader:
             self._next += 1
 
     def start(self) -> FolderReader:
-        """Fork the worker processes and hand them their first chunks (no-op for a batch read
+        """Start the worker processes and hand them their first chunks (no-op for a batch read
         in this process, or when already started)."""
         if self.workers <= 1 or self._pool is not None:
             return self
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork where the platform has it (cheap, and works from scripts without a __main__
-        # guard); spawn elsewhere (Windows), where the kaoping command is guarded. Everything
-        # the workers run is imported here first, so no worker waits on an import lock that
-        # another thread of the caller (the progress bar) held at fork time.
+        # Everything the workers run is imported here first, so no forked worker waits on an
+        # import lock that another thread of the caller (the progress bar) held at fork time.
         import python_calamine  # noqa: F401
 
         from . import read, safety  # noqa: F401
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
-        # The executor forks all its workers at the first submit: a no-op one, so that they
+
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=pool_context())
+        # The executor starts all its workers at the first submit: a no-op one, so that they
         # are forked before the paths are listed (see __init__).
         self._pool.submit(int)
         self._submit_up_to(WINDOW_PER_WORKER * self.workers)
@@ -149,3 +148,24 @@ class FolderReader:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             self._pending.clear()
+
+
+START_METHODS = ("fork", "spawn", "forkserver")
+
+
+def pool_context() -> Any:
+    """The multiprocessing context of the pool: `KAOPING_START_METHOD`, else fork where the
+    platform has it, else spawn."""
+    import multiprocessing
+
+    from ..errors import KaopingError
+
+    available = multiprocessing.get_all_start_methods()
+    method = os.environ.get("KAOPING_START_METHOD", "").strip().lower()
+    if not method:
+        method = "fork" if "fork" in available else "spawn"
+    if method not in START_METHODS or method not in available:
+        usable = "、".join(m for m in START_METHODS if m in available)
+        raise KaopingError(f"环境变量 KAOPING_START_METHOD 的值“{method}”不可用，"
+                           f"本机可用：{usable}（或不设置，自动选择）")
+    return multiprocessing.get_context(method)

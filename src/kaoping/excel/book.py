@@ -8,20 +8,19 @@ Rows and columns are 1-based as in Excel.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..rules.settings import LimitSettings
+    from .safety import Inspection
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
 
-@functools.lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """1 → 'A', 27 → 'AA' (no openpyxl import: settings loading stays light)."""
     letters = ""
@@ -41,68 +40,30 @@ def _one_based(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int, i
     return a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1
 
 
+@dataclass(slots=True)
 class Grid:
     """The values of one sheet. Empty cells read as None.
 
-    `merged` holds the merged ranges as 1-based (r1, c1, r2, c2); `load_book` hands over
-    calamine's own 0-based ((r1, c1), (r2, c2)) pairs, converted on first use (most sheets
-    are never asked). `uncached_formulas`: (row, col) of formula cells saved without a cached
-    value: they read as blank here, but the person typed a formula, not a value; readers
-    report them (see excel.safety)."""
+    `merged` holds the merged ranges as 1-based (r1, c1, r2, c2). `uncached_formulas`:
+    (row, col) of formula cells saved without a cached value: they read as blank here, but
+    the person typed a formula, not a value; readers report them (see excel.safety)."""
 
-    __slots__ = ("name", "rows", "hidden", "_merged", "_merged0", "uncached_formulas")
-
-    def __init__(self, name: str, rows: list[list[Value]], hidden: bool = False,
-                 merged: list[tuple[int, int, int, int]] | None = None,
-                 uncached_formulas: set[tuple[int, int]] | None = None) -> None:
-        self.name = name
-        self.rows = rows
-        self.hidden = hidden
-        self._merged: list[tuple[int, int, int, int]] | None = [] if merged is None else merged
-        self._merged0: list | None = None
-        self.uncached_formulas = set() if uncached_formulas is None else uncached_formulas
+    name: str
+    rows: list[list[Value]]
+    hidden: bool = False
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
     def _from_calamine(cls, name: str, rows: list[list[Value]], hidden: bool,
                        merged0: list | None, uncached_formulas: set[tuple[int, int]]) -> Grid:
-        grid = cls(name, rows, hidden, None, uncached_formulas)
-        if merged0:
-            grid._merged = None
-            grid._merged0 = merged0
-        return grid
-
-    @property
-    def merged(self) -> list[tuple[int, int, int, int]]:  # r1, c1, r2, c2
-        if self._merged is None:
-            self._merged = [_one_based(a, b) for a, b in self._merged0]
-            self._merged0 = None
-        return self._merged
-
-    @merged.setter
-    def merged(self, value: list[tuple[int, int, int, int]]) -> None:
-        self._merged, self._merged0 = value, None
+        """A grid with calamine's 0-based merged ranges (`merged_cell_ranges`) made 1-based."""
+        return cls(name, rows, hidden, [_one_based(a, b) for a, b in merged0 or ()],
+                   uncached_formulas)
 
     def merged_in_row(self, row: int) -> list[tuple[int, int, int, int]]:
-        """The merged ranges crossing `row`, in listed order (no conversion of the others)."""
-        if self._merged is not None:
-            return [m for m in self._merged if m[0] <= row <= m[2]]
-        r0 = row - 1
-        return [_one_based(a, b)
-                for a, b in self._merged0 if a[0] <= r0 <= b[0]]  # type: ignore[union-attr]
-
-    def _key(self) -> tuple:
-        return (self.name, self.rows, self.hidden, self.merged, self.uncached_formulas)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() == other._key()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
-
-    def __repr__(self) -> str:
-        return (f"Grid(name={self.name!r}, rows={self.rows!r}, hidden={self.hidden!r}, "
-                f"merged={self.merged!r}, uncached_formulas={self.uncached_formulas!r})")
+        """The merged ranges crossing `row`, in listed order."""
+        return [m for m in self.merged if m[0] <= row <= m[2]]
 
     @property
     def max_row(self) -> int:
@@ -166,50 +127,24 @@ def register_limits(limits: LimitSettings | None = None) -> LimitSettings:
     return (limits or LimitSettings()).for_registers()
 
 
-def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
-    """Read every sheet's values with python-calamine (the file is only read, never written).
+def load_book(path: Path | str, limits: LimitSettings | None = None) -> Book:
+    """Read every worksheet's values with python-calamine (the file is only read, never written).
 
-    `kaoping.excel.safety.inspect_workbook` runs first (magic-byte sniffing, zip-bomb, XML-bomb
-    and sheet-size limits, uncached formulas), so calamine only ever sees a bounded .xlsx.
-    Raises `UnreadableWorkbookError` with a Chinese message for anything else; never another
-    exception for a bad file. `limits` are the bounds of this read (kaoping.toml [limits],
-    passed explicitly: worker processes get them with their work; default the built-in ones).
-    """
-    pc, safety, UnreadableWorkbookError, LimitSettings = _load_deps()
+    The file is read once; `kaoping.excel.safety.inspect_workbook` checks those bytes (what
+    the file is, zip and XML bombs, sheet sizes, uncached formulas) and calamine parses the
+    same bytes, so it only ever sees a bounded .xlsx. Raises `UnreadableWorkbookError` with a
+    Chinese message for anything else, never another exception for a bad file. `limits` are
+    the bounds of this read (kaoping.toml [limits], passed explicitly: worker processes get
+    them with their work; default the built-in ones)."""
+    from ..errors import UnreadableWorkbookError
+    from ..rules.settings import LimitSettings
+    from . import safety
+
     limits = limits or LimitSettings()
-
-    data = safety.read_workbook_bytes(path, limits)  # read once; checks and parser see the same bytes
+    data = safety.read_workbook_bytes(path, limits)
     inspection = safety.inspect_workbook(path, limits, data=data)
-    formulas = {
-        name: inspection.sheets[part].uncached_formulas
-        for name, part in inspection.sheet_parts.items()
-        if part in inspection.sheets
-    }
-    max_rows, max_columns = limits.max_rows, limits.max_columns
     try:
-        # calamine gets the checked bytes, never a path it could write to: when inspection
-        # kept every member it checked, a STORED zip of exactly those bytes (nothing for
-        # calamine to inflate, and nothing it reads that was not checked; ordinary sheets
-        # with their content cells only, see safety._content_only); else the file.
-        checked = inspection.checked_zip()
-        inspection.checked_parts = None  # the parts are in `checked` now: freed before calamine copies
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data if checked is None else checked))
-        sheets: list[Grid] = []
-        worksheet, visible = pc.SheetTypeEnum.WorkSheet, pc.SheetVisibleEnum.Visible
-        for meta in wb.sheets_metadata:
-            if meta.typ != worksheet:
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-            if max(map(len, rows), default=0) > max_columns:
-                rows = [r[:max_columns] for r in rows]
-            hidden = meta.visible != visible
-            f = formulas.get(meta.name)
-            sheets.append(Grid._from_calamine(meta.name, rows, hidden, sheet.merged_cell_ranges,
-                                              set(f) if f else set()))
-        wb.close()
-    except UnreadableWorkbookError:
-        raise
+        sheets = _calamine_sheets(data, inspection, limits)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # calamine's error types, and pyo3's PanicException (a BaseException)
@@ -217,22 +152,25 @@ def load_book(path: Path, limits: LimitSettings | None = None) -> Book:
             f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}），文件可能已损坏。"
             "请在 Excel/WPS 中打开后重新另存为 .xlsx 再交回。",
             file=str(path)) from None
-    return Book(path if isinstance(path, Path) else Path(path), sheets)
+    return Book(Path(path), sheets)
 
 
-_deps: tuple | None = None
+def _calamine_sheets(data: bytes, inspection: Inspection, limits: LimitSettings) -> list[Grid]:
+    """The worksheets (not chart sheets) calamine reads from `data`, at most `limits`' rows
+    and columns (the checks counted the cells that hold something; calamine may count more)."""
+    import python_calamine as pc
 
-
-def _load_deps() -> tuple:
-    """What `load_book` needs, imported on its first call (not at import time: settings
-    loading and `kaoping --help` stay light) and kept."""
-    global _deps
-    if _deps is None:
-        import python_calamine as pc
-
-        from ..errors import UnreadableWorkbookError
-        from ..rules.settings import LimitSettings
-        from . import safety
-
-        _deps = (pc, safety, UnreadableWorkbookError, LimitSettings)
-    return _deps
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets: list[Grid] = []
+    for meta in wb.sheets_metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        sheet = wb.get_sheet_by_name(meta.name)
+        rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+        if max(map(len, rows), default=0) > limits.max_columns:
+            rows = [r[:limits.max_columns] for r in rows]
+        hidden = meta.visible != pc.SheetVisibleEnum.Visible
+        sheets.append(Grid._from_calamine(meta.name, rows, hidden, sheet.merged_cell_ranges,
+                                          inspection.uncached_formulas(meta.name)))
+    wb.close()
+    return sheets
