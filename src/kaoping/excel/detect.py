@@ -8,7 +8,6 @@ can never disagree about them.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,17 +73,9 @@ _STRIP = re.compile(r"[\s\u00a0\u3000\u200b-\u200f\ufeff:：]+")
 
 
 def label_key(text: object) -> str:
-    """Normalise a label for matching: NFKC-free of spaces, line breaks and colons.
-    Full-width brackets are kept (labels use them) but '(' and '（' compare equal."""
-    if type(text) is str:
-        return _label_key(text)  # the same few dozen labels in every form: cached
+    """Normalise a label for matching: free of spaces, line breaks and colons. Full-width
+    brackets are kept (labels use them) but '(' and '（' compare equal."""
     s = _STRIP.sub("", str(text or ""))
-    return s.replace("(", "（").replace(")", "）")
-
-
-@functools.lru_cache(maxsize=8192)
-def _label_key(text: str) -> str:
-    s = _STRIP.sub("", text)
     return s.replace("(", "（").replace(")", "）")
 
 
