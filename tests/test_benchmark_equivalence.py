@@ -178,7 +178,7 @@ def test_roster_of_more_rows_than_a_form_may_have(tmp_path):
     max_register_rows, forms keep max_rows."""
     from kaoping.excel.book import load_book, register_limits
     from kaoping.errors import UnreadableWorkbookError
-    from kaoping.roster import read_roster
+    from kaoping.excel.roster import read_roster
 
     data = _bench_data(tmp_path, 12)
     roster_path = data / "花名册.xlsx"

@@ -30,7 +30,7 @@ def test_quarter_rules_on_digests_equal_the_full_forms(q):
     from kaoping.excel.read import read_workbook
     from kaoping.paths import scan_workbooks
     from kaoping.pipeline import EvaluationDigest, slim_result
-    from kaoping.roster import read_roster
+    from kaoping.excel.roster import read_roster
     from kaoping.rules.quarter import evaluate_quarter
 
     folder = ROOT / "examples" / "collected" / q

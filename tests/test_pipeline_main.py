@@ -16,7 +16,7 @@ from helpers_month import identity, monthly, weekly
 from kaoping.errors import KaopingError
 from kaoping.models import MonthAttendance, SourceRef, construct_trusted
 from kaoping.pipeline import run_quarter
-from kaoping.roster import read_roster
+from kaoping.excel.roster import read_roster
 from kaoping.rules.attendance import RosterIndex, collect_attendance
 from kaoping.rules.month import check_month_digests, digest_summary
 from kaoping.rules.settings import Settings
@@ -98,7 +98,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def _watched(monkeypatch, events: list[str]):
     import kaoping.excel.read as reader
-    import kaoping.roster as roster_module
+    import kaoping.excel.roster as roster_module
 
     real_folder, real_roster = reader.read_folder, roster_module.read_roster
 

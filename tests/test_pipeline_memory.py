@@ -1,8 +1,8 @@
 """What keeps `quarter check`'s memory from growing with the batch (issue 7), each pinned to
 the behaviour it must not change:
 
-- roster people and quarter results share one pydantic fields set (`models.all_fields_set`),
-  and a roster's repeated texts are one object;
+- quarter results share one pydantic fields set (`models.all_fields_set`), and a roster's
+  repeated texts are one object;
 - `collect_attendance(sources=False)` gives the same records without their sources;
 - `evaluate_quarter` lets go of the forms and leave records handed to it before it builds
   the results, and `run_quarter` hands them over (`_drained` for the month digests);
@@ -35,7 +35,7 @@ from kaoping.models import (
 )
 from kaoping.paths import WorkbookListing, count_workbook_names, scan_workbook_names, scan_workbooks
 from kaoping.pipeline import Identity, _drained, _one_identity, _one_number
-from kaoping.roster import read_roster
+from kaoping.excel.roster import read_roster
 from kaoping.rules import quarter as quarter_rules
 from kaoping.rules.attendance import collect_attendance
 from kaoping.rules.quarter import evaluate_quarter
@@ -71,10 +71,8 @@ def test_assigning_a_field_leaves_the_shared_set_alone():
     assert copy.model_fields_set is not r.model_fields_set and r.note == "改"
 
 
-def test_roster_people_share_their_fields_set_and_repeated_texts():
+def test_roster_people_share_their_repeated_texts():
     people = read_roster(EXAMPLES / "花名册.xlsx")[0].people
-    assert len({id(p.model_fields_set) for p in people}) == 1
-    assert people[0].model_fields_set == set(Person.model_fields)
     by_unit: dict[str, str] = {}
     for p in people:
         assert by_unit.setdefault(p.unit, p.unit) is p.unit  # equal units: one object

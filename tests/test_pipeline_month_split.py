@@ -28,7 +28,7 @@ from kaoping.models import (
     WeeklyLog,
 )
 from kaoping.periods import Month, Quarter
-from kaoping.roster import due_for_assessment
+from kaoping.rules.due import due_people as due_for_assessment
 from kaoping.rules.month import (
     ERROR,
     INFO,
@@ -291,7 +291,7 @@ def _read(folder: Path):
 def test_examples_month_findings_as_the_single_pass(q):
     from kaoping.calendar import CalendarUnknownError, month_workdays
     from kaoping.pipeline import check_quarter_months
-    from kaoping.roster import read_roster
+    from kaoping.excel.roster import read_roster
 
     folder = ROOT / "examples" / "collected" / q
     if not folder.is_dir():

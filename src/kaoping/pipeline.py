@@ -98,7 +98,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     unreadable attendance sheet, forms of several quarters and no `quarter`)."""
     from .calendar import CalendarUnknownError, quarter_workdays
     from .excel.read import read_folder
-    from .roster import read_roster
+    from .excel.roster import read_roster
     from .rules.attendance import RosterIndex, collect_attendance, merge_attendance
     from .rules.quarter import evaluate_quarter
 

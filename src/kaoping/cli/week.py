@@ -48,7 +48,7 @@ def load_roster(path: Path | None, limits=None):
     if path is None:
         return None, []
     from ..errors import KaopingError
-    from ..roster import read_roster
+    from ..excel.roster import read_roster
 
     if not path.is_file():
         raise KaopingError("找不到花名册文件", file=str(path))

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import KaopingError
-from ..models import Finding, FormIdentity, Severity
+from ..models import Finding, FormIdentity, FormKind, Severity
 from ..names import normalize_name
 from ..periods import Month
 from ..rules.catalog import finding
 from .book import Book, Grid
-from .detect import L_NAME
-from .sheet import Sheet, Texts, nfkc
+from .detect import L_NAME, title_kind
+from .sheet import Sheet, nfkc
 
 _P = TypeVar("_P")
 
@@ -45,7 +45,6 @@ class ReadContext:
         self.default_year = default_year
         self.findings: list[Finding] = []
         self.names_flagged: set[str] = set()  # F6 once per workbook and name
-        self._texts = Texts()
         self._sheets: dict[int, Sheet] = {}  # id(grid) → its Sheet
         self._weeks: dict[tuple[int, int], list[tuple[dt.date, dt.date]]] = {}
 
@@ -53,11 +52,11 @@ class ReadContext:
         """The `Sheet` of `grid`, built once per workbook read."""
         sh = self._sheets.get(id(grid))
         if sh is None or sh.grid is not grid:
-            sh = self._sheets[id(grid)] = Sheet(grid, self._texts)
+            sh = self._sheets[id(grid)] = Sheet(grid)
         return sh
 
     def weeks(self, year: int, month: int) -> list[tuple[dt.date, dt.date]]:
-        """`Month.weeks()`, worked out once for the weekly sheets of a month."""
+        """`Month.weeks()`, worked out once for all the weekly sheets of a month (it is not cheap)."""
         key = (year, month)
         if key not in self._weeks:
             self._weeks[key] = Month(year, month).weeks()
@@ -104,6 +103,27 @@ class ReadContext:
         return year
 
 
+def form_sheet(book: Book, name: str, kind: FormKind) -> Grid | None:
+    """The form's sheet: the one kaoping names `name`, else the first visible sheet whose
+    title says `kind`."""
+    return book.sheet(name) or next((g for g in book.visible_sheets() if title_kind(g) == kind),
+                                    None)
+
+
+def form_period(ctx: ReadContext, sh: Sheet, written: int | None, ref: str | None,
+                parse: Callable[[str], _P], number: Callable[[_P], int], said: str
+                ) -> tuple[int | None, int | None]:
+    """(year, month or quarter) of a form: `_kaoping`'s period when it names one (the head
+    line `said`, `written`, saying otherwise is a 警告), else the head line and year hints."""
+    meta = ctx.meta_period(parse)
+    if meta is None:
+        return ctx.year_hint(*title_year(sh)), written
+    if written is not None and written != number(meta):
+        ctx.add("F5", f"表头写的是{said}，但该表是为 {meta} 生成的，按 {meta} 处理", sh.name, ref,
+                severity=Severity.WARNING)
+    return meta.year, number(meta)  # type: ignore[attr-defined]
+
+
 def title_year(sh: Sheet) -> list[str]:
     """The year written in the first ten label cells (the title or period line), as a list
     of zero or one texts for `ReadContext.year_hint`."""
@@ -148,9 +168,10 @@ def read_identity(ctx: ReadContext, sh: Sheet, cells: dict[str, str], *,
 
 
 def read_areas(ctx: ReadContext, sh: Sheet, areas: tuple[tuple[str, tuple[str, ...], str], ...],
-               form: str, data: dict, cells: dict[str, str]) -> None:
-    """The text areas of a form ((field, labels of its heading, title in messages) each)
-    into `data`, their cells into `cells`; a heading not found is an F4."""
+               form: str, cells: dict[str, str]) -> dict[str, str | None]:
+    """The text areas of a form ((field, labels of its heading, title in messages) each), their
+    cells into `cells`; a heading not found is an F4."""
+    data: dict[str, str | None] = {}
     for key, labels, title in areas:
         value, ref, found = sh.area_value(sh.heading_hit(labels))
         if found:
@@ -158,6 +179,7 @@ def read_areas(ctx: ReadContext, sh: Sheet, areas: tuple[tuple[str, tuple[str, .
             cells[key] = ref or ""
         else:
             ctx.add("F4", f"{form}中找不到“{title}”一栏", sh.name)
+    return data
 
 
 def check_name(ctx: ReadContext, sh: Sheet, name: str | None, ref: str | None) -> None:

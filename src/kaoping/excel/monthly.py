@@ -11,9 +11,9 @@ import re
 
 from ..models import FormKind, MonthlySummary, Severity, SourceRef, WeeklyLog
 from ..periods import parse_month
-from .book import Book, Grid, cell_ref
+from .book import Grid, cell_ref
 from .cells import CellError, parse_days
-from .context import ReadContext, head_rows, read_areas, read_identity, title_year
+from .context import ReadContext, form_period, form_sheet, head_rows, read_areas, read_identity
 from .detect import MONTHLY_SHEET, title_kind
 from .sheet import Hit, Sheet, nfkc
 from .weekly import read_weekly_sheet, task_header
@@ -35,30 +35,19 @@ _COMBINED_LEAVE = re.compile(r"病假、?事假、年休")  # the annex's wordin
 _INLINE_DAYS = re.compile(r"[（(]\s*([^()（）]+?)\s*[)）]\s*天")  # '病假、事假（2）天；年休（1）天'
 
 
-def _monthly_sheet(book: Book) -> Grid | None:
-    grid = book.sheet(MONTHLY_SHEET)
-    if grid is not None:
-        return grid
-    return next((g for g in book.visible_sheets() if title_kind(g) == FormKind.MONTHLY), None)
-
-
-def _year_and_month(ctx: ReadContext, sh: Sheet) -> tuple[int | None, int | None, str | None]:
-    """(year, month, cell of the month line): `_kaoping`'s period when it names one (a month
-    line saying otherwise is a 警告), else the month line and the year hints."""
+def _year_and_month(ctx: ReadContext, sh: Sheet, cells: dict[str, str]
+                    ) -> tuple[int | None, int | None, str | None]:
+    """(year, month, cell of the （ ）月份 line)."""
     m, ref = sh.period(_MONTH_TEXT, max_row=head_rows(sh))
-    text_month = None
-    if m:
-        text_month = int(m.group(1) or m.group(2) or m.group(3))
-        if not 1 <= text_month <= 12:
-            ctx.add("F5", f"月份「{text_month}」无效", sh.name, ref)
-            text_month = None
-    meta = ctx.meta_period(parse_month)
-    if meta is None:
-        return ctx.year_hint(*title_year(sh)), text_month, ref
-    if text_month is not None and text_month != meta.month:
-        ctx.add("F5", f"表头写的是（{text_month}）月份，但该表是为 {meta} 生成的，按 {meta} 处理",
-                sh.name, ref, severity=Severity.WARNING)
-    return meta.year, meta.month, ref
+    if ref:
+        cells["period"] = cells["month"] = ref
+    written = int(m.group(1) or m.group(2) or m.group(3)) if m else None
+    if written is not None and not 1 <= written <= 12:
+        ctx.add("F5", f"月份「{written}」无效", sh.name, ref)
+        written = None
+    year, month = form_period(ctx, sh, written, ref, parse_month, lambda p: p.month,
+                              f"（{written}）月份")
+    return year, month, ref
 
 
 # ---------------------------------------------------------------- 出勤情况
@@ -175,18 +164,15 @@ def _duplicate_weeks(ctx: ReadContext, weeks: list[WeeklyLog]) -> None:
 def read_monthly(ctx: ReadContext) -> tuple[MonthlySummary | None, list[Grid]]:
     """The summary with its weeks, and the workbook's other visible sheets (the weekly ones);
     None for the summary when it cannot be read (no sheet, no month, no year)."""
-    grid = _monthly_sheet(ctx.book)
+    grid = form_sheet(ctx.book, MONTHLY_SHEET, FormKind.MONTHLY)
     if grid is None:
         ctx.add("F4", "找不到月度小结表（工作表“月度小结”）")
         return None, []
     sh = ctx.sheet(grid)
     cells: dict[str, str] = {}
-    year, month, pref = _year_and_month(ctx, sh)
-    if pref:
-        cells["period"] = cells["month"] = pref
+    year, month, pref = _year_and_month(ctx, sh, cells)
     ident = read_identity(ctx, sh, cells, kind_title="月度小结表")
-    data: dict = {}
-    read_areas(ctx, sh, _AREAS, "月度小结表", data, cells)
+    data: dict = read_areas(ctx, sh, _AREAS, "月度小结表", cells)
     _attendance(ctx, sh, data, cells)
     _verifier(ctx, sh, data, cells)
     weeks = [g for g in ctx.book.visible_sheets() if g is not grid]

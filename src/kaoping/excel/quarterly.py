@@ -19,10 +19,10 @@ from ..models import (
     SourceRef,
 )
 from ..periods import parse_quarter
-from .book import Book, Grid, cell_ref
+from .book import cell_ref
 from .cells import TICK_MARKS, clean_text, parse_tick
-from .context import ReadContext, head_rows, read_areas, read_identity, title_year
-from .detect import QUARTERLY_SHEET, label_key, title_kind
+from .context import ReadContext, form_period, form_sheet, head_rows, read_areas, read_identity
+from .detect import QUARTERLY_SHEET, label_key
 from .sheet import Hit, Sheet, has_signature, nfkc
 
 _QUARTER_TEXT = re.compile(r"第\s*[（(]?\s*([1-4一二三四])\s*[)）]?\s*季度")
@@ -49,25 +49,16 @@ _QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
 GradeRow = tuple[int, dict[QuarterGrade, int]]  # (row, {grade: column}) of the four labels
 
 
-def _quarterly_sheet(book: Book) -> Grid | None:
-    grid = book.sheet(QUARTERLY_SHEET)
-    if grid is not None:
-        return grid
-    return next((g for g in book.visible_sheets() if title_kind(g) == FormKind.QUARTERLY), None)
-
-
-def _year_and_quarter(ctx: ReadContext, sh: Sheet) -> tuple[int | None, int | None, str | None]:
-    """(year, quarter, cell of the quarter line): `_kaoping`'s period when it names one (a
-    quarter line saying otherwise is a 警告), else the quarter line and the year hints."""
+def _year_and_quarter(ctx: ReadContext, sh: Sheet, cells: dict[str, str]
+                      ) -> tuple[int | None, int | None, str | None]:
+    """(year, quarter, cell of the 第（ ）季度 line)."""
     m, ref = sh.period(_QUARTER_TEXT, max_row=head_rows(sh))
-    text_q = (_CN.get(m.group(1)) or int(m.group(1))) if m else None
-    meta = ctx.meta_period(parse_quarter)
-    if meta is None:
-        return ctx.year_hint(*title_year(sh)), text_q, ref
-    if text_q is not None and text_q != meta.quarter:
-        ctx.add("F5", f"表头写的是第（{text_q}）季度，但该表是为 {meta} 生成的，按 {meta} 处理",
-                sh.name, ref, severity=Severity.WARNING)
-    return meta.year, meta.quarter, ref
+    if ref:
+        cells["period"] = cells["quarter"] = ref
+    written = (_CN.get(m.group(1)) or int(m.group(1))) if m else None
+    year, quarter = form_period(ctx, sh, written, ref, parse_quarter, lambda p: p.quarter,
+                                f"第（{written}）季度")
+    return year, quarter, ref
 
 
 # ---------------------------------------------------------------- 档次 (§四(三)1)
@@ -242,18 +233,15 @@ def _special_cases(sh: Sheet, data: dict, cells: dict[str, str], tick_cells: set
 def read_quarterly(ctx: ReadContext) -> QuarterlyEvaluation | None:
     """The evaluation, None when there is no 季度评价 sheet or its quarter or year cannot be
     told."""
-    grid = _quarterly_sheet(ctx.book)
+    grid = form_sheet(ctx.book, QUARTERLY_SHEET, FormKind.QUARTERLY)
     if grid is None:
         ctx.add("F4", "找不到季度评价表")
         return None
     sh = ctx.sheet(grid)
     cells: dict[str, str] = {}
-    year, quarter, pref = _year_and_quarter(ctx, sh)
-    if pref:
-        cells["period"] = cells["quarter"] = pref
+    year, quarter, pref = _year_and_quarter(ctx, sh, cells)
     ident = read_identity(ctx, sh, cells, kind_title="季度评价表")
-    data: dict = {}
-    read_areas(ctx, sh, _AREAS, "季度评价表", data, cells)
+    data: dict = read_areas(ctx, sh, _AREAS, "季度评价表", cells)
     tick_cells: set[Hit] = set()
     _grades(ctx, sh, data, cells, tick_cells)
     _opinion(ctx, sh, data, cells)

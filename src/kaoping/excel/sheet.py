@@ -30,42 +30,19 @@ def nfkc(v: object) -> str:
     return unicodedata.normalize("NFKC", str(v))
 
 
-class Texts:
-    """Label keys and compact texts of one workbook, each text worked out once: the weekly
-    sheets of a workbook repeat their labels. Lives as long as the workbook's reading."""
-
-    def __init__(self) -> None:
-        self._keys: dict[str, str] = {}
-        self._compact: dict[str, str] = {}
-
-    def key(self, text: str) -> str:
-        key = self._keys.get(text)
-        if key is None:
-            key = self._keys[text] = label_key(text)
-        return key
-
-    def compact(self, text: str) -> str:
-        """NFKC and no whitespace at all: '姓名：张三' → '姓名:张三'."""
-        out = self._compact.get(text)
-        if out is None:
-            out = self._compact[text] = _WHITESPACE.sub("", nfkc(text))
-        return out
-
-
 class Sheet:
     """A grid with label lookup and merged-cell awareness, built once per grid and workbook
     read. Label keys and merged ranges are worked out row by row as searches reach them."""
 
-    def __init__(self, grid: Grid, texts: Texts | None = None) -> None:
+    def __init__(self, grid: Grid) -> None:
         self.grid = grid
         self.name = grid.name
         self.rows = grid.rows
         self.max_row = len(self.rows)
         self.max_col = max(map(len, self.rows), default=0)
-        self.texts = Texts() if texts is None else texts
         self.memo: dict[str, object] = {}  # what a form reader found once in this sheet
         self._row_text: dict[int, list[tuple[int, str]]] = {}
-        self._merges: dict[int, list[tuple[int, int, int, int]]] | None = None
+        self._merges: dict[int, list[tuple[int, int, int, int]]] = {}
         self._labels: list[tuple[int, int, str]] = []  # `labels` of the rows looked at so far
         self._ends: list[int] = []  # where each of those rows' labels end in `_labels`
 
@@ -86,8 +63,7 @@ class Sheet:
         texts = self._row_text.get(r)
         if texts is None:
             values = self.rows[r - 1] if 1 <= r <= self.max_row else ()
-            key = self.texts.key
-            texts = self._row_text[r] = [(c, key(v)) for c, v in enumerate(values, start=1)
+            texts = self._row_text[r] = [(c, label_key(v)) for c, v in enumerate(values, start=1)
                                          if v and isinstance(v, str)]
         return texts
 
@@ -107,20 +83,20 @@ class Sheet:
                      if r >= min_row and pred(k)), None)
 
     def compact(self, r: int, c: int) -> str:
-        return self.texts.compact(str(self.value(r, c)))
+        """The cell's text in NFKC without any whitespace: '姓名：张三' → '姓名:张三'."""
+        return _WHITESPACE.sub("", nfkc(self.value(r, c)))
 
     # ---------------------------------------------------------------- merged areas
 
     def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
         """The merged range (r1, c1, r2, c2) holding (r, c), if any (the last one listed
         when ranges overlap, as in a damaged file)."""
-        if self._merges is None:  # the ranges crossing each row, in listed order
-            self._merges = {}
-            for m in self.grid.merged:
-                if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= _ABSURD_MERGE:
-                    for row in range(m[0], m[2] + 1):
-                        self._merges.setdefault(row, []).append(m)
-        return next((m for m in reversed(self._merges.get(r, ())) if m[1] <= c <= m[3]), None)
+        in_row = self._merges.get(r)
+        if in_row is None:  # the ranges crossing row r, in listed order (most rows are never asked)
+            in_row = self._merges[r] = [
+                m for m in self.grid.merged_in_row(r)
+                if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= _ABSURD_MERGE]
+        return next((m for m in reversed(in_row) if m[1] <= c <= m[3]), None)
 
     def right_of(self, r: int, c: int) -> Hit:
         """The cell just right of (r, c)'s merged area."""
@@ -158,7 +134,7 @@ class Sheet:
         if hit is None:
             return None, None, False
         r, c = hit
-        if self.texts.key(self.rows[r - 1][c - 1]) not in labels:  # '姓名：张三'
+        if label_key(self.rows[r - 1][c - 1]) not in labels:  # '姓名：张三'
             return clean_text(_COLON.split(str(self.value(r, c)), maxsplit=1)[-1]), \
                 cell_ref(r, c), True
         rr, cc = self.right_of(r, c)
