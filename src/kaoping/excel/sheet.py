@@ -23,6 +23,7 @@ _WHITESPACE = re.compile(r"\s")
 _SIGN = re.compile(r"签[字名]\s*[:：]")
 _SIGN_SPLIT = re.compile(r"签[字名]\s*[:：]?")
 _COLON = re.compile(r"[:：]")
+_COLONS = re.compile("[:\u2a74\ufe13\ufe55\uff1a]")  # every character NFKC turns into ':'
 _ABSURD_MERGE = 5000  # cells: a merged range this large is damage, not a label's area
 
 
@@ -125,8 +126,9 @@ class Sheet:
         """The first cell that is one of `labels`, or starts with one and a colon
         ('姓名：张三': the value typed into the label cell)."""
         typed = tuple(lab + ":" for lab in labels)  # NFKC turns '：' into ':'
-        return next(((r, c) for r, c, k in self.labels(max_row)
-                     if k in labels or self.compact(r, c).startswith(typed)), None)
+        return next(((r, c) for r, c, k in self.labels(max_row) if k in labels or (
+            _COLONS.search(self.rows[r - 1][c - 1]) and self.compact(r, c).startswith(typed))),
+            None)
 
     def label_value(self, hit: Hit | None, labels: tuple[str, ...]) -> Found:
         """The text of the field labelled at `hit` (`label_hit`): typed after the label and a

@@ -30,11 +30,13 @@ _NOTE_LINE = re.compile(r"^\s*注\s*[:：]")
 # the annex typed on one line: "姓名：张三  单位及职务：办公室科员  时间：（7）月第（2）周"
 _WEEK_LINE = re.compile(r"姓名[:：]?\s*(?P<name>.*?)\s*单位及职务[:：]?\s*(?P<up>.*?)\s*(?:时间|$)")
 _MONTH_DOT_DAY = re.compile(r"\d{1,2}\.\d")
+_SPACES = re.compile(r"\s+")
 
+# 完成情况 words, tried in this order ('未完成' is not done)
 _STATUS_WORDS = (
-    (TaskStatus.FAILED, ("无法完成", "未能完成", "不能完成", "未完成")),
-    (TaskStatus.IN_PROGRESS, ("进行中", "正在进行", "推进中", "正在推进", "持续推进", "在办")),
-    (TaskStatus.DONE, ("已完成", "完成", "已办结", "办结")),
+    (TaskStatus.FAILED, re.compile("无法完成|未能完成|不能完成|未完成")),
+    (TaskStatus.IN_PROGRESS, re.compile("进行中|正在进行|推进中|正在推进|持续推进|在办")),
+    (TaskStatus.DONE, re.compile("已完成|完成|已办结|办结")),
 )
 
 # The task table's columns, by what their header says (the first test a header cell passes).
@@ -55,9 +57,8 @@ def parse_status(text: str | None) -> TaskStatus | None:
     """完成情况 text → status ('已完成（7月8日）' → DONE); None when not recognisable."""
     if not text:
         return None
-    key = re.sub(r"\s+", "", text)
-    return next((status for status, words in _STATUS_WORDS if any(w in key for w in words)),
-                None)
+    key = _SPACES.sub("", text)
+    return next((status for status, words in _STATUS_WORDS if words.search(key)), None)
 
 
 # ---------------------------------------------------------------- the task table's header
@@ -161,11 +162,11 @@ def _read_task(ctx: ReadContext, sh: Sheet, r: int, cols: dict[str, int], year: 
         return None  # nothing but perhaps a 序号: not a task
     task: dict[str, object] = {"row": r, "seq": _seq(ctx, sh, r, cols, raw.get("seq"))}
     if "received_on" in cols:
-        task["received_on"] = _received_on(ctx, sh, cell_ref(r, cols["received_on"]),
+        task["received_on"] = _received_on(ctx, sh, (r, cols["received_on"]),
                                            raw["received_on"], year, week)
     task["item"] = clean_text(raw.get("item"))
     if "deadline" in cols and raw["deadline"] is not None:
-        task.update(_deadline(ctx, sh, cell_ref(r, cols["deadline"]), raw["deadline"], year))
+        task.update(_deadline(ctx, sh, (r, cols["deadline"]), raw["deadline"], year))
     task.update(_status(raw.get("status"), raw.get("note"), year))
     return WeeklyTask(**task)  # type: ignore[arg-type]
 
@@ -178,13 +179,13 @@ def _seq(ctx: ReadContext, sh: Sheet, r: int, cols: dict[str, int], v: Value) ->
         return None
 
 
-def _received_on(ctx: ReadContext, sh: Sheet, ref: str, v: Value, year: int,
+def _received_on(ctx: ReadContext, sh: Sheet, at: tuple[int, int], v: Value, year: int,
                  week: Week) -> dt.date | None:
     """日期 the task was received."""
     try:
         return _month_dot_day(v, year, week) or parse_date(v, year=year)
     except CellError as e:
-        ctx.add("F3", f"日期：{e.message}", sh.name, ref, severity=WARNING)
+        ctx.add("F3", f"日期：{e.message}", sh.name, cell_ref(*at), severity=WARNING)
         return None
 
 
@@ -207,13 +208,14 @@ def _month_dot_day(v: Value, year: int, week: Week) -> dt.date | None:
     return None
 
 
-def _deadline(ctx: ReadContext, sh: Sheet, ref: str, v: Value, year: int) -> dict[str, object]:
+def _deadline(ctx: ReadContext, sh: Sheet, at: tuple[int, int], v: Value, year: int
+              ) -> dict[str, object]:
     """完成时限: a date, else the text as written ('月底前'); an impossible date is said."""
     try:
         return {"deadline": parse_date(v, year=year)}
     except CellError as e:
         if "不存在" in e.message:
-            ctx.add("F3", f"完成时限：{e.message}", sh.name, ref, severity=WARNING)
+            ctx.add("F3", f"完成时限：{e.message}", sh.name, cell_ref(*at), severity=WARNING)
         return {"deadline_text": clean_text(v)}
 
 
