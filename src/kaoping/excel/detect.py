@@ -2,8 +2,8 @@
 
 Detection order: the hidden key/value sheet `_kaoping` (written by kaoping), else the title
 text near the top of the first visible sheet (a form retyped by hand, or one whose `_kaoping`
-sheet was deleted). The form labels live here so `forms.py` (writer) and `read.py` (reader)
-can never disagree about them.
+sheet was deleted). The form labels live here so `forms.py` (writer) and the readers
+(`weekly.py`, `monthly.py`, `quarterly.py`) can never disagree about them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from .book import Book, Grid
 
 META_SHEET = "_kaoping"
 TEMPLATE_VERSION = "1"
-META_KEYS = ("kind", "template_version", "period", "staff_id", "name")
 
 FORM_KINDS = (FormKind.WEEKLY, FormKind.MONTHLY, FormKind.QUARTERLY)
 
@@ -30,7 +29,6 @@ SHORT_TITLES: dict[FormKind, tuple[str, ...]] = {
 
 # Labels (附件1–3). Matched after `label_key()` normalisation (no spaces/line breaks/colons).
 L_NAME = "姓名"
-L_UNIT = "所属处室/分支机构"
 L_SECTION = "科室"
 L_POST = "职务"
 L_UNIT_AND_POST = "单位及职务"
