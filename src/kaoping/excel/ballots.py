@@ -82,12 +82,6 @@ def _ballot_sheet(book: Book) -> Grid | None:
         (g for g in book.visible_sheets() if any("测评票" in str(v) for _, _, v in g.cells())), None)
 
 
-def _printed(grid: Grid, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The first cell text (NFKC) matching `pattern`, row by row."""
-    return next((m for _, _, v in grid.cells()
-                 if (m := pattern.search(unicodedata.normalize("NFKC", str(v))))), None)
-
-
 def _unit(kv: dict[str, str], grid: Grid) -> str | None:
     """单位: from `_kaoping`, else the printed '单位：…' line of a hand-made copy."""
     if kv.get("unit"):
@@ -110,8 +104,10 @@ def _half(kv: dict[str, str], grid: Grid) -> str | None:
 def _max_ticks(kv: dict[str, str], grid: Grid) -> int | None:
     """最多推荐几人: from `_kaoping`, else the printed '最多推荐 N 人'."""
     text = kv.get("max_ticks")
-    if not text and (m := _printed(grid, _MAX_TEXT)):
-        text = m.group(1)
+    if not text:
+        m = next((m for _, _, v in grid.cells()
+                  if (m := _MAX_TEXT.search(unicodedata.normalize("NFKC", str(v))))), None)
+        text = m.group(1) if m else None
     try:
         return int(text) if text else None
     except ValueError:
