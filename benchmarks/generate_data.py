@@ -9,7 +9,7 @@ For each N this writes (once; reruns reuse it) under `benchmarks/data/<N>/v<VERS
     collected/<单位>/<科室>/<姓名>-2026Q3.xlsx     附件3
 
 i.e. 4·N workbooks. The forms are made by kaoping's own writers (`kaoping.excel.forms.
-monthly_workbook` / `quarterly_workbook` with filled models, `kaoping.roster.
+monthly_workbook` / `quarterly_workbook` with filled models, `kaoping.excel.roster_template.
 roster_template_workbook`). Building 20,000 workbooks with openpyxl takes ~40 minutes on two
 cores, so each distinct filled form ("prototype": month × variant, quarter × variant) is built
 once by kaoping with placeholder identity text, saved, and then cloned per person by replacing
@@ -245,7 +245,7 @@ def ensure(n: int, *, workers: int | None = None, log=print, root: Path | None =
     from kaoping.excel.forms import form_paths
     from kaoping.excel.write import save_workbook
     from kaoping.periods import Quarter
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     t0 = time.perf_counter()
     if out.exists():

@@ -52,7 +52,7 @@ from kaoping.models import (
     WeeklyTask,
 )
 from kaoping.periods import Month, Quarter
-from kaoping.roster import roster_template_workbook
+from kaoping.excel.roster_template import roster_template_workbook
 
 CENTRE = "示例市住房公积金管理中心"
 YEAR = 2026

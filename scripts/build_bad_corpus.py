@@ -805,7 +805,7 @@ def _(p: Path) -> None:
 
 
 def roster_bytes() -> bytes:
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     return wb_bytes(roster_template_workbook(sorted({p.unit for p in roster_people()}),
                                              people=roster_people()))

@@ -41,7 +41,7 @@ GRADES = {"1001": G, "1002": FG, "1003": FG, "1004": AV, "1005": FG}
 
 
 def write_roster(path: Path, people=PEOPLE) -> Path:
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     return save_workbook(roster_template_workbook(["综合处"], people=list(people)), path)
 

@@ -16,7 +16,7 @@ import pytest
 
 from kaoping.models import Outcome, RankCategory, Severity
 from kaoping.periods import Month, Quarter
-from kaoping.roster import read_roster
+from kaoping.excel.roster import read_roster
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

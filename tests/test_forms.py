@@ -241,7 +241,7 @@ def test_unknown_unit_and_empty_roster_are_errors(tmp_path: Path):
 
 
 def _roster_file(path: Path) -> Path:
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     roster_template_workbook(people=_roster().people).save(path)
     return path

@@ -10,22 +10,18 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.errors import KaopingError
+from kaoping.excel.ballots import read_ballot, tally_ballots
 from kaoping.excel.book import load_book
-from kaoping.excel.halfyear import (
-    Half,
-    ballot_workbook,
-    default_max_ticks,
-    parse_half,
-    read_ballot,
-    tally_ballots,
-)
+from kaoping.excel.halfyear import Half, ballot_workbook, default_max_ticks, parse_half
+from kaoping.excel.roster_template import roster_template_workbook
 from kaoping.excel.write import save_workbook
 from kaoping.report.ledger import write_ledger
-from kaoping.roster import roster_template_workbook
+from kaoping.rules.settings import Settings
 
 from helpers_annual import AV, FG, G, ledgers, person
 
 runner = CliRunner()
+RATIO = Settings().quota.good_ratio  # §四(三)3's 40%: the ballots' default ratio
 
 LUCHENG = [person(f"00{i}", n, "鹿城分中心") for i, n in enumerate(["张三", "李四", "王五", "赵六", "钱七"], 1)]
 FINANCE = [person("101", "孙八", "财务处", section=None), person("102", "周九", "财务处", section=None)]
@@ -53,7 +49,7 @@ def test_half_quarters_and_dates():
 
 @pytest.mark.parametrize(("n", "ticks"), [(0, 0), (1, 1), (2, 1), (4, 1), (5, 2), (7, 2), (10, 4), (12, 4)])
 def test_default_max_ticks(n, ticks):
-    assert default_max_ticks(n) == ticks
+    assert default_max_ticks(n, Settings().quota.good_ratio) == ticks
 
 
 def tick(path: Path, names: list[str], mark: str = "√", extra: dict[str, str] | None = None) -> Path:
@@ -238,7 +234,8 @@ def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
 
     ros = roster(*PEOPLE)
     ls = ledgers(PEOPLE, {"001": [G, G, G, G]}, quarters=(1, 3))  # Q3 is not in 2026H1, Q2 missing
-    res = generate_halfyear_forms(ros, Half(2026, 1), tmp_path, ledgers=ls, unit="鹿城分中心", max_ticks=3)
+    res = generate_halfyear_forms(ros, Half(2026, 1), tmp_path, ratio=RATIO, ledgers=ls, unit="鹿城分中心",
+                                  max_ticks=3)
     assert res.max_ticks == {"鹿城分中心": 3} and len(res.records) == 5 and len(res.ballots) == 1
     msgs = [f.message for f in res.findings]
     assert any("第3季度" in m and "不属于2026年上半年" in m for m in msgs)
@@ -247,9 +244,9 @@ def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
     ws = load_workbook(res.ballots[0])["集中测评票"]
     assert "最多推荐 3 人" in ws["A4"].value
     with pytest.raises(KaopingError):
-        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "x", max_ticks=0)
+        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "x", ratio=RATIO, max_ticks=0)
     with pytest.raises(KaopingError):
-        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "y", unit="不存在的单位")
+        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "y", ratio=RATIO, unit="不存在的单位")
 
 
 def test_forms_ratio_and_hired_after_half(tmp_path):
@@ -268,7 +265,7 @@ def test_same_name_records_get_staff_id(tmp_path):
     from helpers_annual import roster
 
     twins = [person("001", "张三"), person("002", "张三")]
-    res = generate_halfyear_forms(roster(*twins), Half(2026, 1), tmp_path)
+    res = generate_halfyear_forms(roster(*twins), Half(2026, 1), tmp_path, ratio=RATIO)
     assert sorted(p.name for p in res.records) == ["张三-001-2026H1.xlsx", "张三-002-2026H1.xlsx"]
 
 

@@ -78,7 +78,7 @@ def annual_outputs(tmp_path_factory) -> list[Path]:
     from kaoping.cli import app
     from kaoping.excel.write import save_workbook
     from kaoping.report.ledger import write_ledger
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     tmp = tmp_path_factory.mktemp("annual")
     people = _people()
@@ -146,7 +146,7 @@ def quarter_report(tmp_path_factory):
     from kaoping.excel.write import save_workbook
     from kaoping.models import FormIdentity, QuarterGrade, QuarterlyEvaluation, SourceRef
     from kaoping.periods import Quarter
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     from helpers_print import HIGHLIGHTS, OPINION, SHORTCOMINGS
 
@@ -243,7 +243,7 @@ def test_forms_pdf_option_writes_a_printable_pdf_beside_each_form(tmp_path, kind
 
     from kaoping.cli import app
     from kaoping.excel.write import save_workbook
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     people = _people(4)
     # Same name in two units: the PDFs must not collide (soffice names outputs by stem).

@@ -14,7 +14,7 @@ from kaoping.excel.forms import monthly_workbook
 from kaoping.excel.write import save_workbook
 from kaoping.models import MonthlySummary, Person
 from kaoping.periods import Month
-from kaoping.roster import roster_template_workbook
+from kaoping.excel.roster_template import roster_template_workbook
 
 runner = CliRunner()
 

@@ -53,7 +53,7 @@ def test_roster_of_more_rows_than_a_form_may_have():
     max_register_rows, forms keep max_rows."""
     from kaoping.errors import UnreadableWorkbookError
     from kaoping.excel.book import load_book, register_limits
-    from kaoping.roster import read_roster
+    from kaoping.excel.roster import read_roster
 
     roster_path = ROOT / "examples" / "花名册.xlsx"  # 60 people
     small = LimitSettings(max_rows=5, max_register_rows=100)

@@ -141,7 +141,7 @@ def test_run_year_reads_the_ledgers(tmp_path):
 
     from kaoping.excel.write import save_workbook
     from kaoping.report.ledger import write_ledger
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     people = [person("001", "张三"), person("002", "李四")]
     grades = {"001": [G, G, FG, FG], "002": [FG, FG, FG, FG]}

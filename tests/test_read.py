@@ -23,7 +23,9 @@ from kaoping.excel.forms import (
     quarterly_workbook,
     weekly_workbook,
 )
-from kaoping.excel.read import opinion_flags, parse_status, read_folder, read_workbook
+from kaoping.excel.quarterly import opinion_flags
+from kaoping.excel.read import read_folder, read_workbook
+from kaoping.excel.weekly import parse_status
 from kaoping.models import (
     FormKind,
     MonthlySummary,
@@ -207,6 +209,44 @@ def test_row_inserted_in_monthly_and_weekly(tmp_path: Path, sheet_index: int):
         for t in expected["weeks"][0]["tasks"]:
             t["row"] += 1
     assert without_source(got) == expected
+
+
+def _without_rows(data):
+    """A dumped summary without its task rows' numbers (an inserted row moves them)."""
+    for week in data["weeks"]:
+        for t in week["tasks"]:
+            t.pop("row")
+    return data
+
+
+@pytest.mark.parametrize("sheet_index", [0, 1, 2])
+def test_a_row_inserted_anywhere_reads_the_same(tmp_path: Path, sheet_index: int):
+    """People insert rows: above the title, in the head, between tasks, above the 注 line."""
+    p = person()
+    model = monthly_summary(p, JULY, tasks=4)
+    expected = _without_rows(without_source(model))
+    for at in range(1, 22, 3):
+        wb = monthly_workbook(p, JULY, model)
+        insert_row(wb.worksheets[sheet_index], at)
+        result = read_workbook(_save(wb, tmp_path / f"{sheet_index}-{at}.xlsx"))
+        assert result.findings == [], at
+        assert _without_rows(without_source(result.forms[0])) == expected, at
+
+
+def test_rows_of_zeros_are_tasks_rows_of_spaces_are_not(tmp_path: Path):
+    """A cell holding 0 or FALSE is written in (a task row); a row of spaces or zero-width
+    characters is blank."""
+    p = person()
+    wb = monthly_workbook(p, JULY, monthly_summary(p, JULY, tasks=4))
+    ws = wb.worksheets[1]
+    ws.cell(8, 3).value = 0  # 事项 0
+    ws.cell(9, 5).value = False  # 完成时限 FALSE
+    ws.cell(10, 1).value = 0.0  # a 序号 alone: not a task
+    ws.cell(11, 3).value = " "
+    ws.cell(12, 6).value = "\u200b"
+    week = read_workbook(_save(wb, tmp_path / "m.xlsx")).forms[0].weeks[0]
+    assert [t.row for t in week.tasks] == [4, 5, 6, 7, 8, 9]
+    assert week.tasks[4].item == "0" and week.tasks[5].deadline_text == "False"
 
 
 def test_duplicate_week_sheet_is_a_warning(tmp_path: Path):

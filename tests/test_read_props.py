@@ -1,17 +1,22 @@
-"""Property tests: any model written by `kaoping.excel.forms` reads back equal."""
+"""Property tests: any model written by `kaoping.excel.forms` reads back equal; forms edited
+at random (cells, rows, merges, `_kaoping`) read without the reader failing, and the same
+whatever was read before."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
 
-from helpers_forms import SRC, person, without_source
+from helpers_forms import SRC, insert_row, monthly_summary, person, quarterly_evaluation, without_source
 from kaoping.excel.cells import clean_text
-from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook
+from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook, weekly_workbook
 from kaoping.excel.read import read_workbook
 from kaoping.models import (
     GRADE_ORDER,
@@ -119,3 +124,78 @@ def test_quarterly_round_trip_property(data):
     assert result.findings == []
     (got,) = result.forms
     assert without_source(got) == without_source(model)
+
+
+# ---------------------------------------------------------------- edited forms
+
+
+def _base_books() -> dict[str, bytes]:
+    p, july, q3 = person(), Month(2026, 7), Quarter(2026, 3)
+    out = {}
+    for name, wb in (("monthly", monthly_workbook(p, july, monthly_summary(p, july, tasks=4))),
+                     ("blank-monthly", monthly_workbook(p, july)),
+                     ("quarterly", quarterly_workbook(p, q3, quarterly_evaluation(p, q3))),
+                     ("weekly", weekly_workbook(p, july, monthly_summary(p, july).weeks))):
+        buf = io.BytesIO()
+        wb.save(buf)
+        out[name] = buf.getvalue()
+    return out
+
+
+BASES = _base_books()
+VALUES = [None, "", " ", "\u3000", "\u200b", 0, 1.5, 7.1, False, True, "注：说明", "姓名：李四",
+          "姓名", "序号", "事项", "完成情况", "完成时限", "日期", "已完成 7月3日完成", "无法完成",
+          "7月32日", "2026年13月1日", dt.datetime(2026, 7, 3, 9, 30), "所属处室/分支机构", "科室",
+          "单位及职务：综合科", "（8）月份", "时间：（7）月第（9）周", "第（一）季度", "√",
+          "☑好 □较好 □一般 □较差", "签字：王五", "本月请病假、事假（1）天；年休（2）天", "出勤情况",
+          "日常工作", "直管领导审定", "好", "较差", "好√", "领导意见栏", "受表彰直接定“好”",
+          "直接定“较差”", "１．５天", "自评档次", "领导评价档次", "2025年"]
+EDITS = st.one_of(
+    st.tuples(st.just("insert"), st.integers(0, 6), st.integers(1, 22)),
+    st.tuples(st.just("delete"), st.integers(0, 6), st.integers(1, 22)),
+    st.tuples(st.just("set"), st.integers(0, 6), st.integers(1, 22), st.integers(1, 9),
+              st.sampled_from(VALUES)),
+    st.tuples(st.just("unmerge"), st.integers(0, 6), st.integers(0, 40)),
+    st.tuples(st.just("drop_meta")),
+)
+
+
+def _edit(data: bytes, edits: list[tuple]) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    for op, *args in edits:
+        if op == "drop_meta":
+            if "_kaoping" in wb.sheetnames:
+                del wb["_kaoping"]
+            continue
+        ws = wb.worksheets[args[0] % len(wb.worksheets)]
+        ranges = list(ws.merged_cells.ranges)
+        if op == "insert":
+            insert_row(ws, args[1])
+        elif op == "delete":
+            for mr in ranges:
+                ws.unmerge_cells(str(mr))
+            ws.delete_rows(args[1])
+        elif op == "set" and not isinstance(ws.cell(args[1], args[2]), MergedCell):
+            ws.cell(args[1], args[2]).value = args[3]
+        elif op == "unmerge" and ranges:
+            ws.unmerge_cells(str(ranges[args[1] % len(ranges)]))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@PROPS
+@given(base=st.sampled_from(sorted(BASES)), edits=st.lists(EDITS, max_size=6))
+def test_edited_forms_read_without_failing_and_alone(base: str, edits: list[tuple]):
+    """Whatever the edits, problems are findings (no F1: the reader never failed inside), and a
+    workbook reads the same after other workbooks were read (nothing carries over)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"张三-2026-07-{base}.xlsx"
+        path.write_bytes(_edit(BASES[base], edits))
+        first = read_workbook(path)
+        for name, data in BASES.items():
+            (Path(tmp) / f"{name}.xlsx").write_bytes(data)
+            read_workbook(Path(tmp) / f"{name}.xlsx")
+        again = read_workbook(path)
+    assert [f.message for f in first.findings if f.rule == "F1"] == []
+    assert (again.kind, again.forms, again.findings) == (first.kind, first.forms, first.findings)

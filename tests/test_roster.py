@@ -1,4 +1,4 @@
-"""花名册: template, reader findings R1–R8, due_for_assessment, CLI."""
+"""花名册: template, reader findings R1–R8, who is due (rules.due), CLI."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from kaoping.cli import app
 from kaoping.errors import KaopingError
 from kaoping.excel.write import save_workbook
 from kaoping.models import Person, RankCategory, Roster, Severity, SpecialCase, SpecialCategory
-from kaoping.roster import (
-    COLUMNS,
-    due_for_assessment,
-    read_roster,
-    roster_template_workbook,
-)
+from kaoping.excel.roster import COLUMNS, read_roster
+from kaoping.excel.roster_template import roster_template_workbook
+from kaoping.rules.due import due_people
 
 HEADER = [c.label for c in COLUMNS]
 CLERK = RankCategory.CLERK.value
@@ -327,7 +324,7 @@ def _p(sid, **kw):
     return Person(staff_id=sid, name=sid, unit="财务处", rank_category=RankCategory.CLERK, **kw)
 
 
-def test_due_for_assessment_boundaries():
+def test_due_people_boundaries():
     roster = Roster(people=[
         _p("a"),
         _p("b", hired_on=dt.date(2026, 9, 30)),  # hired on the last day: due
@@ -335,7 +332,7 @@ def test_due_for_assessment_boundaries():
         _p("d", on_establishment=False),  # not 在编: not due
         _p("e", special_cases=[SpecialCase(category=SpecialCategory.DISCIPLINED)]),  # 不定档 but due
     ])
-    due = due_for_assessment(roster, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    due = due_people(roster, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert [p.staff_id for p in due] == ["a", "b", "e"]
 
 

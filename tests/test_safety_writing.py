@@ -78,7 +78,7 @@ def test_put_stores_formula_like_text_as_text(text, tmp_path):
 def test_generated_forms_and_roster_keep_hostile_text_literal(tmp_path):
     from kaoping.excel.forms import generate_forms
     from kaoping.periods import parse_month, parse_quarter
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     people = [
         Person(staff_id=f"X{i}", name=name, unit=unit, section=section, post="=1+1",

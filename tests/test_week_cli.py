@@ -94,7 +94,7 @@ def test_cannot_run(tmp_path: Path):
 
 
 def test_roster_gives_standalone_logs_their_unit_and_own_problems_file_is_skipped(tmp_path: Path):
-    from kaoping.roster import roster_template_workbook
+    from kaoping.excel.roster_template import roster_template_workbook
 
     roster_file = save_workbook(roster_template_workbook(people=[ZHANG, ZHAO]),
                                 tmp_path / "花名册.xlsx")

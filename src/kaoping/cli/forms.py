@@ -24,8 +24,8 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
          pdf: bool = False) -> None:
     from ..errors import KaopingError
     from ..excel.forms import generate_forms
+    from ..excel.roster import read_roster
     from ..periods import parse_month, parse_quarter
-    from ..roster import read_roster
     from .common import console, print_findings, progress
 
     if pdf:

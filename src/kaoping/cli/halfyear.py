@@ -26,15 +26,16 @@ def forms(
     unit: str | None = typer.Option(None, "--unit", "-u", help="只生成该单位的表格"),
     max_ticks: int | None = typer.Option(None, "--max-ticks",
                                          help="每张测评票最多推荐人数；不填时按本单位人数×比例（向下取整，至少1人）"),
-    ratio: float = typer.Option(0.4, "--ratio", help="未给 --max-ticks 时的推荐比例（默认 40%，同§四(三)3）"),
+    ratio: float | None = typer.Option(None, "--ratio", help="未给 --max-ticks 时的推荐比例（默认 40%，同§四(三)3）"),
     force: bool = _FORCE,
 ) -> None:
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
     from rich.markup import escape
 
     from ..excel.halfyear import generate_halfyear_forms, half_staff, parse_half
+    from ..excel.roster import read_roster
     from ..report.annual import read_ledgers
-    from ..roster import read_roster
+    from ..rules.settings import Settings
     from .common import console, exit_code, print_findings, progress
 
     h = parse_half(half)
@@ -44,7 +45,8 @@ def forms(
     with progress(total, "生成半年考核表格") as bar:
         task = bar.add_task("", total=total + 50)
         result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
-                                         ratio=ratio, force=force, on_progress=lambda _p: bar.advance(task))
+                                         ratio=Settings().quota.good_ratio if ratio is None else ratio,
+                                         force=force, on_progress=lambda _p: bar.advance(task))
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")
@@ -70,7 +72,7 @@ def tally(
     from rich.markup import escape
     from rich.table import Table
 
-    from ..excel.halfyear import tally_ballots, write_tally
+    from ..excel.ballots import tally_ballots, write_tally
     from ..excel.write import check_writable
     from ..paths import scan_workbooks
     from .common import console, exit_code, print_findings, progress

@@ -23,8 +23,8 @@ def template(
     """生成空白花名册（带下拉框和填写说明）。"""
     import re
 
+    from ..excel.roster_template import roster_template_workbook
     from ..excel.write import save_workbook
-    from ..roster import roster_template_workbook
     from .common import console
 
     unit_list = [u.strip() for u in re.split(r"[,，、;；]", units or "") if u.strip()]
@@ -45,8 +45,8 @@ def check(
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..errors import KaopingError
+    from ..excel.roster import read_roster, summarize
     from ..report.problems import write_problems
-    from ..roster import read_roster, summarize
     from .common import console, exit_code, print_findings
 
     if not roster.is_file():

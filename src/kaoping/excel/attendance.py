@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError
-from ..models import Finding, MonthAttendance, Severity, SourceRef
+from ..models import Finding, MonthAttendance, SourceRef
 from ..periods import Month, parse_month
+from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
-from .book import Grid, cell_ref, load_book
+from .book import Book, Grid, cell_ref, load_book, register_limits
 from .cells import CellError, excel_serial_to_date, parse_days
 
 COLUMNS_HELP = ("考勤表列（按表头文字识别，顺序不限）：工号、姓名（可选）、月份（2026-07 / 2026年7月 / 日期）、"
@@ -93,6 +94,99 @@ def _staff_id(value: Any) -> str | None:
     return text or None
 
 
+def _sheet_and_header(book: Book, path: Path) -> tuple[Grid, int, dict[str, int]]:
+    """The first visible sheet with a header naming 工号 and 月份, its header row and columns."""
+    for grid in book.visible_sheets():
+        if found := _header(grid):
+            header_row, cols = found
+            if not any(f in cols for f in _LEAVE_FIELDS):
+                raise KaopingError("考勤表没有天数列（病事假、年休或调休）。" + COLUMNS_HELP, file=str(path),
+                                   sheet=grid.name, cell=f"第{header_row}行")
+            return grid, header_row, cols
+    raise KaopingError("找不到考勤表表头：需要「工号」「月份」两列。" + COLUMNS_HELP, file=str(path))
+
+
+class _AttendanceRows:
+    """The reading of one attendance sheet: its records' findings (A1) and the (工号, 月份)
+    seen, each in one row only."""
+
+    def __init__(self, path: Path, grid: Grid, cols: dict[str, int]) -> None:
+        self.file, self.grid, self.cols = str(path), grid, cols
+        self.findings: list[Finding] = []
+        self.seen: dict[tuple[str, Month], int] = {}
+
+    def problem(self, r: int, field: str, message: str, name: str | None, sid: str | None) -> None:
+        self.findings.append(finding("A1", message, person=name, staff_id=sid, file=self.file,
+                                     sheet=self.grid.name, cell=cell_ref(r, self.cols[field])))
+
+    def record(self, r: int) -> MonthAttendance | None:
+        """Row r's record; None for a blank row or one with a problem (said, and skipped)."""
+        grid, cols = self.grid, self.cols
+        if all(grid.value(r, c) is None for c in cols.values()):
+            return None
+        name = (grid.text(r, cols["name"]) or None) if "name" in cols else None
+        sid = _staff_id(grid.value(r, cols["staff_id"]))
+        if sid is None:
+            self.problem(r, "staff_id", "工号为空，本行出勤未计入", name, None)
+            return None
+        month = self._month(r, name, sid)
+        days = self._days(r, name, sid) if month is not None else None
+        if month is None or days is None:
+            return None
+        if (sid, month) in self.seen:
+            self.problem(r, "staff_id", f"工号「{sid}」{month.year}年{month.month}月已在第{self.seen[sid, month]}行"
+                         "出现，本行未计入，请合并为一行", name, sid)
+            return None
+        self.seen[sid, month] = r
+        return self._record(r, sid, month, days)
+
+    def _month(self, r: int, name: str | None, sid: str) -> Month | None:
+        raw = self.grid.value(r, self.cols["month"])
+        if raw is None:
+            self.problem(r, "month", "月份为空，本行出勤未计入", name, sid)
+            return None
+        try:
+            return parse_attendance_month(raw)
+        except CellError as exc:
+            self.problem(r, "month", exc.message + "；本行出勤未计入", name, sid)
+            return None
+
+    def _days(self, r: int, name: str | None, sid: str) -> dict[str, float | None] | None:
+        """The leave columns' days; None when any of them cannot be read (each one said)."""
+        days: dict[str, float | None] = {}
+        bad = False
+        for field in (f for f in _LEAVE_FIELDS if f in self.cols):
+            try:
+                days[field] = parse_days(self.grid.value(r, self.cols[field]))
+            except CellError as exc:
+                self.problem(r, field, exc.message + "；本行出勤未计入", name, sid)
+                bad = True
+        return None if bad else days
+
+    def _record(self, r: int, sid: str, month: Month, days: dict[str, float | None]
+                ) -> MonthAttendance:
+        """病事假 (one column, or 病假 + 事假), 年休 and 调休; a blank leave cell counts as 0."""
+        if "sick_personal" in self.cols:
+            sick = days.get("sick_personal")
+            sick_blank = sick is None
+        else:
+            parts = [d for d in (days.get("sick"), days.get("personal")) if d is not None]
+            sick, sick_blank = sum(parts), not parts
+        annual = days.get("annual")
+        blank = [f for f, is_blank in (("sick_personal_days", sick_blank),
+                                       ("annual_leave_days", annual is None)) if is_blank]
+        cells = {"row": f"第{r}行", "staff_id": cell_ref(r, self.cols["staff_id"]),
+                 "month": cell_ref(r, self.cols["month"])}
+        cells.update({f: cell_ref(r, c) for f, c in self.cols.items() if f in _LEAVE_FIELDS})
+        return MonthAttendance(
+            staff_id=sid, year=month.year, month=month.month,
+            sick_personal_days=sick or 0, annual_leave_days=annual or 0,
+            comp_leave_days=days.get("comp") or 0,
+            source=SourceRef(file=self.file, sheet=self.grid.name, cells=cells),
+            blank_fields=blank,
+        )
+
+
 def read_attendance(path: Path, *, limits: LimitSettings | None = None
                     ) -> tuple[list[MonthAttendance], list[Finding]]:
     """Read an attendance sheet. Raises `KaopingError` when the file cannot be read or has no
@@ -100,82 +194,9 @@ def read_attendance(path: Path, *, limits: LimitSettings | None = None
     path = Path(path)
     if not path.is_file():
         raise KaopingError("找不到考勤表文件", file=str(path))
-    from .book import register_limits
-
-    # one row per person and month: a register, not a form
-    book = load_book(path, register_limits(limits))
-    for grid in book.visible_sheets():
-        found = _header(grid)
-        if found:
-            break
-    else:
-        raise KaopingError("找不到考勤表表头：需要「工号」「月份」两列。" + COLUMNS_HELP, file=str(path))
-    header_row, cols = found
-    if not any(f in cols for f in _LEAVE_FIELDS):
-        raise KaopingError("考勤表没有天数列（病事假、年休或调休）。" + COLUMNS_HELP, file=str(path),
-                           sheet=grid.name, cell=f"第{header_row}行")
-
-    records: list[MonthAttendance] = []
-    findings: list[Finding] = []
-    seen: dict[tuple[str, Month], int] = {}
-
-    def problem(r: int, field: str, message: str, name: str | None, sid: str | None) -> None:
-        findings.append(Finding(rule="A1", severity=Severity.ERROR, person=name, staff_id=sid,
-                                file=str(path), sheet=grid.name, cell=cell_ref(r, cols[field]),
-                                message=message))
-
-    for r in range(header_row + 1, grid.max_row + 1):
-        if all(grid.value(r, c) is None for c in cols.values()):
-            continue
-        name = (grid.text(r, cols["name"]) or None) if "name" in cols else None
-        sid = _staff_id(grid.value(r, cols["staff_id"]))
-        if sid is None:
-            problem(r, "staff_id", "工号为空，本行出勤未计入", name, None)
-            continue
-        raw_month = grid.value(r, cols["month"])
-        if raw_month is None:
-            problem(r, "month", "月份为空，本行出勤未计入", name, sid)
-            continue
-        try:
-            month = parse_attendance_month(raw_month)
-        except CellError as exc:
-            problem(r, "month", exc.message + "；本行出勤未计入", name, sid)
-            continue
-        days: dict[str, float | None] = {}
-        bad = False
-        for field in _LEAVE_FIELDS:
-            if field not in cols:
-                continue
-            try:
-                days[field] = parse_days(grid.value(r, cols[field]))
-            except CellError as exc:
-                problem(r, field, exc.message + "；本行出勤未计入", name, sid)
-                bad = True
-        if bad:
-            continue
-        if (sid, month) in seen:
-            problem(r, "staff_id", f"工号「{sid}」{month.year}年{month.month}月已在第{seen[sid, month]}行出现，"
-                    "本行未计入，请合并为一行", name, sid)
-            continue
-        seen[sid, month] = r
-        if "sick_personal" in cols:
-            sick = days.get("sick_personal")
-            sick_blank = sick is None
-        else:
-            parts = [days.get("sick"), days.get("personal")]
-            sick = sum(p for p in parts if p is not None)
-            sick_blank = all(p is None for p in parts)
-        annual = days.get("annual")
-        blank = [f for f, is_blank in (("sick_personal_days", sick_blank),
-                                       ("annual_leave_days", annual is None)) if is_blank]
-        cells = {"row": f"第{r}行", "staff_id": cell_ref(r, cols["staff_id"]),
-                 "month": cell_ref(r, cols["month"])}
-        cells.update({f: cell_ref(r, c) for f, c in cols.items() if f in _LEAVE_FIELDS})
-        records.append(MonthAttendance(
-            staff_id=sid, year=month.year, month=month.month,
-            sick_personal_days=sick or 0, annual_leave_days=annual or 0,
-            comp_leave_days=days.get("comp") or 0,
-            source=SourceRef(file=str(path), sheet=grid.name, cells=cells),
-            blank_fields=blank,
-        ))
-    return records, findings
+    book = load_book(path, register_limits(limits))  # one row per person and month: a register
+    grid, header_row, cols = _sheet_and_header(book, path)
+    rows = _AttendanceRows(path, grid, cols)
+    records = [rec for r in range(header_row + 1, grid.max_row + 1)
+               if (rec := rows.record(r)) is not None]
+    return records, rows.findings

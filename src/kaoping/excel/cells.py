@@ -8,27 +8,27 @@ message; callers turn that into a `Finding` naming file, sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import unicodedata
 from typing import Any
 
 from ..errors import KaopingError
-from ..names import normalize_name  # noqa: F401  (re-exported for the readers)
+from ..names import ANY_SPACE, INVISIBLE
+from ..names import normalize_name  # noqa: F401  (re-exported: one rule for every reader)
 
 
 class CellError(KaopingError):
     """A cell value that cannot be understood (message is Chinese, says what to write)."""
 
 
-# Zero-width and other invisible characters people paste in from chat tools and web pages.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 # Control characters other than tab and line breaks (pasted from other systems; an .xlsx
 # cannot even store most of them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Every kind of space, including full-width (U+3000) and no-break spaces.
-_ANY_SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# What `clean_text` changes inside a text (invisible and control characters, line breaks,
+# full-width digits, letters and spaces): a text without any of them is only stripped.
+_CLEANED = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0a-\x1f\x7f"
+                      "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # Full-width ASCII (digits, letters, punctuation) → ASCII, for numbers and codes only.
 _FULLWIDTH_DIGITS = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 _FULLWIDTH_ALNUM = {
@@ -50,23 +50,13 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-# Texts up to this length are memoised per process: forms repeat the same short texts
-# (完成情况, 备注, dates typed as text) over and over; long free text rarely repeats.
-_MEMO_LEN = 256
-# Entries per memo. The texts that repeat (labels, heads, 完成情况 words, dates) are a few
-# hundred; a person's own texts (names, tasks) do not repeat and only fill a memo, which in a
-# pool worker reading 10,000 files grew by ~4 MB at 4,096 entries. LRU keeps the repeating
-# ones. (Same CPU per workbook as 4,096 on the benchmark data.)
-MEMO_SIZE = 1024
-
-
 def clean_text(v: Any) -> str | None:
     """Strip, drop zero-width characters, turn full-width spaces into spaces and full-width
     digits/letters into ASCII. Keeps inner line breaks (summaries span lines). '' → None."""
     if v is None:
         return None
     if type(v) is str:
-        return _clean_str(v) if len(v) <= _MEMO_LEN else _clean(v)
+        return _clean(v)
     if isinstance(v, dt.datetime):
         text = v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     elif isinstance(v, dt.date):
@@ -77,19 +67,18 @@ def clean_text(v: Any) -> str | None:
 
 
 def _clean(text: str) -> str | None:
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text)).translate(_FULLWIDTH_ALNUM)
+    if _CLEANED.search(text) is None:  # nothing to drop, translate or split into lines
+        return text.strip() or None
+    text = _CONTROL.sub("", INVISIBLE.sub("", text)).translate(_FULLWIDTH_ALNUM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip(" \t\u00a0") for ln in text.split("\n")]
     text = "\n".join(lines).strip()
     return text or None
 
 
-_clean_str = functools.lru_cache(maxsize=2 * MEMO_SIZE)(_clean)
-
-
 def _compact(v: Any) -> str:
     """Text for matching marks: NFKC, no invisible characters, no spaces at all."""
-    return _ANY_SPACE.sub("", unicodedata.normalize("NFKC", _INVISIBLE.sub("", _text(v))))
+    return ANY_SPACE.sub("", unicodedata.normalize("NFKC", INVISIBLE.sub("", _text(v))))
 
 
 def parse_tick(v: Any) -> bool:
@@ -101,8 +90,8 @@ def parse_tick(v: Any) -> bool:
         return True
     if isinstance(v, (int, float)):
         return False
-    raw = _INVISIBLE.sub("", str(v))
-    raw = _ANY_SPACE.sub("", raw)
+    raw = INVISIBLE.sub("", str(v))
+    raw = ANY_SPACE.sub("", raw)
     if not raw:
         return False
     if all(ch in TICK_MARKS for ch in raw):
@@ -161,27 +150,13 @@ def parse_date(v: Any, *, year: int | None = None) -> dt.date | None:
         if v < _MIN_SERIAL and year and 1 <= v <= 12:
             raise CellError(f"日期「{_text(v)}」不完整，请写成 2026-07-03 的形式")
         return excel_serial_to_date(float(v))
-    if type(v) is str and len(v) <= _MEMO_LEN:
-        date, error = _parse_date_str(v, year)
-        if error is not None:
-            raise CellError(error)
-        return date
     return _parse_date_text(str(v), year)
-
-
-@functools.lru_cache(maxsize=MEMO_SIZE)
-def _parse_date_str(v: str, year: int | None) -> tuple[dt.date | None, str | None]:
-    """`parse_date` of a text, memoised: (date, None) or (None, the CellError message)."""
-    try:
-        return _parse_date_text(v, year), None
-    except CellError as e:
-        return None, e.message
 
 
 def _parse_date_text(v: str, year: int | None) -> dt.date | None:
     shown = v.strip()
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", shown)).strip()
-    text = _ANY_SPACE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", shown)).strip()
+    text = ANY_SPACE.sub(" ", text)
     if not text:
         return None
     text = _TRAILING_TIME.sub("", text).strip()
@@ -203,13 +178,7 @@ def find_date_in_text(text: str | None, *, year: int | None = None) -> dt.date |
     """The first plausible date written inside free text ('已完成，7月8日报送' → 7-8)."""
     if not text:
         return None
-    if type(text) is str and len(text) <= _MEMO_LEN:
-        return _find_date_memo(text, year)
-    return _find_date(text, year)
-
-
-def _find_date(text: str, year: int | None) -> dt.date | None:
-    norm = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    norm = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
     for m in _DATE_IN_TEXT.finditer(norm):
         y = int(m.group(1)) if m.group(1) else year
         if y is None:
@@ -219,9 +188,6 @@ def _find_date(text: str, year: int | None) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-_find_date_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_find_date)
 
 
 # ---------------------------------------------------------------- numbers
@@ -270,7 +236,7 @@ def parse_days(v: Any) -> float | None:
         value = float(v)
     else:
         shown = str(v).strip()
-        text = _ANY_SPACE.sub("", unicodedata.normalize("NFKC", _INVISIBLE.sub("", shown)))
+        text = ANY_SPACE.sub("", unicodedata.normalize("NFKC", INVISIBLE.sub("", shown)))
         text = text.replace("。", ".")
         if not text or text in _BLANK_WORDS:
             return None
@@ -300,7 +266,7 @@ def parse_int(v: Any) -> int | None:
         if float(v).is_integer():
             return int(v)
         raise CellError(f"「{v}」不是整数")
-    text = _ANY_SPACE.sub("", unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(v))))
+    text = ANY_SPACE.sub("", unicodedata.normalize("NFKC", INVISIBLE.sub("", str(v))))
     text = text.rstrip(".、")
     if not text:
         return None

@@ -2,13 +2,12 @@
 
 Detection order: the hidden key/value sheet `_kaoping` (written by kaoping), else the title
 text near the top of the first visible sheet (a form retyped by hand, or one whose `_kaoping`
-sheet was deleted). The form labels live here so `forms.py` (writer) and `read.py` (reader)
-can never disagree about them.
+sheet was deleted). The form labels live here so `forms.py` (writer) and the readers
+(`weekly.py`, `monthly.py`, `quarterly.py`) can never disagree about them.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from .book import Book, Grid
 
 META_SHEET = "_kaoping"
 TEMPLATE_VERSION = "1"
-META_KEYS = ("kind", "template_version", "period", "staff_id", "name")
 
 FORM_KINDS = (FormKind.WEEKLY, FormKind.MONTHLY, FormKind.QUARTERLY)
 
@@ -31,7 +29,6 @@ SHORT_TITLES: dict[FormKind, tuple[str, ...]] = {
 
 # Labels (附件1–3). Matched after `label_key()` normalisation (no spaces/line breaks/colons).
 L_NAME = "姓名"
-L_UNIT = "所属处室/分支机构"
 L_SECTION = "科室"
 L_POST = "职务"
 L_UNIT_AND_POST = "单位及职务"
@@ -74,17 +71,9 @@ _STRIP = re.compile(r"[\s\u00a0\u3000\u200b-\u200f\ufeff:：]+")
 
 
 def label_key(text: object) -> str:
-    """Normalise a label for matching: NFKC-free of spaces, line breaks and colons.
-    Full-width brackets are kept (labels use them) but '(' and '（' compare equal."""
-    if type(text) is str:
-        return _label_key(text)  # the same few dozen labels in every form: cached
+    """Normalise a label for matching: free of spaces, line breaks and colons. Full-width
+    brackets are kept (labels use them) but '(' and '（' compare equal."""
     s = _STRIP.sub("", str(text or ""))
-    return s.replace("(", "（").replace(")", "）")
-
-
-@functools.lru_cache(maxsize=8192)
-def _label_key(text: str) -> str:
-    s = _STRIP.sub("", text)
     return s.replace("(", "（").replace(")", "）")
 
 

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..paths import safe_filename
 from ..periods import Month, Quarter
+from ..rules.due import due_people
 from . import detect as L
 from .write import atomic_write_bytes, put, save_workbook
 
@@ -685,15 +686,6 @@ def write_templates(out_dir: Path = TEMPLATE_DIR, *, force: bool = False) -> lis
 # ---------------------------------------------------------------- batch generation
 
 
-def _due(roster: Roster, start: dt.date, end: dt.date) -> list[Person]:
-    try:
-        from ..roster import due_for_assessment
-    except ImportError:  # pragma: no cover - roster module always present in releases
-        return [p for p in roster.people
-                if p.on_establishment and (p.hired_on is None or p.hired_on <= end)]
-    return due_for_assessment(roster, start, end)
-
-
 def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path, *,
                everyone: Sequence[Person] | None = None) -> list[Path]:
     """`OUT/<单位>/<科室>/<姓名>-<period>.xlsx`; people sharing a name with anyone in
@@ -729,7 +721,7 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
         start, end = period.start, period.end
     else:
         raise KaopingError("期间应为月份（如 2026-07）或季度（如 2026Q3）")
-    people = everyone = _due(roster, start, end)
+    people = everyone = due_people(roster, start, end)
     if unit is not None:
         wanted = unit.strip()
         people = [p for p in people if p.unit == wanted]

@@ -24,7 +24,7 @@ def load_roster(path: Path | None, settings: Settings) -> tuple[Roster | None, l
     """(Roster, findings) from an optional --roster; (None, []) when it was not given."""
     if path is None:
         return None, []
-    from ..roster import read_roster
+    from ..excel.roster import read_roster
 
     if not Path(path).is_file():
         raise KaopingError("找不到花名册文件", file=str(path))

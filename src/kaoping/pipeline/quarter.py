@@ -214,7 +214,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
 
     Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
     unreadable attendance sheet, forms of several quarters and no `quarter`)."""
-    from ..roster import read_roster
+    from ..excel.roster import read_roster
     from ..rules.attendance import RosterIndex, collect_attendance, merge_attendance
     from ..rules.quarter import evaluate_quarter
 

@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
+from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..models import RankCategory
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 
 TEMPLATE_VERSION = "1"
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "xlsx"

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook as WorkbookType
 
 from ..errors import KaopingError, OutputExistsError
+from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..excel.write import check_writable, put, save_workbook
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
@@ -42,7 +43,6 @@ from .annex_templates import (
     TEMPLATE_DIR,
     load_template,
 )
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 
 CENTRE = "全中心"
 ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
@@ -88,7 +88,7 @@ def load_year(roster_path: Path, ledger_paths: Sequence[Path], *, year: int | No
 
     Raises `KaopingError` when the roster is not a roster, or when no ledger could be read and
     no `year` was given (nothing to evaluate)."""
-    from ..roster import read_roster
+    from ..excel.roster import read_roster
 
     settings = settings or Settings()
     roster, roster_findings = read_roster(Path(roster_path), limits=settings.limits)

@@ -25,6 +25,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
 from ..errors import KaopingError
+from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..excel.write import check_writable, put, save_workbook
 from ..models import (
     Outcome,
@@ -59,7 +60,6 @@ from .annex_templates import (
     load_template,
 )
 from .ledger import ledger_workbook
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 
 if TYPE_CHECKING:
     from ..rules.quarter import QuarterOutcome, QuotaSummary

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
+from ..excel.style import BODY_FONT, BORDER, WRAP
 from ..excel.write import put, save_workbook
 from ..rules.settings import LimitSettings
 from ..models import (
@@ -29,7 +30,6 @@ from ..models import (
     SpecialCategory,
 )
 from .annex_templates import LEDGER_HEADERS, LEDGER_SHEET, META_SHEET, build_ledger
-from .style import BODY_FONT, BORDER, WRAP
 
 LEDGER_VERSION = "1"
 SEPARATOR = "、"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ..excel.style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..excel.write import put, save_workbook
 from ..models import Finding, FormKind, Severity
 from ..paths import safe_filename
-from .style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 
 HEADERS = ("序号", "级别", "规则", "单位", "姓名", "工号", "文件", "工作表", "单元格", "说明")
 WIDTHS = (6, 6, 6, 14, 10, 10, 30, 14, 10, 60)

@@ -1,0 +1,369 @@
+"""Returned 集中测评票 (§四(四)2): read one, tally them all, write the 推荐结果 workbook.
+
+A ballot is valid when its marks are all readable, every tick names someone on the unit's
+list (`_kaoping` staff rows, else the printed list), nobody is ticked twice and there are
+no more ticks than its maximum; an invalid ballot is reported and not counted. Files that
+cannot be read or are no ballot are skipped, and said (H0).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import KaopingError
+from ..models import FORM_TITLES, Finding, FormKind, Severity
+from ..names import normalize_name
+from ..rules.catalog import finding
+from ..rules.settings import LimitSettings
+from .book import Book, Grid, cell_ref, load_book
+from .cells import NOT_TICK, parse_tick
+from .halfyear import BALLOT_SHEET, META_SHEET, TICK, TICK_HEADER, half_label
+from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
+from .write import put, save_workbook
+
+_HALF_TEXT = re.compile(r"(\d{4})年([上下])半年")
+_MAX_TEXT = re.compile(r"最多推荐\s*(\d+)\s*人")
+_HEADER_ROWS = 40  # the ballot table's header is looked for in these rows
+
+
+@dataclass
+class Ballot:
+    """One returned 集中测评票 as read."""
+
+    path: Path
+    unit: str | None = None
+    half: str | None = None
+    max_ticks: int | None = None
+    staff: list[tuple[str, str]] = field(default_factory=list)  # (工号, 姓名) on the unit's list
+    votes: list[str] = field(default_factory=list)  # 工号 of every ticked person
+    valid: bool = False
+    is_ballot: bool = True  # False: unreadable, or not a ballot at all (skipped, not invalid)
+    findings: list[Finding] = field(default_factory=list)
+
+    def invalid(self, rule: str, message: str, *, severity: Severity | None = None,
+                sheet: str | None = None, cell: str | None = None) -> Ballot:
+        """This ballot, not counted for the reason given."""
+        self.findings.append(finding(rule, message, severity=severity, file=str(self.path),
+                                     unit=self.unit, sheet=sheet, cell=cell))
+        self.valid = False
+        return self
+
+    def skipped(self, message: str, severity: Severity, *, sheet: str | None = None) -> Ballot:
+        """This file, read but no ballot (or not read at all)."""
+        self.is_ballot = False
+        return self.invalid("H0", message, severity=severity, sheet=sheet)
+
+
+# ---------------------------------------------------------------- reading one ballot
+
+
+def _meta_rows(grid: Grid | None) -> list[list[str]]:
+    if grid is None:
+        return []
+    return [[grid.text(r, c) for c in range(1, 5)] for r in range(1, grid.max_row + 1)]
+
+
+def _other_kind(kind: str) -> str:
+    """What a kaoping workbook that is no ballot is (e.g. a 记实表 in the same folder)."""
+    what = FORM_TITLES.get(FormKind(kind)) if kind in {k.value for k in FormKind} else None
+    return (f"不是集中测评票（是{what}），已跳过" if what else
+            f"不是集中测评票（_kaoping 中 kind 为「{kind}」），已跳过")
+
+
+def _ballot_sheet(book: Book) -> Grid | None:
+    return book.sheet(BALLOT_SHEET) or next(
+        (g for g in book.visible_sheets() if any("测评票" in str(v) for _, _, v in g.cells())), None)
+
+
+def _unit(kv: dict[str, str], grid: Grid) -> str | None:
+    """单位: from `_kaoping`, else the printed '单位：…' line of a hand-made copy."""
+    if kv.get("unit"):
+        return kv["unit"]
+    for _, _, v in grid.cells():
+        t = str(v).strip()
+        if t.startswith(("单位：", "单位:")):
+            return t.split("：" if "：" in t else ":", 1)[1].strip() or None
+    return None
+
+
+def _half(kv: dict[str, str], grid: Grid) -> str | None:
+    """The half ('2026H1'): from `_kaoping`, else the printed '2026年上半年'."""
+    if kv.get("half") or kv.get("period"):
+        return kv.get("half") or kv.get("period")
+    m = next((m for _, _, v in grid.cells() if (m := _HALF_TEXT.search(str(v)))), None)
+    return None if m is None else f"{m.group(1)}H{1 if m.group(2) == '上' else 2}"
+
+
+def _max_ticks(kv: dict[str, str], grid: Grid) -> int | None:
+    """最多推荐几人: from `_kaoping`, else the printed '最多推荐 N 人'."""
+    text = kv.get("max_ticks")
+    if not text:
+        m = next((m for _, _, v in grid.cells()
+                  if (m := _MAX_TEXT.search(unicodedata.normalize("NFKC", str(v))))), None)
+        text = m.group(1) if m else None
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _find_header(grid: Grid) -> tuple[int, int, int] | None:
+    """(row, 姓名 column, 推荐 column) of the ballot table."""
+    for r in range(1, min(grid.max_row, _HEADER_ROWS) + 1):
+        name_col = tick_col = 0
+        for c in range(1, grid.max_col + 1):
+            t = normalize_name(grid.text(r, c))
+            if t == "姓名":
+                name_col = c
+            elif "推荐" in t and len(t) <= 12:
+                tick_col = c
+        if name_col and tick_col:
+            return r, name_col, tick_col
+    return None
+
+
+def _unit_list(meta: list[list[str]], grid: Grid, header: tuple[int, int, int]
+               ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The unit's list ((工号, 姓名) each) and the row each is printed on: `_kaoping`'s staff
+    rows, else the printed list (names stand for ids)."""
+    hrow, name_col, _ = header
+    listed = [(row[1], normalize_name(row[2]), row[3]) for row in meta if row and row[0] == "staff"]
+    if listed:
+        return ([(sid, name) for sid, name, _ in listed],
+                {sid: int(row) if row.isdigit() else 0 for sid, _, row in listed})
+    printed = [(r, name) for r in range(hrow + 1, grid.max_row + 1)
+               if (name := normalize_name(grid.value(r, name_col)))
+               and not name.startswith("本单位共")]
+    return [(name, name) for _, name in printed], {name: r for r, name in printed}
+
+
+def _marks(b: Ballot, grid: Grid, header: tuple[int, int, int], row_of: dict[str, int]
+           ) -> list[tuple[str, str, str]]:
+    """Every tick row's vote into `b.votes`; the problems that make the ballot invalid
+    ((rule, message, cell) each)."""
+    hrow, name_col, tick_col = header
+    ids_by_name: dict[str, list[str]] = {}
+    for sid, name in b.staff:
+        ids_by_name.setdefault(name, []).append(sid)
+    problems: list[tuple[str, str, str]] = []
+    for r in range(hrow + 1, grid.max_row + 1):
+        raw = grid.value(r, tick_col)
+        name = normalize_name(grid.value(r, name_col))
+        if not parse_tick(raw):
+            if raw is not None and str(raw).strip() and normalize_name(raw) not in NOT_TICK:
+                problems.append(("H3", f"无法识别的标记「{str(raw).strip()}」（推荐请打“{TICK}”，"
+                                       "不推荐请留空）", cell_ref(r, tick_col)))
+            continue
+        if not name:
+            problems.append(("H2", "打“√”的行没有姓名", cell_ref(r, tick_col)))
+            continue
+        ids = ids_by_name.get(name, [])
+        if len(ids) > 1:  # same name twice in one unit: the row decides
+            ids = [sid for sid in ids if row_of.get(sid) == r]
+        if len(ids) != 1:
+            problems.append(("H2", f"「{name}」不在本单位的测评名单上", cell_ref(r, name_col)))
+            continue
+        b.votes.append(ids[0])
+    if len(set(b.votes)) != len(b.votes):
+        problems.append(("H2", "同一人被推荐了不止一次", ""))
+    if len(b.votes) > (b.max_ticks or 0):
+        problems.append(("H1", f"推荐了 {len(b.votes)} 人，超过最多 {b.max_ticks} 人", ""))
+    return problems
+
+
+def read_ballot(path: Path, *, limits: LimitSettings | None = None) -> Ballot:
+    """Read one ballot. Never raises for a bad file: problems become findings and the ballot is
+    invalid (not counted)."""
+    b = Ballot(path=Path(path))
+    try:
+        book = load_book(b.path, limits or LimitSettings())
+    except KaopingError as exc:
+        return b.skipped(f"无法读取，未计票：{exc.message}", Severity.ERROR)
+    meta = _meta_rows(book.sheet(META_SHEET))
+    kv = {row[0]: row[1] for row in meta if row and row[0] and row[0] != "staff"}
+    if book.sheet(META_SHEET) is not None and kv.get("kind") != FormKind.BALLOT.value:
+        return b.skipped(_other_kind(kv.get("kind", "")), Severity.INFO, sheet=META_SHEET)
+    grid = _ballot_sheet(book)
+    if grid is None:
+        return b.skipped("不是集中测评票（找不到测评票工作表），已跳过", Severity.WARNING)
+    b.unit, b.half, b.max_ticks = _unit(kv, grid), _half(kv, grid), _max_ticks(kv, grid)
+    if b.unit is None:
+        return b.invalid("H0", "测评票上找不到单位，未计票", severity=Severity.ERROR, sheet=grid.name)
+    if b.max_ticks is None:
+        return b.invalid("H0", "测评票上找不到“最多推荐几人”，未计票", severity=Severity.ERROR,
+                         sheet=grid.name)
+    header = _find_header(grid)
+    if header is None:
+        return b.invalid("H0", f"找不到表头（应含「姓名」和「{TICK_HEADER}」两列），未计票",
+                         severity=Severity.ERROR, sheet=grid.name)
+    b.staff, row_of = _unit_list(meta, grid, header)
+    problems = _marks(b, grid, header, row_of)
+    for rule, message, ref in problems:
+        b.invalid(rule, f"无效票，未计票：{message}", sheet=grid.name, cell=ref or None)
+    if problems:
+        b.votes = []
+    else:
+        b.valid = True
+    return b
+
+
+# ---------------------------------------------------------------- tally
+
+
+@dataclass
+class RankRow:
+    rank: int
+    staff_id: str
+    name: str
+    votes: int
+    share: float  # votes / valid ballots
+
+
+@dataclass
+class UnitTally:
+    unit: str
+    half: str | None
+    max_ticks: int | None
+    valid: int = 0
+    invalid: int = 0
+    staff: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ranking(self) -> list[RankRow]:
+        order = {sid: i for i, (sid, _) in enumerate(self.staff)}
+        names = dict(self.staff)
+        rows = sorted(self.staff, key=lambda s: (-self.counts.get(s[0], 0), order[s[0]]))
+        out: list[RankRow] = []
+        for i, (sid, _) in enumerate(rows):
+            votes = self.counts.get(sid, 0)
+            rank = out[-1].rank if out and out[-1].votes == votes else i + 1
+            out.append(RankRow(rank, sid, names[sid], votes, votes / self.valid if self.valid else 0.0))
+        return out
+
+    def count(self, b: Ballot, findings: list[Finding]) -> None:
+        """Count a ballot of this unit and half (an invalid one only as invalid); a ballot
+        whose list or maximum differs from the others' is an H4, its list joins theirs."""
+        if not b.valid:
+            self.invalid += 1
+            return
+        if not self.staff:
+            self.staff = list(b.staff)
+        elif [s for s, _ in b.staff] != [s for s, _ in self.staff] or b.max_ticks != self.max_ticks:
+            findings.append(finding(
+                "H4", "这张测评票的名单或最多推荐人数与同单位其他测评票不同（是否混用了不同批次的测评票？）",
+                file=str(b.path), unit=b.unit))
+            known = {s for s, _ in self.staff}
+            self.staff.extend(s for s in b.staff if s[0] not in known)
+        self.valid += 1
+        for sid in b.votes:
+            self.counts[sid] = self.counts.get(sid, 0) + 1
+
+
+@dataclass
+class Tally:
+    units: list[UnitTally]
+    ballots: list[Ballot]
+    findings: list[Finding]
+
+    @property
+    def valid(self) -> int:
+        return sum(1 for b in self.ballots if b.valid)
+
+    @property
+    def invalid(self) -> int:
+        """Ballots that were read but are invalid (not counted)."""
+        return sum(1 for b in self.ballots if b.is_ballot and not b.valid)
+
+    @property
+    def skipped(self) -> int:
+        """Files that could not be read or are not ballots."""
+        return sum(1 for b in self.ballots if not b.is_ballot)
+
+
+def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | None = None,
+                  limits: LimitSettings | None = None) -> Tally:
+    """Read every ballot (each file once) and count the valid ones per (half, unit)."""
+    ballots: list[Ballot] = []
+    seen: set[Path] = set()
+    for path in map(Path, paths):
+        if (key := path.resolve()) in seen:
+            continue
+        seen.add(key)
+        ballots.append(read_ballot(path, limits=limits))
+        if on_file:
+            on_file(path)
+    findings = [f for b in ballots for f in b.findings]
+    groups: dict[tuple[str | None, str], UnitTally] = {}
+    for b in ballots:
+        if b.unit is not None:
+            if (b.half, b.unit) not in groups:
+                groups[(b.half, b.unit)] = UnitTally(unit=b.unit, half=b.half, max_ticks=b.max_ticks)
+            groups[(b.half, b.unit)].count(b, findings)
+    halves = {h for h, _ in groups if h}
+    if len(halves) > 1:
+        findings.append(finding("H4", f"测评票属于不同的半年（{'、'.join(sorted(halves))}），已分别统计"))
+    units = sorted(groups.values(), key=lambda t: (t.half or "", t.unit))
+    return Tally(units=units, ballots=ballots, findings=findings)
+
+
+# ---------------------------------------------------------------- 推荐结果
+
+
+def _table(ws: Worksheet, title: str, headers: Sequence[str], widths: Sequence[float],
+           rows: Sequence[Sequence[object]]) -> None:
+    """A titled table with a frozen, filtered header row, on A4."""
+    put(ws.cell(1, 1), title)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws.cell(1, 1).font, ws.cell(1, 1).alignment = TITLE_FONT, CENTER
+    ws.row_dimensions[1].height = 30
+    for c, (h, w) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = put(ws.cell(2, c), h)
+        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
+        ws.column_dimensions[cell.column_letter].width = w
+    for r, row in enumerate(rows, start=3):
+        for c, v in enumerate(row, start=1):
+            cell = put(ws.cell(r, c), v)
+            cell.font, cell.border = BODY_FONT, BORDER
+            cell.alignment = WRAP if isinstance(v, str) and len(v) > 10 else CENTER
+            if headers[c - 1] == "得票率":
+                cell.number_format = "0.0%"
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    if rows:
+        ws.auto_filter.ref = f"A2:{ws.cell(2, len(headers)).column_letter}{len(rows) + 2}"
+    a4(ws)
+
+
+def tally_workbook(tally: Tally) -> Workbook:
+    """推荐结果: ranking per unit (votes, share of valid ballots), ballot counts, invalid ballots."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "推荐结果"
+    label = "、".join(half_label(h) for h in sorted({t.half for t in tally.units if t.half}))
+    _table(ws, f"集中测评推荐“优秀”结果（{label}）" if label else "集中测评推荐“优秀”结果",
+           ("单位", "半年", "名次", "工号", "姓名", "得票", "有效票", "得票率"),
+           (16, 9, 6, 10, 10, 6, 7, 9),
+           [(t.unit, t.half, row.rank, row.staff_id, row.name, row.votes, t.valid, row.share)
+            for t in tally.units for row in t.ranking])
+    _table(wb.create_sheet("票数统计"), "测评票统计",
+           ("单位", "半年", "收回", "有效", "无效", "每票最多推荐"), (16, 9, 8, 8, 8, 12),
+           [(t.unit, t.half, t.valid + t.invalid, t.valid, t.invalid, t.max_ticks) for t in tally.units])
+    invalid = [(b.path.name, b.unit, "；".join(f"{f.cell + '：' if f.cell else ''}{f.message}"
+                                             for f in b.findings))
+               for b in tally.ballots if not b.valid and (b.is_ballot or b.findings[0].severity
+                                                          == Severity.ERROR)]
+    _table(wb.create_sheet("无效票"), "无效票及原因（未计票）", ("文件", "单位", "原因"), (36, 16, 70),
+           invalid)
+    return wb
+
+
+def write_tally(tally: Tally, path: Path, *, force: bool = False) -> Path:
+    return save_workbook(tally_workbook(tally), Path(path), force=force)
