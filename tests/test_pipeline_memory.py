@@ -4,8 +4,7 @@ the behaviour it must not change:
 - roster people and quarter results share one pydantic fields set (`models.all_fields_set`),
   and a roster's repeated texts are one object;
 - `collect_attendance(sources=False)` gives the same records without their sources;
-- `evaluate_quarter` lets go of the forms and leave records handed to it before it builds
-  the results, and `run_quarter` hands them over (`_drained` for the month digests);
+- `run_quarter` hands the month digests over (`_drained`);
 - equal texts, ticks and leave figures of the digests are one object (`_one_identity`,
   `_one_number`), -0.0 kept apart;
 - the pool's workers are forked before the folder's paths are listed (they would each hold
@@ -36,7 +35,6 @@ from kaoping.models import (
 from kaoping.paths import WorkbookListing, count_workbook_names, scan_workbook_names, scan_workbooks
 from kaoping.pipeline import Identity, _drained, _one_identity, _one_number
 from kaoping.roster import read_roster
-from kaoping.rules import quarter as quarter_rules
 from kaoping.rules.attendance import collect_attendance
 from kaoping.rules.quarter import evaluate_quarter
 
@@ -81,13 +79,6 @@ def test_roster_people_share_their_fields_set_and_repeated_texts():
     assert len(by_unit) < len(people)
 
 
-def test_results_share_one_fields_set():
-    r = roster(person("001"), person("002"), person("003"))
-    out = evaluate_quarter(r, Q3, [form(r.people[0]), form(r.people[1])], [], workdays=60)
-    assert len(out.results) == 3
-    assert len({id(x.model_fields_set) for x in out.results}) == 1
-
-
 # ---------------------------------------------------------------- leave records
 
 
@@ -108,37 +99,6 @@ def test_records_without_sources_are_the_records_with_their_sources_dropped():
     assert [r.model_copy(update={"source": None}) for r in with_src] == without
     # equal leave figures are one float
     assert without[0].sick_personal_days is without[2].sick_personal_days
-
-
-def test_evaluate_quarter_lets_go_of_what_it_was_handed_before_building_results(monkeypatch):
-    """Handed over (no other reference), the leave records and the forms list are freed
-    before the first result is built; each form once its person's result is built."""
-    people = [person(f"00{i}") for i in range(1, 4)]
-
-    class Handed(list):  # a list that can be watched
-        pass
-
-    records = Handed([leave("001", 7, sick=2), leave("002", 8, annual=1)])
-    forms = Handed([form(p) for p in people])
-    watch_records = [weakref.ref(r) for r in records]
-    watch_lists = [weakref.ref(records), weakref.ref(forms)]
-    watch_form = weakref.ref(forms[0])
-    seen: list[tuple] = []
-    real = quarter_rules.all_fields_set
-
-    def watched(model):
-        gc.collect()
-        seen.append((tuple(w() is None for w in watch_records + watch_lists), watch_form() is None))
-        return real(model)
-
-    monkeypatch.setattr(quarter_rules, "all_fields_set", watched)
-    handed = [forms, records]
-    del forms, records
-    out = evaluate_quarter(roster(*people), Q3, handed.pop(0), handed.pop(0), workdays=60)
-    assert [r.outcome for r in out.results] and len(seen) == 3
-    assert all(all(gone) for gone, _ in seen)  # records and both lists: gone from the first
-    assert [form_gone for _, form_gone in seen] == [False, True, True]  # the first form: in use
-    assert out.attendance["001"].sick_personal_days == 2  # read before they went
 
 
 def test_evaluate_quarter_leaves_the_callers_lists_as_they_were():

@@ -96,10 +96,11 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
 
     Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
     unreadable attendance sheet, forms of several quarters and no `quarter`)."""
-    from .calendar import CalendarUnknownError, quarter_workdays
+    from .calendar import CalendarUnknownError, hire_workdays, quarter_workdays
     from .excel.read import read_folder
     from .roster import read_roster
     from .rules.attendance import RosterIndex, collect_attendance, merge_attendance
+    from .rules.due import due_people
     from .rules.quarter import evaluate_quarter
 
     settings = settings or Settings()
@@ -238,8 +239,11 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         n_evaluations, n_records = len(evaluations), len(records)
         handed = [evaluations, records]
         del evaluations, records
+        hired = hire_workdays(due_people(roster, quarter.start, quarter.end), quarter,
+                              settings.attendance.workdays)
         outcome = evaluate_quarter(roster, quarter, handed.pop(0), handed.pop(0),
-                                   workdays=workdays, settings=settings, roster_index=index)
+                                   workdays=workdays, settings=settings, hire_workdays=hired,
+                                   roster_index=index)
         findings.extend(outcome.findings)
         return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                           files=files, evaluations=n_evaluations, summaries=n_summaries,
