@@ -305,7 +305,9 @@ class MonthAttendance(_Model):
 class QuarterFlag(StrEnum):
     COMMENDED = "表彰直接定好"  # §四(三)4(1)
     DIRECT_POOR = "直接定较差"  # §四(三)4(2)
-    LOW_ATTENDANCE = "出勤未达80%"  # §四(三)4(3)
+    # §四(三)4(3); the 台账 and 附件5 show it with the configured ratio, "出勤未达80%"
+    # (`rules.quarter.flag_label`).
+    LOW_ATTENDANCE = "出勤未达标"
     NOT_GRADED = "不定档"  # §二
     NO_FORM = "未交评价表"  # Q8
 
