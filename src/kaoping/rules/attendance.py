@@ -105,9 +105,13 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
     if staff_id and staff_id.strip():
         sid = staff_id.strip()
         found = index.by_id.get(sid)
-        if found is not None:
-            return found, None
-        return None, f"工号「{sid}」不在花名册中"
+        return (found, None) if found is not None else (None, f"工号「{sid}」不在花名册中")
+    return _resolve_by_name(index, name, unit)
+
+
+def _resolve_by_name(index: RosterIndex, name: str | None,
+                     unit: str | None) -> tuple[Person | None, str | None]:
+    """A form without 工号: its person by normalized name, told apart by unit when needed."""
     key = normalize_name(name)
     if not key:
         return None, "表中没有姓名，也没有工号，无法确定是谁的表"
@@ -115,13 +119,12 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
     if not same_name:
         return None, f"花名册中没有「{name}」"
     ukey = normalize_name(unit)
-    if ukey:
-        same_unit = [p for p in same_name if normalize_name(p.unit) == ukey]
-        if len(same_unit) == 1:
-            return same_unit[0], None
-        if len(same_unit) > 1:
-            return None, (f"花名册中「{unit}」有 {len(same_unit)} 位「{name}」"
-                          f"（工号 {'、'.join(p.staff_id for p in same_unit)}），请在表中填写工号")
+    same_unit = [p for p in same_name if normalize_name(p.unit) == ukey] if ukey else []
+    if len(same_unit) == 1:
+        return same_unit[0], None
+    if len(same_unit) > 1:
+        return None, (f"花名册中「{unit}」有 {len(same_unit)} 位「{name}」"
+                      f"（工号 {'、'.join(p.staff_id for p in same_unit)}），请在表中填写工号")
     if len(same_name) == 1:
         p = same_name[0]
         if ukey:

@@ -480,13 +480,33 @@ def ticked_not_graded(form: QuarterForm, cats: Sequence[SpecialCategory], p: Per
 def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult | None,
                   p: Person, ctx: _Context) -> list[Finding]:
     """A graded person: the leader's tick is the grade (§四(三)1), bounded by §四(三)4."""
-    grade = form.leader_ticks[0] if len(form.leader_ticks) == 1 else None
+    grade = _record_ticks(result, form)
+    low = a if a is not None and a.low else None
+    _record_direct_grades(result, form, grade, low, ctx.settings)
+    where = _form_where(form, p)
+    found = (self_tick_count(form, where), leader_tick_count(form, where),
+             both_direct_boxes(form, where), commended_not_good(form, grade, where),
+             direct_poor_not_poor(form, grade, where),
+             low_attendance_graded_high(form, low, grade, where, ctx) if low else None,
+             unexplained_direct_grade(form, low is not None, where))
+    return [f for f in found if f is not None]
+
+
+def _record_ticks(result: QuarterResult, form: QuarterForm) -> QuarterGrade | None:
+    """The 自评 and 领导评价 grades when ticked once each; the leader's is the outcome."""
     if len(form.self_ticks) == 1:
         result.self_grade = form.self_ticks[0]
-    if grade is not None:
-        result.leader_grade = grade
-        result.outcome = Outcome.from_grade(grade)
-    low = a is not None and a.low
+    if len(form.leader_ticks) != 1:
+        return None
+    result.leader_grade = form.leader_ticks[0]
+    result.outcome = Outcome.from_grade(result.leader_grade)
+    return result.leader_grade
+
+
+def _record_direct_grades(result: QuarterResult, form: QuarterForm, grade: QuarterGrade | None,
+                          low: AttendanceResult | None, settings: Settings) -> None:
+    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota), direct 较差,
+    attendance below the ratio; and a grade still to be corrected."""
     notes = ["领导评价档次待更正"] if grade is None else []
     if form.commended and grade == QuarterGrade.GOOD:
         result.flags.append(QuarterFlag.COMMENDED)
@@ -494,16 +514,9 @@ def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult 
     if form.direct_poor:
         result.flags.append(QuarterFlag.DIRECT_POOR)
         notes.append("直接定较差")
-    if low:
-        notes.append(f"{low_attendance_label(ctx.settings)}（{a.describe()}）")
+    if low is not None:
+        notes.append(f"{low_attendance_label(settings)}（{low.describe()}）")
     result.note = "；".join(notes) or None
-    where = _form_where(form, p)
-    found = (self_tick_count(form, where), leader_tick_count(form, where),
-             both_direct_boxes(form, where), commended_not_good(form, grade, where),
-             direct_poor_not_poor(form, grade, where),
-             low_attendance_graded_high(form, a, grade, where, ctx) if low else None,
-             unexplained_direct_grade(form, low, where))
-    return [f for f in found if f is not None]
 
 
 def self_tick_count(form: QuarterForm, where: dict[str, Any]) -> Finding | None:
