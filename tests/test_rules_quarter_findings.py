@@ -301,6 +301,7 @@ def test_forms_after_one_that_does_not_count_still_count(case):
     out = run([A, B, c, OFF], forms)
     assert result(out, "002").outcome == Outcome.AVERAGE
     assert result(out, "003").outcome == Outcome.POOR
+    assert [f.file for f in out.findings if f.rule == "Q8" and f.file] == [forms[len(first)].source.file]
     assert [f.staff_id for f in out.findings if "未收到" in f.message] == (
         [] if case == "second form" else ["001"])
 
@@ -339,6 +340,7 @@ def test_hire_date_workdays_bound_the_attendance():
     out = run_hired(dt.date(2026, 9, 1), sick=4.5)
     assert result(out, "001").required_days == 22
     assert QuarterFlag.LOW_ATTENDANCE in result(out, "001").flags
+    assert out.attendance["001"].workdays == 22 and out.attendance["001"].sick_personal_days == 4.5
 
 
 def test_hire_workdays_maps_only_people_hired_during_the_quarter():

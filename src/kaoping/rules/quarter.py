@@ -355,7 +355,7 @@ def second_form(form: QuarterForm, first: QuarterForm | None, person: Person,
 def no_form(person: Person, ctx: _Context) -> Finding:
     """Q8 警告 (§四(三)5): due but no form → 未参加."""
     return finding("Q8", f"未收到{ctx.label}评价表（附件3），按未参加考核统计",
-                   file=None, **_person_where(person))
+                   **_person_where(person))
 
 
 # ---------------------------------------------------------------- attendance (§四(三)4(3), §二 2)
