@@ -113,10 +113,10 @@ def test_records_keep_their_source_unless_asked_not_to():
     assert rec.source is None and rec.sick_personal_days == 1
 
 
-def test_sheet_record_replaces_repeated_summary_records_once():
-    merged = merge_attendance([leave("001", 7, sick=1), leave("001", 7, sick=2)],
-                              [leave("001", 7, sick=5)])
-    assert [r.sick_personal_days for r in merged] == [5]
+def test_sheet_record_replaces_repeated_summary_records_once_in_their_place():
+    merged = merge_attendance([leave("001", 7, sick=1), leave("002", 7, sick=2), leave("001", 7, sick=3)],
+                              [leave("001", 7, sick=5), leave("003", 7, sick=6)])
+    assert [(r.staff_id, r.sick_personal_days) for r in merged] == [("001", 5), ("002", 2), ("003", 6)]
 
 
 def test_namesakes_in_one_unit_are_named_with_their_staff_ids():

@@ -29,6 +29,11 @@ def test_q1_texts_and_note():
     assert out.results[0].note == "领导评价档次待更正"
 
 
+def test_q1_texts_name_every_tick():
+    _, found = texts([A], [form(A, FG, self_=[G, FG])])
+    assert found[1:] == [("Q1", "自评档次应在“好、较好、一般、较差”中勾选一项，现为：好、较好")]
+
+
 def test_q3_q4_q5_q7_texts_and_note():
     out, found = texts([A], [form(A, FG, commended=True, direct_poor=True, opinion=" ")],
                        [leave("001", 7, sick=13)])
@@ -120,6 +125,10 @@ def test_q2_texts():
                for i in range(1, 6)]
     _, found = texts(grouped, [form(p, G if i < 3 else FG) for i, p in enumerate(grouped)])
     assert found[1][1].startswith("考核组「机关」（含档案科、财务处）2026年第三季度实际参加 5 人")
+    named_after_one = [person(f"{i:03d}", f"员{i}", "档案科" if i < 3 else "财务处", group="档案科")
+                       for i in range(1, 6)]
+    _, found = texts(named_after_one, [form(p, G if i < 3 else FG) for i, p in enumerate(named_after_one)])
+    assert found[1][1].startswith("考核组「档案科」（含档案科、财务处）2026年第三季度")
     one_unit_group = [person(f"{i:03d}", f"员{i}", group="机关") for i in range(1, 4)]
     _, found = texts(one_unit_group, [form(p, G) for p in one_unit_group])
     assert found[1][1].startswith("考核组「机关」（含办公室）2026年第三季度")

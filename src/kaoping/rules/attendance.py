@@ -55,7 +55,9 @@ def exact(x: float | int | Fraction) -> Fraction:
     """The decimal value as written (0.4 → 2/5, 1.5 → 3/2), for exact arithmetic."""
     if isinstance(x, Fraction | int):
         return Fraction(x)
-    return Fraction(repr(float(x)))
+    f = float(x)
+    # Most day counts are whole: no need to parse their text.
+    return Fraction(int(f)) if f.is_integer() else Fraction(repr(f))
 
 
 def format_days(x: float | Fraction) -> str:
