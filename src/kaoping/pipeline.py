@@ -234,8 +234,7 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
             findings.append(Finding(rule="Q5", severity=Severity.WARNING, message=(
                 f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 [attendance.workdays] 中写明各月工作日天数")))
 
-        # The forms and leave records are handed over, not kept here: evaluate_quarter lets go
-        # of each as it is done with it, so their memory goes to the results it builds.
+        # The forms and leave records are handed over, not kept here.
         n_evaluations, n_records = len(evaluations), len(records)
         handed = [evaluations, records]
         del evaluations, records
