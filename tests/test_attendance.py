@@ -87,6 +87,47 @@ def test_resolve_person_by_id_then_name():
     assert p.staff_id == "001" and "不一致" in problem
 
 
+def test_summaries_that_are_left_out_do_not_stop_the_ones_after_them():
+    r = roster(person("001", "张三"), person("002", "李四"))
+    recs, findings = collect_attendance(
+        [summary(None, 7, sick=9, name="王五"), summary("001", 7, sick=1, file="a.xlsx"),
+         summary("001", 7, sick=5, file="b.xlsx"), summary("002", 7, sick=2, name="李四"),
+         summary(None, 8, sick=3, name="李四")], roster=r)
+    assert [(x.staff_id, x.month, x.sick_personal_days) for x in recs] == [
+        ("001", 7, 1), ("002", 7, 2), ("002", 8, 3)]
+    assert len(findings) == 2
+
+
+def test_summary_without_staff_id_is_told_apart_by_unit():
+    r = roster(person("002", "李四", "财务处"), person("003", "李四", "办公室"))
+    recs, findings = collect_attendance([summary(None, 7, sick=1, name="李四", unit="财务处")], roster=r)
+    assert [x.staff_id for x in recs] == ["002"] and findings == []
+    assert [x.staff_id for x in attendance_from_summaries(
+        [summary(None, 7, name="李四", unit="办公室")], roster=r)] == ["003"]
+
+
+def test_records_keep_their_source_unless_asked_not_to():
+    (rec,), _ = collect_attendance([summary("001", 7, sick=1, file="a.xlsx")])
+    assert rec.source.file == "a.xlsx" and rec.comp_leave_days == 0
+    (rec,), _ = collect_attendance([summary("001", 7, sick=1, file="a.xlsx")], sources=False)
+    assert rec.source is None and rec.sick_personal_days == 1
+
+
+def test_sheet_record_replaces_repeated_summary_records_once_in_their_place():
+    merged = merge_attendance([leave("001", 7, sick=1), leave("002", 7, sick=2), leave("001", 7, sick=3)],
+                              [leave("001", 7, sick=5), leave("003", 7, sick=6)])
+    assert [(r.staff_id, r.sick_personal_days) for r in merged] == [("001", 5), ("002", 2), ("003", 6)]
+
+
+def test_namesakes_in_one_unit_are_named_with_their_staff_ids():
+    r = roster(person("001", "张三"), person("002", "张三"), person("003", "张三", "财务处"))
+    assert resolve_person(r, None, "张三", "办公室") == (
+        None, "花名册中「办公室」有 2 位「张三」（工号 001、002），请在表中填写工号")
+    assert resolve_person(r, None, "张三", None) == (
+        None, "花名册中有 3 位「张三」（办公室 001、办公室 002、财务处 003），请在表中填写工号")
+    assert resolve_person(r, None, " ", None) == (None, "表中没有姓名，也没有工号，无法确定是谁的表")
+
+
 # ---------------------------------------------------------------- the quarter
 
 
@@ -98,6 +139,33 @@ def test_required_and_attended_days():
     assert (a.required_days, a.attended_days, a.sick_personal_days) == (62, 58.5, 3.5)
     assert a.ratio == pytest.approx(58.5 / 62)
     assert not a.low and not a.long_leave and a.missing_months == ()
+
+
+def test_other_peoples_records_before_this_persons_are_skipped():
+    recs = [leave("002", 7, sick=9), leave("001", 7, sick=1), leave("003", 8, sick=9),
+            leave("001", 8, annual=2)]
+    a = quarter_attendance("001", recs, 66, S, quarter=Q3)
+    assert (a.staff_id, a.sick_personal_days, a.annual_leave_days) == ("001", 1, 2)
+    from kaoping.periods import Month
+
+    assert a.months == (Month(2026, 7), Month(2026, 8)) and a.missing_months == (Month(2026, 9),)
+
+
+def test_leave_exactly_filling_the_workdays_is_not_inconsistent():
+    all_annual = quarter_attendance("001", [leave("001", 7, annual=66)], 66, S, quarter=Q3)
+    all_sick = quarter_attendance("001", [leave("001", 7, sick=60, annual=6)], 66, S, quarter=Q3)
+    assert not all_annual.inconsistent and not all_sick.inconsistent
+    assert (all_sick.required_days, all_sick.attended_days, all_sick.ratio) == (60, 0, 0)
+
+
+def test_a_single_required_day_is_measured():
+    # Hired on the quarter's last day: 1 workday. Half a day sick: 50% < 80%.
+    half = quarter_attendance("001", [leave("001", 9, sick=0.5)], 1, S, quarter=Q3)
+    assert (half.required_days, half.ratio, half.low) == (1, 0.5, True)
+    assert quarter_attendance("001", [], 1, S, quarter=Q3).low is False
+    # Half a required day left (half a day of 年休): measured, not "no required days".
+    rest = quarter_attendance("001", [leave("001", 9, annual=0.5)], 1, S, quarter=Q3)
+    assert (rest.required_days, rest.ratio, rest.low) == (0.5, 1.0, False)
 
 
 def test_exactly_80_percent_passes():

@@ -38,11 +38,7 @@ ALLOWED: dict[str, set[str]] = {
 
 # Edges other developers are removing in their branches; the lead deletes this list once
 # those branches are merged (the test must then pass without it).
-PENDING: set[tuple[str, str]] = {
-    # engine developer: the workdays of people hired during the quarter come from the
-    # pipeline (calendar.hire_workdays), not from rules
-    ("kaoping.rules.quarter", "kaoping.calendar"),
-}
+PENDING: set[tuple[str, str]] = set()
 
 
 def _module(path: Path) -> str:

@@ -242,6 +242,101 @@ def test_good_repeatedly_lists_two_or_more_good_whatever_else():
     assert [p.name for p in out.candidates] == ["丙"]
 
 
+# ---------------------------------------------------------------- Y0 by case: level and place
+
+
+def place(f):
+    return (f.rule, f.severity, f.unit, f.person, f.staff_id, f.file, f.sheet, f.cell)
+
+
+def y0(out):
+    assert all(f.rule == "Y0" and f.clause == "§五(一)" for f in out.findings)
+    return [place(f) for f in out.findings]
+
+
+ERR, WARN = Severity.ERROR, Severity.WARNING
+
+
+def test_y0_other_year_names_the_ledger():
+    p = person("001", "张三")
+    old = ledgers([p], {"001": [G] * 4}, year=2025)[2]
+    out = evaluate_year(roster(p), [*ledgers([p], {"001": [G] * 4}), old], 2026)
+    assert y0(out) == [("Y0", ERR, None, None, None, "台账-2025Q3.xlsx", None, None)]
+
+
+def test_y0_quarter_out_of_range_names_the_ledger():
+    p = person("001", "张三")
+    bad = ledgers([p], {"001": [G] * 4})[0].model_copy(update={"quarter": 5, "source": "台账-Q5.xlsx"})
+    out = evaluate_year(roster(p), [*ledgers([p], {"001": [G] * 4}), bad], 2026)
+    assert y0(out) == [("Y0", ERR, None, None, None, "台账-Q5.xlsx", None, None)]
+
+
+def test_y0_duplicate_ledger_names_the_later_one():
+    p = person("001", "张三")
+    ls = ledgers([p], {"001": [G] * 4})
+    dup = ls[2].model_copy(update={"source": "台账-副本.xlsx"})
+    out = evaluate_year(roster(p), [*ls, dup], 2026)
+    assert y0(out) == [("Y0", ERR, None, None, None, "台账-副本.xlsx", None, None)]
+    assert "台账-2026Q3.xlsx" in out.findings[0].message
+
+
+def test_y0_twice_in_one_ledger_names_the_person():
+    p = person("001", "张三")
+    ls = ledgers([p], {"001": [G] * 4})
+    ls[1].results.append(ls[1].results[0].model_copy())
+    out = evaluate_year(roster(p), ls, 2026)
+    assert y0(out) == [("Y0", ERR, "鹿城分中心", "张三", "001", "台账-2026Q2.xlsx", None, None)]
+    assert "出现2次" in out.findings[0].message
+
+
+def test_y0_missing_quarters_is_one_warning():
+    p = person("001", "张三")
+    out = evaluate_year(roster(p), ledgers([p], {"001": [G] * 4}, quarters=(2, 4)), 2026)
+    assert y0(out) == [("Y0", WARN, None, None, None, None, None, None)]
+    assert "第一、三季度" in out.findings[0].message
+
+
+def test_y0_not_on_the_roster_names_the_person_and_grades():
+    a, gone = person("001", "张三"), person("009", "王五", unit="瓯海分中心")
+    out = evaluate_year(roster(a), ledgers([a, gone], {"001": [G] * 4, "009": [G, None, AV, G]}),
+                        2026)
+    assert y0(out) == [("Y0", WARN, "瓯海分中心", "王五", "009", None, None, None)]
+    assert "第一季度好、第三季度一般、第四季度好" in out.findings[0].message
+
+
+def test_y0_findings_keep_their_order():
+    """Other year, then per quarter the duplicates, then the missing quarters, then the
+    people not on the roster."""
+    a, gone = person("001", "张三"), person("009", "王五")
+    ls = ledgers([a, gone], {"001": [G] * 4, "009": [G] * 4}, quarters=(1, 2, 3))
+    dup = ls[0].model_copy(update={"source": "副本.xlsx"})
+    old = ls[1].model_copy(update={"year": 2025, "source": "旧.xlsx"})
+    out = evaluate_year(roster(a), [old, *ls, dup], 2026)
+    assert [(f.severity, f.file or f.staff_id) for f in out.findings] == [
+        (ERR, "旧.xlsx"), (ERR, "副本.xlsx"), (WARN, None), (WARN, "009")]
+
+
+# Y1–Y4 report no finding: they set the PersonYear flags that 附件6 and the year lists read
+# (tests above, by rule); §五(二) follow-ups likewise.
+
+
+def test_y1_to_y4_flags_each_on_its_own():
+    cases = {"candidate": [G, G, FG, FG], "y2": [AV, AV, PO, FG], "y3": [PO, PO, UN, AB]}
+    people = [person(f"00{i}", name) for i, name in enumerate([*cases, "y4"], start=1)]
+    people[3] = person("004", "y4", refused_or_falsified=True)
+    grades = {p.staff_id: cases.get(p.name, [FG] * 4) for p in people}
+    out = evaluate_year(roster(*people), ledgers(people, grades), 2026)
+    assert out.findings == []
+    flags = {p.name: (p.excellent_candidate, p.basic_or_incompetent, p.may_be_incompetent,
+                      p.incompetent) for p in out.people}
+    assert flags == {"candidate": (True, False, False, False), "y2": (False, True, False, False),
+                     "y3": (False, False, True, False), "y4": (False, False, False, True)}
+    assert [p.name for p in out.candidates] == ["candidate"]
+    assert [p.name for p in out.basic_or_incompetent] == ["y2"]
+    assert [p.name for p in out.may_be_incompetent] == ["y3"]
+    assert [p.name for p in out.incompetent] == ["y4"]
+
+
 @pytest.mark.parametrize(("qs", "text"), [([1], "第一季度"), ([1, 3, 4], "第一、三、四季度"), ([], "")])
 def test_quarter_list(qs, text):
     assert quarter_list(qs) == text

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from helpers_quarter import AV, FG, G, PO, Q3, case, form, leave, person, roster
 
+from kaoping.calendar import hire_workdays
 from kaoping.models import (
     Outcome,
     QuarterFlag,
@@ -24,7 +25,8 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 def run(people, forms, att=(), *, workdays=60, settings=S, quarter=Q3):
     return evaluate_quarter(roster(*people), quarter, list(forms), list(att), workdays=workdays,
-                            settings=settings)
+                            settings=settings,
+                            hire_workdays=hire_workdays(people, quarter, settings.attendance.workdays))
 
 
 def rules(outcome, rule=None, severity=None):

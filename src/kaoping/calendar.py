@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol
 
 from .errors import KaopingError
 from .periods import Month, Quarter
@@ -34,6 +35,7 @@ __all__ = [
     "Deadline",
     "MonthWorkdays",
     "deadlines",
+    "hire_workdays",
     "is_workday",
     "month_detail",
     "month_workdays",
@@ -196,6 +198,31 @@ def quarter_workdays(quarter: Quarter, overrides: Mapping[str, float] | None = N
     """Official workdays of a quarter: the 应出勤 base of §四(三)4(3) before leave is taken off."""
     return _to_float(sum((_workdays_exact(m.start, m.end, overrides) for m in quarter.months),
                          Fraction(0)))
+
+
+
+class _Hired(Protocol):
+    @property
+    def staff_id(self) -> str: ...
+    @property
+    def hired_on(self) -> dt.date | None: ...
+
+
+def hire_workdays(people: Iterable[_Hired], quarter: Quarter,
+                  overrides: Mapping[str, float] | None = None) -> dict[str, float | None]:
+    """工号 → official workdays from the hire date to the quarter's last day, for each of
+    `people` hired during `quarter` (after its first day, on or before its last): the
+    应出勤 base of §四(三)4(3) for someone who joined mid-quarter. None where the calendar
+    does not know those days (`rules.quarter.evaluate_quarter` then says so and counts the
+    whole quarter)."""
+    out: dict[str, float | None] = {}
+    for p in people:
+        if p.hired_on is not None and quarter.start < p.hired_on <= quarter.end:
+            try:
+                out[p.staff_id] = workdays(p.hired_on, quarter.end, overrides)
+            except CalendarUnknownError:
+                out[p.staff_id] = None
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -305,7 +304,9 @@ class MonthAttendance(_Model):
 class QuarterFlag(StrEnum):
     COMMENDED = "表彰直接定好"  # §四(三)4(1)
     DIRECT_POOR = "直接定较差"  # §四(三)4(2)
-    LOW_ATTENDANCE = "出勤未达80%"  # §四(三)4(3)
+    # §四(三)4(3); the 台账 and 附件5 show it with the configured ratio, "出勤未达80%"
+    # (`rules.quarter.flag_label`).
+    LOW_ATTENDANCE = "出勤未达标"
     NOT_GRADED = "不定档"  # §二
     NO_FORM = "未交评价表"  # Q8
 
@@ -338,40 +339,3 @@ class QuarterLedger(_Model):
     quarter: int
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
-
-
-# ---------------------------------------------------------------- trusted construction
-
-
-def construct_trusted(cls: type[_M], fields_set: set[str], values: dict) -> _M:
-    """`cls.model_construct(fields_set, **values)` when `values` (owned by the new object
-    from now on) already holds EVERY field of `cls`, a plain model of this module (no
-    aliases, extras, private attributes or post-init hooks): the same object, without
-    model_construct's per-field alias and default handling (~10× cheaper). For hot paths
-    that rebuild already validated data, e.g. a digest's `SourceRef`."""
-    m = cls.__new__(cls)
-    _setattr(m, "__dict__", values)
-    _setattr(m, "__pydantic_fields_set__", fields_set)
-    _setattr(m, "__pydantic_extra__", None)
-    _setattr(m, "__pydantic_private__", None)
-    return m
-
-
-def all_fields_set(model: _M) -> _M:
-    """`model` with its class's one shared `__pydantic_fields_set__` naming every field,
-    instead of a set of its own (a set of 16 names is ~730 bytes: more than the values of a
-    `Person` or `QuarterResult`, of which a batch holds one per person).
-
-    For models built with every field given, or whose `model_fields_set` nobody reads (kaoping
-    never dumps with `exclude_unset`): assigning a field later adds a name the shared set
-    already holds, which changes nothing, and `model_copy` copies the set. Returns `model`."""
-    shared = _ALL_FIELDS.get(type(model))
-    if shared is None:
-        shared = _ALL_FIELDS[type(model)] = set(type(model).model_fields)
-    _setattr(model, "__pydantic_fields_set__", shared)
-    return model
-
-
-_setattr = object.__setattr__
-_M = TypeVar("_M", bound=BaseModel)
-_ALL_FIELDS: dict[type, set[str]] = {}  # per model class: every field name, shared

@@ -214,8 +214,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
 
     Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
     unreadable attendance sheet, forms of several quarters and no `quarter`)."""
+    from ..calendar import hire_workdays
     from ..excel.roster import read_roster
     from ..rules.attendance import RosterIndex, collect_attendance, merge_attendance
+    from ..rules.due import due_people
     from ..rules.quarter import evaluate_quarter
 
     settings = settings or Settings()
@@ -245,8 +247,12 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         records = merge_attendance(records, sheet)
     workdays, workday_findings = _quarter_workdays(quarter, settings)
     findings += workday_findings
+    # The calendar's data reaches the engine as figures: workdays from each mid-quarter
+    # hire's first day (rules/ reads no calendar).
+    hired = hire_workdays(due_people(roster, quarter.start, quarter.end), quarter,
+                          settings.attendance.workdays)
     outcome = evaluate_quarter(roster, quarter, read.evaluations, records, workdays=workdays,
-                               settings=settings, roster_index=index)
+                               settings=settings, hire_workdays=hired, roster_index=index)
     findings += outcome.findings
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=read.files, evaluations=len(read.evaluations),

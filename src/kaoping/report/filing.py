@@ -63,6 +63,7 @@ from .ledger import ledger_workbook
 
 if TYPE_CHECKING:
     from ..rules.quarter import QuarterOutcome, QuotaSummary
+    from ..rules.settings import Settings
 
 GRADE_COLUMNS: tuple[Outcome, ...] = (
     Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR, Outcome.UNDETERMINED,
@@ -206,9 +207,12 @@ _FLAG_WORDS = {
 }
 
 
-def list_remark(r: QuarterResult) -> str | None:
+def list_remark(r: QuarterResult, settings: Settings | None = None) -> str | None:
     """附件5 备注: why the person is listed the way they are — the result's note (the engine
-    writes one per flag) plus any flag the note does not already mention."""
+    writes one per flag) plus any flag the note does not already mention; `settings`: the
+    thresholds the texts name (出勤未达80%)."""
+    from ..rules.quarter import flag_label
+
     note = (r.note or "").strip()
     parts: list[str] = []
     for flag in r.flags:
@@ -219,9 +223,10 @@ def list_remark(r: QuarterResult) -> str | None:
             parts.append(f"不定档（{cats}）")
         elif flag == QuarterFlag.LOW_ATTENDANCE and r.required_days is not None \
                 and r.attended_days is not None:
-            parts.append(f"出勤未达80%（实际出勤{_num(r.attended_days)}天/应出勤{_num(r.required_days)}天）")
+            parts.append(f"{flag_label(flag, settings)}"
+                         f"（实际出勤{_num(r.attended_days)}天/应出勤{_num(r.required_days)}天）")
         else:
-            parts.append(flag.value)
+            parts.append(flag_label(flag, settings))
     if r.special_categories and QuarterFlag.NOT_GRADED not in r.flags and "不定档" not in note:
         parts.append("不定档（" + "、".join(c.value for c in r.special_categories) + "）")
     if note:
@@ -272,20 +277,21 @@ def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
     return wb
 
 
-def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False) -> list[tuple]:
+def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
+                settings: Settings | None = None) -> list[tuple]:
     """(序号, 姓名, 所在处（科）, 职务职级, 考核等次, 备注) for 好、一般、较差、不确定、未参加,
     grouped in that order, roster order within a group."""
     listed = [r for r in results if r.outcome in LISTED]
     listed.sort(key=lambda r: LISTED.index(r.outcome))  # stable: keeps roster order
-    return [(i, r.name, _place(r, centre=centre), r.rank, r.outcome.value, list_remark(r))
+    return [(i, r.name, _place(r, centre=centre), r.rank, r.outcome.value, list_remark(r, settings))
             for i, r in enumerate(listed, start=1)]
 
 
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
                     report_date: dt.date, centre: bool = False,
-                    template_dir: Path | None = None) -> Workbook:
+                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
     wb = load_template(ANNEX5_FILE, template_dir)
-    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre),
+    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre, settings=settings),
               period=period_text(quarter, annual_form=False),
               unit_label=unit_label, report_date=report_date)
     return wb
@@ -415,6 +421,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     tag = str(quarter)
     results = list(outcome.results)
     quotas = list(getattr(outcome, "quotas", []) or [])
+    settings = getattr(outcome, "settings", None)  # the thresholds the texts name
     units = list(roster.units())
     for r in results:
         if r.unit not in units:
@@ -434,7 +441,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
             template_dir=template_dir)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
-            template_dir=template_dir)
+            template_dir=template_dir, settings=settings)
     centre = annex4_counts(results, roster.people, quarter)
     wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
                           quotas=quotas, centre=True, template_dir=template_dir)
@@ -443,9 +450,9 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
-        template_dir=template_dir)
+        template_dir=template_dir, settings=settings)
     ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
-    files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger)
+    files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger, settings=settings)
     return FilingPlan(files)
 
 

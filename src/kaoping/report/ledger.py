@@ -19,7 +19,8 @@ from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
 from ..excel.style import BODY_FONT, BORDER, WRAP
 from ..excel.write import put, save_workbook
-from ..rules.settings import LimitSettings
+from ..rules.quarter import flag_from_label, flag_label
+from ..rules.settings import LimitSettings, Settings
 from ..models import (
     Outcome,
     QuarterFlag,
@@ -46,22 +47,24 @@ def _days(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def _row(r: QuarterResult) -> tuple[Any, ...]:
+def _row(r: QuarterResult, settings: Settings | None) -> tuple[Any, ...]:
     return (
         r.staff_id, r.name, r.unit, r.quota_group, r.section, r.rank, r.rank_category.value,
         r.outcome.value, r.self_grade.value if r.self_grade else None,
-        r.leader_grade.value if r.leader_grade else None, _join(r.flags),
+        r.leader_grade.value if r.leader_grade else None,
+        _join([flag_label(f, settings) for f in r.flags]),
         _join(r.special_categories), _days(r.required_days), _days(r.attended_days),
         r.source_file, r.note,
     )
 
 
-def ledger_workbook(ledger: QuarterLedger) -> Workbook:
-    """The 台账 as a workbook (from the same layout as templates/xlsx/台账-季度结果台账.xlsx)."""
+def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None) -> Workbook:
+    """The 台账 as a workbook (from the same layout as templates/xlsx/台账-季度结果台账.xlsx);
+    `settings`: the thresholds its texts name (出勤未达80%)."""
     wb = build_ledger()
     ws = wb[LEDGER_SHEET]
     for i, result in enumerate(ledger.results, start=2):
-        for col, value in enumerate(_row(result), start=1):
+        for col, value in enumerate(_row(result, settings), start=1):
             c = put(ws.cell(i, col), value)
             c.font, c.border, c.alignment = BODY_FONT, BORDER, WRAP
             if col == 1:
@@ -80,9 +83,10 @@ def ledger_workbook(ledger: QuarterLedger) -> Workbook:
     return wb
 
 
-def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False) -> Path:
+def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False,
+                 settings: Settings | None = None) -> Path:
     """Save the 台账 atomically; refuses to replace an existing file unless `force`."""
-    return save_workbook(ledger_workbook(ledger), Path(path), force=force)
+    return save_workbook(ledger_workbook(ledger, settings=settings), Path(path), force=force)
 
 
 # ---------------------------------------------------------------- reading
@@ -97,8 +101,8 @@ def _text(v: Any) -> str | None:
     return s or None
 
 
-def _parse_enum(enum: type, label: str) -> Callable[[str], Any]:
-    values = {e.value: e for e in enum}
+def _parse_enum(enum: type, label: str, values: dict[str, Any] | None = None) -> Callable[[str], Any]:
+    values = values or {e.value: e for e in enum}
 
     def parse(text: str) -> Any:
         if text in values:
@@ -113,8 +117,13 @@ def _parse_enum(enum: type, label: str) -> Callable[[str], Any]:
 _OUTCOME = _parse_enum(Outcome, "考核等次")
 _GRADE = _parse_enum(QuarterGrade, "档次")
 _CATEGORY = _parse_enum(RankCategory, "职级类别")
-_FLAG = _parse_enum(QuarterFlag, "标记")
 _SPECIAL = _parse_enum(SpecialCategory, "不定档类别")
+_FLAG_BY_LABEL = _parse_enum(QuarterFlag, "标记", {flag_label(f): f for f in QuarterFlag})
+
+
+def _flag(text: str) -> QuarterFlag:
+    """A 标记 as `flag_label` writes it, whatever attendance ratio it names (出勤未达75%)."""
+    return flag_from_label(text) or _FLAG_BY_LABEL(text)
 
 
 def _split(parse: Callable[[str], Any]) -> Callable[[str], list[Any]]:
@@ -199,7 +208,7 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
         ("考核组", "quota_group", None), ("科室", "section", None), ("职务职级", "rank", None),
         ("职级类别", "rank_category", _CATEGORY), ("考核等次", "outcome", _OUTCOME),
         ("自评档次", "self_grade", _GRADE), ("领导评价档次", "leader_grade", _GRADE),
-        ("标记", "flags", _split(_FLAG)), ("不定档类别", "special_categories", _split(_SPECIAL)),
+        ("标记", "flags", _split(_flag)), ("不定档类别", "special_categories", _split(_SPECIAL)),
         ("应出勤天数", "required_days", _number), ("实际出勤天数", "attended_days", _number),
         ("来源文件", "source_file", None), ("备注", "note", None),
     ]

@@ -30,6 +30,7 @@ from ..models import (
     Roster,
     Severity,
 )
+from .catalog import finding
 from .settings import Settings
 
 QUARTERS = (1, 2, 3, 4)
@@ -69,6 +70,13 @@ class FollowUpAction(StrEnum):
 
     TALK = "谈话提醒"  # 一般 → 及时谈话提醒
     CRITICISE = "批评教育"  # 较差 → 及时批评教育，必要时诫勉或调整岗位、安排培训教育
+
+
+# §五(二): the quarter results that call for a follow-up, and which.
+FOLLOW_UPS: dict[Outcome, FollowUpAction] = {
+    Outcome.AVERAGE: FollowUpAction.TALK,
+    Outcome.POOR: FollowUpAction.CRITICISE,
+}
 
 
 @dataclass
@@ -221,15 +229,8 @@ class AnnualOutcome:
     @property
     def follow_ups(self) -> list[FollowUp]:
         """§五(二) by quarter: 一般 → 谈话提醒, 较差 → 批评教育."""
-        out: list[FollowUp] = []
-        for q in QUARTERS:
-            for p in self.people:
-                o = p.quarters[q]
-                if o == Outcome.AVERAGE:
-                    out.append(FollowUp(q, FollowUpAction.TALK, p, o))
-                elif o == Outcome.POOR:
-                    out.append(FollowUp(q, FollowUpAction.CRITICISE, p, o))
-        return out
+        return [FollowUp(q, FOLLOW_UPS[o], p, o) for q in QUARTERS for p in self.people
+                if (o := p.quarters[q]) in FOLLOW_UPS]
 
     def units(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -238,128 +239,196 @@ class AnnualOutcome:
         return list(seen)
 
 
+# ---------------------------------------------------------------- Y1–Y4 (§五(一))
+
+
 def apply_year_rules(p: PersonYear, settings: Settings) -> None:
     """Set the §五(一) flags of one person from the quarter sequence."""
-    s = settings.annual
-    # Y4 §五(一)¶4: 无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正 → 不称职.
-    p.incompetent = p.refused_or_falsified
-    # Y1 §五(一)¶1: 好等次2个以上（含2个）且无一般、较差等次. A person already 不称职 (Y4) is
-    # not put forward.
-    p.excellent_candidate = (p.good >= s.excellent_min_good and p.average == 0 and p.poor == 0
-                             and not p.incompetent)
-    # Y2 §五(一)¶2: 一般、较差等次累计次数超过2次 → 原则上基本称职或不称职.
-    p.basic_or_incompetent = p.average + p.poor > s.average_poor_max
-    # Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职. Only graded quarters count; a year with
-    # no graded quarter at all is not "all 较差".
-    p.may_be_incompetent = p.graded > 0 and p.poor == p.graded
+    p.incompetent = refused_or_falsified(p)
+    p.excellent_candidate = excellent_candidate(p, settings)
+    p.basic_or_incompetent = too_many_average_or_poor(p, settings)
+    p.may_be_incompetent = all_graded_poor(p)
+
+
+def refused_or_falsified(p: PersonYear) -> bool:
+    """Y4 §五(一)¶4: 无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正 → 不称职
+    (the roster's flag)."""
+    return p.refused_or_falsified
+
+
+def excellent_candidate(p: PersonYear, settings: Settings) -> bool:
+    """Y1 §五(一)¶1: 好等次2个以上（含2个）且无一般、较差等次. A person 不称职 by Y4 is not put
+    forward."""
+    return (p.good >= settings.annual.excellent_min_good and p.average == 0 and p.poor == 0
+            and not refused_or_falsified(p))
+
+
+def too_many_average_or_poor(p: PersonYear, settings: Settings) -> bool:
+    """Y2 §五(一)¶2: 一般、较差等次累计次数超过2次 → 原则上基本称职或不称职."""
+    return p.average + p.poor > settings.annual.average_poor_max
+
+
+def all_graded_poor(p: PersonYear) -> bool:
+    """Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职. Only graded quarters count; a year with
+    no graded quarter at all is not "all 较差"."""
+    return p.graded > 0 and p.poor == p.graded
+
+
+# ---------------------------------------------------------------- Y0: which ledgers count
+
+
+Entries = dict[str, list[tuple[QuarterLedger, QuarterResult]]]  # 工号 → (ledger, result)
+
+
+@dataclass
+class _YearLedgers:
+    """The year's usable ledgers per quarter, and each 工号's results in them."""
+
+    by_quarter: dict[int, list[QuarterLedger]]
+    entries: dict[int, Entries]
+
+    @classmethod
+    def of(cls, usable: dict[int, list[QuarterLedger]]) -> _YearLedgers:
+        entries: dict[int, Entries] = {}
+        for q, group in usable.items():
+            per = entries[q] = {}
+            for ledger in group:
+                for r in ledger.results:
+                    per.setdefault(r.staff_id, []).append((ledger, r))
+        return cls(usable, entries)
+
+    def listed_ids(self) -> set[str]:
+        return {sid for per in self.entries.values() for sid in per}
+
+    def outcome(self, q: int, sid: str) -> tuple[Outcome | None, QuarterStatus]:
+        """A person's outcome of quarter `q`, or why there is none."""
+        if q not in self.by_quarter:
+            return None, QuarterStatus.NO_LEDGER
+        found = self.entries[q].get(sid)
+        if not found:
+            return None, QuarterStatus.NOT_LISTED
+        if len({r.outcome for _, r in found}) > 1:
+            return None, QuarterStatus.CONFLICT
+        return found[0][1].outcome, QuarterStatus.OK
+
+    def person_year(self, py: PersonYear) -> PersonYear:
+        """`py` with its four quarters filled in."""
+        for q in QUARTERS:
+            py.quarters[q], py.status[q] = self.outcome(q, py.staff_id)
+        return py
 
 
 def _where(ledger: QuarterLedger) -> str:
     return ledger.source or f"{ledger.year}年第{ledger.quarter}季度台账"
 
 
+def other_year(ledger: QuarterLedger, year: int) -> Finding | None:
+    """Y0 错误: a ledger of another year is not counted."""
+    if ledger.year == year:
+        return None
+    return finding("Y0", (f"台账是{ledger.year}年第{ledger.quarter}季度的，不属于{year}年度，"
+                          "未计入；请只提供本年度四个季度的台账"), file=ledger.source)
+
+
+def no_such_quarter(ledger: QuarterLedger) -> Finding | None:
+    """Y0 错误: a ledger whose quarter is not 1–4 is not counted."""
+    if ledger.quarter in QUARTERS:
+        return None
+    return finding("Y0", f"台账的季度「{ledger.quarter}」不是1至4，未计入", file=ledger.source)
+
+
+def usable_ledgers(ledgers: Sequence[QuarterLedger], year: int
+                   ) -> tuple[dict[int, list[QuarterLedger]], list[Finding]]:
+    """Y0: the ledgers of `year` by quarter (in the order given), and why the others are not."""
+    usable: dict[int, list[QuarterLedger]] = {}
+    findings: list[Finding] = []
+    for ledger in ledgers:
+        refused = other_year(ledger, year) or no_such_quarter(ledger)
+        if refused is None:
+            usable.setdefault(ledger.quarter, []).append(ledger)
+        else:
+            findings.append(refused)
+    return usable, findings
+
+
+def duplicate_ledgers(q: int, group: Sequence[QuarterLedger], year: int) -> list[Finding]:
+    """Y0 错误: two ledgers of one quarter sharing people (whole ledgers given twice are
+    reported once per pair)."""
+    findings: list[Finding] = []
+    for i, a in enumerate(group):
+        ids_a = {r.staff_id for r in a.results}
+        for b in group[i + 1:]:
+            shared = ids_a & {r.staff_id for r in b.results}
+            if shared:
+                findings.append(finding("Y0", (
+                    f"{year}年{QUARTER_NAMES[q]}的台账重复：与「{_where(a)}」有"
+                    f"{len(shared)}人重复；请只保留一份。结果不一致的人员该季度按未汇总处理"),
+                    file=b.source))
+    return findings
+
+
+def repeated_in_one_ledger(entries: Entries) -> list[Finding]:
+    """Y0 错误: one 工号 listed more than once inside one ledger."""
+    findings: list[Finding] = []
+    for sid, found in entries.items():
+        if len(found) > 1 and len({id(ledger) for ledger, _ in found}) == 1:
+            ledger, r = found[0]
+            findings.append(finding("Y0", f"同一台账中工号 {sid} 出现{len(found)}次，请核对",
+                                    file=ledger.source, person=r.name, staff_id=sid, unit=r.unit))
+    return findings
+
+
+def missing_quarters(missing: Sequence[int], year: int) -> Finding | None:
+    """Y0 警告: quarters without a usable ledger make every conclusion provisional."""
+    if not missing:
+        return None
+    return finding("Y0", (f"缺少{year}年{quarter_list(missing)}的季度结果台账，"
+                          "优秀候选等结论均为暂定；请补齐后重新运行"), severity=Severity.WARNING)
+
+
+def not_on_roster(sid: str, year_ledgers: _YearLedgers) -> Finding:
+    """Y0 警告: in a ledger but not in the roster (transferred, retired, or a wrong 工号)."""
+    first = next(per[sid][0][1] for per in year_ledgers.entries.values() if sid in per)
+    py = year_ledgers.person_year(PersonYear(
+        staff_id=sid, name=first.name, unit=first.unit, section=first.section,
+        rank=first.rank, rank_category=first.rank_category,
+        quarters={}, status={}, in_roster=False))
+    grades = "、".join(f"{QUARTER_NAMES[q]}{py.quarter_text(q)}" for q in QUARTERS
+                      if py.status[q] == QuarterStatus.OK)
+    return finding("Y0", (f"台账中有此人（{grades}），但花名册中没有该工号；未列入年度名单。"
+                          "如已调入调出请核对花名册"),
+                   severity=Severity.WARNING, unit=first.unit, person=first.name, staff_id=sid)
+
+
+# ---------------------------------------------------------------- the year
+
+
 def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
                   settings: Settings | None = None) -> AnnualOutcome:
-    """Combine the year's quarterly ledgers with the roster and apply Y1–Y4 (§五(一))."""
+    """Combine the year's quarterly ledgers with the roster (Y0) and apply Y1–Y4 (§五(一))."""
     settings = settings or Settings()
-    findings: list[Finding] = []
-
-    # ---- Y0: which ledgers count
-    usable: dict[int, list[QuarterLedger]] = {}
-    for ledger in ledgers:
-        if ledger.year != year:
-            findings.append(Finding(
-                rule="Y0", severity=Severity.ERROR, file=ledger.source,
-                message=(f"台账是{ledger.year}年第{ledger.quarter}季度的，不属于{year}年度，"
-                         "未计入；请只提供本年度四个季度的台账")))
-            continue
-        if ledger.quarter not in QUARTERS:
-            findings.append(Finding(
-                rule="Y0", severity=Severity.ERROR, file=ledger.source,
-                message=f"台账的季度「{ledger.quarter}」不是1至4，未计入"))
-            continue
-        usable.setdefault(ledger.quarter, []).append(ledger)
-
-    # Per quarter: staff_id → results from every usable ledger of that quarter.
-    seen: dict[int, dict[str, list[tuple[QuarterLedger, QuarterResult]]]] = {}
+    usable, findings = usable_ledgers(ledgers, year)
+    year_ledgers = _YearLedgers.of(usable)
     for q, group in usable.items():
-        per: dict[str, list[tuple[QuarterLedger, QuarterResult]]] = {}
-        for ledger in group:
-            for r in ledger.results:
-                per.setdefault(r.staff_id, []).append((ledger, r))
-        seen[q] = per
-        # Whole ledgers given twice for the same quarter (same people) are reported once.
-        for i, a in enumerate(group):
-            ids_a = {r.staff_id for r in a.results}
-            for b in group[i + 1:]:
-                shared = ids_a & {r.staff_id for r in b.results}
-                if shared:
-                    findings.append(Finding(
-                        rule="Y0", severity=Severity.ERROR, file=b.source,
-                        message=(f"{year}年{QUARTER_NAMES[q]}的台账重复：与「{_where(a)}」有"
-                                 f"{len(shared)}人重复；请只保留一份。"
-                                 "结果不一致的人员该季度按未汇总处理")))
-        for sid, entries in per.items():
-            ledgers_of = {id(e[0]) for e in entries}
-            if len(entries) > 1 and len(ledgers_of) == 1:  # twice inside one ledger
-                findings.append(Finding(
-                    rule="Y0", severity=Severity.ERROR, file=entries[0][0].source,
-                    person=entries[0][1].name, staff_id=sid, unit=entries[0][1].unit,
-                    message=f"同一台账中工号 {sid} 出现{len(entries)}次，请核对"))
-
+        findings += duplicate_ledgers(q, group, year)
+        findings += repeated_in_one_ledger(year_ledgers.entries[q])
     missing = [q for q in QUARTERS if q not in usable]
-    if missing:
-        findings.append(Finding(
-            rule="Y0", severity=Severity.WARNING,
-            message=(f"缺少{year}年{quarter_list(missing)}的季度结果台账，"
-                     "优秀候选等结论均为暂定；请补齐后重新运行")))
-
-    def entry(q: int, sid: str) -> tuple[Outcome | None, QuarterStatus]:
-        if q not in usable:
-            return None, QuarterStatus.NO_LEDGER
-        entries = seen[q].get(sid)
-        if not entries:
-            return None, QuarterStatus.NOT_LISTED
-        outcomes = {e[1].outcome for e in entries}
-        if len(outcomes) > 1:
-            return None, QuarterStatus.CONFLICT
-        return entries[0][1].outcome, QuarterStatus.OK
-
-    people: list[PersonYear] = []
-    roster_ids = {p.staff_id for p in roster.people}
-    listed_ids = {sid for per in seen.values() for sid in per}
-    for person in roster.people:
-        if not person.on_establishment and person.staff_id not in listed_ids:
-            continue  # §二: only 在编 cadres are assessed
-        people.append(_person_year(person, entry, settings))
-
-    # ---- Y0: in a ledger but not in the roster (transferred, retired, or a wrong 工号)
-    for sid in sorted(listed_ids - roster_ids):
-        first = next(per[sid][0][1] for per in seen.values() if sid in per)
-        py = PersonYear(
-            staff_id=sid, name=first.name, unit=first.unit, section=first.section,
-            rank=first.rank, rank_category=first.rank_category,
-            quarters={}, status={}, in_roster=False)
-        for q in QUARTERS:
-            py.quarters[q], py.status[q] = entry(q, sid)
-        grades = "、".join(f"{QUARTER_NAMES[q]}{py.quarter_text(q)}" for q in QUARTERS
-                          if py.status[q] == QuarterStatus.OK)
-        findings.append(Finding(
-            rule="Y0", severity=Severity.WARNING, unit=first.unit, person=first.name, staff_id=sid,
-            message=(f"台账中有此人（{grades}），但花名册中没有该工号；未列入年度名单。"
-                     "如已调入调出请核对花名册")))
-
+    findings += [f for f in (missing_quarters(missing, year),) if f is not None]
+    listed = year_ledgers.listed_ids()
+    # §二: only 在编 cadres are assessed (unless a ledger lists them all the same).
+    people = [_person_year(p, year_ledgers, settings) for p in roster.people
+              if p.on_establishment or p.staff_id in listed]
+    findings += [not_on_roster(sid, year_ledgers)
+                 for sid in sorted(listed - {p.staff_id for p in roster.people})]
     return AnnualOutcome(year=year, people=people, findings=findings,
                          ledger_quarters=sorted(usable), missing_quarters=missing,
                          min_good=settings.annual.excellent_min_good)
 
 
-def _person_year(person: Person, entry, settings: Settings) -> PersonYear:
-    py = PersonYear(
+def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings) -> PersonYear:
+    py = year_ledgers.person_year(PersonYear(
         staff_id=person.staff_id, name=person.name, unit=person.unit, section=person.section,
         rank=person.rank, rank_category=person.rank_category, quarters={}, status={},
-        refused_or_falsified=person.refused_or_falsified)
-    for q in QUARTERS:
-        py.quarters[q], py.status[q] = entry(q, person.staff_id)
+        refused_or_falsified=person.refused_or_falsified))
     apply_year_rules(py, settings)
     return py

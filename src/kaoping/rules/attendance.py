@@ -18,7 +18,6 @@ Pure: no file or console I/O.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,10 +30,10 @@ from ..models import (
     Person,
     Roster,
     Severity,
-    construct_trusted,
 )
 from ..names import normalize_name
 from ..periods import Month, Quarter
+from .catalog import finding
 from .settings import Settings
 
 __all__ = [
@@ -52,22 +51,13 @@ __all__ = [
 ]
 
 
-_EXACT: dict[float, Fraction] = {}  # a batch has few distinct day counts: parse each once
-
-
 def exact(x: float | int | Fraction) -> Fraction:
     """The decimal value as written (0.4 → 2/5, 1.5 → 3/2), for exact arithmetic."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, int):
+    if isinstance(x, Fraction | int):
         return Fraction(x)
     f = float(x)
-    found = _EXACT.get(f)
-    if found is None:
-        found = Fraction(repr(f))
-        if len(_EXACT) < 4096:
-            _EXACT[f] = found
-    return found
+    # Most day counts are whole: no need to parse their text.
+    return Fraction(int(f)) if f.is_integer() else Fraction(repr(f))
 
 
 def format_days(x: float | Fraction) -> str:
@@ -117,9 +107,13 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
     if staff_id and staff_id.strip():
         sid = staff_id.strip()
         found = index.by_id.get(sid)
-        if found is not None:
-            return found, None
-        return None, f"工号「{sid}」不在花名册中"
+        return (found, None) if found is not None else (None, f"工号「{sid}」不在花名册中")
+    return _resolve_by_name(index, name, unit)
+
+
+def _resolve_by_name(index: RosterIndex, name: str | None,
+                     unit: str | None) -> tuple[Person | None, str | None]:
+    """A form without 工号: its person by normalized name, told apart by unit when needed."""
     key = normalize_name(name)
     if not key:
         return None, "表中没有姓名，也没有工号，无法确定是谁的表"
@@ -127,13 +121,12 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
     if not same_name:
         return None, f"花名册中没有「{name}」"
     ukey = normalize_name(unit)
-    if ukey:
-        same_unit = [p for p in same_name if normalize_name(p.unit) == ukey]
-        if len(same_unit) == 1:
-            return same_unit[0], None
-        if len(same_unit) > 1:
-            return None, (f"花名册中「{unit}」有 {len(same_unit)} 位「{name}」"
-                          f"（工号 {'、'.join(p.staff_id for p in same_unit)}），请在表中填写工号")
+    same_unit = [p for p in same_name if normalize_name(p.unit) == ukey] if ukey else []
+    if len(same_unit) == 1:
+        return same_unit[0], None
+    if len(same_unit) > 1:
+        return None, (f"花名册中「{unit}」有 {len(same_unit)} 位「{name}」"
+                      f"（工号 {'、'.join(p.staff_id for p in same_unit)}），请在表中填写工号")
     if len(same_name) == 1:
         p = same_name[0]
         if ukey:
@@ -146,10 +139,6 @@ def resolve_person(roster: Roster | RosterIndex, staff_id: str | None, name: str
 # ---------------------------------------------------------------- records
 
 
-_RECORD_FIELDS = {"staff_id", "year", "month", "sick_personal_days", "annual_leave_days",
-                  "comp_leave_days", "source", "blank_fields"}
-
-
 def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | RosterIndex | None = None,
                        sources: bool = True) -> tuple[list[MonthAttendance], list[Finding]]:
     """One `MonthAttendance` per (工号, month) from 月度小结表 (§四(二)1(5)).
@@ -159,62 +148,65 @@ def collect_attendance(summaries: Iterable[MonthlySummary], *, roster: Roster | 
     cannot be matched are left out with a 警告. A second summary for the same person and month
     is left out with a 警告 naming both files (the first one, in input order, counts).
     `roster` may be given as its `RosterIndex`. With `sources=False` the records carry no
-    `source` (None): a large batch's records then hold no file names (the quarter rules do
-    not read them); the warnings still name the files."""
+    `source` (None); the warnings still name the files."""
     records: dict[tuple[str, int, int], MonthAttendance] = {}
     first_file: dict[tuple[str, int, int], str] = {}  # for the duplicate warning
-    days: dict[float, float] = {}  # one object for equal leave figures
     findings: list[Finding] = []
     index = roster if roster is None or isinstance(roster, RosterIndex) else RosterIndex(roster)
     for s in summaries:
-        ident = s.identity
-        staff_id = (ident.staff_id or "").strip() or None
-        unit = ident.unit
-        if index is not None and staff_id is None:
-            person, problem = resolve_person(index, None, ident.name, ident.unit)
-            if person is None:
-                findings.append(Finding(
-                    rule="Q5", severity=Severity.WARNING, unit=ident.unit, person=ident.name,
-                    file=s.source.file, sheet=s.source.sheet, cell=s.source.cell("name"),
-                    message=f"{s.year}年{s.month}月月度小结表：{problem}；其出勤天数未计入季度出勤",
-                ))
-                continue
-            staff_id, unit = person.staff_id, person.unit
-        if staff_id is None:
-            findings.append(Finding(
-                rule="Q5", severity=Severity.WARNING, unit=ident.unit, person=ident.name,
-                file=s.source.file, sheet=s.source.sheet,
-                message=f"{s.year}年{s.month}月月度小结表没有工号，其出勤天数未计入季度出勤",
-            ))
+        staff_id, unit, unmatched = _summary_person(s, index)
+        if unmatched is not None:
+            findings.append(unmatched)
             continue
         key = (staff_id, s.year, s.month)
         if key in records:
-            findings.append(Finding(
-                rule="Q5", severity=Severity.WARNING, unit=unit, person=ident.name,
-                staff_id=staff_id, file=s.source.file, sheet=s.source.sheet,
-                message=(f"{s.year}年{s.month}月有两份月度小结表："
-                         f"{first_file[key]} 和 {s.source.file}；"
-                         f"出勤按前一份计算，请删除多余的一份"),
-            ))
+            findings.append(_duplicate_summary(s, staff_id, unit, first_file[key]))
             continue
         first_file[key] = s.source.file
-        blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
-                                           ("annual_leave_days", s.annual_leave_days))
-                 if value is None] or _NO_BLANKS
-        sick, annual = float(s.sick_personal_days or 0), float(s.annual_leave_days or 0)
-        # Built from already validated values (a quarter holds three per person): the same
-        # record as MonthAttendance(...) gives, without validating again; all records share
-        # one set of field names, and equal figures one float.
-        records[key] = construct_trusted(MonthAttendance, _RECORD_FIELDS, {
-            "staff_id": staff_id, "year": s.year, "month": s.month,
-            "sick_personal_days": days.setdefault(sick, sick),
-            "annual_leave_days": days.setdefault(annual, annual),
-            "comp_leave_days": 0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
-            "source": s.source if sources else None, "blank_fields": blank})
+        records[key] = _leave_record(s, staff_id, sources=sources)
     return list(records.values()), findings
 
 
-_NO_BLANKS: list[str] = []  # shared by records without blank cells (never appended to)
+def _summary_person(s: MonthlySummary, index: RosterIndex | None
+                    ) -> tuple[str, str | None, None] | tuple[None, None, Finding]:
+    """(工号, 单位, None) of the person a 月度小结 belongs to, or a 警告 when it cannot tell."""
+    ident = s.identity
+    staff_id = (ident.staff_id or "").strip() or None
+    if staff_id is not None:
+        return staff_id, ident.unit, None
+    where = dict(unit=ident.unit, person=ident.name, file=s.source.file, sheet=s.source.sheet)
+    if index is None:
+        return None, None, finding(
+            "Q5", f"{s.year}年{s.month}月月度小结表没有工号，其出勤天数未计入季度出勤",
+            severity=Severity.WARNING, **where)
+    person, problem = resolve_person(index, None, ident.name, ident.unit)
+    if person is None:
+        return None, None, finding(
+            "Q5", f"{s.year}年{s.month}月月度小结表：{problem}；其出勤天数未计入季度出勤",
+            severity=Severity.WARNING, cell=s.source.cell("name"), **where)
+    return person.staff_id, person.unit, None
+
+
+def _duplicate_summary(s: MonthlySummary, staff_id: str, unit: str | None,
+                       first_file: str) -> Finding:
+    return finding(
+        "Q5", (f"{s.year}年{s.month}月有两份月度小结表：{first_file} 和 {s.source.file}；"
+               f"出勤按前一份计算，请删除多余的一份"),
+        severity=Severity.WARNING, unit=unit, person=s.identity.name, staff_id=staff_id,
+        file=s.source.file, sheet=s.source.sheet)
+
+
+def _leave_record(s: MonthlySummary, staff_id: str, *, sources: bool) -> MonthAttendance:
+    """§四(二)1(5): the month's 病事假 and 年休; a blank cell counts as 0 and is remembered."""
+    blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
+                                       ("annual_leave_days", s.annual_leave_days))
+             if value is None]
+    return MonthAttendance(
+        staff_id=staff_id, year=s.year, month=s.month,
+        sick_personal_days=float(s.sick_personal_days or 0),
+        annual_leave_days=float(s.annual_leave_days or 0),
+        comp_leave_days=0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
+        source=s.source if sources else None, blank_fields=blank)
 
 
 def attendance_from_summaries(summaries: Iterable[MonthlySummary], *,
@@ -245,7 +237,7 @@ def merge_attendance(summary_records: Iterable[MonthAttendance],
 # ---------------------------------------------------------------- the quarter
 
 
-@dataclass(frozen=True, slots=True)  # one per person of a centre: no per-object __dict__
+@dataclass(frozen=True)
 class AttendanceResult:
     """One person's attendance over a quarter (§四(三)4(3), §二 category 2)."""
 
@@ -263,7 +255,6 @@ class AttendanceResult:
     missing_months: tuple[Month, ...] = ()  # months of the quarter without a record
     blank_months: tuple[Month, ...] = ()  # months whose leave cells were left blank
     inconsistent: bool = False  # leave days exceed the workdays (clamped at 0)
-    # The records themselves are not kept: a batch's results would hold every one of them.
 
     @property
     def ratio_text(self) -> str:
@@ -273,46 +264,6 @@ class AttendanceResult:
         """'出勤 45/60 天（75%）' for messages."""
         return (f"出勤 {format_days(self.attended_days)}/{format_days(self.required_days)} 天"
                 f"（{self.ratio_text}）")
-
-
-@functools.lru_cache(maxsize=4096)  # most people of a centre share a few leave patterns
-def _figures(sick_days: tuple[float, ...], annual_days: tuple[float, ...],
-             comp_days: tuple[float, ...], required_workdays: float, min_ratio: float,
-             long_leave_ratio: float) -> tuple:
-    """The exact attendance figures of one person's months (see `quarter_attendance`), as
-    floats: (workdays, sick, annual, comp, required, attended, ratio, long_leave, low,
-    inconsistent)."""
-    sick = sum((exact(x) for x in sick_days), Fraction(0))
-    annual = sum((exact(x) for x in annual_days), Fraction(0))
-    comp = sum((exact(x) for x in comp_days), Fraction(0))
-    workdays = exact(required_workdays)
-
-    # §四(三)4(3): 除法定的假期和加班补休、年休以外 → required days.
-    required = workdays - annual - comp
-    attended = required - sick
-    inconsistent = required < 0 or attended < 0
-    required = max(required, Fraction(0))
-    attended = max(attended, Fraction(0))
-    ratio = attended / required if required > 0 else None
-    # §四(三)4(3): 未达到应出勤天数80% → low; exactly 80% is reached.
-    low = required > 0 and attended < exact(min_ratio) * required
-    # §二 category 2: 病事假累计时间超过当期平时考核周期一半 → strictly more than half.
-    long_leave = sick > exact(long_leave_ratio) * workdays
-    return (float(workdays), float(sick), float(annual), float(comp), float(required),
-            float(attended), float(ratio) if ratio is not None else None, long_leave, low,
-            inconsistent)
-
-
-_MONTHS: dict[tuple[int, int], Month] = {}  # one `Month` per month for every person's result
-
-
-def _month(year: int, month: int) -> Month:
-    m = _MONTHS.get((year, month))
-    if m is None:
-        m = Month(year, month)
-        if len(_MONTHS) < 4096:
-            _MONTHS[(year, month)] = m
-    return m
 
 
 def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
@@ -325,27 +276,55 @@ def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
     person's are used, and only the quarter's months when `quarter` is given. A person with no
     records has no leave (the caller sees it in `missing_months`)."""
     quarter_months = quarter.months if quarter is not None else None
-    # Exactly one record per month: the last one wins when a caller passed duplicates.
+    by_month = _records_by_month(staff_id, records, quarter_months)
+    taken = by_month.values()
+    workdays = exact(required_workdays)
+    sick = _total(r.sick_personal_days for r in taken)
+    annual = _total(r.annual_leave_days for r in taken)
+    comp = _total(r.comp_leave_days for r in taken)
+    # §四(三)4(3): 除法定的假期和加班补休、年休以外 → required days; attended = required − 病事假.
+    required = workdays - annual - comp
+    attended = required - sick
+    inconsistent = required < 0 or attended < 0  # more leave than workdays: shown as 0
+    required, attended = max(required, Fraction(0)), max(attended, Fraction(0))
+    months = tuple(sorted(by_month))
+    return AttendanceResult(
+        staff_id=staff_id, workdays=float(workdays), sick_personal_days=float(sick),
+        annual_leave_days=float(annual), comp_leave_days=float(comp),
+        required_days=float(required), attended_days=float(attended),
+        ratio=float(attended / required) if required > 0 else None,
+        long_leave=_more_than_half(sick, workdays, settings),
+        low=_below_min_ratio(attended, required, settings),
+        months=months,
+        missing_months=tuple(m for m in quarter_months if m not in by_month) if quarter_months else (),
+        blank_months=tuple(m for m in months if by_month[m].blank_fields),
+        inconsistent=inconsistent,
+    )
+
+
+def _records_by_month(staff_id: str, records: Iterable[MonthAttendance],
+                      quarter_months: Sequence[Month] | None) -> dict[Month, MonthAttendance]:
+    """This person's record of each month (of the quarter, when given): the last one wins when
+    a caller passed two for a month."""
     by_month: dict[Month, MonthAttendance] = {}
     for r in records:
-        if r.staff_id == staff_id:
-            m = _month(r.year, r.month)
-            if quarter_months is None or m in quarter_months:
-                by_month[m] = r
-    records_in = by_month.values()
-    (workdays, sick, annual, comp, required, attended, ratio, long_leave, low,
-     inconsistent) = _figures(tuple(r.sick_personal_days for r in records_in),
-                              tuple(r.annual_leave_days for r in records_in),
-                              tuple(r.comp_leave_days for r in records_in), required_workdays,
-                              settings.attendance.min_ratio, settings.attendance.long_leave_ratio)
+        if r.staff_id != staff_id:
+            continue
+        month = Month(r.year, r.month)
+        if quarter_months is None or month in quarter_months:
+            by_month[month] = r
+    return by_month
 
-    months = tuple(sorted(by_month))
-    missing = tuple(m for m in quarter_months if m not in by_month) if quarter_months else ()
-    blank = tuple(m for m in months if by_month[m].blank_fields)
-    return AttendanceResult(
-        staff_id=staff_id, workdays=workdays, sick_personal_days=sick,
-        annual_leave_days=annual, comp_leave_days=comp,
-        required_days=required, attended_days=attended,
-        ratio=ratio, long_leave=long_leave, low=low,
-        months=months, missing_months=missing, blank_months=blank, inconsistent=inconsistent,
-    )
+
+def _total(days: Iterable[float]) -> Fraction:
+    return sum((exact(x) for x in days), Fraction(0))
+
+
+def _below_min_ratio(attended: Fraction, required: Fraction, settings: Settings) -> bool:
+    """§四(三)4(3) 当季累计出勤天数未达到应出勤天数80%: exactly 80% is reached."""
+    return required > 0 and attended < exact(settings.attendance.min_ratio) * required
+
+
+def _more_than_half(sick: Fraction, workdays: Fraction, settings: Settings) -> bool:
+    """§二 category 2 病事假累计时间超过当期平时考核周期一半: exactly half is not more than half."""
+    return sick > exact(settings.attendance.long_leave_ratio) * workdays

@@ -20,6 +20,12 @@ def is_due(person: Person, start: dt.date, end: dt.date) -> bool:
     return person.on_establishment and (person.hired_on is None or person.hired_on <= end)
 
 
+def hired_during(person: Person, start: dt.date, end: dt.date) -> bool:
+    """Hired after the period's first day `start`, on or before its last day `end`: their
+    考核周期 runs from the hire date (§四(三)4(3) 应出勤天数)."""
+    return person.hired_on is not None and start < person.hired_on <= end
+
+
 def due_people(roster: Roster, start: dt.date, end: dt.date) -> list[Person]:
     """The roster's people due in [start, end], in roster order."""
     return [p for p in roster.people if is_due(p, start, end)]

@@ -2,7 +2,9 @@
 
 `evaluate_quarter` takes the roster, the quarter, the 附件3 forms read from the collected
 folder and the month-by-month leave records, and returns one `QuarterResult` per person due
-(the 季度结果台账 rows behind 附件4/附件5), the findings, and the 好 quota per quota key.
+(the 季度结果台账 rows behind 附件4/附件5), the findings, and the 好 quota per quota key. It
+composes the rules below in four steps: match forms to people (Q8) → attendance (Q5) → each
+person's result (Q8 no form, Q6, Q1, Q3, Q4, Q5, Q7) → the quota (Q2, `rules.quota`).
 
 Decisions where the measures and DESIGN leave room (all documented here and in the report):
 
@@ -21,18 +23,19 @@ Decisions where the measures and DESIGN leave room (all documented here and in t
 - The quota counts 好 graded by the leader (not counting §四(三)4(1) commendations) among
   participants, per 考核组 (`Person.quota_key`), with `good_cap` of the denominator. The
   centre-wide figure is reported too.
-- Q5/Q7 apply to graded people only; for people hired during the quarter the workdays run from
-  the hire date (`kaoping.calendar.workdays`).
+- Q5/Q7 apply to graded people only; for people hired during the quarter (after its first
+  day) the workdays run from the hire date (`hire_workdays`, computed by the caller from the
+  official calendar: `kaoping.calendar.hire_workdays`).
 
 Pure: no file or console I/O.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
+from typing import Any, Protocol
 
 from ..models import (
     Finding,
@@ -41,81 +44,90 @@ from ..models import (
     Person,
     QuarterFlag,
     QuarterGrade,
-    QuarterlyEvaluation,
     QuarterResult,
     RankCategory,
     Roster,
     Severity,
     SpecialCategory,
-    all_fields_set,
 )
 from ..periods import Quarter
+from . import due
 from .attendance import (
     AttendanceResult,
     RosterIndex,
-    exact,
     format_days,
     format_ratio,
     normalize_name,
     quarter_attendance,
     resolve_person,
 )
-from . import due
+from .catalog import finding
+from .quota import CENTRE_KEY, QuotaSummary, check_quotas, good_cap
 from .settings import Settings
 
 __all__ = [
     "CENTRE_KEY",
+    "QuarterForm",
     "QuarterOutcome",
     "QuotaSummary",
     "evaluate_quarter",
+    "flag_from_label",
+    "flag_label",
     "good_cap",
     "is_due",
     "special_categories",
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-CENTRE_KEY = "全中心"
 _CN_Q = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
-# ---------------------------------------------------------------- the quota (§四(三)3)
+# ---------------------------------------------------------------- what the rules read of a form
 
 
-def good_cap(n: int, settings: Settings | None = None) -> int:
-    """Most people who may be graded 好 among `n` (§四(三)3: 原则上掌握在实际参加平时考核
-    公务员总人数的40%以内). Exact arithmetic: 0.4 × 10 is exactly 4.
-    floor (default): 0.4 × 12 = 4.8 → 4; round: half up (4.5 → 5); ceil: 4.2 → 5."""
-    settings = settings or Settings()
-    if n <= 0:
-        return 0
-    x = exact(settings.quota.good_ratio) * n
-    rounding = settings.quota.rounding
-    if rounding == "ceil":
-        return math.ceil(x)
-    if rounding == "round":
-        return math.floor(x + Fraction(1, 2))
-    return math.floor(x)
-
-
-@dataclass
-class QuotaSummary:
-    """The 好 quota of one quota key (考核组 or 单位), or of the whole centre."""
-
-    key: str
-    units: list[str]
-    participants: int  # 实际参加: due people with a form (不定档 included)
-    denominator: int  # participants, or only the graded ones (settings.quota.denominator)
-    good: int  # 好 counted toward the cap (not counting §四(三)4(1) commendations)
-    commended: int  # 好 by commendation, outside the cap
-    cap: int
-    ratio: float | None  # good / denominator
-    over: bool
-    graded: int = 0  # participants who were graded (not 不定档)
-    good_people: list[str] = field(default_factory=list)  # "姓名（单位）" counted in `good`
+class FormIdentityView(Protocol):
+    """The identity block of a form (`models.FormIdentity`)."""
 
     @property
-    def ratio_text(self) -> str:
-        return format_ratio(self.ratio)
+    def staff_id(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+
+
+class FormSourceView(Protocol):
+    """Where a form was read (`models.SourceRef`)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def sheet(self) -> str | None: ...
+    def cell(self, field: str) -> str | None: ...
+
+
+class QuarterForm(Protocol):
+    """What the quarter rules read of a 附件3 季度评价表: a `models.QuarterlyEvaluation`, or any
+    object with these attributes (the pipeline passes compact digests of the forms)."""
+
+    @property
+    def identity(self) -> FormIdentityView: ...
+    @property
+    def source(self) -> FormSourceView: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def quarter(self) -> int: ...
+    @property
+    def self_ticks(self) -> Sequence[QuarterGrade]: ...
+    @property
+    def leader_ticks(self) -> Sequence[QuarterGrade]: ...
+    @property
+    def commended(self) -> bool: ...
+    @property
+    def direct_poor(self) -> bool: ...
+    @property
+    def leader_opinion(self) -> str | None: ...
 
 
 @dataclass
@@ -125,6 +137,7 @@ class QuarterOutcome:
     quotas: list[QuotaSummary]
     centre: QuotaSummary | None = None  # centre-wide figures (key "全中心")
     attendance: dict[str, AttendanceResult] = field(default_factory=dict)  # by 工号
+    settings: Settings = field(default_factory=Settings)  # the thresholds the texts name
 
 
 # ---------------------------------------------------------------- who, and which category
@@ -138,385 +151,443 @@ def is_due(person: Person, quarter: Quarter) -> bool:
 def special_categories(person: Person, quarter: Quarter,
                        attendance: AttendanceResult | None = None) -> list[SpecialCategory]:
     """The §二 categories (不定档) that apply to `person` in `quarter`, in the measures' order."""
-    start, end = quarter.start, quarter.end
-    active = {c.category for c in person.special_cases if c.active_during(start, end)}
-    out: set[SpecialCategory] = set()
-    # §二 1 新录用公务员: in probation at any time during the quarter.
-    if (person.rank_category == RankCategory.PROBATION
+    start = quarter.start
+    active = {c.category for c in person.special_cases if c.active_during(start, quarter.end)}
+    applies = {
+        # §二 1 新录用公务员: in probation at any time during the quarter.
+        SpecialCategory.NEW_RECRUIT: (
+            person.rank_category == RankCategory.PROBATION
             or (person.probation_until is not None and person.probation_until >= start)
-            or SpecialCategory.NEW_RECRUIT in active):
-        out.add(SpecialCategory.NEW_RECRUIT)
-    # §二 2 病事假累计时间超过当期平时考核周期一半.
-    if (attendance is not None and attendance.long_leave) or SpecialCategory.LONG_LEAVE in active:
-        out.add(SpecialCategory.LONG_LEAVE)
+            or SpecialCategory.NEW_RECRUIT in active),
+        # §二 2 病事假累计时间超过当期平时考核周期一半.
+        SpecialCategory.LONG_LEAVE: ((attendance is not None and attendance.long_leave)
+                                     or SpecialCategory.LONG_LEAVE in active),
+    }
     # §二 3–5 from the roster's 特殊情形.
-    for cat in (SpecialCategory.UNDER_INVESTIGATION, SpecialCategory.DISCIPLINED,
-                SpecialCategory.ORG_HANDLING):
-        if cat in active:
-            out.add(cat)
-    return [c for c in _CATEGORY_ORDER if c in out] if out else []
+    return [c for c in SpecialCategory if applies.get(c, c in active)]
 
 
-_CATEGORY_ORDER = tuple(SpecialCategory)  # the measures' order (iterating the enum is slow)
+# ---------------------------------------------------------------- texts that name a threshold
+
+
+_LOW_ATTENDANCE_LABEL = re.compile(r"出勤未达\d+(?:\.\d+)?%")
+
+
+def low_attendance_label(settings: Settings) -> str:
+    """'出勤未达80%': §四(三)4(3) with the configured `attendance.min_ratio`."""
+    return f"出勤未达{format_ratio(settings.attendance.min_ratio)}"
+
+
+def flag_label(flag: QuarterFlag, settings: Settings | None = None) -> str:
+    """How a flag reads in the 台账 and 附件5: the attendance flag names the configured ratio."""
+    if flag == QuarterFlag.LOW_ATTENDANCE:
+        return low_attendance_label(settings or Settings())
+    return flag.value
+
+
+def flag_from_label(text: str) -> QuarterFlag | None:
+    """The flag a label written by `flag_label` stands for, whatever ratio it names
+    ('出勤未达75%' → LOW_ATTENDANCE); None for any other text."""
+    if _LOW_ATTENDANCE_LABEL.fullmatch(text):
+        return QuarterFlag.LOW_ATTENDANCE
+    return next((f for f in QuarterFlag if f.value == text), None)
 
 
 def _cats_text(cats: Sequence[SpecialCategory]) -> str:
     return "、".join(f"§二第{c.number}类（{c.value}）" for c in cats)
 
 
+def _ticks_text(ticks: Sequence[QuarterGrade]) -> str:
+    return "、".join(t.value for t in ticks) if ticks else "未勾选"
+
+
 def _blank(text: str | None) -> bool:
     return not (text or "").strip()
 
 
-def _ticks_text(ticks: Sequence[QuarterGrade]) -> str:
-    return "、".join(t.value for t in ticks) if ticks else "未勾选"
+def _person_where(p: Person) -> dict[str, Any]:
+    return dict(unit=p.unit, person=p.name, staff_id=p.staff_id)
+
+
+def _form_where(form: QuarterForm, p: Person) -> dict[str, Any]:
+    return dict(file=form.source.file, sheet=form.source.sheet, **_person_where(p))
 
 
 # ---------------------------------------------------------------- the evaluation
 
 
-class _FixedQuarter:
-    """A `Quarter` whose months, start and end are computed once (they are properties
-    of `Quarter`, rebuilt on each access): what the per-person rules read."""
+@dataclass(frozen=True)
+class _Context:
+    """What every rule of one evaluation reads."""
 
-    __slots__ = ("year", "quarter", "months", "start", "end")
+    quarter: Quarter
+    settings: Settings
+    index: RosterIndex
+    due_ids: frozenset[str]
 
-    def __init__(self, quarter: Quarter) -> None:
-        self.year, self.quarter = quarter.year, quarter.quarter
-        self.months = quarter.months
-        self.start, self.end = self.months[0].start, self.months[-1].end
+    @property
+    def label(self) -> str:
+        return f"{self.quarter.year}年第{_CN_Q[self.quarter.quarter]}季度"
 
 
-def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Sequence[QuarterlyEvaluation],
+def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[QuarterForm],
                      attendance: Sequence[MonthAttendance], *, workdays: float | None,
                      settings: Settings | None = None,
-                     workday_overrides: Mapping[str, float] | None = None,
+                     hire_workdays: Mapping[str, float | None] | None = None,
                      roster_index: RosterIndex | None = None) -> QuarterOutcome:
     """Apply Q1–Q8 to one quarter.
 
     `workdays` is the quarter's official workdays (`kaoping.calendar.quarter_workdays`); None
     skips the attendance rules (Q5 and §二 category 2) with a 提示. `attendance` holds the
-    merged leave records (`rules.attendance.merge_attendance`). People hired during the quarter
-    get the workdays from their hire date (calendar + `workday_overrides`, which default to
-    `settings.attendance.workdays`). `roster_index`: a `RosterIndex` of `roster` already
-    built by the caller (it is built here otherwise)."""
+    merged leave records (`rules.attendance.merge_attendance`). `hire_workdays` maps the 工号
+    of each person due who was hired during the quarter to the official workdays from the
+    hire date to the quarter's end (`kaoping.calendar.hire_workdays`), None when the calendar
+    does not know them; such a person left out or None gets the whole quarter's workdays and
+    a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller."""
     settings = settings or Settings()
-    overrides = settings.attendance.workdays if workday_overrides is None else workday_overrides
-    qlabel = f"{quarter.year}年第{_CN_Q[quarter.quarter]}季度"
-    findings: list[Finding] = []
-    # The quarter's months, first and last day are computed on every access of a `Quarter`;
-    # once here for the per-person rules below.
-    quarter = _FixedQuarter(quarter)  # type: ignore[assignment]
-    due = [p for p in roster.people if is_due(p, quarter)]
-    due_ids = {p.staff_id for p in due}
-    index = roster_index if roster_index is not None else RosterIndex(roster)
-
-    # ---- Q8 coverage: period, identity, duplicates.
-    forms: dict[str, QuarterlyEvaluation] = {}
-    for ev in evaluations:
-        src, ident = ev.source, ev.identity
-        where = dict(file=src.file, sheet=src.sheet)
-        if (ev.year, ev.quarter) != (quarter.year, quarter.quarter):
-            # Q8: a form for a different quarter.
-            findings.append(Finding(
-                rule="Q8", severity=ERROR, unit=ident.unit, person=ident.name,
-                staff_id=ident.staff_id, cell=src.cell("period") or src.cell("quarter"), **where,
-                message=(f"这是{ev.year}年第{_CN_Q.get(ev.quarter, ev.quarter)}季度的评价表，"
-                         f"不是{qlabel}的，未计入；请放到对应季度的文件夹或改正季度"),
-            ))
-            continue
-        person, problem = resolve_person(index, ident.staff_id, ident.name, ident.unit)
-        if person is None:
-            # Q8: a form for someone not on the roster (or who cannot be told apart).
-            findings.append(Finding(
-                rule="Q8", severity=ERROR, unit=ident.unit, person=ident.name,
-                staff_id=ident.staff_id, cell=src.cell("staff_id") or src.cell("name"), **where,
-                message=f"评价表对应不到花名册中的人员：{problem}；此表未计入",
-            ))
-            continue
-        pwhere = dict(unit=person.unit, person=person.name, staff_id=person.staff_id, **where)
-        if problem:
-            findings.append(Finding(rule="Q8", severity=WARNING, cell=src.cell("unit"),
-                                    message=problem, **pwhere))
-        elif ident.name and normalize_name(ident.name) != normalize_name(person.name):
-            findings.append(Finding(
-                rule="Q8", severity=WARNING, cell=src.cell("name"), **pwhere,
-                message=f"表中姓名「{ident.name}」与花名册中工号 {person.staff_id} 的姓名「{person.name}」不一致，请核对",
-            ))
-        if person.staff_id not in due_ids:
-            why = "不在编" if not person.on_establishment else f"入职日期 {person.hired_on} 晚于本季度末"
-            findings.append(Finding(
-                rule="Q8", severity=WARNING, cell=src.cell("name"), **pwhere,
-                message=f"此人{why}，不属于{qlabel}的考评对象（§二），此表未计入",
-            ))
-            continue
-        if person.staff_id in forms:
-            # Q8: two forms for one person.
-            first = forms[person.staff_id]
-            findings.append(Finding(
-                rule="Q8", severity=ERROR, cell=src.cell("name"), **pwhere,
-                message=(f"同一人有两份{qlabel}评价表：{first.source.file} 和 {src.file}；"
-                         f"暂按前一份计算，请删除或合并多余的一份"),
-            ))
-            continue
-        forms[person.staff_id] = ev
-    # From here on the forms are read through `forms` only, each let go of once its person's
-    # result is built (`forms.pop` below): a caller that hands its lists over, as
-    # `pipeline.run_quarter` does, gets their memory back for the results.
-    del evaluations
-
-    # ---- attendance (§四(三)4(3), §二 category 2).
-    att: dict[str, AttendanceResult] = {}
-    if workdays is None:
-        findings.append(Finding(
-            rule="Q5", severity=INFO,
-            message=f"未提供{qlabel}的工作日天数，未核出勤率（§四(三)4(3)）和病事假超过一半（§二第2类）",
-        ))
-    else:
-        if not attendance:
-            findings.append(Finding(
-                rule="Q5", severity=INFO,
-                message=(f"未提供{qlabel}的出勤数据（月度小结表或考勤表），"
-                         f"出勤率按无请假计算"),
-            ))
-        records_of = _records_by_person(attendance)
-        for p in due:
-            base: float = workdays
-            if p.hired_on is not None and quarter.start < p.hired_on <= quarter.end:
-                from ..calendar import CalendarUnknownError
-                from ..calendar import workdays as count_workdays
-
-                try:
-                    base = count_workdays(p.hired_on, quarter.end, overrides)
-                except CalendarUnknownError:
-                    findings.append(Finding(
-                        rule="Q5", severity=INFO, unit=p.unit, person=p.name, staff_id=p.staff_id,
-                        message=(f"{p.hired_on} 入职，但不知道该年的法定工作日，"
-                                 f"应出勤天数按整季度 {format_days(workdays)} 天计算"),
-                    ))
-            a = quarter_attendance(p.staff_id, records_of.get(p.staff_id, ()), base, settings,
-                                   quarter=quarter)
-            att[p.staff_id] = a
-            pw = dict(unit=p.unit, person=p.name, staff_id=p.staff_id)
-            if attendance and a.missing_months and p.staff_id in forms:
-                months = "、".join(f"{m.month}月" for m in a.missing_months)
-                findings.append(Finding(
-                    rule="Q5", severity=INFO, **pw,
-                    message=f"缺少{months}的出勤记录（月度小结表），这几个月按无请假计算",
-                ))
-            if a.inconsistent:
-                findings.append(Finding(
-                    rule="Q5", severity=WARNING, **pw,
-                    message=(f"{qlabel}请假合计（病事假 {format_days(a.sick_personal_days)} 天、"
-                             f"年休 {format_days(a.annual_leave_days)} 天、调休 {format_days(a.comp_leave_days)} 天）"
-                             f"超过工作日 {format_days(a.workdays)} 天，请核对月度小结表"),
-                ))
-
-        del records_of
-    # The leave records have given all the rules read (`att`): let go of them too, before
-    # every person's result is built.
-    del attendance
-
-    # ---- per person.
+    people = [p for p in roster.people if is_due(p, quarter)]
+    ctx = _Context(quarter, settings, roster_index if roster_index is not None else RosterIndex(roster),
+                   frozenset(p.staff_id for p in people))
+    forms, findings = match_forms(evaluations, ctx)
+    att, found = check_attendance(people, attendance, forms, ctx, workdays=workdays,
+                                  hire_workdays=hire_workdays or {})
+    findings += found
     results: list[QuarterResult] = []
-    graded_ids: set[str] = set()
-    for p in due:
-        a = att.get(p.staff_id)
-        cats = special_categories(p, quarter, a)
-        ev = forms.pop(p.staff_id, None)
-        # One fields set shared by all results (`all_fields_set`): more fields are set below.
-        res = all_fields_set(QuarterResult(
-            staff_id=p.staff_id, name=p.name, unit=p.unit, quota_group=p.quota_group,
-            section=p.section, rank=p.rank, rank_category=p.rank_category,
-            outcome=Outcome.UNDETERMINED, special_categories=cats,
-            required_days=a.required_days if a else None,
-            attended_days=a.attended_days if a else None,
-        ))
-        notes: list[str] = []
-        pw = dict(unit=p.unit, person=p.name, staff_id=p.staff_id)
-        if ev is None:
-            # Q8: due but no form → 未参加.
-            res.outcome = Outcome.ABSENT
-            res.flags.append(QuarterFlag.NO_FORM)
-            if cats:
-                res.flags.append(QuarterFlag.NOT_GRADED)
-            notes.append("未交评价表")
-            findings.append(Finding(
-                rule="Q8", severity=WARNING, file=None, **pw,
-                message=f"未收到{qlabel}评价表（附件3），按未参加考核统计",
-            ))
-            res.note = "；".join(notes)
-            results.append(res)
-            continue
-
-        src = ev.source
-        fw = dict(file=src.file, sheet=src.sheet, **pw)
-        res.source_file = src.file
-        if a is not None and a.low:
-            res.flags.append(QuarterFlag.LOW_ATTENDANCE)
-
-        if cats:
-            # Q6 (§二): take part, no 定档; outcome 不确定 (provincial default).
-            res.flags.append(QuarterFlag.NOT_GRADED)
-            notes.append("不定档：" + "、".join(c.value for c in cats))
-            ticked = list(ev.self_ticks) + list(ev.leader_ticks)
-            extra = [label for flag, label in ((ev.commended, "受表彰直接定好"),
-                                               (ev.direct_poor, "直接定较差")) if flag]
-            if ticked or extra:
-                what = []
-                if ev.self_ticks:
-                    what.append(f"自评「{_ticks_text(ev.self_ticks)}」")
-                if ev.leader_ticks:
-                    what.append(f"领导评价「{_ticks_text(ev.leader_ticks)}」")
-                what += [f"「{x}」" for x in extra]
-                cells = "、".join(c for c in (src.cell("self_ticks"), src.cell("leader_ticks")) if c)
-                findings.append(Finding(
-                    rule="Q6", severity=WARNING, cell=cells or None, **fw,
-                    message=(f"此人属于{_cats_text(cats)}，只参加日常考核、不定档，"
-                             f"按不确定等次统计；表中勾选的{'、'.join(what)}不计入，请清除勾选"),
-                ))
-            res.note = "；".join(notes)
-            results.append(res)
-            continue
-
-        graded_ids.add(p.staff_id)
-        # Q1 (§四(三)1(1)(2)): exactly one self tick and one leader tick; the leader's counts.
-        if len(ev.self_ticks) != 1:
-            findings.append(Finding(
-                rule="Q1", severity=ERROR, cell=src.cell("self_ticks"), **fw,
-                message=(f"自评档次应在“好、较好、一般、较差”中勾选一项，"
-                         f"现为：{_ticks_text(ev.self_ticks)}"),
-            ))
-        else:
-            res.self_grade = ev.self_ticks[0]
-        grade: QuarterGrade | None = None
-        if len(ev.leader_ticks) != 1:
-            findings.append(Finding(
-                rule="Q1", severity=ERROR, cell=src.cell("leader_ticks"), **fw,
-                message=(f"领导评价档次应在“好、较好、一般、较差”中勾选一项，"
-                         f"现为：{_ticks_text(ev.leader_ticks)}；改正前按不确定统计"),
-            ))
-            notes.append("领导评价档次待更正")
-        else:
-            grade = ev.leader_ticks[0]
-            res.leader_grade = grade
-            res.outcome = Outcome.from_grade(grade)
-
-        # Q3/Q4 both boxes: a direct 好 and a direct 较差 at once is a contradiction.
-        if ev.commended and ev.direct_poor:
-            findings.append(Finding(
-                rule="Q3", severity=ERROR,
-                cell="、".join(c for c in (src.cell("commended"), src.cell("direct_poor")) if c) or None,
-                **fw, message="同时勾选了“受表彰直接定好”和“直接定较差”，请只保留符合实际的一项",
-            ))
-        # Q3 §四(三)4(1): commended → 好 directly, outside the quota.
-        if ev.commended:
-            if grade == QuarterGrade.GOOD:
-                res.flags.append(QuarterFlag.COMMENDED)
-                notes.append("受表彰直接定好（不占比例）")
-            else:
-                findings.append(Finding(
-                    rule="Q3", severity=ERROR, cell=src.cell("commended") or src.cell("leader_ticks"),
-                    **fw, message=(f"勾选了“受表彰直接定好”（§四(三)4(1)），但领导评价档次为"
-                                   f"「{_ticks_text(ev.leader_ticks)}」；直接定好应勾选“好”，"
-                                   f"否则请取消“受表彰直接定好”"),
-                ))
-        # Q4 §四(三)4(2): direct 较差 must be graded 较差.
-        if ev.direct_poor:
-            res.flags.append(QuarterFlag.DIRECT_POOR)
-            notes.append("直接定较差")
-            if grade != QuarterGrade.POOR:
-                findings.append(Finding(
-                    rule="Q4", severity=ERROR, cell=src.cell("direct_poor") or src.cell("leader_ticks"),
-                    **fw, message=(f"勾选了“直接定较差”（§四(三)4(2)），但领导评价档次为"
-                                   f"「{_ticks_text(ev.leader_ticks)}」，应为“较差”"),
-                ))
-        # Q5 §四(三)4(3): attended < 80% of required → neither 好 nor 较好.
-        if a is not None and a.low:
-            notes.append(f"出勤未达{format_ratio(settings.attendance.min_ratio)}（{a.describe()}）")
-            if grade in (QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD):
-                findings.append(Finding(
-                    rule="Q5", severity=ERROR, cell=src.cell("leader_ticks"), **fw,
-                    message=(f"{qlabel}{a.describe()}，未达到应出勤天数的"
-                             f"{format_ratio(settings.attendance.min_ratio)}"
-                             f"（病事假 {format_days(a.sick_personal_days)} 天），"
-                             f"不能定为“好”或“较好”（§四(三)4(3)），现为“{grade.value}”"),
-                ))
-        # Q7 附件3 注: direct 好/较差 and attendance shortfall must be explained in the opinion.
-        reasons = [label for cond, label in ((ev.commended, "受表彰直接定好"),
-                                             (ev.direct_poor, "直接定较差"),
-                                             (a is not None and a.low, "出勤未达标")) if cond]
-        if reasons and _blank(ev.leader_opinion):
-            findings.append(Finding(
-                rule="Q7", severity=ERROR, cell=src.cell("leader_opinion"), **fw,
-                message=(f"存在{'、'.join(reasons)}的情形，领导意见栏应作说明（附件3 注），"
-                         f"现为空"),
-            ))
-        res.note = "；".join(notes) or None
-        results.append(res)
-
-    # ---- Q2 §四(三)3: 好 ≤ 40% of 实际参加 per quota key, commendations outside the count.
-    quotas: list[QuotaSummary] = []
-    by_key: dict[str, list[tuple[Person, QuarterResult]]] = {}
-    for p, r in zip(due, results, strict=True):
-        by_key.setdefault(p.quota_key, []).append((p, r))
-    for key, members in by_key.items():
-        q = _quota(key, members, graded_ids, settings)
-        quotas.append(q)
-        if q.over:
-            units = "、".join(q.units)
-            scope = f"考核组「{key}」（含{units}）" if (len(q.units) > 1 or key not in q.units) else f"「{key}」"
-            findings.append(Finding(
-                rule="Q2", severity=ERROR, unit=key,
-                message=(f"{scope}{qlabel}实际参加 {q.participants} 人"
-                         f"（比例基数 {q.denominator} 人），“好”等次 {q.good} 人"
-                         f"（不含受表彰直接定好 {q.commended} 人），占 {q.ratio_text}，"
-                         f"超过 {format_ratio(settings.quota.good_ratio)} 上限 {q.cap} 人"
-                         f"（§四(三)3）；定为“好”的：{'、'.join(q.good_people)}"),
-            ))
-    centre = _quota(CENTRE_KEY, [(p, r) for p, r in zip(due, results, strict=True)], graded_ids,
-                    settings)
-    if centre.over and not any(q.over for q in quotas):
-        findings.append(Finding(
-            rule="Q2", severity=WARNING, unit=CENTRE_KEY,
-            message=(f"全中心{qlabel}“好”等次 {centre.good} 人，占 {centre.ratio_text}，"
-                     f"超过 {format_ratio(settings.quota.good_ratio)}（上限 {centre.cap} 人，§四(三)3）"),
-        ))
+    for p in people:
+        result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
+        results.append(result)
+        findings += found
+    quotas, centre, found = check_quotas(results, ctx.label, settings)
+    findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
-                          attendance=att)
+                          attendance=att, settings=settings)
 
 
-def _records_by_person(records: Sequence[MonthAttendance]) -> dict[str, list[MonthAttendance]]:
-    # A function of its own: a loop in evaluate_quarter would keep the last record alive.
-    out: dict[str, list[MonthAttendance]] = {}
+# ---------------------------------------------------------------- Q8: which form is whose
+
+
+def match_forms(forms: Iterable[QuarterForm], ctx: _Context
+                ) -> tuple[dict[str, QuarterForm], list[Finding]]:
+    """Q8 (§二, §四(三)5): the form that counts for each person due, by 工号. A form that does
+    not count says why; the forms after it are read all the same."""
+    counted: dict[str, QuarterForm] = {}
+    findings: list[Finding] = []
+    for form in forms:
+        findings += _match_form(form, counted, ctx)
+    return counted, findings
+
+
+def _match_form(form: QuarterForm, counted: dict[str, QuarterForm], ctx: _Context) -> list[Finding]:
+    """One form: counted (added to `counted`) unless it is for another quarter, for nobody on
+    the roster, for someone not due, or a second form of its person."""
+    wrong = wrong_quarter(form, ctx)
+    if wrong is not None:
+        return [wrong]
+    ident = form.identity
+    person, problem = resolve_person(ctx.index, ident.staff_id, ident.name, ident.unit)
+    if person is None:
+        return [not_on_roster(form, problem)]
+    mismatch = unit_mismatch(form, person, problem) or name_mismatch(form, person)
+    refused = not_due(form, person, ctx) or second_form(form, counted.get(person.staff_id), person, ctx)
+    if refused is None:
+        counted[person.staff_id] = form
+    return [f for f in (mismatch, refused) if f is not None]
+
+
+def wrong_quarter(form: QuarterForm, ctx: _Context) -> Finding | None:
+    """Q8 错误 (§四(三)5 一季一评价): a form for another quarter is not counted."""
+    if (form.year, form.quarter) == (ctx.quarter.year, ctx.quarter.quarter):
+        return None
+    src, ident = form.source, form.identity
+    return finding(
+        "Q8", (f"这是{form.year}年第{_CN_Q.get(form.quarter, form.quarter)}季度的评价表，"
+               f"不是{ctx.label}的，未计入；请放到对应季度的文件夹或改正季度"),
+        severity=ERROR, unit=ident.unit, person=ident.name, staff_id=ident.staff_id,
+        file=src.file, sheet=src.sheet, cell=src.cell("period") or src.cell("quarter"))
+
+
+def not_on_roster(form: QuarterForm, problem: str | None) -> Finding:
+    """Q8 错误 (§二 考评对象): a form for nobody on the roster, or for one of several namesakes."""
+    src, ident = form.source, form.identity
+    return finding(
+        "Q8", f"评价表对应不到花名册中的人员：{problem}；此表未计入",
+        severity=ERROR, unit=ident.unit, person=ident.name, staff_id=ident.staff_id,
+        file=src.file, sheet=src.sheet, cell=src.cell("staff_id") or src.cell("name"))
+
+
+def unit_mismatch(form: QuarterForm, person: Person, problem: str | None) -> Finding | None:
+    """Q8 警告: matched by name, the form's 单位 differs from the roster's (`resolve_person`)."""
+    if not problem:
+        return None
+    return finding("Q8", problem, cell=form.source.cell("unit"), **_form_where(form, person))
+
+
+def name_mismatch(form: QuarterForm, person: Person) -> Finding | None:
+    """Q8 警告: matched by 工号, the form's 姓名 is not the roster's."""
+    name = form.identity.name
+    if not name or normalize_name(name) == normalize_name(person.name):
+        return None
+    return finding(
+        "Q8", f"表中姓名「{name}」与花名册中工号 {person.staff_id} 的姓名「{person.name}」不一致，请核对",
+        cell=form.source.cell("name"), **_form_where(form, person))
+
+
+def not_due(form: QuarterForm, person: Person, ctx: _Context) -> Finding | None:
+    """Q8 警告 (§二): the form of someone not 在编 or hired after the quarter is not counted."""
+    if person.staff_id in ctx.due_ids:
+        return None
+    why = "不在编" if not person.on_establishment else f"入职日期 {person.hired_on} 晚于本季度末"
+    return finding("Q8", f"此人{why}，不属于{ctx.label}的考评对象（§二），此表未计入",
+                   cell=form.source.cell("name"), **_form_where(form, person))
+
+
+def second_form(form: QuarterForm, first: QuarterForm | None, person: Person,
+                ctx: _Context) -> Finding | None:
+    """Q8 错误: two forms for one person — the first one counts."""
+    if first is None:
+        return None
+    return finding(
+        "Q8", (f"同一人有两份{ctx.label}评价表：{first.source.file} 和 {form.source.file}；"
+               f"暂按前一份计算，请删除或合并多余的一份"),
+        severity=ERROR, cell=form.source.cell("name"), **_form_where(form, person))
+
+
+def no_form(person: Person, ctx: _Context) -> Finding:
+    """Q8 警告 (§四(三)5): due but no form → 未参加."""
+    return finding("Q8", f"未收到{ctx.label}评价表（附件3），按未参加考核统计",
+                   **_person_where(person))
+
+
+# ---------------------------------------------------------------- attendance (§四(三)4(3), §二 2)
+
+
+def check_attendance(people: Sequence[Person], records: Sequence[MonthAttendance],
+                     forms: Mapping[str, QuarterForm], ctx: _Context, *, workdays: float | None,
+                     hire_workdays: Mapping[str, float | None]
+                     ) -> tuple[dict[str, AttendanceResult], list[Finding]]:
+    """Everyone due's attendance over the quarter, by 工号, and the 提示/警告 about its data."""
+    if workdays is None:
+        return {}, [no_workdays(ctx)]
+    findings = [] if records else [no_attendance_data(ctx)]
+    by_person: dict[str, list[MonthAttendance]] = {}
     for rec in records:
-        out.setdefault(rec.staff_id, []).append(rec)
-    return out
+        by_person.setdefault(rec.staff_id, []).append(rec)
+    att: dict[str, AttendanceResult] = {}
+    for p in people:
+        base, unknown = _required_workdays(p, workdays, hire_workdays, ctx)
+        a = quarter_attendance(p.staff_id, by_person.get(p.staff_id, ()), base, ctx.settings,
+                               quarter=ctx.quarter)
+        att[p.staff_id] = a
+        missing = missing_months(p, a) if records and p.staff_id in forms else None
+        findings += [f for f in (unknown, missing, leave_exceeds_workdays(p, a, ctx)) if f]
+    return att, findings
 
 
-def _quota(key: str, members: Sequence[tuple[Person, QuarterResult]], graded_ids: set[str],
-           settings: Settings) -> QuotaSummary:
-    units: dict[str, None] = {}
-    participants = graded = good = commended = 0
-    people: list[str] = []
-    for p, r in members:
-        units.setdefault(p.unit, None)
-        if r.outcome == Outcome.ABSENT:
-            continue
-        participants += 1
-        if p.staff_id in graded_ids:
-            graded += 1
-        if r.outcome == Outcome.GOOD:
-            if QuarterFlag.COMMENDED in r.flags:
-                commended += 1  # §四(三)4(1): 不受比例限制
-            else:
-                good += 1
-                people.append(f"{p.name}（{p.unit}）")
-    denominator = participants if settings.quota.denominator == "participants" else graded
-    cap = good_cap(denominator, settings)
-    return QuotaSummary(
-        key=key, units=list(units), participants=participants, denominator=denominator,
-        good=good, commended=commended, cap=cap,
-        ratio=(good / denominator) if denominator else None, over=good > cap,
-        graded=graded, good_people=people,
-    )
+def _required_workdays(p: Person, workdays: float, hire_workdays: Mapping[str, float | None],
+                       ctx: _Context) -> tuple[float, Finding | None]:
+    """The workdays `p`'s attendance counts from: the quarter's, or from the hire date for
+    someone hired during the quarter (a 提示 and the quarter's when they are not known)."""
+    if not due.hired_during(p, ctx.quarter.start, ctx.quarter.end):
+        return workdays, None
+    from_hire = hire_workdays.get(p.staff_id)
+    if from_hire is not None:
+        return from_hire, None
+    return workdays, finding(
+        "Q5", f"{p.hired_on} 入职，但不知道该年的法定工作日，应出勤天数按整季度 {format_days(workdays)} 天计算",
+        severity=INFO, **_person_where(p))
+
+
+def no_workdays(ctx: _Context) -> Finding:
+    """Q5 提示: without the quarter's workdays neither attendance rule can be checked."""
+    return finding(
+        "Q5", f"未提供{ctx.label}的工作日天数，未核出勤率（§四(三)4(3)）和病事假超过一半（§二第2类）",
+        severity=INFO)
+
+
+def no_attendance_data(ctx: _Context) -> Finding:
+    """Q5 提示: no leave record at all — everybody counts as never on leave."""
+    return finding("Q5", f"未提供{ctx.label}的出勤数据（月度小结表或考勤表），出勤率按无请假计算",
+                   severity=INFO)
+
+
+def missing_months(p: Person, a: AttendanceResult) -> Finding | None:
+    """Q5 提示: months of the quarter without a 月度小结 count as no leave."""
+    if not a.missing_months:
+        return None
+    months = "、".join(f"{m.month}月" for m in a.missing_months)
+    return finding("Q5", f"缺少{months}的出勤记录（月度小结表），这几个月按无请假计算",
+                   severity=INFO, **_person_where(p))
+
+
+def leave_exceeds_workdays(p: Person, a: AttendanceResult, ctx: _Context) -> Finding | None:
+    """Q5 警告: more leave than workdays (the figures are clamped at 0)."""
+    if not a.inconsistent:
+        return None
+    return finding(
+        "Q5", (f"{ctx.label}请假合计（病事假 {format_days(a.sick_personal_days)} 天、"
+               f"年休 {format_days(a.annual_leave_days)} 天、调休 {format_days(a.comp_leave_days)} 天）"
+               f"超过工作日 {format_days(a.workdays)} 天，请核对月度小结表"),
+        severity=WARNING, **_person_where(p))
+
+
+# ---------------------------------------------------------------- one person's result
+
+
+def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | None,
+                  ctx: _Context) -> tuple[QuarterResult, list[Finding]]:
+    """`p`'s result: 未参加 without a form (Q8), 不定档 (Q6), or graded (Q1, Q3–Q5, Q7)."""
+    cats = special_categories(p, ctx.quarter, a)
+    result = QuarterResult(
+        staff_id=p.staff_id, name=p.name, unit=p.unit, quota_group=p.quota_group,
+        section=p.section, rank=p.rank, rank_category=p.rank_category,
+        outcome=Outcome.UNDETERMINED, special_categories=cats,
+        required_days=a.required_days if a else None,
+        attended_days=a.attended_days if a else None)
+    if form is None:
+        result.outcome = Outcome.ABSENT
+        result.flags.append(QuarterFlag.NO_FORM)
+        if cats:
+            result.flags.append(QuarterFlag.NOT_GRADED)
+        result.note = "未交评价表"
+        return result, [no_form(p, ctx)]
+    result.source_file = form.source.file
+    if a is not None and a.low:
+        result.flags.append(QuarterFlag.LOW_ATTENDANCE)
+    if cats:
+        # §二: take part, no 定档; outcome 不确定 (provincial default).
+        result.flags.append(QuarterFlag.NOT_GRADED)
+        result.note = "不定档：" + "、".join(c.value for c in cats)
+        found = ticked_not_graded(form, cats, p)
+        return result, [found] if found else []
+    return result, graded_result(result, form, a, p, ctx)
+
+
+def ticked_not_graded(form: QuarterForm, cats: Sequence[SpecialCategory], p: Person) -> Finding | None:
+    """Q6 警告 (§二 五类人员只参加日常考核，不进行定档): ticks on their form are not counted."""
+    what = [f"{who}「{_ticks_text(ticks)}」"
+            for who, ticks in (("自评", form.self_ticks), ("领导评价", form.leader_ticks)) if ticks]
+    what += [f"「{label}」" for box, label in ((form.commended, "受表彰直接定好"),
+                                              (form.direct_poor, "直接定较差")) if box]
+    if not what:
+        return None
+    cells = "、".join(c for c in (form.source.cell("self_ticks"), form.source.cell("leader_ticks")) if c)
+    return finding(
+        "Q6", (f"此人属于{_cats_text(cats)}，只参加日常考核、不定档，"
+               f"按不确定等次统计；表中勾选的{'、'.join(what)}不计入，请清除勾选"),
+        cell=cells or None, **_form_where(form, p))
+
+
+def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult | None,
+                  p: Person, ctx: _Context) -> list[Finding]:
+    """A graded person: the leader's tick is the grade (§四(三)1), bounded by §四(三)4."""
+    grade = _record_ticks(result, form)
+    low = a if a is not None and a.low else None
+    _record_direct_grades(result, form, grade, low, ctx.settings)
+    where = _form_where(form, p)
+    found = (self_tick_count(form, where), leader_tick_count(form, where),
+             both_direct_boxes(form, where), commended_not_good(form, grade, where),
+             direct_poor_not_poor(form, grade, where),
+             low_attendance_graded_high(form, low, grade, where, ctx) if low else None,
+             unexplained_direct_grade(form, low is not None, where))
+    return [f for f in found if f is not None]
+
+
+def _record_ticks(result: QuarterResult, form: QuarterForm) -> QuarterGrade | None:
+    """The 自评 and 领导评价 grades when ticked once each; the leader's is the outcome."""
+    if len(form.self_ticks) == 1:
+        result.self_grade = form.self_ticks[0]
+    if len(form.leader_ticks) != 1:
+        return None
+    result.leader_grade = form.leader_ticks[0]
+    result.outcome = Outcome.from_grade(result.leader_grade)
+    return result.leader_grade
+
+
+def _record_direct_grades(result: QuarterResult, form: QuarterForm, grade: QuarterGrade | None,
+                          low: AttendanceResult | None, settings: Settings) -> None:
+    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota), direct 较差,
+    attendance below the ratio; and a grade still to be corrected."""
+    notes = ["领导评价档次待更正"] if grade is None else []
+    if form.commended and grade == QuarterGrade.GOOD:
+        result.flags.append(QuarterFlag.COMMENDED)
+        notes.append("受表彰直接定好（不占比例）")
+    if form.direct_poor:
+        result.flags.append(QuarterFlag.DIRECT_POOR)
+        notes.append("直接定较差")
+    if low is not None:
+        notes.append(f"{low_attendance_label(settings)}（{low.describe()}）")
+    result.note = "；".join(notes) or None
+
+
+def self_tick_count(form: QuarterForm, where: dict[str, Any]) -> Finding | None:
+    """Q1 错误 (§四(三)1(1)): exactly one 自评 tick."""
+    if len(form.self_ticks) == 1:
+        return None
+    return finding("Q1", f"自评档次应在“好、较好、一般、较差”中勾选一项，现为：{_ticks_text(form.self_ticks)}",
+                   cell=form.source.cell("self_ticks"), **where)
+
+
+def leader_tick_count(form: QuarterForm, where: dict[str, Any]) -> Finding | None:
+    """Q1 错误 (§四(三)1(2)): exactly one 领导评价 tick; until then the outcome is 不确定."""
+    if len(form.leader_ticks) == 1:
+        return None
+    return finding(
+        "Q1", (f"领导评价档次应在“好、较好、一般、较差”中勾选一项，"
+               f"现为：{_ticks_text(form.leader_ticks)}；改正前按不确定统计"),
+        cell=form.source.cell("leader_ticks"), **where)
+
+
+def both_direct_boxes(form: QuarterForm, where: dict[str, Any]) -> Finding | None:
+    """Q3 错误 (§四(三)4(1)(2)): a direct 好 and a direct 较差 at once is a contradiction."""
+    if not (form.commended and form.direct_poor):
+        return None
+    cells = "、".join(c for c in (form.source.cell("commended"), form.source.cell("direct_poor")) if c)
+    return finding("Q3", "同时勾选了“受表彰直接定好”和“直接定较差”，请只保留符合实际的一项",
+                   cell=cells or None, **where)
+
+
+def commended_not_good(form: QuarterForm, grade: QuarterGrade | None,
+                       where: dict[str, Any]) -> Finding | None:
+    """Q3 错误 (§四(三)4(1)): commended → 好 directly (outside the quota), so the tick is 好."""
+    if not form.commended or grade == QuarterGrade.GOOD:
+        return None
+    return finding(
+        "Q3", (f"勾选了“受表彰直接定好”（§四(三)4(1)），但领导评价档次为"
+               f"「{_ticks_text(form.leader_ticks)}」；直接定好应勾选“好”，"
+               f"否则请取消“受表彰直接定好”"),
+        cell=form.source.cell("commended") or form.source.cell("leader_ticks"), **where)
+
+
+def direct_poor_not_poor(form: QuarterForm, grade: QuarterGrade | None,
+                         where: dict[str, Any]) -> Finding | None:
+    """Q4 错误 (§四(三)4(2)): direct 较差 must be graded 较差."""
+    if not form.direct_poor or grade == QuarterGrade.POOR:
+        return None
+    return finding(
+        "Q4", (f"勾选了“直接定较差”（§四(三)4(2)），但领导评价档次为"
+               f"「{_ticks_text(form.leader_ticks)}」，应为“较差”"),
+        cell=form.source.cell("direct_poor") or form.source.cell("leader_ticks"), **where)
+
+
+def low_attendance_graded_high(form: QuarterForm, a: AttendanceResult, grade: QuarterGrade | None,
+                               where: dict[str, Any], ctx: _Context) -> Finding | None:
+    """Q5 错误 (§四(三)4(3)): attended < 80% of required → neither 好 nor 较好."""
+    if grade not in (QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD):
+        return None
+    return finding(
+        "Q5", (f"{ctx.label}{a.describe()}，未达到应出勤天数的"
+               f"{format_ratio(ctx.settings.attendance.min_ratio)}"
+               f"（病事假 {format_days(a.sick_personal_days)} 天），"
+               f"不能定为“好”或“较好”（§四(三)4(3)），现为“{grade.value}”"),
+        cell=form.source.cell("leader_ticks"), **where)
+
+
+def unexplained_direct_grade(form: QuarterForm, low: bool, where: dict[str, Any]) -> Finding | None:
+    """Q7 错误 (附件3 注): a direct 好/较差 or an attendance shortfall is explained in the opinion."""
+    reasons = [label for cond, label in ((form.commended, "受表彰直接定好"),
+                                         (form.direct_poor, "直接定较差"),
+                                         (low, "出勤未达标")) if cond]
+    if not reasons or not _blank(form.leader_opinion):
+        return None
+    return finding("Q7", f"存在{'、'.join(reasons)}的情形，领导意见栏应作说明（附件3 注），现为空",
+                   cell=form.source.cell("leader_opinion"), **where)
