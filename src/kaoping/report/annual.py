@@ -31,7 +31,7 @@ from ..rules.annual import (
     evaluate_year,
     quarter_list,
 )
-from ..rules.settings import Settings
+from ..rules.settings import LimitSettings, Settings
 from .annex_templates import (
     ANNEX6_FILE,
     LIST_COLS,
