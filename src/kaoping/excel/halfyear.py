@@ -38,7 +38,7 @@ from ..periods import Quarter
 from ..report.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from .book import Grid, cell_ref, load_book
 from .cells import NOT_TICK, normalize_name, parse_tick
-from .write import put, save_workbook
+from .write import OutputSet, put, save_workbook
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_kaoping"
@@ -353,15 +353,16 @@ def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *,
                 findings.append(Finding(
                     rule="H0", severity=Severity.INFO, unit=u,
                     message=f"台账中没有{shown}在{half.label}的季度结果，记实表该栏留空"))
-    for p, path in zip(people, record_paths, strict=True):
-        save_workbook(growth_record_workbook(p, half, grades.get(p.staff_id) if ledgers else None),
-                      path, force=force)
-        if on_progress:
-            on_progress(path)
-    for u, path in ballot_paths.items():
-        save_workbook(ballot_workbook(u, units[u], half, ticks[u]), path, force=force)
-        if on_progress:
-            on_progress(path)
+    with OutputSet(out_dir, targets, force=force) as out:  # one all-or-nothing set
+        for p, path in zip(people, record_paths, strict=True):
+            out.save(growth_record_workbook(p, half, grades.get(p.staff_id) if ledgers else None),
+                     path)
+            if on_progress:
+                on_progress(path)
+        for u, path in ballot_paths.items():
+            out.save(ballot_workbook(u, units[u], half, ticks[u]), path)
+            if on_progress:
+                on_progress(path)
     return HalfyearForms(records=record_paths, ballots=list(ballot_paths.values()), findings=findings,
                          max_ticks=ticks)
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..excel.write import put, save_workbook
+from ..excel.write import Inputs, put, save_workbook
 from ..rules.settings import LimitSettings
 from ..models import (
     Outcome,
@@ -80,9 +80,11 @@ def ledger_workbook(ledger: QuarterLedger) -> Workbook:
     return wb
 
 
-def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False) -> Path:
-    """Save the 台账 atomically; refuses to replace an existing file unless `force`."""
-    return save_workbook(ledger_workbook(ledger), Path(path), force=force)
+def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False,
+                 inputs: Inputs = ()) -> Path:
+    """Save the 台账 atomically; refuses to replace an existing file unless `force`, and
+    one of the run's `inputs` always."""
+    return save_workbook(ledger_workbook(ledger), Path(path), force=force, inputs=inputs)
 
 
 # ---------------------------------------------------------------- reading
