@@ -523,32 +523,40 @@ class OutputSet:
         self.inputs = RunInputs(inputs)
         self.key = output_key(self.root.name)
         self.mode = ""          # "new" or "merge" (see _make_staging)
-        self.staging = Path()
+        self.staging: Path | None = None
         self._made: list[Path] = []
         self._lock: OutputLock | None = None
 
     # -- opening
 
     def __enter__(self) -> OutputSet:
-        started = time.time()
         if self.root.exists() and not self.root.is_dir():
             raise KaopingError("输出位置是一个文件，不是文件夹；请用 --out 指定一个文件夹",
                                file=str(self.root))
         self._made = make_parents(self.root.parent, self.root)
+        self._undone_on_failure(self._open)
+        return self
+
+    def _open(self) -> None:
+        started = time.time()
+        self._lock = OutputLock(self.root.parent, self.key, self.root).acquire()
+        clear_leftovers(self.root.parent, self.key, started=started)
+        if self.root.is_dir():
+            clear_leftovers(self.root, self.key, started=started)
+        self._check()
+        self.staging = self._make_staging()
+
+    def _undone_on_failure(self, step: Callable[[], None]) -> None:
+        """Run `step`; on any failure (an interrupt too) remove the staging, release the lock,
+        remove the folders made for the set, and say an OS error in Chinese."""
         try:
-            self._lock = OutputLock(self.root.parent, self.key, self.root).acquire()
-            clear_leftovers(self.root.parent, self.key, started=started)
-            if self.root.is_dir():
-                clear_leftovers(self.root, self.key, started=started)
-            self._check()
-            self.staging = self._make_staging()
+            step()
         except OSError as exc:
             self._close(failed=True)
             raise os_error(exc, self.root, note=SET_UNTOUCHED) from None
         except BaseException:
             self._close(failed=True)
             raise
-        return self
 
     def _check(self) -> None:
         existing: list[Path] = []
@@ -609,14 +617,7 @@ class OutputSet:
             if isinstance(exc, OSError):  # written straight into path(): still no traceback
                 raise os_error(exc, self.root, note=SET_UNTOUCHED) from None
             return
-        try:
-            self._commit()
-        except OSError as error:
-            self._close(failed=True)
-            raise os_error(error, self.root, note=SET_UNTOUCHED) from None
-        except BaseException:
-            self._close(failed=True)
-            raise
+        self._undone_on_failure(self._commit)
         self._close(failed=False)
 
     def _commit(self) -> None:
@@ -640,7 +641,7 @@ class OutputSet:
             raise
 
     def _close(self, *, failed: bool) -> None:
-        if self.staging != Path():
+        if self.staging is not None:
             _remove(self.staging)  # after a merge: the files replaced (--force)
         if self._lock is not None:
             self._lock.release()
