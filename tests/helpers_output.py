@@ -144,3 +144,16 @@ def run_killed(code: str, *, kill_at: str, k: int, cwd: Path) -> subprocess.Comp
     return subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)], cwd=cwd,
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "KAOPING_WORKERS": "1"})
+
+
+def fake_soffice(tmp_path: Path, *, works: bool) -> Path:
+    """A stand-in soffice that copies each input to <stem>.pdf in --outdir, or makes nothing."""
+    script = tmp_path / "fake-soffice"
+    body = ('for f in "$@"; do b=$(basename "$f"); cp "$f" "$outdir/${b%.*}.pdf"; done\n'
+            if works else 'echo "Error: source file could not be loaded" >&2\n')
+    script.write_text("#!/bin/sh\noutdir=''\nwhile [ $# -gt 0 ]; do case \"$1\" in\n"
+                      "  --outdir) outdir=\"$2\"; shift 2;;\n  --convert-to) shift 2;;\n  -*) shift;;\n"
+                      "  *) break;;\n"
+                      "esac; done\n" + body, encoding="utf-8")
+    script.chmod(0o755)
+    return script

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from helpers_output import ENGLISH, OS_FAULTS, failing_write, leftovers, snapshot
+from helpers_output import ENGLISH, OS_FAULTS, failing_write, fake_soffice, leftovers, snapshot
 from helpers_quarter_cli import write_forms, write_roster
 from kaoping.cli import app
 from kaoping.excel.output import output_key
@@ -167,3 +167,19 @@ def test_month_check_refuses_a_problems_list_over_a_collected_form(quarter):
     r = _month(quarter, form, "--force")
     assert r.exit_code == 2 and "就是本次读取的输入文件" in r.output
     assert _inputs(quarter) == before
+
+
+# ---------------------------------------------------------------- --pdf: PDFs in the same set
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fake soffice is a POSIX shell script")
+def test_quarter_report_pdf_failure_writes_no_workbook_either(quarter, tmp_path, monkeypatch):
+    monkeypatch.setenv("KAOPING_SOFFICE", str(fake_soffice(tmp_path, works=False)))
+    r = _report(quarter, "--pdf")
+    assert r.exit_code == 2 and "LibreOffice未能转换" in r.output
+    assert not quarter["out"].exists() and leftovers(tmp_path) == []
+    monkeypatch.setenv("KAOPING_SOFFICE", str(fake_soffice(tmp_path, works=True)))
+    assert _report(quarter, "--pdf").exit_code == 0
+    xlsx = sorted(p for p in quarter["out"].rglob("附件*.xlsx"))
+    assert sorted(quarter["out"].rglob("*.pdf")) == [p.with_suffix(".pdf") for p in xlsx]
+    assert leftovers(tmp_path) == []

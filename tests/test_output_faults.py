@@ -20,6 +20,7 @@ from helpers_output import (
     OS_FAULTS,
     failing_move,
     failing_write,
+    fake_soffice,
     leftovers,
     run_killed,
     snapshot,
@@ -173,6 +174,26 @@ def test_fault_while_generating_forms(tmp_path, monkeypatch, k, fault):
     with failing_write(monkeypatch, k, FAULTS[fault]):
         _fails_cleanly(fault, lambda: generate_forms(roster, Q3, out))
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+@posix_only
+@pytest.mark.parametrize("works", [True, False])
+def test_forms_with_pdf_are_one_set(tmp_path, monkeypatch, works):
+    from helpers_quarter_cli import PEOPLE
+    from kaoping.excel.forms import generate_forms
+    from kaoping.models import Roster
+
+    monkeypatch.setenv("KAOPING_SOFFICE", str(fake_soffice(tmp_path, works=works)))
+    out = tmp_path / "下发"
+    call = lambda: generate_forms(Roster(people=list(PEOPLE)), Q3, out, pdf=True)  # noqa: E731
+    if works:
+        paths = call()
+        assert sorted(out.rglob("*.pdf")) == sorted(p.with_suffix(".pdf") for p in paths)
+    else:
+        with pytest.raises(KaopingError, match="LibreOffice 未能转换 5 个文件"):
+            call()
+        assert not out.exists()
+    assert leftovers(tmp_path) == []
 
 
 def test_forms_of_another_unit_survive_an_interrupted_run(tmp_path, monkeypatch):
