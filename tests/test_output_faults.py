@@ -134,6 +134,25 @@ def test_fault_while_moving_files_in_puts_the_old_set_back(tmp_path, inputs, old
     assert leftovers(tmp_path) == []
 
 
+def test_a_rollback_cut_short_is_finished_by_the_next_run(tmp_path, inputs, old_set, monkeypatch):
+    """A second Ctrl+C while the moves are being undone: the journal stays for the next run."""
+    from kaoping.excel import output
+
+    out, old = old_set
+
+    def cut_short(*_args) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "roll_back", cut_short)
+    with failing_move(monkeypatch, 4, FAULTS["EACCES"]):
+        _fails_cleanly("interrupt", lambda: _filing(out, inputs, day=LATER, force=True))
+    monkeypatch.undo()
+    assert snapshot(out) != old and [p.name for p in leftovers(out)] != []
+    with pytest.raises(OutputExistsError):
+        _filing(out, inputs, day=LATER)
+    assert snapshot(out) == old and leftovers(tmp_path) == []
+
+
 def test_fault_while_moving_into_a_folder_of_other_files_removes_the_folders_it_made(tmp_path, inputs, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

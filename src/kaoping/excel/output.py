@@ -526,6 +526,7 @@ class OutputSet:
         self.staging: Path | None = None
         self._made: list[Path] = []
         self._lock: OutputLock | None = None
+        self._keep_staging = False  # a rollback was cut short: the next start finishes it
 
     # -- opening
 
@@ -637,11 +638,15 @@ class OutputSet:
                 _move_in(self.staging, self.root, rel)
             (self.staging / COMMITTED).touch()
         except BaseException:
-            roll_back(self.staging, self.root, journal)
+            try:
+                roll_back(self.staging, self.root, journal)
+            except BaseException:
+                self._keep_staging = True  # (a second Ctrl+C): keep the journal for the next run
+                raise
             raise
 
     def _close(self, *, failed: bool) -> None:
-        if self.staging is not None:
+        if self.staging is not None and not self._keep_staging:
             _remove(self.staging)  # after a merge: the files replaced (--force)
         if self._lock is not None:
             self._lock.release()
