@@ -17,7 +17,7 @@ from helpers_print import requires_soffice
 
 pytestmark = requires_soffice
 
-from kaoping import pdf  # noqa: E402
+from kaoping.excel import pdf  # noqa: E402
 from kaoping.excel.forms import FILL_STYLES, FillStyle, monthly_workbook, quarterly_workbook  # noqa: E402
 from kaoping.excel.read import read_workbook  # noqa: E402
 from kaoping.excel.write import save_workbook  # noqa: E402

@@ -122,7 +122,7 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
 
 
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True) -> None:
+                   announce: bool = True, inputs: Sequence[Path] = ()) -> None:
     """Write the 问题清单 to --problems when it was given (and say where)."""
     if path is None:
         return
@@ -130,6 +130,6 @@ def write_problems(findings: Sequence[Finding], path: Path | None, *, force: boo
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title)
+    written = write(findings, path, force=force, title=title, inputs=inputs)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

@@ -29,7 +29,7 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
     from .common import console, print_findings, progress
 
     if pdf:
-        from ..pdf import require_soffice
+        from ..excel.pdf import require_soffice
 
         require_soffice()  # say so before any work when LibreOffice is missing
     per = parse_month(period) if kind == "monthly" else parse_quarter(period)
@@ -53,7 +53,7 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
     if pdf and written:
-        from ..pdf import pdf_beside
+        from ..excel.pdf import pdf_beside
 
         with progress(len(written), "输出 PDF") as bar:
             task = bar.add_task("", total=len(written))

@@ -77,12 +77,12 @@ def _print_summary(run) -> None:
               "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定。")
 
 
-def _write_problems(run, problems: Path | None, force: bool) -> None:
+def _write_problems(run, problems: Path | None, force: bool, inputs=()) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
-    write_problems(run.findings, problems, force=force,
+    write_problems(run.findings, problems, force=force, inputs=inputs,
                    title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
@@ -142,12 +142,13 @@ def report(
     """
     import datetime as dt
 
+    from ..config import DEFAULT_NAME as DEFAULT_SETTINGS
     from ..errors import KaopingError
     from ..report.filing import write_filing
     from .common import console, exit_code, print_findings
 
     if pdf:
-        from ..pdf import require_soffice
+        from ..excel.pdf import require_soffice
 
         require_soffice()  # say so before any work when LibreOffice is missing
     day = None
@@ -157,24 +158,25 @@ def report(
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
     run = _run(roster, folder, period, attendance, settings_path)
+    # Everything the run read: no output may be written over it, --force or not.
+    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS)]
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force)
+    _write_problems(run, problems, force, inputs)
     if run.errors and not force:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出，请加 --force。")
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name)
+                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
     if pdf:
-        from ..pdf import pdf_beside
+        from ..report.filing import printed
 
-        pdfs = pdf_beside([p for p in written if p.name.startswith("附件")], force=force)
-        con.print(f"[bold]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+        con.print(f"[bold]已用 LibreOffice 输出 {len(printed(written))} 个 PDF[/]（与同名 .xlsx 放在一起）。")
     if run.errors:
         con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
     raise typer.Exit(exit_code(run.findings))

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import KaopingError, OutputExistsError
+from ..errors import KaopingError
 from ..models import (
     FORM_TITLES,
     GRADE_ORDER,
@@ -47,7 +47,7 @@ from ..paths import safe_filename
 from ..periods import Month, Quarter
 from ..rules.due import due_people
 from . import detect as L
-from .write import atomic_write_bytes, put, save_workbook
+from .write import Inputs, OutputSet, put
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx cannot hold
 
@@ -676,11 +676,16 @@ def blank_workbook(kind: FormKind) -> Workbook:
     raise ValueError(kind)
 
 
-def write_templates(out_dir: Path = TEMPLATE_DIR, *, force: bool = False) -> list[Path]:
-    """Write the blank 附件1–3 into `out_dir` (what scripts/build_templates.py runs)."""
+def write_templates(out_dir: Path = TEMPLATE_DIR, *, force: bool = False,
+                    inputs: Inputs = ()) -> list[Path]:
+    """Write the blank 附件1–3 into `out_dir` as one all-or-nothing set (what `forms blank`
+    and scripts/build_templates.py run)."""
     out_dir = Path(out_dir)
-    return [save_workbook(blank_workbook(kind), out_dir / name, force=force)
-            for kind, name in TEMPLATE_NAMES.items()]
+    targets = {out_dir / name: kind for kind, name in TEMPLATE_NAMES.items()}
+    with OutputSet(out_dir, targets, force=force, inputs=inputs) as out:
+        for path, kind in targets.items():
+            out.save(blank_workbook(kind), path)
+    return list(targets)
 
 
 # ---------------------------------------------------------------- batch generation
@@ -709,12 +714,9 @@ def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path,
     return paths
 
 
-def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
-                   unit: str | None = None, force: bool = False,
-                   on_progress: Callable[[int, int, Path], None] | None = None) -> list[Path]:
-    """Write one pre-filled blank form per person due for assessment in `period` (monthly:
-    附件2 + weekly 附件1 sheets; quarterly: 附件3). Every target is checked before anything
-    is written, so a refusal to overwrite leaves the folder untouched. Returns the paths."""
+def _forms_due(roster: Roster, period: Month | Quarter,
+               unit: str | None) -> tuple[list[Person], list[Person]]:
+    """(people who get a form, everyone due): the people due in `period`, of `unit` if given."""
     if isinstance(period, Month):
         start, end = period.start, period.end
     elif isinstance(period, Quarter):
@@ -730,26 +732,42 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
             raise KaopingError(f"花名册中没有单位「{wanted}」的在编人员；现有单位：{known}")
     if not people:
         raise KaopingError(f"花名册中没有 {period} 应参加考评的在编人员")
+    return people, everyone
+
+
+def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
+                   unit: str | None = None, force: bool = False,
+                   on_progress: Callable[[int, int, Path], None] | None = None,
+                   inputs: Inputs = (), pdf: bool = False) -> list[Path]:
+    """Write one pre-filled blank form per person due for assessment in `period` (monthly:
+    附件2 + weekly 附件1 sheets; quarterly: 附件3), as one all-or-nothing set
+    (`excel.output.OutputSet`), with a PDF beside each when `pdf`. Every target is checked
+    before anything is written, so a refusal (existing file without --force, one of the run's
+    `inputs`) leaves the folder untouched, and so does any failure. Returns the workbooks."""
+    from .pdf import pdf_targets, stage_pdfs
+
+    people, everyone = _forms_due(roster, period, unit)
     paths = form_paths(people, period, Path(out_dir), everyone=everyone)
-    existing = [p for p in paths if p.exists()]
-    if existing and not force:
-        shown = "、".join(str(p) for p in existing[:3])
-        more = f" 等 {len(existing)} 个文件" if len(existing) > 3 else ""
-        raise OutputExistsError(f"以下输出文件已存在：{shown}{more}；未写入任何文件。"
-                                "如确需覆盖，请加 --force")
-    written: list[Path] = []
-    stamp = _FormStamp(period)
-    for i, (person, path) in enumerate(zip(people, paths, strict=True), start=1):
-        data = stamp.bytes_for(person)
-        if data is not None:
-            written.append(atomic_write_bytes(path, data, force=force))
-        elif isinstance(period, Month):
-            written.append(save_workbook(monthly_workbook(person, period), path, force=force))
-        else:
-            written.append(save_workbook(quarterly_workbook(person, period), path, force=force))
-        if on_progress is not None:
-            on_progress(i, len(paths), path)
-    return written
+    pdfs = pdf_targets(paths) if pdf else []
+    with OutputSet(Path(out_dir), [*paths, *pdfs], force=force, inputs=inputs) as out:
+        stamp = _FormStamp(period)
+        for i, (person, path) in enumerate(zip(people, paths, strict=True), start=1):
+            data = stamp.bytes_for(person)
+            if data is not None:
+                out.write_bytes(path, data)
+            else:
+                out.save(_form_workbook(person, period), path)
+            if on_progress is not None:
+                on_progress(i, len(paths), path)
+        if pdf:
+            stage_pdfs(out, paths)
+    return paths
+
+
+def _form_workbook(person: Person, period: Month | Quarter) -> Workbook:
+    if isinstance(period, Month):
+        return monthly_workbook(person, period)
+    return quarterly_workbook(person, period)
 
 
 # ---------------------------------------------------------------- fast batch: stamping

@@ -29,14 +29,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..errors import KaopingError, OutputExistsError
+from ..errors import KaopingError
 from ..models import FORM_TITLES, Finding, FormKind, Outcome, Person, QuarterLedger, Roster, Severity
 from ..paths import safe_filename
 from ..periods import Quarter
 from ..rules.catalog import finding
 from ..rules.due import due_people
 from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, a4
-from .write import put, save_workbook
+from .write import Inputs, OutputSet, put
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_kaoping"
@@ -329,15 +329,6 @@ def _ticks(units: dict[str, list[Person]], max_ticks: int | None, ratio: float,
     return ticks
 
 
-def _refuse_existing(targets: Sequence[Path], out_dir: Path, force: bool) -> None:
-    """Without `force`, nothing is written when any of the targets exists."""
-    existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        names = "、".join(p.name for p in existing[:5]) + ("等" if len(existing) > 5 else "")
-        raise OutputExistsError(f"输出文件已存在：{names}；未写入任何文件。如确需覆盖，请加 --force",
-                                file=str(out_dir))
-
-
 def _ledger_gaps(ledgers: Sequence[QuarterLedger], half: Half, units: dict[str, list[Person]],
                  grades: dict[str, dict[int, Outcome]]) -> list[Finding]:
     """A quarter of the half without a ledger, and people no ledger names: their 记实表
@@ -360,11 +351,12 @@ def _ledger_gaps(ledgers: Sequence[QuarterLedger], half: Half, units: dict[str, 
 def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *, ratio: float,
                             ledgers: Sequence[QuarterLedger] = (), unit: str | None = None,
                             max_ticks: int | None = None, force: bool = False,
-                            on_progress: Callable[[Path], None] | None = None) -> HalfyearForms:
+                            on_progress: Callable[[Path], None] | None = None,
+                            inputs: Inputs = ()) -> HalfyearForms:
     """Write every 记实表 and one ballot per unit. `ratio`: of a unit's staff, how many a
     ballot may tick when `max_ticks` is not given (the caller's `[quota] good_ratio`). All
     targets are checked before anything is written: without `force`, nothing is written when
-    any of them exists."""
+    any of them exists; none may be one of the run's `inputs`."""
     out_dir = Path(out_dir)
     _check_options(max_ticks, ratio, out_dir)
     people = _assessed(roster, half, unit)
@@ -375,17 +367,18 @@ def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *, ratio:
     ticks = _ticks(units, max_ticks, ratio, findings)
     record_paths = _record_paths(people, half, out_dir)
     ballot_paths = {u: out_dir / "集中测评票" / f"{safe_filename(u)}-{half}-集中测评票.xlsx" for u in units}
-    _refuse_existing([*record_paths, *ballot_paths.values()], out_dir, force)
+    targets = [*record_paths, *ballot_paths.values()]
     if ledgers:
         findings += _ledger_gaps(ledgers, half, units, grades)
-    for p, path in zip(people, record_paths, strict=True):
-        save_workbook(growth_record_workbook(p, half, grades.get(p.staff_id) if ledgers else None),
-                      path, force=force)
-        if on_progress:
-            on_progress(path)
-    for u, path in ballot_paths.items():
-        save_workbook(ballot_workbook(u, units[u], half, ticks[u]), path, force=force)
-        if on_progress:
-            on_progress(path)
+    with OutputSet(out_dir, targets, force=force, inputs=inputs) as out:  # one all-or-nothing set
+        for p, path in zip(people, record_paths, strict=True):
+            out.save(growth_record_workbook(p, half, grades.get(p.staff_id) if ledgers else None),
+                     path)
+            if on_progress:
+                on_progress(path)
+        for u, path in ballot_paths.items():
+            out.save(ballot_workbook(u, units[u], half, ticks[u]), path)
+            if on_progress:
+                on_progress(path)
     return HalfyearForms(records=record_paths, ballots=list(ballot_paths.values()), findings=findings,
                          max_ticks=ticks)

@@ -15,7 +15,6 @@ from ..models import (
     FormKind,
     QuarterGrade,
     QuarterlyEvaluation,
-    Severity,
     SourceRef,
 )
 from ..periods import parse_quarter

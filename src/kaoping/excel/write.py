@@ -1,57 +1,39 @@
-"""Writing workbooks: strict, atomic, never replacing an output without --force."""
+"""Writing workbooks: strict, atomic, never replacing an output without --force, never
+writing over an input (the mechanism is `excel.output`)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
-from ..errors import KaopingError, OutputExistsError
+from ..errors import OutputExistsError
+from .output import OutputSet, RunInputs, refuse_input, write_file
+
+Inputs = Iterable[Path | str | None]
 
 
-def check_writable(path: Path, *, force: bool) -> None:
-    """Refuse to replace an existing output unless `force` (so nothing is lost by accident)."""
-    if path.exists() and not force:
-        raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(path))
-
-
-def _replace_atomically(path: Path, write: Callable[[str], Any], *, force: bool) -> Path:
-    """Run `write(tmp)` on a temporary file beside `path`, then rename it into place, so a
-    reader never sees a half-written output and a failure leaves the old file untouched."""
+def check_writable(path: Path, *, force: bool, inputs: Inputs = ()) -> None:
+    """Refuse early (before slow work) an output that is an input, or that exists without
+    `force`; the write itself checks again."""
     path = Path(path)
-    check_writable(path, force=force)
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=path.suffix or ".tmp",
-                                   dir=path.parent)
-        os.close(fd)
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    if path.exists() or path.is_symlink():
+        refuse_input(path, RunInputs(inputs))
+        if not force:
+            raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(path))
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write `data` to `path` atomically (see `_replace_atomically`)."""
-    return _replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data), force=force)
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False, inputs: Inputs = ()) -> Path:
+    """Write `data` to `path` atomically (see `excel.output.write_file`)."""
+    return write_file(path, lambda tmp: tmp.write_bytes(data), force=force, inputs=inputs)
 
 
-def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
+def save_workbook(wb: Workbook, path: Path, *, force: bool = False, inputs: Inputs = ()) -> Path:
     """Save `wb` to a temporary file beside `path`, then rename it into place atomically."""
-    return _replace_atomically(path, wb.save, force=force)
+    return write_file(path, wb.save, force=force, inputs=inputs)
 
 
 def put(cell: Cell, value: Any) -> Cell:
@@ -64,3 +46,6 @@ def put(cell: Cell, value: Any) -> Cell:
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+__all__ = ["Inputs", "OutputSet", "atomic_write_bytes", "check_writable", "put", "save_workbook"]

@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook as WorkbookType
 
-from ..errors import KaopingError, OutputExistsError
+from ..errors import KaopingError
 from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import check_writable, put, save_workbook
+from ..excel.write import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
 from ..rules.annual import (
@@ -370,24 +370,18 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Ca
 
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
-                        on_progress: Callable[[Path], None] | None = None) -> list[Path]:
-    """Write every annual output. All targets are checked first: without `force`, nothing
-    is written when any of them exists."""
-    if Path(out_dir).exists() and not Path(out_dir).is_dir():
-        raise KaopingError("输出位置已存在且不是文件夹，请换一个文件夹", file=str(out_dir))
+                        on_progress: Callable[[Path], None] | None = None,
+                        inputs: Inputs = ()) -> list[Path]:
+    """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
+    targets are checked first; without `force`, nothing is written when any of them exists;
+    none may be one of the run's `inputs` (roster, 台账)."""
     targets = annual_targets(outcome, out_dir)
-    existing = [p for p, _ in targets if p.exists()]
-    if existing and not force:
-        names = "、".join(p.name for p in existing[:5]) + ("等" if len(existing) > 5 else "")
-        raise OutputExistsError(f"输出文件已存在：{names}；未写入任何文件。如确需覆盖，请加 --force",
-                                file=str(Path(out_dir)))
-    written = []
-    for path, build in targets:
-        check_writable(path, force=force)
-        written.append(save_workbook(build(), path, force=force))
-        if on_progress:
-            on_progress(path)
-    return written
+    with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
+        for path, build in targets:
+            out.save(build(), path)
+            if on_progress:
+                on_progress(path)
+    return [p for p, _ in targets]
 
 
 __all__ = [

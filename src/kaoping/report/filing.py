@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
-from ..errors import KaopingError
 from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import check_writable, put, save_workbook
+from ..excel.write import Inputs, OutputSet, put
 from ..models import (
     Outcome,
     Person,
@@ -456,19 +455,32 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     return FilingPlan(files)
 
 
+def printed(paths: Iterable[Path]) -> list[Path]:
+    """The workbooks of a filing that are printed and stamped (附件4, 附件5; not the 台账)."""
+    return [p for p in paths if p.name.startswith("附件")]
+
+
 def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                  force: bool = False, report_date: dt.date | None = None,
-                 centre_name: str = "全中心", template_dir: Path | None = None) -> list[Path]:
-    """Write every filing table and the 台账 under `out_dir`; returns the paths written.
+                 centre_name: str = "全中心", template_dir: Path | None = None,
+                 inputs: Inputs = (), pdf: bool = False) -> list[Path]:
+    """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
+    (`excel.output.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
+    附件 beside it (LibreOffice) is part of the same set.
 
-    All targets are checked before the first one is written, so a refusal (existing file,
-    no --force) leaves `out_dir` untouched.
+    All targets are checked before the first one is written, so a refusal (existing file
+    without --force, one of the run's `inputs`) leaves `out_dir` untouched, and so does any
+    failure or interrupt while writing.
     """
+    from ..excel.pdf import pdf_targets, stage_pdfs
+
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise KaopingError("输出位置是一个文件，不是文件夹；请用 --out 指定一个文件夹", file=str(out_dir))
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
                        centre_name=centre_name, template_dir=template_dir)
-    for path in plan.files:
-        check_writable(path, force=force)
-    return [save_workbook(wb, path, force=force) for path, wb in plan.files.items()]
+    pdfs = pdf_targets(printed(plan.files)) if pdf else []
+    with OutputSet(out_dir, [*plan.files, *pdfs], force=force, inputs=inputs) as out:
+        for path, wb in plan.files.items():
+            out.save(wb, path)
+        if pdf:
+            stage_pdfs(out, printed(plan.files))
+    return list(plan.files)

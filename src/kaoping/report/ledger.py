@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
 from ..excel.style import BODY_FONT, BORDER, WRAP
-from ..excel.write import put, save_workbook
+from ..excel.write import Inputs, put, save_workbook
 from ..rules.quarter import flag_from_label, flag_label
 from ..rules.settings import LimitSettings, Settings
 from ..models import (
@@ -84,9 +84,11 @@ def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None) 
 
 
 def write_ledger(ledger: QuarterLedger, path: Path, *, force: bool = False,
-                 settings: Settings | None = None) -> Path:
-    """Save the 台账 atomically; refuses to replace an existing file unless `force`."""
-    return save_workbook(ledger_workbook(ledger, settings=settings), Path(path), force=force)
+                 settings: Settings | None = None, inputs: Inputs = ()) -> Path:
+    """Save the 台账 atomically; refuses to replace an existing file unless `force`, and
+    one of the run's `inputs` always."""
+    return save_workbook(ledger_workbook(ledger, settings=settings), Path(path), force=force,
+                         inputs=inputs)
 
 
 # ---------------------------------------------------------------- reading

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..excel.style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import put, save_workbook
+from ..excel.write import Inputs, put, save_workbook
 from ..models import Finding, FormKind, Severity
 from ..paths import safe_filename
 
@@ -69,5 +69,8 @@ def build_problems_workbook(findings: Sequence[Finding], *, title: str = "问题
 
 
 def write_problems(findings: Sequence[Finding], path: Path, *, force: bool = False,
-                   title: str = "问题清单") -> Path:
-    return save_workbook(build_problems_workbook(findings, title=title), path, force=force)
+                   title: str = "问题清单", inputs: Inputs = ()) -> Path:
+    """Save the 问题清单 atomically; never over one of the run's `inputs` (roster, folder of
+    forms, …), and over an existing file only with `force`."""
+    return save_workbook(build_problems_workbook(findings, title=title), path, force=force,
+                         inputs=inputs)

@@ -4,8 +4,9 @@ stamping, and .xlsx re-saves for the round-trip tests (the forms come back re-sa
 Every call runs soffice with a private profile (``-env:UserInstallation=file:///tmp/...``) so
 parallel runs, and a desktop LibreOffice the user has open, never clash; several files go
 through one soffice process (start-up costs more than a conversion); output first lands in a
-private temporary folder and is then moved into place atomically, so soffice never writes next
-to an input and an existing output is only replaced with ``force``.
+private temporary folder, so soffice never writes next to an input, and then in the staging
+folder of an all-or-nothing output set (`excel.output.OutputSet`): an existing output is only
+replaced with ``force``, and a failure leaves no PDF of the batch behind.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KaopingError, OutputExistsError
+from ..errors import KaopingError
+from .output import OutputSet
 
 # Export filters by target format; soffice picks the right one for Calc documents this way
 # instead of guessing from the extension.
@@ -107,14 +110,17 @@ def require_soffice() -> str:
 
 
 def pdf_beside(paths: Sequence[Path | str], *, force: bool = False,
-               on_progress: Callable[[Path], None] | None = None) -> list[Path]:
+               on_progress: Callable[[Path], None] | None = None,
+               inputs: Iterable[Path | str | None] = ()) -> list[Path]:
     """A PDF next to each workbook kaoping has just written (same folder, same name), for
-    printing and stamping (`forms --pdf`, `quarter report --pdf`)."""
+    printing and stamping, as a set of its own (all or nothing). Writers that make the
+    workbooks too put the PDFs in their own set instead (`stage_pdfs`)."""
     sources = [Path(p) for p in paths]
     if not sources:
         return []
     root = Path(os.path.commonpath([str(p.resolve().parent) for p in sources]))
-    return convert(sources, "pdf", root, relative_to=root, force=force, on_progress=on_progress)
+    return convert(sources, "pdf", root, relative_to=root, force=force, on_progress=on_progress,
+                   inputs=inputs)
 
 
 def _batches(paths: Sequence[Path], size: int) -> list[list[Path]]:
@@ -146,7 +152,7 @@ def _target(src: Path, fmt: str, out_dir: Path, relative_to: Path | None) -> Pat
 
 
 def _run(exe: str, profile: Path, batch: list[Path], fmt: str, tmp_out: Path,
-         timeout: float) -> subprocess.CompletedProcess[str]:
+         timeout: float, shown: Sequence[Path]) -> subprocess.CompletedProcess[str]:
     cmd = [
         exe,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -171,7 +177,7 @@ def _run(exe: str, profile: Path, batch: list[Path], fmt: str, tmp_out: Path,
     except subprocess.TimeoutExpired:
         _kill(proc)
         raise KaopingError(f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），涉及 {len(batch)} 个文件，"
-                           f"首个为 {batch[0]}；请检查文件是否过大，或单独转换后重试") from None
+                           f"首个为 {shown[0]}；请检查文件是否过大，或单独转换后重试") from None
     except BaseException:
         _kill(proc)
         raise
@@ -193,14 +199,17 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
             relative_to: Path | str | None = None, force: bool = False,
             timeout: float | None = None,
-            on_progress: Callable[[Path], None] | None = None) -> list[Path]:
+            on_progress: Callable[[Path], None] | None = None,
+            inputs: Iterable[Path | str | None] = ()) -> list[Path]:
     """Convert workbooks to `fmt` ("pdf", "xlsx" or "ods") with LibreOffice.
 
     Outputs go to `out_dir/<stem>.<fmt>`, or, with `relative_to`, keep each input's folder
     below `relative_to` (`forms --pdf` puts every PDF beside its generated form). Returns the
-    output paths in input order. Raises `KaopingError` (Chinese) when soffice is missing, an
-    output would overwrite an input, an output exists and `force` is not set, two inputs map
-    to one output, or soffice fails or times out; outputs already converted stay in place.
+    output paths in input order. All or nothing (`excel.output.OutputSet`): raises
+    `KaopingError` (Chinese) when soffice is missing, an output would overwrite an input (the
+    workbooks converted or other `inputs` of the run), an output exists and `force` is not
+    set, two inputs map to one output, or soffice fails or times out; then no output is
+    written and existing ones are left as they were.
     `timeout` is per soffice call (default: 60 s + 10 s per file in the batch).
     """
     if fmt not in FILTERS:
@@ -211,52 +220,94 @@ def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
     out_dir = Path(out_dir)
     base = Path(relative_to) if relative_to is not None else None
     targets = [_target(src, fmt, out_dir, base) for src in sources]
+    _check_sources(sources, targets)  # before the first (slow) soffice start
+    exe = require_soffice()
+    with OutputSet(out_dir, targets, force=force, inputs=[*sources, *inputs]) as out:
+        jobs = [_Job(src, out.path(dst), src, dst) for src, dst in zip(sources, targets, strict=True)]
+        _convert_all(exe, jobs, fmt, timeout, on_progress)
+    return targets
 
-    # Check everything before the first (slow) soffice start.
+
+def stage_pdfs(out: OutputSet, workbooks: Sequence[Path], *,
+               on_progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """PDFs of `workbooks` (targets of `out`, already written into it) beside them, inside
+    the same all-or-nothing set: the set's targets must include each `<name>.pdf`."""
+    pdfs = pdf_targets(workbooks)
+    if not pdfs:
+        return []
+    exe = require_soffice()
+    jobs = [_Job(out.path(w), out.path(p), Path(w), p) for w, p in zip(workbooks, pdfs, strict=True)]
+    _convert_all(exe, jobs, "pdf", None, on_progress)
+    return pdfs
+
+
+def pdf_targets(workbooks: Sequence[Path]) -> list[Path]:
+    """The PDF `stage_pdfs` writes beside each workbook."""
+    return [Path(w).with_suffix(".pdf") for w in workbooks]
+
+
+def _check_sources(sources: Sequence[Path], targets: Sequence[Path]) -> None:
     for src in sources:
         if not src.is_file():
             raise KaopingError("文件不存在", file=str(src))
-    resolved_inputs = {src.resolve() for src in sources}
     seen: dict[Path, Path] = {}
-    for src, dst in zip(sources, targets):
+    for src, dst in zip(sources, targets, strict=True):
         key = dst.resolve()
-        if key in resolved_inputs:
-            raise KaopingError("输出文件与输入文件相同，不能覆盖输入；请换一个输出目录",
-                               file=str(dst))
         if key in seen:
             raise KaopingError(f"{seen[key]} 与 {src} 将输出为同一文件；请分开转换",
                                file=str(dst))
         seen[key] = src
-        if dst.exists() and not force:
-            raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(dst))
 
-    exe = require_soffice()
-    target_of = dict(zip(sources, targets))
+
+@dataclass(frozen=True)
+class _Job:
+    """One conversion: read `src`, write `dst` (in a staging folder); messages name `shown`
+    (the workbook as the user knows it), progress reports `target` (the output's place)."""
+
+    src: Path
+    dst: Path
+    shown: Path
+    target: Path
+
+
+def _convert_all(exe: str, jobs: Sequence[_Job], fmt: str, timeout: float | None,
+                 on_progress: Callable[[Path], None] | None) -> None:
+    """Run soffice over `jobs` in batches, in a private profile and output folder; each
+    result is copied to its `dst`. Raises `KaopingError` naming the files that failed."""
+    by_src = {job.src: job for job in jobs}
     with _lock, tempfile.TemporaryDirectory(prefix="kaoping-soffice-") as tmp:
         profile = Path(tmp) / "profile"
         profile.mkdir()
         _fontconfig_file(Path(tmp))
-        for n, batch in enumerate(_batches(sources, BATCH_SIZE)):
+        for n, batch in enumerate(_batches(list(by_src), BATCH_SIZE)):
             tmp_out = Path(tmp) / f"out{n}"
             tmp_out.mkdir()
             limit = timeout if timeout is not None else BASE_TIMEOUT + PER_FILE_TIMEOUT * len(batch)
-            proc = _run(exe, profile, [src.resolve() for src in batch], fmt, tmp_out, limit)
-            failed: list[Path] = []
-            for src in batch:
-                produced = tmp_out / (src.resolve().stem + "." + fmt)
-                if not produced.is_file() or produced.stat().st_size == 0:
-                    failed.append(src)
-                    continue
-                _move_into_place(produced, target_of[src], force=force)
-                if on_progress is not None:
-                    on_progress(target_of[src])
+            shown = [by_src[src].shown for src in batch]
+            proc = _run(exe, profile, [src.resolve() for src in batch], fmt, tmp_out, limit, shown)
+            failed = [by_src[src] for src in batch
+                      if not _take(tmp_out / (src.resolve().stem + "." + fmt), by_src[src], on_progress)]
             if failed:
-                detail = _soffice_detail(proc)
-                names = "、".join(str(p) for p in failed[:5]) + ("……" if len(failed) > 5 else "")
-                raise KaopingError(f"LibreOffice 未能转换 {len(failed)} 个文件：{names}"
-                                   + (f"（soffice 输出：{detail}）" if detail else "")
-                                   + "；请确认文件能用 Excel/WPS 正常打开")
-    return targets
+                raise _failed(failed, proc)
+
+
+def _take(produced: Path, job: _Job, on_progress: Callable[[Path], None] | None) -> bool:
+    """Copy one result to its place; False when soffice made nothing (or an empty file)."""
+    if not produced.is_file() or produced.stat().st_size == 0:
+        return False
+    job.dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(produced, job.dst)  # a new file: its mode follows the umask
+    if on_progress is not None:
+        on_progress(job.target)
+    return True
+
+
+def _failed(failed: Sequence[_Job], proc: subprocess.CompletedProcess[str]) -> KaopingError:
+    detail = _soffice_detail(proc)
+    names = "、".join(str(j.shown) for j in failed[:5]) + ("……" if len(failed) > 5 else "")
+    return KaopingError(f"LibreOffice 未能转换 {len(failed)} 个文件：{names}"
+                        + (f"（soffice 输出：{detail}）" if detail else "")
+                        + "；请确认文件能用 Excel/WPS 正常打开")
 
 
 def _soffice_detail(proc: subprocess.CompletedProcess[str]) -> str:
@@ -266,22 +317,3 @@ def _soffice_detail(proc: subprocess.CompletedProcess[str]) -> str:
     if proc.returncode:
         text = f"退出码 {proc.returncode}" + (f"；{text}" if text else "")
     return text[:400]
-
-
-def _move_into_place(produced: Path, dst: Path, *, force: bool) -> None:
-    """Rename into the destination folder atomically (copy to a temp file beside it first when
-    the temp folder is on another file system)."""
-    if dst.exists() and not force:
-        raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(dst))
-    try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~kaoping-", suffix=dst.suffix, dir=dst.parent)
-        os.close(fd)
-        try:
-            shutil.copyfile(produced, tmp)
-            os.replace(tmp, dst)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(dst)) from None
