@@ -814,6 +814,48 @@ def test_all_sheets_cell_budget_bound(tmp_path):
     refused(over, "合计 641", "超过上限 640", limits=limits)
 
 
+def _cells_book(bodies: list[bytes]) -> bytes:
+    """A workbook of one sheet per row body."""
+    n = len(bodies)
+    wb = (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+          + b"".join(b'<sheet name="s%d" sheetId="%d" r:id="rId%d"/>' % (i, i, i) for i in range(1, n + 1))
+          + b"</sheets></workbook>")
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + b"".join(b'<Relationship Id="rId%d" Target="worksheets/sheet%d.xml"/>' % (i, i)
+                       for i in range(1, n + 1)) + b"</Relationships>")
+    sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(body)) for i, body in enumerate(bodies, start=1)]
+    return B.zip_bytes([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels), *sheets])
+
+
+def test_formatted_cells_do_not_count_toward_the_budget(tmp_path):
+    """Three sheets with one value each and a border down to H40: the named places bound
+    them at 3 × 320 cells, over the budget of 640; their data (3 cells) is not."""
+    limits = LimitSettings(max_rows=40, max_columns=8)
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="40"><c r="H40" s="1"/></row>'
+    p = tmp_path / "bordered.xlsx"
+    p.write_bytes(_cells_book([body] * 3))
+    insp = inspect_workbook(p, limits)
+    assert sorted((s.max_row, s.max_col) for s in insp.sheets.values()) == [(1, 1)] * 3
+    over = tmp_path / "over.xlsx"
+    over.write_bytes(_cells_book([body.replace(b'"/>', b'"><v>2</v></c>')] * 3))
+    refused(over, "合计 960", "超过上限 640", limits=limits)
+
+
+@pytest.mark.parametrize(("body", "extent"), [
+    (b'<row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="D7" s="1"/></row>', (7, 4)),
+    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D7" s="1"/></row><row><c><v>1</v></c></row>', (8, 2)),
+    (b'<row r="2"><c r="B2"><f>1+1</f></c><c r="D7" s="1"/></row>', (2, 2)),
+])
+def test_named_places_bound_the_extent(tmp_path, body, extent):
+    """Where every cell names its place the largest place named is the extent found
+    (formatted-only cells included: an over-estimate); an unnamed cell or a formula sends
+    the sheet to the exact scan."""
+    p = one_sheet(tmp_path / "named.xlsx", body)
+    part = inspect_workbook(p).sheets["xl/worksheets/sheet1.xml"]
+    assert (part.max_row, part.max_col) == extent
+
+
 # ------------------------------------------------------------------ damaged parts (each named)
 
 
