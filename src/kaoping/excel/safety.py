@@ -496,9 +496,9 @@ def _exact_scan(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSet
     return scan.found
 
 
-# Every cell tag in the plain form writers use, its place first: <c r="B7" …>.
-_PLAIN_CELL_TAG = re.compile(rb"<c[\s/>]")
+# A cell tag in the plain form writers use names its place first: <c r="B7" …>.
 _NAMED_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_UNNAMED_CELL_TAG = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
 _PLAIN_FORMULA_TAG = re.compile(rb"<f[\s/>]")
 
 
@@ -530,11 +530,10 @@ def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSe
 def _named_places(region: bytes) -> tuple[int, int] | None:
     """The largest row and column named by the cell tags of `region` ((0, 0) for none);
     None when a cell tag names no place, is prefixed, or a formula is written."""
-    if _has_formula(region) or _PREFIXED_CELL_TAG.search(region):
+    if (_has_formula(region) or _PREFIXED_CELL_TAG.search(region)
+            or _UNNAMED_CELL_TAG.search(region)):
         return None
     places = _NAMED_CELL_TAG.findall(region)
-    if len(places) != len(_PLAIN_CELL_TAG.findall(region)):
-        return None
     if not places:
         return 0, 0
     letters, digits = zip(*places)
