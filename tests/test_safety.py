@@ -425,6 +425,14 @@ def test_overlong_tag_refused(tmp_path):
             refused(p, "超长", limits=limits)
 
 
+def test_overlong_cell_refused(tmp_path):
+    """A cell that never closes (it holds other cells) is carried like an unfinished tag,
+    and refused past MAX_TAG_BYTES, though every cell tag in it names its place."""
+    limits = LimitSettings(max_compression_ratio=10_000)
+    body = b'<row r="1">' + b'<c r="A1"><c r="B1"/></c>' * (safety.MAX_TAG_BYTES // 20) + b"</row>"
+    refused(one_sheet(tmp_path / "cells.xlsx", body), "超长", limits=limits)
+
+
 # ------------------------------------------------------------------ formulas
 
 

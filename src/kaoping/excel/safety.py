@@ -508,8 +508,9 @@ def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSe
     its place: then no cell, formatted-only or holding something, lies beyond them. None,
     and the exact scan reads the part, at the first chunk that holds a DTD, a formula, a
     prefixed or unnamed cell tag, or a place past the limits, or when more than
-    MAX_TAG_BYTES have passed since the last end of a cell (the exact scan's carry bound)."""
-    rows = cols = since_cell_end = 0
+    MAX_TAG_BYTES have passed since the last cell the exact scan surely closed (its carry
+    bound: a cell, like a tag, may not exceed it)."""
+    rows = cols = start = closed = 0  # start: where buf starts in the part; closed: the last cell end
     carry = b""
     for chunk in _member_chunks(path, data, info):
         buf = carry + chunk
@@ -520,11 +521,22 @@ def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSe
         rows, cols = max(rows, places[0]), max(cols, places[1])
         if rows > limits.max_rows or cols > limits.max_columns:
             return None
-        end = region.rfind(b"</c>")
-        since_cell_end = len(region) - end if end >= 0 else since_cell_end + len(region)
-        if since_cell_end + len(carry) > MAX_TAG_BYTES:
+        if (end := _last_closed_cell_end(region)) is not None:
+            closed = start + end
+        start += cut
+        if start + len(carry) - closed > MAX_TAG_BYTES:
             return None
     return PartInfo(max(rows, 1) if cols else 0, cols, bound=True)
+
+
+def _last_closed_cell_end(region: bytes) -> int | None:
+    """Where the last cell of `region` ends when it is one the exact scan matches (its start
+    tag, no other cell tag, its end tag), else None."""
+    end = region.rfind(b"</c>")
+    begin = region.rfind(b"<c ", 0, end) if end >= 0 else -1
+    if begin >= 0 and _CELL_NO_PREFIX.fullmatch(region, begin, end + 4):
+        return end + 4
+    return None
 
 
 def _named_places(region: bytes) -> tuple[int, int] | None:
