@@ -16,7 +16,7 @@ from kaoping.rules.settings import LimitSettings
 
 def _sheet(rows, merged=None) -> Sheet:
     width = max(map(len, rows))
-    return Sheet(Grid("s", [list(r) + [""] * (width - len(r)) for r in rows], merged=merged))
+    return Sheet(Grid("s", [list(r) + [""] * (width - len(r)) for r in rows], merged=merged or []))
 
 
 def test_label_keys_ignore_spaces_line_breaks_colons_and_bracket_width():

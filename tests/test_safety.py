@@ -795,33 +795,6 @@ def test_row_and_column_bounds(tmp_path):
             "第 9 列", limits=limits)
 
 
-def _sheets_book(last_cells: list[bytes]) -> bytes:
-    """A workbook of one sheet per cell reference, each holding a value there."""
-    n = len(last_cells)
-    wb = (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-          + b"".join(b'<sheet name="s%d" sheetId="%d" r:id="rId%d"/>' % (i, i, i) for i in range(1, n + 1))
-          + b"</sheets></workbook>")
-    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + b"".join(b'<Relationship Id="rId%d" Target="worksheets/sheet%d.xml"/>' % (i, i)
-                       for i in range(1, n + 1)) + b"</Relationships>")
-    sheets = [(f"xl/worksheets/sheet{i}.xml",
-               B.sheet_xml(b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (ref.lstrip(b"ABCDEFGH"), ref)))
-              for i, ref in enumerate(last_cells, start=1)]
-    return B.zip_bytes([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels), *sheets])
-
-
-def test_all_sheets_cell_budget_bound(tmp_path):
-    """2 × max_rows × max_columns = 640 cells: two full 40 × 8 sheets fit, one cell more does not."""
-    limits = LimitSettings(max_rows=40, max_columns=8)
-    ok = tmp_path / "ok.xlsx"
-    ok.write_bytes(_sheets_book([b"H40", b"H40"]))
-    preflight(ok, limits)
-    over = tmp_path / "over.xlsx"
-    over.write_bytes(_sheets_book([b"H40", b"H40", b"A1"]))
-    refused(over, "合计 641", "超过上限 640", limits=limits)
-
-
 def _cells_book(bodies: list[bytes]) -> bytes:
     """A workbook of one sheet per row body."""
     n = len(bodies)
@@ -834,6 +807,23 @@ def _cells_book(bodies: list[bytes]) -> bytes:
                        for i in range(1, n + 1)) + b"</Relationships>")
     sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(body)) for i, body in enumerate(bodies, start=1)]
     return B.zip_bytes([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels), *sheets])
+
+
+def _sheets_book(last_cells: list[bytes]) -> bytes:
+    """A workbook of one sheet per cell reference, each holding a value there."""
+    return _cells_book([b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (ref.lstrip(b"ABCDEFGH"), ref)
+                        for ref in last_cells])
+
+
+def test_all_sheets_cell_budget_bound(tmp_path):
+    """2 × max_rows × max_columns = 640 cells: two full 40 × 8 sheets fit, one cell more does not."""
+    limits = LimitSettings(max_rows=40, max_columns=8)
+    ok = tmp_path / "ok.xlsx"
+    ok.write_bytes(_sheets_book([b"H40", b"H40"]))
+    preflight(ok, limits)
+    over = tmp_path / "over.xlsx"
+    over.write_bytes(_sheets_book([b"H40", b"H40", b"A1"]))
+    refused(over, "合计 641", "超过上限 640", limits=limits)
 
 
 def test_formatted_cells_do_not_count_toward_the_budget(tmp_path):
