@@ -510,7 +510,8 @@ def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSe
     prefixed or unnamed cell tag, or a place past the limits, or when more than
     MAX_TAG_BYTES have passed since the last cell the exact scan surely closed (its carry
     bound: a cell, like a tag, may not exceed it)."""
-    rows = cols = start = closed = 0  # start: where buf starts in the part; closed: the last cell end
+    rows = cols = 0
+    start = closed = 0  # offsets in the part: where buf starts, where the last closed cell ends
     carry = b""
     for chunk in _member_chunks(path, data, info):
         buf = carry + chunk
