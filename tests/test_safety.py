@@ -425,6 +425,14 @@ def test_overlong_tag_refused(tmp_path):
             refused(p, "超长", limits=limits)
 
 
+def test_overlong_cell_refused(tmp_path):
+    """A cell that never closes (it holds other cells) is carried like an unfinished tag,
+    and refused past MAX_TAG_BYTES, though every cell tag in it names its place."""
+    limits = LimitSettings(max_compression_ratio=10_000)
+    body = b'<row r="1">' + b'<c r="A1"><c r="B1"/></c>' * (safety.MAX_TAG_BYTES // 20) + b"</row>"
+    refused(one_sheet(tmp_path / "cells.xlsx", body), "超长", limits=limits)
+
+
 # ------------------------------------------------------------------ formulas
 
 
@@ -787,9 +795,9 @@ def test_row_and_column_bounds(tmp_path):
             "第 9 列", limits=limits)
 
 
-def _sheets_book(last_cells: list[bytes]) -> bytes:
-    """A workbook of one sheet per cell reference, each holding a value there."""
-    n = len(last_cells)
+def _cells_book(bodies: list[bytes]) -> bytes:
+    """A workbook of one sheet per row body."""
+    n = len(bodies)
     wb = (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
           + b"".join(b'<sheet name="s%d" sheetId="%d" r:id="rId%d"/>' % (i, i, i) for i in range(1, n + 1))
@@ -797,10 +805,14 @@ def _sheets_book(last_cells: list[bytes]) -> bytes:
     rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + b"".join(b'<Relationship Id="rId%d" Target="worksheets/sheet%d.xml"/>' % (i, i)
                        for i in range(1, n + 1)) + b"</Relationships>")
-    sheets = [(f"xl/worksheets/sheet{i}.xml",
-               B.sheet_xml(b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (ref.lstrip(b"ABCDEFGH"), ref)))
-              for i, ref in enumerate(last_cells, start=1)]
+    sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(body)) for i, body in enumerate(bodies, start=1)]
     return B.zip_bytes([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels), *sheets])
+
+
+def _sheets_book(last_cells: list[bytes]) -> bytes:
+    """A workbook of one sheet per cell reference, each holding a value there."""
+    return _cells_book([b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (ref.lstrip(b"ABCDEFGH"), ref)
+                        for ref in last_cells])
 
 
 def test_all_sheets_cell_budget_bound(tmp_path):
@@ -812,6 +824,34 @@ def test_all_sheets_cell_budget_bound(tmp_path):
     over = tmp_path / "over.xlsx"
     over.write_bytes(_sheets_book([b"H40", b"H40", b"A1"]))
     refused(over, "合计 641", "超过上限 640", limits=limits)
+
+
+def test_formatted_cells_do_not_count_toward_the_budget(tmp_path):
+    """Three sheets with one value each and a border down to H40: the named places bound
+    them at 3 × 320 cells, over the budget of 640; their data (3 cells) is not."""
+    limits = LimitSettings(max_rows=40, max_columns=8)
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="40"><c r="H40" s="1"/></row>'
+    p = tmp_path / "bordered.xlsx"
+    p.write_bytes(_cells_book([body] * 3))
+    insp = inspect_workbook(p, limits)
+    assert sorted((s.max_row, s.max_col) for s in insp.sheets.values()) == [(1, 1)] * 3
+    over = tmp_path / "over.xlsx"
+    over.write_bytes(_cells_book([body.replace(b'"/>', b'"><v>2</v></c>')] * 3))
+    refused(over, "合计 960", "超过上限 640", limits=limits)
+
+
+@pytest.mark.parametrize(("body", "extent"), [
+    (b'<row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="D7" s="1"/></row>', (7, 4)),
+    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D7" s="1"/></row><row><c><v>1</v></c></row>', (8, 2)),
+    (b'<row r="2"><c r="B2"><f>1+1</f></c><c r="D7" s="1"/></row>', (2, 2)),
+])
+def test_named_places_bound_the_extent(tmp_path, body, extent):
+    """Where every cell names its place the largest place named is the extent found
+    (formatted-only cells included: an over-estimate); an unnamed cell or a formula sends
+    the sheet to the exact scan."""
+    p = one_sheet(tmp_path / "named.xlsx", body)
+    part = inspect_workbook(p).sheets["xl/worksheets/sheet1.xml"]
+    assert (part.max_row, part.max_col) == extent
 
 
 # ------------------------------------------------------------------ damaged parts (each named)

@@ -5,9 +5,9 @@
 batches (see `read.read_workers`) are read by a pool of processes; results stream back in
 order through a bounded window of pending chunks, so memory holds a window, not the batch.
 
-`start()` starts the workers at once. `pipeline.run_quarter` calls it before reading the
-roster, so forked workers don't carry the roster (or anything else the caller loads later) in
-their memory, and they are already reading while the roster is. Everything a worker needs
+The workers are forked when the reading starts (`start()`, which the first iteration calls),
+so they don't carry what the caller loads later (`pipeline.run_quarter` reads the roster
+after the folder). Everything a worker needs
 travels with its chunk (paths, year, transform, limits), so the pool works under any start
 method: `KAOPING_START_METHOD` = fork | spawn | forkserver, by default fork where the platform
 has it (cheap, and works from scripts without a `__main__` guard), spawn elsewhere (Windows).
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 CHUNK = 16  # files per task sent to a worker
 # Chunks submitted ahead per worker: enough work to keep the workers busy while the caller
-# reads the roster after start() (~0.3 s at 5,000 people), little memory (slim results).
+# takes in what came back, little memory (slim results).
 WINDOW_PER_WORKER = 16
 
 

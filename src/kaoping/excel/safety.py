@@ -15,11 +15,14 @@ the scan found. The bounds, in the order they are checked (README 防护上限, 
 4. every XML part (.xml, .rels, .vml and every worksheet), inflated chunk by chunk and never
    beyond its declared size + 1 byte, CRC-checked, refused at `<!DOCTYPE`/`<!ENTITY` (XML
    bombs, external entities: nothing is ever expanded);
-5. worksheets, wherever workbook.xml's relationships put them (calamine follows them): one
-   forward scan for the extent of the cells holding a value, inline string or formula
-   (formatted-only cells do not count), refused at the first cell past `max_rows` /
-   `max_columns` so a 1,000,000-row sheet costs only its first rows; one tag at most 1 MiB;
-   formulas without a cached value are recorded (`kaoping.excel.book.Grid.uncached_formulas`);
+5. worksheets, wherever workbook.xml's relationships put them (calamine follows them): the
+   extent of the cells holding a value, inline string or formula (formatted-only cells do
+   not count), refused at the first cell past `max_rows` / `max_columns` so a 1,000,000-row
+   sheet costs only its first rows; one tag at most 1 MiB; formulas without a cached value
+   are recorded (`kaoping.excel.book.Grid.uncached_formulas`). Where every cell names its
+   place and no formula is written (a form as Excel, WPS, LibreOffice or kaoping saves it),
+   the places named bound the extent from above and, within the limits, settle it; any
+   other sheet, or one whose bound is over, gets the exact forward scan;
 6. all sheets' extents together at most 2 × max_rows × max_columns cells, never more than 10
    million: calamine materialises each sheet densely from A1.
 
@@ -72,6 +75,7 @@ class PartInfo:
     max_row: int = 0  # extent of the cells that hold a value, inline string or formula
     max_col: int = 0
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    bound: bool = False  # max_row/max_col bound the extent from above (formatted cells count)
 
 
 @dataclass
@@ -214,13 +218,15 @@ def _inspect_zip(path: Path, data: bytes, limits: LimitSettings) -> Inspection:
     sheet_map = _sheet_map(path, data, members)
     sheet_parts = _sheet_part_names(sheet_map, infos)
     sheets: dict[str, PartInfo] = {}
+    sheet_infos: list[zipfile.ZipInfo] = []
     for info in infos:
         name = _norm_part(info.filename)
         if name in sheet_parts:
             sheets[info.filename] = _scan_sheet(path, data, info, limits)
+            sheet_infos.append(info)
         elif name.endswith(_XML_SUFFIXES):
             _scan_xml(path, data, info)
-    _check_cell_budget(path, sheets.values(), limits)
+    _check_cell_budget(path, data, sheets, sheet_infos, limits)
     return Inspection(path, sheets, sheet_map or {})
 
 
@@ -273,10 +279,26 @@ def _check_member(path: Path, info: zipfile.ZipInfo, limits: LimitSettings) -> N
                               f"{limits.max_compression_ratio:.0f}:1，疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
 
 
-def _check_cell_budget(path: Path, sheets: Iterable[PartInfo], limits: LimitSettings) -> None:
+def _cell_budget(limits: LimitSettings) -> int:
     # 5,000 tiny sheets, each with one cell at GR5000, would need billions of cells
-    budget = min(MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns, MAX_TOTAL_CELLS)
-    total = sum(p.max_row * p.max_col for p in sheets)
+    return min(MAX_TOTAL_CELLS_FACTOR * limits.max_rows * limits.max_columns, MAX_TOTAL_CELLS)
+
+
+def _cells(sheets: Iterable[PartInfo]) -> int:
+    return sum(p.max_row * p.max_col for p in sheets)
+
+
+def _check_cell_budget(path: Path, data: bytes, sheets: dict[str, PartInfo],
+                       sheet_infos: list[zipfile.ZipInfo], limits: LimitSettings) -> None:
+    """All sheets' extents together within the budget; bounds over it are made exact first
+    (they may count formatted cells), and the message names the exact figure."""
+    budget = _cell_budget(limits)
+    if _cells(sheets.values()) <= budget:
+        return
+    for info in sheet_infos:
+        if sheets[info.filename].bound:
+            sheets[info.filename] = _exact_scan(path, data, info, limits)
+    total = _cells(sheets.values())
     if total > budget:
         raise _fail(path, f"各工作表的数据范围合计 {total:,} 个单元格，超过上限 {budget:,}，"
                           "已拒绝读取（不像一份考评表）", "请删除多余的工作表、行和列后另存为 .xlsx")
@@ -462,10 +484,84 @@ def _scan_xml(path: Path, data: bytes, info: zipfile.ZipInfo) -> None:
 
 
 def _scan_sheet(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
+    """The sheet's extent and uncached formulas: the bound of its named places when that
+    settles them, else the exact scan from the start."""
+    return _named_bound(path, data, info, limits) or _exact_scan(path, data, info, limits)
+
+
+def _exact_scan(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
     scan = _SheetScan(path, info.filename, limits)
     for chunk in _member_chunks(path, data, info):
         scan.feed(chunk)
     return scan.found
+
+
+# A cell tag in the plain form writers use names its place first: <c r="B7" …>.
+_NAMED_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_UNNAMED_CELL_TAG = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s/>]")
+
+
+def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings
+                 ) -> PartInfo | None:
+    """The largest row and column the sheet's cell tags name, when every one of them names
+    its place: then no cell, formatted-only or holding something, lies beyond them. None,
+    and the exact scan reads the part, at the first chunk that holds a DTD, a formula, a
+    prefixed or unnamed cell tag, or a place past the limits, or when more than
+    MAX_TAG_BYTES have passed since the last cell the exact scan surely closed (its carry
+    bound: a cell, like a tag, may not exceed it)."""
+    rows = cols = 0
+    start = closed = 0  # offsets in the part: where buf starts, where the last closed cell ends
+    carry = b""
+    for chunk in _member_chunks(path, data, info):
+        buf = carry + chunk
+        cut = _unfinished_tag_start(buf)  # tags are counted whole, in the chunk they end in
+        region, carry = buf[:cut], buf[cut:]
+        if _DTD.search(buf) or (places := _named_places(region)) is None:
+            return None
+        rows, cols = max(rows, places[0]), max(cols, places[1])
+        if rows > limits.max_rows or cols > limits.max_columns:
+            return None
+        if (end := _last_closed_cell_end(region)) is not None:
+            closed = start + end
+        start += cut
+        if start + len(carry) - closed > MAX_TAG_BYTES:
+            return None
+    return PartInfo(max(rows, 1) if cols else 0, cols, bound=True)
+
+
+def _last_closed_cell_end(region: bytes) -> int | None:
+    """Where the last cell of `region` ends when it is one the exact scan matches (its start
+    tag, no other cell tag, its end tag), else None."""
+    end = region.rfind(b"</c>")
+    begin = region.rfind(b"<c ", 0, end) if end >= 0 else -1
+    if begin >= 0 and _CELL_NO_PREFIX.fullmatch(region, begin, end + 4):
+        return end + 4
+    return None
+
+
+def _named_places(region: bytes) -> tuple[int, int] | None:
+    """The largest row and column named by the cell tags of `region` ((0, 0) for none);
+    None when a cell tag names no place, is prefixed, or a formula is written."""
+    if (_has_formula(region) or _PREFIXED_CELL_TAG.search(region)
+            or _UNNAMED_CELL_TAG.search(region)):
+        return None
+    places = _NAMED_CELL_TAG.findall(region)
+    if not places:
+        return 0, 0
+    letters, digits = zip(*places)
+    return max(map(int, set(digits))), max(map(_col_number, set(letters)))
+
+
+def _unfinished_tag_start(buf: bytes) -> int:
+    """Where a tag still open at the end of `buf` starts, else len(buf)."""
+    lt = buf.rfind(b"<")
+    return lt if lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
+
+
+def _has_formula(text: bytes) -> bool:
+    """A formula tag, <f> or prefixed (the ':f' test spares the prefix search elsewhere)."""
+    return bool(_PLAIN_FORMULA_TAG.search(text) or (b":f" in text and _FORMULA.search(text)))
 
 
 # The scan matches whole cell elements that are not self-closing (start tag, what the cell
