@@ -195,15 +195,17 @@ def _attendance_sheet(path: Path, quarter: Quarter, roster: Roster, settings: Se
     return [r for r in sheet if (r.year, r.month) in months], findings
 
 
-def _quarter_workdays(quarter: Quarter, settings: Settings) -> tuple[float | None, list[Finding]]:
-    from ..calendar import CalendarUnknownError, quarter_workdays
+def _quarter_workdays(quarter: Quarter, settings: Settings) -> tuple[float | None, dict[str, int]]:
+    """The quarter's official workdays, or None and the months the calendar does not know
+    ("2027-07" → its Mon–Fri days: the engine's Q5 错误 shows them as `kaoping.toml` lines)."""
+    from ..calendar import CalendarUnknownError, month_detail, quarter_workdays
 
+    overrides = settings.attendance.workdays
     try:
-        return quarter_workdays(quarter, settings.attendance.workdays), []
-    except CalendarUnknownError as exc:
-        return None, [finding("Q5", f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 "
-                                    "[attendance.workdays] 中写明各月工作日天数",
-                              severity=Severity.WARNING)]
+        return quarter_workdays(quarter, overrides), {}
+    except CalendarUnknownError:
+        details = [month_detail(m, overrides) for m in quarter.months]
+        return None, {str(d.month): d.weekdays for d in details if d.workdays is None}
 
 
 def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | None = None,
@@ -245,14 +247,14 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         sheet, sheet_findings = _attendance_sheet(attendance_path, quarter, roster, settings)
         findings += sheet_findings
         records = merge_attendance(records, sheet)
-    workdays, workday_findings = _quarter_workdays(quarter, settings)
-    findings += workday_findings
+    workdays, unknown_months = _quarter_workdays(quarter, settings)
     # The calendar's data reaches the engine as figures: workdays from each mid-quarter
     # hire's first day (rules/ reads no calendar).
     hired = hire_workdays(due_people(roster, quarter.start, quarter.end), quarter,
                           settings.attendance.workdays)
     outcome = evaluate_quarter(roster, quarter, read.evaluations, records, workdays=workdays,
-                               settings=settings, hire_workdays=hired, roster_index=index)
+                               settings=settings, hire_workdays=hired, roster_index=index,
+                               unknown_months=unknown_months)
     findings += outcome.findings
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=read.files, evaluations=len(read.evaluations),

@@ -234,7 +234,8 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
                      attendance: Sequence[MonthAttendance], *, workdays: float | None,
                      settings: Settings | None = None,
                      hire_workdays: Mapping[str, float | None] | None = None,
-                     roster_index: RosterIndex | None = None) -> QuarterOutcome:
+                     roster_index: RosterIndex | None = None,
+                     unknown_months: Mapping[str, int] | None = None) -> QuarterOutcome:
     """Apply Q1–Q8 to one quarter.
 
     `workdays` is the quarter's official workdays (`kaoping.calendar.quarter_workdays`); None
@@ -243,14 +244,18 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
     of each person due who was hired during the quarter to the official workdays from the
     hire date to the quarter's end (`kaoping.calendar.hire_workdays`), None when the calendar
     does not know them; such a person left out or None gets the whole quarter's workdays and
-    a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller."""
+    a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller.
+    `unknown_months` ("2027-07" → its Mon–Fri days) names the months whose official workdays
+    the calendar does not know: with `workdays` None that is an 错误 (the 80% rule and §二
+    category 2 could change a grade), not the 提示 of a caller that gave no workdays."""
     settings = settings or Settings()
     people = [p for p in roster.people if is_due(p, quarter)]
     ctx = _Context(quarter, settings, roster_index if roster_index is not None else RosterIndex(roster),
                    frozenset(p.staff_id for p in people))
     forms, findings = match_forms(evaluations, ctx)
     att, found = check_attendance(people, attendance, forms, ctx, workdays=workdays,
-                                  hire_workdays=hire_workdays or {})
+                                  hire_workdays=hire_workdays or {},
+                                  unknown_months=unknown_months or {})
     findings += found
     results: list[QuarterResult] = []
     for p in people:
@@ -363,11 +368,12 @@ def no_form(person: Person, ctx: _Context) -> Finding:
 
 def check_attendance(people: Sequence[Person], records: Sequence[MonthAttendance],
                      forms: Mapping[str, QuarterForm], ctx: _Context, *, workdays: float | None,
-                     hire_workdays: Mapping[str, float | None]
+                     hire_workdays: Mapping[str, float | None],
+                     unknown_months: Mapping[str, int] | None = None
                      ) -> tuple[dict[str, AttendanceResult], list[Finding]]:
     """Everyone due's attendance over the quarter, by 工号, and the 提示/警告 about its data."""
     if workdays is None:
-        return {}, [no_workdays(ctx)]
+        return {}, [unknown_workdays(ctx, unknown_months) if unknown_months else no_workdays(ctx)]
     findings = [] if records else [no_attendance_data(ctx)]
     by_person: dict[str, list[MonthAttendance]] = {}
     for rec in records:
@@ -402,6 +408,29 @@ def no_workdays(ctx: _Context) -> Finding:
     return finding(
         "Q5", f"未提供{ctx.label}的工作日天数，未核出勤率（§四(三)4(3)）和病事假超过一半（§二第2类）",
         severity=INFO)
+
+
+def workdays_toml(unknown_months: Mapping[str, int]) -> str:
+    """The `kaoping.toml` lines that give the unknown months, each with its Mon–Fri count as
+    the figure to correct (statutory holidays off, 调休 make-up days on)."""
+    lines = ["[attendance.workdays]"]
+    lines += [f'"{key}" = {weekdays}  # 周一至周五共 {weekdays} 天：减去法定节假日、加上调休上班日'
+              for key, weekdays in sorted(unknown_months.items())]
+    return "\n".join(lines)
+
+
+def unknown_workdays(ctx: _Context, unknown_months: Mapping[str, int]) -> Finding:
+    """Q5 错误 (§四(三)4(3), §二 2): the calendar does not know the quarter's workdays, so
+    neither the 80% rule nor 病事假超过一半 can be applied — either could change a grade (79%
+    filed as 较好), so nothing is filed until `[attendance.workdays]` gives the months."""
+    months = "、".join(sorted(unknown_months))
+    return finding(
+        "Q5", (f"kaoping 内置的国务院节假日安排不包含{months}，不知道{ctx.label}的法定工作日，"
+               f"无法核对出勤是否达到应出勤天数的{format_ratio(ctx.settings.attendance.min_ratio)}"
+               f"（§四(三)4(3)）和病事假是否超过考核周期一半（§二第2类），备案表不能输出。"
+               f"请在 kaoping.toml 中加入下面几行，把每月的天数改为当月法定工作日天数"
+               f"（或升级 chinesecalendar）：\n{workdays_toml(unknown_months)}"),
+        severity=ERROR)
 
 
 def no_attendance_data(ctx: _Context) -> Finding:
