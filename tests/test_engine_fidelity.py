@@ -89,3 +89,107 @@ def test_pipeline_names_only_the_months_still_unknown(tmp_path: Path):
     (f,) = [f for f in run.findings if f.rule == "Q5" and f.severity == ERROR]
     assert '"2027-01" = 21' in f.message and '"2027-03" = 23' in f.message
     assert '"2027-02"' not in f.message
+
+
+# ---------------------------------------------------------------- item 10: no forms
+
+
+
+
+
+def _two_unit_roster(tmp_path: Path, group: str | None = None) -> Path:
+    from helpers_quarter_cli import PEOPLE
+
+    people = [p if i < 3 else p.model_copy(update={"unit": "财务处"}) for i, p in enumerate(PEOPLE)]
+    if group:
+        people = [p.model_copy(update={"quota_group": group}) for p in people]
+    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.excel.write import save_workbook
+
+    return save_workbook(roster_template_workbook(["综合处", "财务处"], people=people),
+                         tmp_path / "花名册.xlsx")
+
+
+def test_an_empty_folder_exits_2_and_writes_nothing(tmp_path: Path):
+    roster_path = write_roster(tmp_path / "花名册.xlsx")
+    (tmp_path / "empty").mkdir()
+    out, problems = tmp_path / "out", tmp_path / "问题清单.xlsx"
+    code, output = _invoke("quarter", "report", "-r", roster_path, tmp_path / "empty", "-p", "2026Q3",
+                           "-o", out, "--problems", problems, "--force")
+    assert code == 2 and "没有2026年第三季度的季度评价表" in "".join(output.split())
+    assert not out.exists() and not problems.exists()
+
+
+def test_forms_of_another_quarter_only_exit_2(tmp_path: Path):
+    roster_path = write_roster(tmp_path / "花名册.xlsx")
+    write_forms(tmp_path / "c", quarter=Quarter(2026, 2))
+    code, output = _invoke("quarter", "check", "-r", roster_path, tmp_path / "c", "-p", "2026Q3")
+    flat = "".join(output.split())
+    assert code == 2 and "2026年第二季度5份" in flat
+
+
+def test_one_form_is_enough_to_run(tmp_path: Path):
+    from helpers_quarter_cli import FG
+
+    roster_path = write_roster(tmp_path / "花名册.xlsx")
+    write_forms(tmp_path / "c", {"1001": FG})
+    code, _ = _invoke("quarter", "check", "-r", roster_path, tmp_path / "c", "-p", "2026Q3")
+    assert code == 0  # the others are Q8 警告 未参加, no unit is left without a form
+
+
+def test_a_unit_without_any_form_is_an_error(tmp_path: Path):
+    from helpers_quarter_cli import GRADES
+    from kaoping.pipeline import run_quarter
+
+    roster_path = _two_unit_roster(tmp_path)
+    write_forms(tmp_path / "c", {k: v for k, v in GRADES.items() if k in ("1001", "1002", "1003")})
+    run = run_quarter(roster_path, tmp_path / "c")
+    (f,) = [f for f in run.findings if f.rule == "Q8" and f.severity == ERROR]
+    assert f.unit == "财务处" and "应交2026年第三季度评价表 2 份" in f.message
+    assert "--unit 综合处" in f.message and f.clause == "§二、§四(三)5"
+    # One form of 财务处 is enough: no unit-wide error, the other one is a 警告.
+    write_forms(tmp_path / "c", {"1004": GRADES["1004"]})
+    run = run_quarter(roster_path, tmp_path / "c")
+    assert not [f for f in run.findings if f.severity == ERROR]
+
+
+def test_unit_option_limits_the_run_to_units_present(tmp_path: Path):
+    from helpers_quarter_cli import GRADES
+
+    roster_path = _two_unit_roster(tmp_path)
+    folder = tmp_path / "c"
+    write_forms(folder, dict(GRADES))
+    # 财务处's forms are in the folder too but outside the run: no finding, no table.
+    out = tmp_path / "out"
+    code, output = _invoke("quarter", "report", "-r", roster_path, folder, "-o", out, "-u", "综合处",
+                           "--date", "2026-10-15")
+    assert code == 0, output
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*.xlsx"))
+    assert files == ["季度结果台账-2026Q3-综合处.xlsx", "综合处/附件4-备案表-2026Q3.xlsx",
+                     "综合处/附件5-名单表-2026Q3.xlsx"]
+    from kaoping.report.ledger import read_ledger
+
+    ledger = read_ledger(out / "季度结果台账-2026Q3-综合处.xlsx")
+    assert sorted(r.staff_id for r in ledger.results) == ["1001", "1002", "1003"]
+
+
+def test_unit_option_refuses_an_unknown_unit_or_part_of_a_group(tmp_path: Path):
+    roster_path = _two_unit_roster(tmp_path, group="机关")
+    write_forms(tmp_path / "c")
+    code, output = _invoke("quarter", "check", "-r", roster_path, tmp_path / "c", "-u", "综合处")
+    assert code == 2 and "--unit财务处" in "".join(output.split())
+    code, output = _invoke("quarter", "check", "-r", roster_path, tmp_path / "c", "-u", "综合处",
+                           "-u", "财务处")
+    assert code == 0, output
+    code, output = _invoke("quarter", "check", "-r", roster_path, tmp_path / "c", "-u", "人事处")
+    assert code == 2 and "人事处" in output
+
+
+def test_unreadable_files_are_named_when_no_form_is_left(tmp_path: Path):
+    roster_path = write_roster(tmp_path / "花名册.xlsx")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "坏表-张一-2026Q3.xlsx").write_bytes(b"not a workbook")
+    code, output = _invoke("quarter", "check", "-r", roster_path, folder, "-p", "2026Q3")
+    flat = "".join(output.split())
+    assert code == 2 and "坏表-张一-2026Q3.xlsx" in flat and "F1" in flat

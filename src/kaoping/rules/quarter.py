@@ -224,6 +224,7 @@ class _Context:
     settings: Settings
     index: RosterIndex
     due_ids: frozenset[str]
+    units: frozenset[str] | None = None  # the run is limited to these units (--unit)
 
     @property
     def label(self) -> str:
@@ -235,7 +236,8 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
                      settings: Settings | None = None,
                      hire_workdays: Mapping[str, float | None] | None = None,
                      roster_index: RosterIndex | None = None,
-                     unknown_months: Mapping[str, int] | None = None) -> QuarterOutcome:
+                     unknown_months: Mapping[str, int] | None = None,
+                     units: Iterable[str] | None = None) -> QuarterOutcome:
     """Apply Q1–Q8 to one quarter.
 
     `workdays` is the quarter's official workdays (`kaoping.calendar.quarter_workdays`); None
@@ -247,12 +249,16 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
     a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller.
     `unknown_months` ("2027-07" → its Mon–Fri days) names the months whose official workdays
     the calendar does not know: with `workdays` None that is an 错误 (the 80% rule and §二
-    category 2 could change a grade), not the 提示 of a caller that gave no workdays."""
+    category 2 could change a grade), not the 提示 of a caller that gave no workdays.
+    `units` limits the evaluation to the people of those units (`quarter --unit`): the forms
+    of other units' people are left out without a finding."""
     settings = settings or Settings()
-    people = [p for p in roster.people if is_due(p, quarter)]
+    scope = frozenset(units) if units is not None else None
+    people = [p for p in roster.people if is_due(p, quarter) and (scope is None or p.unit in scope)]
     ctx = _Context(quarter, settings, roster_index if roster_index is not None else RosterIndex(roster),
-                   frozenset(p.staff_id for p in people))
+                   frozenset(p.staff_id for p in people), scope)
     forms, findings = match_forms(evaluations, ctx)
+    findings += units_without_forms(people, forms, ctx)
     att, found = check_attendance(people, attendance, forms, ctx, workdays=workdays,
                                   hire_workdays=hire_workdays or {},
                                   unknown_months=unknown_months or {})
@@ -292,6 +298,8 @@ def _match_form(form: QuarterForm, counted: dict[str, QuarterForm], ctx: _Contex
     person, problem = resolve_person(ctx.index, ident.staff_id, ident.name, ident.unit)
     if person is None:
         return [not_on_roster(form, problem)]
+    if ctx.units is not None and person.unit not in ctx.units:
+        return []  # another unit's form, outside this run (--unit)
     mismatch = unit_mismatch(form, person, problem) or name_mismatch(form, person)
     refused = not_due(form, person, ctx) or second_form(form, counted.get(person.staff_id), person, ctx)
     if refused is None:
@@ -355,6 +363,25 @@ def second_form(form: QuarterForm, first: QuarterForm | None, person: Person,
         "Q8", (f"同一人有两份{ctx.label}评价表：{first.source.file} 和 {form.source.file}；"
                f"暂按前一份计算，请删除或合并多余的一份"),
         severity=ERROR, cell=form.source.cell("name"), **_form_where(form, person))
+
+
+def units_without_forms(people: Sequence[Person], forms: Mapping[str, QuarterForm],
+                        ctx: _Context) -> list[Finding]:
+    """Q8 错误 (§四(三)5): a unit of which not one form came in while other units' did — most
+    likely a folder not collected or put elsewhere, and filing it would list everyone there
+    as 未参加. (No form at all is the pipeline's refusal to run.)"""
+    if not forms:
+        return []
+    due: dict[str, int] = {}
+    for p in people:
+        due[p.unit] = due.get(p.unit, 0) + 1
+    present = {ctx.index.by_id[sid].unit for sid in forms}
+    example = next(u for u in due if u in present)
+    return [finding(
+        "Q8", (f"「{unit}」应交{ctx.label}评价表 {n} 份，一份也没有收到，而其他单位的表已收到；"
+               f"请核对是否漏收了该单位的表格或放错了文件夹。确实只处理已收到的单位时，"
+               f"用 --unit 指定单位（如 --unit {example}）"),
+        severity=ERROR, unit=unit) for unit, n in due.items() if unit not in present]
 
 
 def no_form(person: Person, ctx: _Context) -> Finding:
