@@ -193,3 +193,27 @@ def test_unreadable_files_are_named_when_no_form_is_left(tmp_path: Path):
     code, output = _invoke("quarter", "check", "-r", roster_path, folder, "-p", "2026Q3")
     flat = "".join(output.split())
     assert code == 2 and "坏表-张一-2026Q3.xlsx" in flat and "F1" in flat
+
+
+# ---------------------------------------------------------------- item 4: 不定档 by the last day
+
+
+def test_annex4_remark_shows_the_reading_of_the_categories():
+    from kaoping.models import Outcome
+    from kaoping.report.filing import RowCounts, annex4_remark
+
+    counts = RowCounts(due=3)
+    counts.grades[Outcome.UNDETERMINED] = 1
+    assert "特殊情形以季度最后一天是否在期内为准" in annex4_remark(counts)
+    any_day = Settings.model_validate({"categories": {"applies": "any_overlap"}})
+    assert "特殊情形与季度有一天重叠即不定档" in annex4_remark(counts, settings=any_day)
+    counts.grades[Outcome.UNDETERMINED] = 0
+    assert "特殊情形" not in annex4_remark(counts)
+
+
+def test_categories_setting_is_checked():
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings.model_validate({"categories": {"applies": "some_days"}})

@@ -172,7 +172,14 @@ def _quota_sentence(q: QuotaSummary) -> str:
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
 
-def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False) -> str:
+_APPLIES_TEXT = {
+    "last_day": "特殊情形以季度最后一天是否在期内为准",
+    "any_overlap": "特殊情形与季度有一天重叠即不定档",
+}
+
+
+def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False,
+                  settings: Settings | None = None) -> str:
     parts = [
         f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
         f"＝{counts.good}÷{counts.participants}。"
@@ -184,7 +191,9 @@ def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, cen
     else:
         parts.append("无受表彰直接确定为“好”等次人员。")
     if counts.grades[Outcome.UNDETERMINED]:
-        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员（§二）。")
+        applies = settings.categories.applies if settings is not None else "last_day"
+        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员"
+                     f"（§二；{_APPLIES_TEXT[applies]}）。")
     if centre:
         # The centre sheet must stay one page: only the groups over their cap are named.
         over = [q for q in quotas if q.over]
@@ -249,7 +258,7 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
                     report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
-                    template_dir: Path | None = None) -> Workbook:
+                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre)."""
     wb = load_template(ANNEX4_FILE, template_dir)
     ws = wb.worksheets[0]
@@ -271,7 +280,7 @@ def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
     cell.number_format = "0.0%"
     put(ws.cell(A4_UNIT_ROW, 2), unit_label)
     put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
-    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre))
+    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre, settings=settings))
     ws.title = "备案表"
     return wb
 
@@ -446,7 +455,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
                                    report_date=report_date, template_dir=template_dir)
     centre = annex4_counts(results, roster.people, quarter)
     wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, centre=True, template_dir=template_dir)
+                          quotas=quotas, centre=True, template_dir=template_dir, settings=settings)
     add_unit_chart(wb4, per_unit, quotas)
     folder = out_dir / CENTRE_DIR
     files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
@@ -476,7 +485,7 @@ def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster,
         folder = out_dir / dirs[unit]
         files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
             counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
-            template_dir=template_dir)
+            template_dir=template_dir, settings=settings)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
             template_dir=template_dir, settings=settings)

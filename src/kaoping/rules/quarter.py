@@ -32,6 +32,7 @@ Pure: no file or console I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,23 +149,58 @@ def is_due(person: Person, quarter: Quarter) -> bool:
     return due.is_due(person, quarter.start, quarter.end)
 
 
+def in_force(start: dt.date | None, end: dt.date | None, quarter: Quarter,
+             settings: Settings) -> bool:
+    """Whether a case from `start` to `end` (None: open) removes `quarter` from grading
+    (`[categories] applies`): in force on the quarter's last day (default), or on any day."""
+    if settings.categories.applies == "any_overlap":
+        return (start is None or start <= quarter.end) and (end is None or end >= quarter.start)
+    return (start is None or start <= quarter.end) and (end is None or end >= quarter.end)
+
+
+def _cases_in_force(person: Person, quarter: Quarter, settings: Settings
+                    ) -> list[tuple[SpecialCategory, str]]:
+    """(category, its dates) of each roster case — 特殊情形 and 试用期至 — that applies."""
+    out = [(c.category, _dates_text(c.start, c.end)) for c in person.special_cases
+           if in_force(c.start, c.end, quarter, settings)]
+    if person.probation_until is not None and in_force(None, person.probation_until, quarter, settings):
+        out.append((SpecialCategory.NEW_RECRUIT, f"试用期至{person.probation_until}"))
+    if person.rank_category == RankCategory.PROBATION:
+        out.append((SpecialCategory.NEW_RECRUIT, ""))  # 职级类别 试用期: no dates to name
+    return out
+
+
+def _dates_text(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return f"{start}至{end}"
+    if start:
+        return f"{start}起"
+    return f"至{end}" if end else ""
+
+
 def special_categories(person: Person, quarter: Quarter,
-                       attendance: AttendanceResult | None = None) -> list[SpecialCategory]:
-    """The §二 categories (不定档) that apply to `person` in `quarter`, in the measures' order."""
-    start = quarter.start
-    active = {c.category for c in person.special_cases if c.active_during(start, quarter.end)}
-    applies = {
-        # §二 1 新录用公务员: in probation at any time during the quarter.
-        SpecialCategory.NEW_RECRUIT: (
-            person.rank_category == RankCategory.PROBATION
-            or (person.probation_until is not None and person.probation_until >= start)
-            or SpecialCategory.NEW_RECRUIT in active),
-        # §二 2 病事假累计时间超过当期平时考核周期一半.
-        SpecialCategory.LONG_LEAVE: ((attendance is not None and attendance.long_leave)
-                                     or SpecialCategory.LONG_LEAVE in active),
-    }
-    # §二 3–5 from the roster's 特殊情形.
-    return [c for c in SpecialCategory if applies.get(c, c in active)]
+                       attendance: AttendanceResult | None = None,
+                       settings: Settings | None = None) -> list[SpecialCategory]:
+    """The §二 categories (不定档) that apply to `person` in `quarter`, in the measures' order:
+    1 新录用 (职级类别 试用期, 试用期至, or a 新录用 case), 3–5 from the roster's 特殊情形 — each
+    as `[categories] applies` says (in force on the quarter's last day by default) — and
+    2 病事假超过当期平时考核周期一半 from the attendance (or an explicit case)."""
+    active = {cat for cat, _ in _cases_in_force(person, quarter, settings or Settings())}
+    if attendance is not None and attendance.long_leave:
+        active.add(SpecialCategory.LONG_LEAVE)
+    return [c for c in SpecialCategory if c in active]
+
+
+def categories_note(person: Person, quarter: Quarter, cats: Sequence[SpecialCategory],
+                    settings: Settings) -> str:
+    """附件5 备注 of a 不定档 person: each category with the dates it rests on, e.g.
+    '不定档：受处分（2026-03-01至2027-02-28）'."""
+    dates: dict[SpecialCategory, list[str]] = {}
+    for cat, text in _cases_in_force(person, quarter, settings):
+        if text and text not in dates.setdefault(cat, []):
+            dates[cat].append(text)
+    parts = [c.value + (f"（{'，'.join(dates[c])}）" if dates.get(c) else "") for c in cats]
+    return "不定档：" + "、".join(parts)
 
 
 # ---------------------------------------------------------------- texts that name a threshold
@@ -492,7 +528,7 @@ def leave_exceeds_workdays(p: Person, a: AttendanceResult, ctx: _Context) -> Fin
 def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | None,
                   ctx: _Context) -> tuple[QuarterResult, list[Finding]]:
     """`p`'s result: 未参加 without a form (Q8), 不定档 (Q6), or graded (Q1, Q3–Q5, Q7)."""
-    cats = special_categories(p, ctx.quarter, a)
+    cats = special_categories(p, ctx.quarter, a, ctx.settings)
     result = QuarterResult(
         staff_id=p.staff_id, name=p.name, unit=p.unit, quota_group=p.quota_group,
         section=p.section, rank=p.rank, rank_category=p.rank_category,
@@ -512,7 +548,7 @@ def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | Non
     if cats:
         # §二: take part, no 定档; outcome 不确定 (provincial default).
         result.flags.append(QuarterFlag.NOT_GRADED)
-        result.note = "不定档：" + "、".join(c.value for c in cats)
+        result.note = categories_note(p, ctx.quarter, cats, ctx.settings)
         found = ticked_not_graded(form, cats, p)
         return result, [found] if found else []
     return result, graded_result(result, form, a, p, ctx)
