@@ -165,8 +165,8 @@ def test_unit_option_limits_the_run_to_units_present(tmp_path: Path):
                            "--date", "2026-10-15")
     assert code == 0, output
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*.xlsx"))
-    assert files == ["季度结果台账-2026Q3-综合处.xlsx", "综合处/附件4-备案表-2026Q3.xlsx",
-                     "综合处/附件5-名单表-2026Q3.xlsx"]
+    assert files == ["季度结果台账-2026Q3-综合处.xlsx", "综合处/谈话提醒和批评教育名单-2026Q3.xlsx",
+                     "综合处/附件4-备案表-2026Q3.xlsx", "综合处/附件5-名单表-2026Q3.xlsx"]
     from kaoping.report.ledger import read_ledger
 
     ledger = read_ledger(out / "季度结果台账-2026Q3-综合处.xlsx")
@@ -217,3 +217,70 @@ def test_categories_setting_is_checked():
 
     with pytest.raises(ValidationError):
         Settings.model_validate({"categories": {"applies": "some_days"}})
+
+
+# ---------------------------------------------------------------- item 13: follow-ups each quarter
+
+
+def _results():
+    from helpers_quarter import AV, FG, PO
+
+    people = [person("001", "张三"), person("002", "李四"), person("003", "王五"),
+              person("004", "赵六", unit="财务处")]
+    forms = [form(people[0], AV), form(people[1], PO, opinion="直接定较差，见说明", direct_poor=True),
+             form(people[2], FG), form(people[3], AV)]
+    return evaluate_quarter(roster(*people), Quarter(2026, 3), forms, [], workdays=66).results
+
+
+def test_followup_workbook_lists_average_and_poor_with_blank_columns():
+    from kaoping.excel import followup_layout as L
+    from kaoping.report.followup import followup_workbook
+
+    results = [r for r in _results() if r.unit == "办公室"]
+    wb = followup_workbook(results, Quarter(2026, 3), "办公室")
+    assert wb.sheetnames == [L.TALK_SHEET, L.CRITICISE_SHEET, "_kaoping"]
+    talk = wb[L.TALK_SHEET]
+    assert [talk.cell(L.HEADER_ROW, c).value for c in range(1, len(L.COLUMNS) + 1)] == list(L.COLUMNS)
+    assert "2026年第三季度平时考核谈话提醒名单（办公室）" == talk.cell(L.TITLE_ROW, 1).value
+    assert "§五(二)" in talk.cell(L.BASIS_ROW, 1).value
+    row = [talk.cell(L.FIRST_ROW, c).value for c in range(1, len(L.COLUMNS) + 1)]
+    assert row == [1, "001", "张三", "办公室", None, None, "一般", "谈话提醒", None, None]
+    assert talk.cell(L.FIRST_ROW + 1, 1).value is None  # 王五 (较好) is not listed
+    poor = wb[L.CRITICISE_SHEET]
+    assert [poor.cell(L.FIRST_ROW, c).value for c in (3, 7, 8)] == ["李四", "较差", "批评教育"]
+    # A4, printable: landscape, the header row repeated on every page.
+    assert str(talk.page_setup.paperSize) == talk.PAPERSIZE_A4 and talk.page_setup.orientation == "landscape"
+    assert talk.print_title_rows == f"${L.HEADER_ROW}:${L.HEADER_ROW}"
+    meta = {r[0].value: r[1].value for r in wb["_kaoping"].iter_rows()}
+    assert meta == {"kind": "followup", "version": L.FOLLOWUP_VERSION, "year": "2026", "quarter": "3",
+                    "unit": "办公室"}
+    assert wb["_kaoping"].sheet_state == "hidden"
+
+
+def test_followup_sheet_with_nobody_says_so():
+    from kaoping.excel import followup_layout as L
+    from kaoping.report.followup import followup_workbook
+
+    results = [r for r in _results() if r.unit == "财务处"]
+    wb = followup_workbook(results, Quarter(2026, 3), "财务处")
+    assert wb[L.CRITICISE_SHEET].cell(L.FIRST_ROW, 1).value == L.EMPTY
+    assert wb[L.TALK_SHEET].cell(L.FIRST_ROW, 3).value == "赵六"
+
+
+def test_quarter_report_writes_the_followups_per_unit_and_centre(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from kaoping.excel import followup_layout as L
+
+    roster_path = _two_unit_roster(tmp_path)
+    write_forms(tmp_path / "c")  # 1004 赵四 一般 (财务处); nobody 较差
+    out = tmp_path / "out"
+    code, output = _invoke("quarter", "report", "-r", roster_path, tmp_path / "c", "-o", out,
+                           "--date", "2026-10-15")
+    assert code == 0, output
+    name = L.followup_file(Quarter(2026, 3))
+    unit = load_workbook(out / "财务处" / name)[L.TALK_SHEET]
+    assert unit.cell(L.FIRST_ROW, L.COL["姓名"]).value == "赵四"
+    assert load_workbook(out / "综合处" / name)[L.TALK_SHEET].cell(L.FIRST_ROW, 1).value == L.EMPTY
+    centre = load_workbook(out / "全中心" / name)[L.TALK_SHEET]
+    assert centre.cell(L.FIRST_ROW, L.COL["单位"]).value == "财务处"

@@ -98,6 +98,7 @@ class FormKind(StrEnum):
     BALLOT = "ballot"  # 集中测评票
     GROWTH_RECORD = "growth_record"  # 干部成长考核考察记实表
     PROBLEMS = "problems"  # 问题清单 written by kaoping: never read back as a form
+    FOLLOWUP = "followup"  # 谈话提醒和批评教育名单 of a quarter (§五(二)), returned filled in
 
 
 FORM_TITLES: dict[FormKind, str] = {

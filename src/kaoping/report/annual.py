@@ -214,8 +214,10 @@ def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
 # ---------------------------------------------------------------- 年度综评 workbook
 
 
-def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-           widths: Sequence[float], *, note: str | None = None) -> None:
+def table_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                widths: Sequence[float], *, note: str | None = None) -> None:
+    """A printable list: the title in row 1, `note` in row 2 (when given), the headers, then
+    one row per item ("（无）" when there is none); A4, landscape past 8 columns."""
     ncol = len(headers)
     put(ws.cell(1, 1), title)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
@@ -253,6 +255,9 @@ def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
     ws.freeze_panes = ws.cell(top + 1, 1)
     ws.print_title_rows = f"{top}:{top}"
     a4(ws, landscape=ncol > 8)
+
+
+_table = table_sheet
 
 
 def _person_row(p: PersonYear) -> list[Any]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
+from ..excel.followup_layout import followup_file
 from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..excel.write import Inputs, OutputSet, put
 from ..models import (
@@ -58,6 +59,7 @@ from .annex_templates import (
     LIST_UNIT_CELL,
     load_template,
 )
+from .followup import followup_workbook
 from .ledger import ledger_workbook
 
 if TYPE_CHECKING:
@@ -462,6 +464,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
         template_dir=template_dir, settings=settings)
+    files[folder / followup_file(quarter)] = followup_workbook(results, quarter, centre_name)
     ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
     files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings)
     return FilingPlan(files)
@@ -489,6 +492,7 @@ def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster,
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
             template_dir=template_dir, settings=settings)
+        files[folder / followup_file(quarter)] = followup_workbook(mine, quarter, unit)
     return files, per_unit
 
 
