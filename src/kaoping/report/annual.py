@@ -309,7 +309,7 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
     _list_sheet(wb, "可直接定不称职(Y3)", f"{y}年度可直接确定为不称职的人员{tag}",
                 outcome.may_be_incompetent,
                 "§五(一)：当年平时考核结果均为较差等次的，年度考核可以直接确定为不称职"
-                "（不确定、未参加的季度不计）。")
+                "（应参加考核的每个季度均为较差；不确定、未参加的季度不是较差）。")
     _list_sheet(wb, "确定不称职(Y4)", f"{y}年度确定为不称职的人员", outcome.incompetent,
                 "§五(一)：无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正的，"
                 "年度考核确定为不称职等次（依据花名册“拒不参加或弄虚作假”栏）。")

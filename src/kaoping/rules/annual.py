@@ -5,7 +5,7 @@ Pure: works on the roster and the 季度结果台账 models only, returns result
 Rules (each cites its clause of the measures):
 - Y1 §五(一)¶1 优秀 candidates: 好 ≥ `excellent_min_good` ("2个以上" includes 2) and no 一般/较差.
 - Y2 §五(一)¶2 一般 + 较差 > `average_poor_max` → 原则上 基本称职或不称职.
-- Y3 §五(一)¶3 every graded quarter 较差 (at least one graded) → 可直接确定为不称职.
+- Y3 §五(一)¶3 every quarter the person was due graded 较差 → 可直接确定为不称职.
 - Y4 §五(一)¶4 refused to take part or falsified (roster flag) → 不称职.
 - Y0 ledger coverage: missing quarters (results provisional), duplicates, other years,
   people missing from the roster.
@@ -269,9 +269,12 @@ def too_many_average_or_poor(p: PersonYear, settings: Settings) -> bool:
 
 
 def all_graded_poor(p: PersonYear) -> bool:
-    """Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职. Only graded quarters count; a year with
-    no graded quarter at all is not "all 较差"."""
-    return p.graded > 0 and p.poor == p.graded
+    """Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职: every quarter of the year in which the
+    person was due (listed in the quarter's 台账) was graded 较差. A 不确定 or 未参加 quarter is
+    not 较差, so 较差 + three 不确定 is not "all 较差"; quarters before someone was hired (not
+    listed) do not count."""
+    due = [o for o in p.quarters.values() if o is not None]
+    return bool(due) and all(o == Outcome.POOR for o in due)
 
 
 # ---------------------------------------------------------------- Y0: which ledgers count
