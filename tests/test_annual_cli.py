@@ -24,7 +24,7 @@ PEOPLE = [
     person("003", "王五", "鹿城分中心", section="归集科"),
     person("004", "赵六", "财务处", section=None, rank="四级调研员"),
     person("005", "钱七", "财务处", section=None),
-    person("006", "孙八", "财务处", section=None, refused_or_falsified=True),
+    person("006", "孙八", "财务处", section=None, refused_or_falsified=True, refused_or_falsified_year=2026),
 ]
 GRADES = {
     "001": [G, G, FG, FG],  # Y1 (exactly two 好)

@@ -7,7 +7,10 @@ Unknown workdays (item 9), no forms (item 10), 不定档 by the quarter's last d
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -284,3 +287,109 @@ def test_quarter_report_writes_the_followups_per_unit_and_centre(tmp_path: Path)
     assert load_workbook(out / "综合处" / name)[L.TALK_SHEET].cell(L.FIRST_ROW, 1).value == L.EMPTY
     centre = load_workbook(out / "全中心" / name)[L.TALK_SHEET]
     assert centre.cell(L.FIRST_ROW, L.COL["单位"]).value == "财务处"
+
+
+# ---------------------------------------------------------------- item 6: lists on fewer quarters
+
+
+def _year(grades, notes=None, **kw):
+    from helpers_annual import ledgers
+    from helpers_annual import person as year_person
+    from helpers_annual import roster as year_roster
+
+    from kaoping.rules.annual import evaluate_year
+
+    p = year_person("001", "张三", **kw)
+    books = ledgers([p], {"001": grades})
+    for q, note in (notes or {}).items():
+        books[q - 1].results[0].note = note
+    for book in books:
+        book.sheet = "季度结果台账"
+        for i, r in enumerate(book.results, start=2):
+            r.row = i
+    return evaluate_year(year_roster(p), books, 2026)
+
+
+def test_a_candidate_on_two_quarters_says_which_are_missing():
+    from helpers_annual import AB, G
+
+    out = _year([G, G, AB, AB], notes={3: "病假住院", 4: "借调省厅"})
+    (p,) = out.people
+    assert p.excellent_candidate
+    assert "第三、四季度未参加考核（结论只依据其余 2 个定档季度）" in p.remark()
+
+
+def test_absent_without_a_reason_is_a_warning_naming_the_ledger_row():
+    from helpers_annual import AB, FG
+
+    out = _year([FG, FG, AB, FG], notes={3: "未交评价表"})
+    (f,) = [f for f in out.findings if f.rule == "Y5"]
+    assert f.severity == WARNING and "第三季度未参加考核" in f.message and "无正当理由" in f.message
+    assert (f.file, f.sheet, f.cell, f.staff_id) == ("台账-2026Q3.xlsx", "季度结果台账", "第2行", "001")
+    assert f.clause == "§五(一)"
+
+
+def test_absent_with_a_recorded_reason_is_not_asked_about():
+    from helpers_annual import AB, FG
+
+    out = _year([FG, FG, AB, FG], notes={3: "未交评价表；产假"})
+    assert [f for f in out.findings if f.rule == "Y5"] == []
+
+
+@pytest.mark.parametrize(("text", "parsed"), [
+    (None, (False, None, None)), ("否", (False, None, None)), ("是", (True, None, None)),
+    ("是 2026", (True, 2026, None)), ("2026年", (True, 2026, None)), ("是（2026年度）", (True, 2026, None)),
+    ("是 2026-11-03", (True, 2026, dt.date(2026, 11, 3))), ("2026.11.3", (True, 2026, dt.date(2026, 11, 3))),
+])
+def test_roster_refusal_carries_its_year(text, parsed):
+    from kaoping.excel.roster import refusal
+
+    assert refusal(text) == parsed
+
+
+def test_roster_refusal_of_another_kind_is_refused():
+    from kaoping.excel.roster import refusal
+
+    with pytest.raises(ValueError):
+        refusal("待定")
+
+
+def test_a_refusal_counts_for_its_year_only():
+    from helpers_annual import FG
+
+    out = _year([FG] * 4, refused_or_falsified=True, refused_or_falsified_year=2025)
+    assert out.incompetent == []
+    (f,) = [f for f in out.findings if f.rule == "Y4"]
+    assert f.severity == INFO and "2025年度" in f.message
+    out = _year([FG] * 4, refused_or_falsified=True, refused_or_falsified_year=2026)
+    assert [p.name for p in out.incompetent] == ["张三"]
+    assert [f for f in out.findings if f.rule == "Y4"] == []
+
+
+def test_a_bare_yes_asks_for_the_year():
+    from helpers_annual import FG
+
+    out = _year([FG] * 4, refused_or_falsified=True, row=7)
+    assert [p.name for p in out.incompetent] == ["张三"]
+    (f,) = [f for f in out.findings if f.rule == "Y4"]
+    assert f.severity == ERROR and "是 2026" in f.message and f.cell == "第7行"
+
+
+def test_the_roster_template_writes_and_reads_the_year(tmp_path: Path):
+    from helpers_annual import person as year_person
+
+    from kaoping.excel.roster import read_roster
+    from kaoping.forms.roster import roster_template_workbook
+    from kaoping.output.workbook import save_workbook
+
+    people = [year_person("001", "张三", refused_or_falsified=True, refused_or_falsified_year=2026),
+              year_person("002", "李四", refused_or_falsified=True, refused_or_falsified_year=2026,
+                          refused_or_falsified_on=dt.date(2026, 11, 3)),
+              year_person("003", "王五")]
+    path = save_workbook(roster_template_workbook(people=people), tmp_path / "花名册.xlsx")
+    roster, findings = read_roster(path)
+    assert findings == []
+    got = {p.staff_id: (p.refused_or_falsified, p.refused_or_falsified_year, p.refused_or_falsified_on)
+           for p in roster.people}
+    assert got == {"001": (True, 2026, None), "002": (True, 2026, dt.date(2026, 11, 3)),
+                   "003": (False, None, None)}

@@ -58,7 +58,7 @@ def test_y1_threshold_is_a_setting():
 
 
 def test_y1_refused_person_is_not_candidate_but_y4():
-    _, p = one([G, G, G, G], refused_or_falsified=True)
+    _, p = one([G, G, G, G], refused_or_falsified=True, refused_or_falsified_year=2026)
     assert not p.excellent_candidate
     assert p.incompetent
 
@@ -132,7 +132,7 @@ def test_y3_needs_at_least_one_graded_quarter():
 
 
 def test_y4_refused_or_falsified():
-    _, p = one([FG, FG, FG, FG], refused_or_falsified=True)
+    _, p = one([FG, FG, FG, FG], refused_or_falsified=True, refused_or_falsified_year=2026)
     assert p.incompetent
     _, p = one([FG, FG, FG, FG])
     assert not p.incompetent
@@ -338,7 +338,7 @@ def test_y0_findings_keep_their_order():
 def test_y1_to_y4_flags_each_on_its_own():
     cases = {"candidate": [G, G, FG, FG], "y2": [AV, AV, PO, FG], "y3": [None, None, PO, PO]}
     people = [person(f"00{i}", name) for i, name in enumerate([*cases, "y4"], start=1)]
-    people[3] = person("004", "y4", refused_or_falsified=True)
+    people[3] = person("004", "y4", refused_or_falsified=True, refused_or_falsified_year=2026)
     grades = {p.staff_id: cases.get(p.name, [FG] * 4) for p in people}
     out = evaluate_year(roster(*people), ledgers(people, grades), 2026)
     assert out.findings == []

@@ -179,6 +179,10 @@ class Person(_Model):
     special_cases: list[SpecialCase] = Field(default_factory=list)  # 特殊情形
     on_establishment: bool = True  # 是否在编 (§二: only 在编 cadres are assessed)
     refused_or_falsified: bool = False  # §五(一): 无正当理由不参加或弄虚作假且拒不改正
+    # When it was found (roster "是 2026" or "是 2026-11-03"): the flag counts for that year
+    # only, so it does not carry into next year's roster. None on an old roster's bare "是".
+    refused_or_falsified_year: int | None = None
+    refused_or_falsified_on: dt.date | None = None
     row: int | None = None  # roster row, for messages
 
     @property
@@ -331,6 +335,7 @@ class QuarterResult(_Model):
     attended_days: float | None = None
     source_file: str | None = None
     note: str | None = None  # 备注 for 附件5
+    row: int | None = None  # the 台账 row it was read from, for messages (not written)
 
 
 class QuarterLedger(_Model):
@@ -340,3 +345,4 @@ class QuarterLedger(_Model):
     quarter: int
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
+    sheet: str | None = None  # the sheet it was read from, for messages

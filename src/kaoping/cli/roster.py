@@ -105,5 +105,7 @@ def _print_cases(s) -> None:
     for p in s.not_on_establishment:
         cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
     for p in s.refused:
-        cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
+        when = p.refused_or_falsified_on or p.refused_or_falsified_year
+        cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 该年度不称职）",
+                      str(when) if when else "未写年份")
     console().print(cases)
