@@ -393,3 +393,83 @@ def test_the_roster_template_writes_and_reads_the_year(tmp_path: Path):
            for p in roster.people}
     assert got == {"001": (True, 2026, None), "002": (True, 2026, dt.date(2026, 11, 3)),
                    "003": (False, None, None)}
+
+
+# ---------------------------------------------------------------- item 11: approved quota exceptions
+
+
+def _over_quota_unit(settings: Settings):
+    from helpers_quarter import FG, G
+
+    people = [person(f"00{i}", f"员工{i}", "鹿城分中心") for i in range(1, 6)]  # cap ⌊0.4×5⌋ = 2
+    forms = [form(p, G if i < 3 else FG) for i, p in enumerate(people)]
+    return evaluate_quarter(roster(*people), Quarter(2026, 3), forms, [], workdays=66, settings=settings)
+
+
+def _exception(**kw) -> Settings:
+    entry = {"unit": "鹿城分中心", "quarter": "2026Q3", "reason": "经中心党组2026年10月12日会议研究同意"}
+    return Settings.model_validate({"quota": {"exceptions": [{**entry, **kw}]}})
+
+
+def test_over_quota_without_an_exception_is_an_error():
+    out = _over_quota_unit(Settings())
+    (f,) = [f for f in out.findings if f.rule == "Q2"]
+    assert f.severity == ERROR and f.unit == "鹿城分中心"
+
+
+def test_an_approved_exception_lets_the_filing_go_out_with_its_reason():
+    from kaoping.report.filing import annex4_remark, annex4_counts
+
+    out = _over_quota_unit(_exception())
+    (f,) = [f for f in out.findings if f.rule == "Q2"]
+    assert f.severity == INFO and "经中心党组2026年10月12日会议研究同意" in f.message
+    (q,) = out.quotas
+    assert q.over and q.exception == "经中心党组2026年10月12日会议研究同意"
+    people = roster(*[person(f"00{i}", f"员工{i}", "鹿城分中心") for i in range(1, 6)]).people
+    remark = annex4_remark(annex4_counts(out.results, people, Quarter(2026, 3)).total, out.quotas)
+    assert "超出上限 1 人（§四(三)3“原则上”，经批准的例外：经中心党组2026年10月12日会议研究同意）" in remark
+
+
+def test_an_exception_of_another_quarter_or_below_the_count_does_not_cover():
+    out = _over_quota_unit(_exception(quarter="2026Q2"))
+    assert [f.severity for f in out.findings if f.rule == "Q2"] == [ERROR]
+    out = _over_quota_unit(_exception(max_good=2))
+    (f,) = [f for f in out.findings if f.rule == "Q2"]
+    assert f.severity == ERROR and "例外批准的 2 人" in f.message
+    out = _over_quota_unit(_exception(max_good=3))
+    assert [f.severity for f in out.findings if f.rule == "Q2"] == [INFO]
+
+
+def test_an_exception_naming_no_unit_is_a_warning():
+    out = _over_quota_unit(_exception(unit="鹿城分中新"))
+    assert sorted(f.severity for f in out.findings if f.rule == "Q2") == sorted([ERROR, WARNING])
+    (w,) = [f for f in out.findings if f.rule == "Q2" and f.severity == WARNING]
+    assert "鹿城分中新" in w.message
+
+
+@pytest.mark.parametrize("bad", [{"quarter": "2026-Q3"}, {"reason": ""}, {"max_good": -1}, {"unit": ""}])
+def test_exceptions_are_validated(bad):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        _exception(**bad)
+
+
+def test_quarter_report_files_an_approved_breach(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from helpers_quarter_cli import FG, G
+
+    roster_path = write_roster(tmp_path / "花名册.xlsx")
+    write_forms(tmp_path / "c", {"1001": G, "1002": G, "1003": G, "1004": FG, "1005": FG})
+    out = tmp_path / "out"
+    code, _ = _invoke("quarter", "report", "-r", roster_path, tmp_path / "c", "-o", out)
+    assert code == 1 and not out.exists()  # 3 好 of 5, cap 2: an 错误
+    toml = tmp_path / "kaoping.toml"
+    toml.write_text('[[quota.exceptions]]\nunit = "综合处"\nquarter = "2026Q3"\nreason = "经党组会议同意"\n',
+                    encoding="utf-8")
+    code, output = _invoke("quarter", "report", "-r", roster_path, tmp_path / "c", "-o", out, "-c", toml,
+                           "--date", "2026-10-15")
+    assert code == 0, output
+    remark = load_workbook(out / "综合处" / "附件4-备案表-2026Q3.xlsx").worksheets[0]["B13"].value
+    assert "经批准的例外：经党组会议同意" in remark

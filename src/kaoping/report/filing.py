@@ -170,6 +170,8 @@ def _quota_sentence(q: QuotaSummary) -> str:
     units = "、".join(q.units)
     group = f"考核组「{q.key}」（{units}）" if len(q.units) > 1 or q.key not in q.units else f"「{q.key}」"
     verdict = (f"超出上限 {q.good - q.cap} 人" if q.over else "未超出上限")
+    if q.over and getattr(q, "exception", None):
+        verdict += f"（§四(三)3“原则上”，经批准的例外：{q.exception}）"
     return (f"{group}按实际参加 {q.denominator} 人核定“好”等次上限 {q.cap} 人，"
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
