@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.excel.roster_template import roster_template_workbook
+from kaoping.forms.roster import roster_template_workbook
 from kaoping.models import (
     QuarterFlag,
     QuarterGrade,

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.excel.roster import read_roster
-from kaoping.excel.roster_template import roster_template_workbook
-from kaoping.excel.write import save_workbook
+from kaoping.forms.roster import roster_template_workbook
 from kaoping.models import ReserveLevel, SpecialCase, SpecialCategory
+from kaoping.output.workbook import save_workbook
 from kaoping.report.ledger import write_ledger
 from kaoping.rules.annual import evaluate_year
 from kaoping.rules.reserve import worsened

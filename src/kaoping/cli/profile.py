@@ -41,7 +41,7 @@ def profile(
     from .common import console, exit_code, print_findings
 
     if pdf:
-        from ..excel.pdf import require_soffice
+        from ..output.pdf import require_soffice
 
         require_soffice()  # say so before any work when LibreOffice is missing
     settings = load_settings(settings_path)

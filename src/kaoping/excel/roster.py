@@ -4,7 +4,7 @@ The roster is the clerk's list of every cadre (§二 考评对象: 市管理中�
 （含）在编干部). It names each person's 单位 (a 处室 of the head office or a 分支机构), the 附件4
 row (职级类别) and the 特殊情形 that make someone 不定档 (§二 categories 1, 3, 4, 5; category 2
 is derived from attendance by the quarter engine and is never entered here). The blank
-template is written by `excel.roster_template`; who is due in a period is `rules.due`.
+template is written by `forms.roster`; who is due in a period is `rules.due`.
 
 Rule ids of roster findings:
   R1 duplicate 工号 (错误)                 R5 unknown 特殊情形 (错误)

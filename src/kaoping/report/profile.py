@@ -20,7 +20,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
-from ..excel.style import (
+from ..models import Outcome, Person, QuarterFlag, QuarterResult, SpecialCategory
+from ..output.style import (
     BODY_FONT,
     BORDER,
     CENTER,
@@ -30,8 +31,7 @@ from ..excel.style import (
     WRAP,
     a4,
 )
-from ..excel.write import Inputs, OutputSet, put
-from ..models import Outcome, Person, QuarterFlag, QuarterResult, SpecialCategory
+from ..output.workbook import Inputs, OutputSet, put
 from ..paths import safe_filename
 from ..periods import Quarter
 from ..rules.annual import FOLLOW_UPS, QUARTER_NAMES, QUARTERS, PersonYear
@@ -240,7 +240,7 @@ def profile_paths(profiles: Sequence[PersonProfile], out_dir: Path) -> list[Path
 def write_profiles(profiles: Sequence[PersonProfile], out_dir: Path, settings: Settings, *,
                    force: bool = False, inputs: Inputs = (), pdf: bool = False) -> list[Path]:
     """Every profile under `out_dir` as one all-or-nothing set (with `pdf`, a PDF beside each)."""
-    from ..excel.pdf import pdf_targets, stage_pdfs
+    from ..output.pdf import pdf_targets, stage_pdfs
 
     paths = profile_paths(profiles, out_dir)
     pdfs = pdf_targets(paths) if pdf else []

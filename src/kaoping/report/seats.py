@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..excel.style import (
+from ..output.style import (
     BODY_FONT,
     BORDER,
     CENTER,
@@ -22,7 +22,7 @@ from ..excel.style import (
     WRAP,
     a4,
 )
-from ..excel.write import Inputs, OutputSet, put
+from ..output.workbook import Inputs, OutputSet, put
 from ..paths import safe_filename
 from ..periods import Quarter
 from ..rules.attendance import format_ratio
