@@ -103,8 +103,8 @@ def _two_unit_roster(tmp_path: Path, group: str | None = None) -> Path:
     people = [p if i < 3 else p.model_copy(update={"unit": "财务处"}) for i, p in enumerate(PEOPLE)]
     if group:
         people = [p.model_copy(update={"quota_group": group}) for p in people]
-    from kaoping.excel.roster_template import roster_template_workbook
-    from kaoping.excel.write import save_workbook
+    from kaoping.forms.roster import roster_template_workbook
+    from kaoping.output.workbook import save_workbook
 
     return save_workbook(roster_template_workbook(["综合处", "财务处"], people=people),
                          tmp_path / "花名册.xlsx")
