@@ -465,8 +465,13 @@ def test_handmade_weekly_with_one_line_header(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("text", "status"), [
-    ("已完成", TaskStatus.DONE), ("完成（7月8日）", TaskStatus.DONE), ("进行中", TaskStatus.IN_PROGRESS),
-    ("无法完成", TaskStatus.FAILED), ("未完成", TaskStatus.FAILED), ("待定", None), (None, None)])
+    ("已完成", TaskStatus.DONE), ("已完成（7月8日）", TaskStatus.DONE),
+    (" 已完成 7月3日", TaskStatus.DONE), ("“已完成”", TaskStatus.DONE),
+    ("进行中", TaskStatus.IN_PROGRESS), ("进行中，预计月底完成", TaskStatus.IN_PROGRESS),
+    ("无法完成", TaskStatus.FAILED), ("无法完成，系统未上线", TaskStatus.FAILED),
+    # §四(一) names exactly three values: nothing else is read as one of them
+    ("完成（7月8日）", None), ("待完成", None), ("部分完成", None), ("未完成", None),
+    ("已办结", None), ("正在推进", None), ("已完成/进行中", None), ("待定", None), (None, None)])
 def test_parse_status(text, status):
     assert parse_status(text) == status
 
