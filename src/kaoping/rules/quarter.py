@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models import (
+    CommendationLevel,
     Finding,
     MonthAttendance,
     Outcome,
@@ -62,6 +63,7 @@ from .attendance import (
     resolve_person,
 )
 from .catalog import finding
+from .opinion import commendation_level, suggests_commendation
 from .quota import CENTRE_KEY, QuotaSummary, check_quotas, good_cap
 from .settings import Settings
 
@@ -124,6 +126,12 @@ class QuarterForm(Protocol):
     def leader_ticks(self) -> Sequence[QuarterGrade]: ...
     @property
     def commended(self) -> bool: ...
+    @property
+    def commendation_box(self) -> bool: ...
+    @property
+    def commendation_level(self) -> str | None: ...
+    @property
+    def commendation_name(self) -> str | None: ...
     @property
     def direct_poor(self) -> bool: ...
     @property
@@ -482,10 +490,13 @@ def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult 
     """A graded person: the leader's tick is the grade (§四(三)1), bounded by §四(三)4."""
     grade = _record_ticks(result, form)
     low = a if a is not None and a.low else None
-    _record_direct_grades(result, form, grade, low, ctx.settings)
     where = _form_where(form, p)
+    commendation = commendation_problem(form, grade, low, where, ctx.settings)
+    _record_direct_grades(result, form, grade, low, ctx.settings,
+                          commended=commendation is None)
     found = (self_tick_count(form, where), leader_tick_count(form, where),
              both_direct_boxes(form, where), commended_not_good(form, grade, where),
+             commendation, commendation_not_ticked(form, grade, where),
              direct_poor_not_poor(form, grade, where),
              low_attendance_graded_high(form, low, grade, where, ctx) if low else None,
              unexplained_direct_grade(form, low is not None, where))
@@ -504,13 +515,19 @@ def _record_ticks(result: QuarterResult, form: QuarterForm) -> QuarterGrade | No
 
 
 def _record_direct_grades(result: QuarterResult, form: QuarterForm, grade: QuarterGrade | None,
-                          low: AttendanceResult | None, settings: Settings) -> None:
-    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota), direct 较差,
-    attendance below the ratio; and a grade still to be corrected."""
+                          low: AttendanceResult | None, settings: Settings, *,
+                          commended: bool) -> None:
+    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota, with the
+    commendation's level and name; `commended` False while its details are wanting), direct
+    较差, attendance below the ratio; and a grade still to be corrected."""
     notes = ["领导评价档次待更正"] if grade is None else []
     if form.commended and grade == QuarterGrade.GOOD:
-        result.flags.append(QuarterFlag.COMMENDED)
-        notes.append("受表彰直接定好（不占比例）")
+        if commended:
+            result.flags.append(QuarterFlag.COMMENDED)
+            notes.append(f"受表彰直接定好（{form.commendation_level}：{form.commendation_name}，"
+                         "不占比例）")
+        else:
+            notes.append("受表彰直接定好待核实（暂计入比例）")
     if form.direct_poor:
         result.flags.append(QuarterFlag.DIRECT_POOR)
         notes.append("直接定较差")
@@ -556,6 +573,51 @@ def commended_not_good(form: QuarterForm, grade: QuarterGrade | None,
                f"「{_ticks_text(form.leader_ticks)}」；直接定好应勾选“好”，"
                f"否则请取消“受表彰直接定好”"),
         cell=form.source.cell("commended") or form.source.cell("leader_ticks"), **where)
+
+
+def commendation_problem(form: QuarterForm, grade: QuarterGrade | None,
+                         low: AttendanceResult | None, where: dict[str, Any],
+                         settings: Settings) -> Finding | None:
+    """Q3 错误 (§四(三)4(1) 受到市中心、当地党委政府以上表彰的，如无负面情形…直接确定为“好”):
+    a ticked 受表彰 box on a 好 needs the commendation's level (one of the two) and name, and
+    no negative circumstance among the other flags; until then the 好 counts in the quota."""
+    if not form.commended or grade != QuarterGrade.GOOD:
+        return None
+    src = form.source
+    level = commendation_level(form.commendation_level)
+    if level is None:
+        written = f"现为“{form.commendation_level}”" if form.commendation_level else "未填写"
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但表彰级别{written}；§四(三)4(1) 只认市中心、当地党委政府以上的"
+                   f"表彰，请在“表彰级别”中选择“{CommendationLevel.CENTRE.value}”或"
+                   f"“{CommendationLevel.LOCAL_GOVERNMENT.value}”，否则取消勾选；改正前此“好”计入比例"),
+            cell=src.cell("commendation_level") or src.cell("commended"), **where)
+    if _blank(form.commendation_name):
+        return finding(
+            "Q3", ("勾选了“受表彰直接定好”，但未填写表彰名称；请在“表彰名称”中写明受到的表彰"
+                   "（如“2026年度防汛抢险先进个人”）；改正前此“好”计入比例"),
+            cell=src.cell("commendation_name") or src.cell("commended"), **where)
+    if low is not None:
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但本季度{low_attendance_label(settings)}"
+                   f"（{low.describe()}），不符合“如无负面情形”（§四(三)4(1)）；请取消勾选并改定档次"),
+            cell=src.cell("commended"), **where)
+    return None
+
+
+def commendation_not_ticked(form: QuarterForm, grade: QuarterGrade | None,
+                            where: dict[str, Any]) -> Finding | None:
+    """Q3 错误 (§四(三)4(1)): on a form without the 受表彰 box, an opinion that suggests a
+    commendation does not take the 好 out of the quota; the box must say it."""
+    if form.commendation_box or grade != QuarterGrade.GOOD:
+        return None
+    if not suggests_commendation(form.leader_opinion):
+        return None
+    return finding(
+        "Q3", ("领导意见提到表彰或直接定好，但表中没有“受表彰直接定“好””勾选框，kaoping 不据文字认定表彰，"
+               "此“好”计入比例；如属受表彰直接定好（§四(三)4(1)），请改用 kaoping 生成的季度评价表，勾选"
+               "该框并填写表彰级别、名称；如不属于，请在表中加一行“受表彰直接定“好””并留空"),
+        cell=form.source.cell("leader_opinion"), **where)
 
 
 def direct_poor_not_poor(form: QuarterForm, grade: QuarterGrade | None,
