@@ -43,7 +43,9 @@ def form(p: Person | None = None, leader: QuarterGrade | list[QuarterGrade] | No
          commended: bool = False, direct_poor: bool = False, opinion: str | None = "同意",
          year: int = 2026, quarter: int = 3, file: str | None = None, staff_id: str | None = "",
          name: str | None = None, unit: str | None = None, box: bool = True,
-         level: object = _GIVEN, title: object = _GIVEN) -> QuarterlyEvaluation:
+         level: object = _GIVEN, title: object = _GIVEN, highlights: str | None = "按期完成重点任务",
+         shortcomings: str | None = "调研不足，下季度加强", signature: str | None = "王处长"
+         ) -> QuarterlyEvaluation:
     def ticks(x):
         if x is None:
             return []
@@ -57,7 +59,8 @@ def form(p: Person | None = None, leader: QuarterGrade | list[QuarterGrade] | No
                               unit=unit or (p.unit if p else None)),
         year=year, quarter=quarter, self_ticks=ticks(self_), leader_ticks=ticks(leader),
         commended=commended, direct_poor=direct_poor, leader_opinion=opinion,
-        commendation_box=box,
+        commendation_box=box, highlights=highlights, shortcomings=shortcomings,
+        leader_signature=signature,
         commendation_level=("市中心" if commended else None) if level is _GIVEN else level,
         commendation_name=("防汛抢险先进个人" if commended else None) if title is _GIVEN else title,
     )

@@ -405,3 +405,24 @@ def test_hire_workdays_maps_only_people_hired_during_the_quarter():
     unknown = [person("6", hired_on=dt.date(2099, 2, 1))]
     assert hire_workdays(unknown, Quarter(2099, 1)) == {"6": None}
     assert hire_workdays(unknown, Quarter(2099, 1), {"2099-02": 20, "2099-03": 22}) == {"6": 42.0}
+
+
+# ---------------------------------------------------------------- Q12 §四(三)1 blank parts
+
+
+@pytest.mark.parametrize(("blank", "cell", "words"), [
+    ({"highlights": None}, "C5", "主要工作亮点及成效"),
+    ({"shortcomings": "  "}, "C6", "存在的不足和改进措施"),
+    ({"signature": None}, "F14", "领导签字"),
+])
+def test_q12_blank_self_evaluation_or_signature_is_a_warning(blank, cell, words):
+    ev = placed(form(A, FG, **blank), highlights="C5", shortcomings="C6", leader_signature="F14")
+    out = run([A], [ev])
+    f = only(out, "Q12")
+    assert place(f) == ("Q12", WARNING, "办公室", "张三", "001", FILE_A, SHEET, cell)
+    assert words in f.message
+    assert result(out, "001").outcome == Outcome.FAIRLY_GOOD  # no grade changes
+
+
+def test_q12_filled_form_says_nothing():
+    assert not [f for f in run([A], [form_of(A, FG)]).findings if f.rule == "Q12"]

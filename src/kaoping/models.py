@@ -288,6 +288,12 @@ class QuarterlyEvaluation(_Model):
     leader_opinion: str | None = None  # 领导意见栏
     leader_signature: str | None = None  # 签字
 
+    @property
+    def blank_parts(self) -> tuple[str, ...]:
+        """The fields of 个人自评 (§四(三)1(1)) and the leader's 签字 left blank."""
+        return tuple(f for f in ("highlights", "shortcomings", "leader_signature")
+                     if not (getattr(self, f) or "").strip())
+
 
 class CommendationLevel(StrEnum):
     """§四(三)4(1) 受到市中心、当地党委政府以上表彰: the two levels that grade 好 directly."""

@@ -136,6 +136,8 @@ class QuarterForm(Protocol):
     def direct_poor(self) -> bool: ...
     @property
     def leader_opinion(self) -> str | None: ...
+    @property
+    def blank_parts(self) -> Sequence[str]: ...
 
 
 @dataclass
@@ -264,7 +266,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
     for p in people:
         result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
         results.append(result)
-        findings += found
+        findings += found + blank_parts(forms.get(p.staff_id), p)
     quotas, centre, found = check_quotas(results, ctx.label, settings)
     findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
@@ -468,6 +470,21 @@ def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | Non
         found = ticked_not_graded(form, cats, p)
         return result, [found] if found else []
     return result, graded_result(result, form, a, p, ctx)
+
+
+_PART_TITLES = {"highlights": "个人自评“主要工作亮点及成效”", "shortcomings": "个人自评“存在的不足和改进措施”",
+                "leader_signature": "领导签字"}
+
+
+def blank_parts(form: QuarterForm | None, p: Person) -> list[Finding]:
+    """Q12 警告 (§四(三)1(1) 个人自评, 1(2) 领导评价): a counted form's 个人自评 areas and its
+    leader's 签字 are filled in; none of them changes a grade, so a warning each."""
+    if form is None:
+        return []
+    return [finding("Q12", f"{_PART_TITLES[part]}未填写，请补填"
+                           + ("（由评价的上级领导签字）" if part == "leader_signature" else ""),
+                    cell=form.source.cell(part), **_form_where(form, p))
+            for part in form.blank_parts]
 
 
 def ticked_not_graded(form: QuarterForm, cats: Sequence[SpecialCategory], p: Person) -> Finding | None:
