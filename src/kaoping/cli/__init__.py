@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, week
+from . import annual, calendar, chinese, examples, forms, halfyear, month, quarter, roster, rules, week
+
+chinese.install()  # help screens and usage errors in Chinese
 
 app = typer.Typer(
     name="kaoping",
     help="干部日常考评（公务员平时考核）工具：生成表格、检查收回的表格、定档核比例、输出备案表。",
+    epilog=examples.epilog(""),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="年度：优秀候选、附件6、年度综评名单（§五 结果运用）", no_args_is_help=True)
 
@@ -31,7 +32,7 @@ def _write_problems(findings, problems: Path | None, force: bool) -> None:
     write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False)
 
 
-@app.command("eligible")
+@app.command("eligible", epilog=epilog("annual eligible"))
 @guarded
 def eligible(
     ledgers: list[Path] = _LEDGERS,
@@ -90,7 +91,7 @@ def eligible(
     raise typer.Exit(exit_code(outcome.findings))
 
 
-@app.command("report")
+@app.command("report", epilog=epilog("annual report"))
 @guarded
 def report(
     ledgers: list[Path] = _LEDGERS,

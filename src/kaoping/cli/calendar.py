@@ -7,18 +7,19 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping calendar` to the main app (a single command, not a group)."""
-    app.command("calendar", help="显示某年每月、每季度的法定工作日天数和考评各项报送截止日期；可导出 .ics 日历。")(
-        calendar_command
-    )
+    app.command("calendar", epilog=epilog("calendar"),
+                help="显示某年每月、每季度的法定工作日天数和考评各项报送截止日期；可导出 .ics 日历。")(
+        calendar_command)
 
 
 @guarded
 def calendar_command(
-    year: int = typer.Argument(..., help="年份，例如 2026", min=1900, max=9998),
+    year: int = typer.Argument(..., metavar="年份", help="年份，例如 2026", min=1900, max=9998),
     ics: Path | None = typer.Option(None, "--ics", help="同时导出 iCalendar 日历文件（.ics），可导入 Outlook/手机日历"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的 .ics 文件"),
     settings_path: Path | None = typer.Option(

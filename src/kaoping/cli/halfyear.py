@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实表、集中测评票、计票", no_args_is_help=True)
 
@@ -14,7 +15,7 @@ _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xlsx")
 
 
-@app.command("forms")
+@app.command("forms", epilog=epilog("halfyear forms"))
 @guarded
 def forms(
     roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
@@ -58,7 +59,7 @@ def forms(
     raise typer.Exit(exit_code(findings))
 
 
-@app.command("tally")
+@app.command("tally", epilog=epilog("halfyear tally"))
 @guarded
 def tally(
     ballots: list[Path] = typer.Argument(..., metavar="测评票.xlsx...",

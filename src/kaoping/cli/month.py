@@ -8,14 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="月度小结（附件2，含所附一周小记）", no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("month check"))
 @guarded
 def check(
-    folder: Annotated[Path, typer.Argument(help="收回的月度小结所在文件夹（含子文件夹）")],
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="收回的月度小结所在文件夹（含子文件夹）")],
     roster: Annotated[Optional[Path], typer.Option(
         "--roster", "-r", help="花名册文件；给出时列出应交未交的人")] = None,
     period: Annotated[Optional[str], typer.Option(

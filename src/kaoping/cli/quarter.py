@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
                   no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、�
 _ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
                     "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
 
-FolderArg = Annotated[Path, typer.Argument(help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
+FolderArg = Annotated[Path, typer.Argument(metavar="文件夹", help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
 RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
@@ -86,7 +87,7 @@ def _write_problems(run, problems: Path | None, force: bool, inputs=()) -> None:
                    title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("quarter check"))
 @guarded
 def check(
     folder: FolderArg,
@@ -112,7 +113,7 @@ def check(
     raise typer.Exit(exit_code(run.findings))
 
 
-@app.command("report")
+@app.command("report", epilog=epilog("quarter report"))
 @guarded
 def report(
     folder: FolderArg,

@@ -8,14 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
 
 
-@app.command("template")
+@app.command("template", epilog=epilog("roster template"))
 @guarded
 def template(
-    out: Annotated[Path, typer.Argument(help="输出的空白花名册，如 花名册.xlsx")],
+    out: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="输出的空白花名册，如 花名册.xlsx")],
     units: Annotated[Optional[str], typer.Option(
         "--units", "-u", help="单位下拉框的选项，用逗号分隔，如 办公室,财务处,鹿城分中心")] = None,
     force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖")] = False,
@@ -36,10 +37,10 @@ def template(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("roster check"))
 @guarded
 def check(
-    roster: Annotated[Path, typer.Argument(help="花名册文件（.xlsx）")],
+    roster: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="花名册文件（.xlsx）")],
     problems: ProblemsOpt = None,
     force: ForceProblemsOpt = False,
 ) -> None:

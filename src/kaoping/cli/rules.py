@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 if TYPE_CHECKING:
     from ..rules.catalog import Rule
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping rules` to the main app (a single command, not a group)."""
-    app.command("rules", help="列出 kaoping 检查的全部规则（规则号、级别、办法条款、名称、怎么改）；"
+    app.command("rules", epilog=epilog("rules"), help="列出 kaoping 检查的全部规则（规则号、级别、办法条款、名称、怎么改）；"
                               "可按规则号（如 Q5）或条款（如 §四(三)3）查找。")(rules_command)
 
 

@@ -8,14 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("week check"))
 @guarded
 def check(
-    folder: Annotated[Path, typer.Argument(help="一周小记所在文件夹：单独的附件1表格和月度小结工作簿均可")],
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="一周小记所在文件夹：单独的附件1表格和月度小结工作簿均可")],
     roster: Annotated[Optional[Path], typer.Option(
         "--roster", "-r", help="花名册文件（可选）；给出时按花名册确定每人的单位")] = None,
     settings_path: SettingsOpt = None,
