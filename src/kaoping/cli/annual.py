@@ -56,39 +56,49 @@ def eligible(
         typer.echo(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2))
         raise typer.Exit(exit_code(outcome.findings))
 
-    from rich.markup import escape
-    from rich.table import Table
-
-    from ..rules.annual import QUARTERS
-
+    _print_candidates(outcome)
     con = console()
-    min_good = outcome.min_good
-    title = f"{outcome.year}年度优秀候选（好≥{min_good}次且无一般、较差）"
-    if outcome.provisional:
-        from ..rules.annual import quarter_list
-
-        title += f" —— 暂定：缺{quarter_list(outcome.missing_quarters)}台账"
-    table = Table(title=title)
-    for col in ("单位", "姓名", "科室", "职务职级", "一季度", "二季度", "三季度", "四季度", "好", "备注"):
-        table.add_column(col, overflow="fold")
-    for unit in outcome.units():
-        for p in (c for c in outcome.candidates if c.unit == unit):
-            note = p.remark() or ""
-            if p.provisional and "暂定" not in note:
-                note = "暂定"
-            table.add_row(escape(unit), escape(p.name), escape(p.section or ""), escape(p.rank or ""),
-                          *(escape(p.quarter_text(q)) for q in QUARTERS), str(p.good),
-                          f"[yellow]{escape(note)}[/]" if p.provisional else escape(note))
-    if outcome.candidates:
-        con.print(table)
-    else:
-        con.print(f"{escape(title)}：[yellow]无[/]")
     con.print(f"共 {len(outcome.candidates)} 人；另：原则上基本称职或不称职 {len(outcome.basic_or_incompetent)} 人，"
               f"可直接定不称职 {len(outcome.may_be_incompetent)} 人，确定不称职 {len(outcome.incompetent)} 人"
               "（详见 kaoping annual report）。")
     if outcome.findings:
         print_findings(outcome.findings)
     raise typer.Exit(exit_code(outcome.findings))
+
+
+def _candidate_cells(p) -> list:
+    from rich.text import Text
+
+    from ..rules.annual import QUARTERS
+
+    note = p.remark() or ""
+    if p.provisional and "暂定" not in note:
+        note = "暂定"
+    return [p.unit, p.name, p.section or "", p.rank or "", *(p.quarter_text(q) for q in QUARTERS),
+            str(p.good), Text(note, style="yellow" if p.provisional else "")]
+
+
+def _print_candidates(outcome) -> None:
+    """The 优秀 candidates, by unit (a block a person when the console is narrow)."""
+    from rich.markup import escape
+
+    from .common import console
+    from .tables import Column, print_table
+
+    title = f"{outcome.year}年度优秀候选（好≥{outcome.min_good}次且无一般、较差）"
+    if outcome.provisional:
+        from ..rules.annual import quarter_list
+
+        title += f" —— 暂定：缺{quarter_list(outcome.missing_quarters)}台账"
+    if not outcome.candidates:
+        console().print(f"{escape(title)}：[yellow]无[/]")
+        return
+    columns = [Column("单位", "name"), Column("姓名", "name"), Column("科室", "name"),
+               Column("职务职级", "name"), *(Column(f"{q}季度") for q in "一二三四"),
+               Column("好", justify="right"), Column("备注", "text")]
+    rows = [_candidate_cells(p) for unit in outcome.units()
+            for p in outcome.candidates if p.unit == unit]
+    print_table(console(), columns, rows, title=title)
 
 
 @app.command("report", epilog=epilog("annual report"))

@@ -32,6 +32,7 @@ def calendar_command(
     from ..config import load_settings
     from ..periods import Month, Quarter
     from .common import console
+    from .tables import Column, print_table
 
     con = console()
     settings = load_settings(settings_path)
@@ -75,14 +76,13 @@ def calendar_command(
         con.print(f"[yellow]警告[/]：{escape(unknown_calendar_error(unknown[0]).message)}")
 
     items = deadlines(year)
-    dl = Table(title=f"{year} 年考评日程")
-    for col in ("日期", "星期", "事项", "依据"):
-        dl.add_column(col, overflow="fold")
+    rows = []
     for d in items:
         when = f"{d.date:%m-%d}" + (f" 至 {d.end:%m-%d}" if d.end else "")
         week = f"周{weekday_cn[d.date.weekday()]}" if d.end is None else ""
-        dl.add_row(when, week, d.title, d.clause)
-    con.print(dl)
+        rows.append([when, week, d.clause, d.title])
+    print_table(con, [Column("日期", "name"), Column("星期", "name"), Column("依据", "name"),
+                      Column("事项", "text")], rows, title=f"{year} 年考评日程")
 
     if ics is not None:
         from ..errors import KaopingError

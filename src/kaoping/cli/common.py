@@ -63,11 +63,12 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", limit: int = 200) -> None:
-    """A rich table of findings, errors first; long lists are cut with a pointer to --problems."""
-    from rich.table import Table
+    """A table of findings, errors first (one block a finding when the console is narrow);
+    long lists are cut with a pointer to --problems."""
     from rich.text import Text
 
     from ..models import Severity
+    from .tables import Column, print_table
 
     con = console()
     if not findings:
@@ -76,15 +77,15 @@ def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", 
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     rows = sorted(findings, key=lambda f: (order[f.severity], f.unit or "", f.file or "", f.rule))
     style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    table = Table(title=title, show_lines=False, expand=False)
-    for col in ("级别", "规则", "单位", "姓名", "位置", "说明"):
-        table.add_column(col, overflow="fold")
+    columns = [Column("级别", "name"), Column("规则", "name"), Column("单位", "name"),
+               Column("姓名", "name"), Column("位置", "name"), Column("说明", "text")]
+    cells = []
     for f in rows[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else None, f.sheet, f.cell) if x)
-        # Text(): units, names, file names and messages quote user input, never markup.
-        table.add_row(f"[{style[f.severity]}]{f.severity.value}[/]", f.rule,
-                      *(Text(x) for x in (f.unit or "", f.person or "", where, f.message)))
-    con.print(table)
+        # Text: units, names, file names and messages quote user input, never markup.
+        cells.append([Text(f.severity.value, style=style[f.severity]), f.rule,
+                      *(Text(x) for x in (f.unit or "", f.person or "", where, f.message))])
+    print_table(con, columns, cells, title=title)
     if len(rows) > limit:
         con.print(f"……另有 {len(rows) - limit} 条未显示，请用 --problems 输出完整问题清单。")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}

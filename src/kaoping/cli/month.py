@@ -55,19 +55,18 @@ def check(
 
 
 def _print_units(tallies, *, with_roster: bool) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     from .common import console
+    from .tables import Column, print_table
 
-    table = Table(title="各单位汇总")
     cols = ["单位", *(["应交"] if with_roster else []), "已交",
             *(["未交"] if with_roster else []), "错误", "警告", "提示"]
-    for col in cols:
-        table.add_column(col, justify="left" if col == "单位" else "right")
+    rows = []
     for t in tallies:
-        missing = f"[yellow]{t.missing}[/]" if t.missing else "0"
-        errors = f"[bold red]{t.errors}[/]" if t.errors else "0"
-        table.add_row(escape(t.unit), *([str(t.due)] if with_roster else []), str(t.received),
-                      *([missing] if with_roster else []), errors, str(t.warnings), str(t.infos))
-    console().print(table)
+        missing = Text(str(t.missing), style="yellow" if t.missing else "")
+        errors = Text(str(t.errors), style="bold red" if t.errors else "")
+        rows.append([t.unit, *([str(t.due)] if with_roster else []), str(t.received),
+                     *([missing] if with_roster else []), errors, str(t.warnings), str(t.infos)])
+    print_table(console(), [Column(c, "name") if c == "单位" else Column(c, justify="right") for c in cols],
+                rows, title="各单位汇总")

@@ -44,38 +44,46 @@ def _pct(x: float | None) -> str:
     return format_ratio(x)
 
 
-def _print_summary(run) -> None:
-    from rich import box
-    from rich.table import Table
+# The summary's columns: short headers, explained by the legend under the table.
+_SUMMARY_COLUMNS = (("单位/考核组", "name"), ("参加", "value"), ("好", "value"), ("上限", "value"),
+                    ("比例", "value"), ("较好", "value"), ("一般", "value"), ("较差", "value"),
+                    ("不定", "value"), ("未参", "value"), ("错误", "value"), ("警告", "value"))
+_SUMMARY_LEGEND = ("注：参加＝实际参加考核人数；好＝“好”等次人数，括号内为其中受表彰直接定好的人数；"
+                   "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定；不定＝不确定等次；未参＝未参加考核。")
+
+
+def _summary_cells(row) -> list:
+    """One summary row as cells (Text: unit names are user input, never markup)."""
+    from rich.text import Text
 
     from ..models import Outcome
+
+    red = "bold red"
+    good = f"{row.good}({row.commended})" if row.commended else str(row.good)
+    ratio = Text("" if row.level else _pct(row.ratio))
+    if row.over and not row.level:
+        ratio.append("超", style=red)
+    label = Text("└ " + row.label) if row.level else Text(row.label, style="bold")
+    counts = [str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR,
+                                           Outcome.UNDETERMINED, Outcome.ABSENT)]
+    return [label, str(row.participants), Text(good, style=red if row.over else ""),
+            "" if row.cap is None else str(row.cap), ratio, *counts,
+            Text(str(row.errors), style=red if row.errors else ""), str(row.warnings)]
+
+
+def _print_summary(run) -> None:
     from ..pipeline import CN_QUARTER, summary_rows
     from .common import console
+    from .tables import Column, print_table
 
     q = run.quarter
     con = console()
     wd = f"；本季度工作日 {run.workdays:g} 天" if run.workdays is not None else ""
     con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
               f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
-    table = Table(title="各单位（考核组）定档与“好”等次比例（§四(三)3）", box=box.SIMPLE_HEAD)
-    table.add_column("单位/考核组", overflow="fold", min_width=10)
-    for col in ("参加", "好(表彰)", "上限", "比例", "较好/一般/较差/不确定", "未参加", "错误/警告"):
-        table.add_column(col, justify="right", overflow="fold", min_width=7 if col == "比例" else None)
-    for row in summary_rows(run):
-        label = ("└ " + row.label) if row.level else f"[bold]{row.label}[/]"
-        good = f"{row.good}({row.commended})" if row.commended else str(row.good)
-        if row.over:
-            good = f"[bold red]{good}[/]"
-        ratio = "" if row.level else _pct(row.ratio) + ("[bold red]超[/]" if row.over else "")
-        errors = f"[bold red]{row.errors}[/]" if row.errors else "0"
-        table.add_row(
-            label, str(row.participants), good, "" if row.cap is None else str(row.cap), ratio,
-            "/".join(str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE,
-                                                  Outcome.POOR, Outcome.UNDETERMINED)),
-            str(row.counts[Outcome.ABSENT]), f"{errors}/{row.warnings}")
-    con.print(table)
-    con.print("注：参加＝实际参加考核人数；好(表彰)＝“好”等次人数（其中受表彰直接定好人数）；"
-              "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定。")
+    columns = [Column(h, kind, "left" if kind == "name" else "right") for h, kind in _SUMMARY_COLUMNS]
+    print_table(con, columns, [_summary_cells(row) for row in summary_rows(run)],
+                title="各单位（考核组）定档与“好”等次比例（§四(三)3）", legend=_SUMMARY_LEGEND)
 
 
 def _write_problems(run, problems: Path | None, force: bool, inputs=()) -> None:

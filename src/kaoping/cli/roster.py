@@ -68,43 +68,33 @@ def check(
 
 
 def _print_units_and_ranks(s) -> None:
-    from rich.table import Table
-
     from .common import console
+    from .tables import Column, print_table
 
-    units = Table(title="各单位在编人数")
-    for col in ("单位", "考核组", "人数"):
-        units.add_column(col)
-    for unit, group, n in s.by_unit:
-        units.add_row(unit, group or "（自成一组）", str(n))
-    console().print(units)
-
-    ranks = Table(title="职级类别（附件4）")
-    ranks.add_column("职级类别")
-    ranks.add_column("人数", justify="right")
-    for cat, n in s.by_rank:
-        ranks.add_row(cat.value, str(n))
-    console().print(ranks)
+    con = console()
+    print_table(con, [Column("单位", "name"), Column("考核组", "name"), Column("人数", justify="right")],
+                [[unit, group or "（自成一组）", str(n)] for unit, group, n in s.by_unit],
+                title="各单位在编人数")
+    print_table(con, [Column("职级类别", "name"), Column("人数", justify="right")],
+                [[cat.value, str(n)] for cat, n in s.by_rank], title="职级类别（附件4）")
 
 
 def _print_cases(s) -> None:
     """§二 特殊情形 and the other marks of the roster, one row per person and case."""
-    from rich.table import Table
-
     from .common import console
+    from .tables import Column, print_table
 
-    cases = Table(title="特殊情形及其他标记")
-    for col in ("姓名", "工号", "单位", "情形", "起止"):
-        cases.add_column(col, overflow="fold")
+    rows = []
     for p in s.probation:
         until = f"~{p.probation_until}" if p.probation_until else ""
-        cases.add_row(p.name, p.staff_id, p.unit, "§二 第1类 新录用公务员（试用期）", until)
+        rows.append([p.name, p.staff_id, p.unit, until, "§二 第1类 新录用公务员（试用期）"])
     for p, c in s.cases:
         span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
-        cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
-                      span)
+        rows.append([p.name, p.staff_id, p.unit, span, f"§二 第{c.category.number}类 {c.category.value}"])
     for p in s.not_on_establishment:
-        cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
+        rows.append([p.name, p.staff_id, p.unit, "", "不在编（不参加考评）"])
     for p in s.refused:
-        cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
-    console().print(cases)
+        rows.append([p.name, p.staff_id, p.unit, "", "拒不参加或弄虚作假（§五(一) 年度不称职）"])
+    columns = [Column("姓名", "name"), Column("工号", "name"), Column("单位", "name"),
+               Column("起止", "name"), Column("情形", "text")]
+    print_table(console(), columns, rows, title="特殊情形及其他标记")

@@ -28,11 +28,12 @@ def check(
     退出码：0 无错误，1 有错误，2 无法运行。
     """
     from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     from ..config import load_settings
     from ..pipeline import run_week
     from .common import console, exit_code, print_findings, with_progress, write_problems
+    from .tables import Column, print_table
 
     settings = load_settings(settings_path)
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
@@ -40,13 +41,9 @@ def check(
     con = console()
     con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(run.logs)} 份一周小记，"
               f"{run.people} 人")
-    table = Table(title="各单位汇总")
-    for col in ("单位", "一周小记", "错误", "警告", "提示"):
-        table.add_column(col, justify="left" if col == "单位" else "right")
-    for t in run.tallies():
-        table.add_row(escape(t.unit), str(t.received), f"[bold red]{t.errors}[/]" if t.errors else "0",
-                      str(t.warnings), str(t.infos))
-    con.print(table)
+    columns = [Column("单位", "name"), *(Column(c, justify="right") for c in ("一周小记", "错误", "警告", "提示"))]
+    print_table(con, columns, [[t.unit, str(t.received), Text(str(t.errors), style="bold red" if t.errors else ""),
+                                str(t.warnings), str(t.infos)] for t in run.tallies()], title="各单位汇总")
     print_findings(run.findings, title="一周小记问题")
     write_problems(run.findings, problems, force=force, title="一周小记问题清单")
     raise typer.Exit(exit_code(run.findings))
