@@ -33,8 +33,8 @@ def forms(
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
     from rich.markup import escape
 
-    from ..excel.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..excel.roster import read_roster
+    from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..report.annual import read_ledgers
     from ..rules.settings import Settings
     from .common import console, exit_code, print_findings, progress
@@ -72,9 +72,10 @@ def tally(
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
     from rich.markup import escape
 
-    from ..excel.ballots import tally_ballots, write_tally
-    from ..excel.write import check_writable
+    from ..excel.ballots import tally_ballots
+    from ..output.workbook import check_writable
     from ..paths import scan_workbooks
+    from ..report.tally import write_tally
     from .common import console, exit_code, print_findings, progress
     from .tables import Column, print_table
 

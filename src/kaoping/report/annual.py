@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook as WorkbookType
 
 from ..errors import KaopingError
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import Inputs, OutputSet, put
+from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..output.workbook import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
 from ..rules.annual import (

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import Inputs, OutputSet, put
+from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..output.workbook import Inputs, OutputSet, put
 from ..models import (
     Outcome,
     Person,
@@ -472,7 +472,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
     without --force, one of the run's `inputs`) leaves `out_dir` untouched, and so does any
     failure or interrupt while writing.
     """
-    from ..excel.pdf import pdf_targets, stage_pdfs
+    from ..output.pdf import pdf_targets, stage_pdfs
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
