@@ -39,21 +39,23 @@ def eligible(
     roster: Path = _ROSTER,
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出（供其他程序读取）"),
+    json_path: Path | None = typer.Option(
+        None, "--json", metavar="路径", help="同时把结果（优秀候选和问题）写成 JSON 报告，供其他程序读取"
+                                            "（- 表示输出到标准输出，此时不显示表格）；格式见 docs/JSON报告.md"),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
 ) -> None:
     """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
-    import json
-
-    from .common import console, exit_code, print_findings
+    from ..config import load_settings, settings_file
+    from ..pipeline.report_json import year_report
+    from .common import console, exit_code, print_findings, write_json
 
     outcome = _load(roster, ledgers, year, settings)
     _write_problems(outcome.findings, problems, force)
-    if as_json:
-        from ..report.annual import outcome_json
-
-        typer.echo(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2))
+    inputs = {"ledgers": ledgers, "roster": roster}
+    if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
+                                      settings_file=settings_file(settings)),
+                  json_path, force=force, inputs=[roster, *ledgers, settings]):
         raise typer.Exit(exit_code(outcome.findings))
 
     _print_candidates(outcome)

@@ -26,6 +26,9 @@ R = TypeVar("R")
 SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
+JsonOpt = Annotated[Optional[Path], typer.Option(
+    "--json", metavar="路径", help="同时把检查结果写成 JSON 报告，供其他程序读取（- 表示输出到标准输出，"
+                                 "此时不显示表格）；格式见 docs/JSON报告.md")]
 
 def console() -> Console:
     """The console commands print to (rich is imported on first use: `kaoping --help` stays
@@ -92,21 +95,49 @@ def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", 
     con.print("合计：" + "，".join(f"{s.value} {n} 条" for s, n in counts.items()))
 
 
-def progress(total: int, description: str):
-    """A rich progress bar for long batches (transient, so reports stay readable)."""
+def json_to_stdout(path: Path | None) -> bool:
+    """`--json -`: the report is all that goes to stdout."""
+    return path is not None and str(path) == "-"
+
+
+def write_json(report: Callable[[], dict[str, Any]], path: Path | None, *, force: bool,
+               inputs: Sequence[Path | None] = ()) -> bool:
+    """Write the --json report (built by `report()` only when asked for) to `path`, or to
+    stdout for "-"; True when it went to stdout, so the caller prints nothing else."""
+    if path is None:
+        return False
+    from ..pipeline.report_json import report_text
+
+    text = report_text(report())
+    if json_to_stdout(path):
+        typer.echo(text, nl=False)
+        return True
+    from rich.markup import escape
+
+    from ..output.workbook import atomic_write_bytes
+
+    written = atomic_write_bytes(path, text.encode("utf-8"), force=force, inputs=inputs)
+    console().print(f"JSON 报告已写入：{escape(str(written))}")
+    return False
+
+
+def progress(total: int, description: str, *, quiet: bool = False):
+    """A rich progress bar for long batches (transient, so reports stay readable); none when
+    `quiet` (stdout carries a JSON report)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console(), transient=True, disable=total < 2)
+                    console=console(), transient=True, disable=quiet or total < 2)
 
 
-def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R]) -> R:
+def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R], *,
+                  quiet: bool = False) -> R:
     """`run(on_file)` with a progress bar over the workbooks below `folder`, shown from the
     first workbook read (a command that stops before reading shows none)."""
     from ..pipeline import count_workbooks
 
     total = count_workbooks(folder)
-    bar = progress(total, description)
+    bar = progress(total, description, quiet=quiet)
     task: list[Any] = []
 
     def advance(_file: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, guarded
+from .common import EXIT_FINDINGS, JsonOpt, ProblemsOpt, SettingsOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
@@ -24,7 +24,7 @@ AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", hel
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None):
+         settings_path: Path | None, *, quiet: bool = False):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
     from ..periods import parse_quarter
@@ -35,7 +35,7 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
     quarter = parse_quarter(period) if period else None
     return with_progress(folder, "读取表格", lambda on_file: run_quarter(
         roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
-        on_file=on_file))
+        on_file=on_file), quiet=quiet)
 
 
 def _pct(x: float | None) -> str:
@@ -86,12 +86,12 @@ def _print_summary(run) -> None:
                 title="各单位（考核组）定档与“好”等次比例（§四(三)3）", legend=_SUMMARY_LEGEND)
 
 
-def _write_problems(run, problems: Path | None, force: bool, inputs=()) -> None:
+def _write_problems(run, problems: Path | None, force: bool, inputs=(), announce: bool = True) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
-    write_problems(run.findings, problems, force=force, inputs=inputs,
+    write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce,
                    title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
@@ -104,7 +104,8 @@ def check(
     attendance: AttendanceOpt = None,
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    json_path: JsonOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单、JSON 报告文件已存在时覆盖")] = False,
 ) -> None:
     """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
     应交未交（Q1–Q8），按单位（考核组）汇总。
@@ -112,9 +113,17 @@ def check(
     出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from .common import exit_code, print_findings
+    from ..config import settings_file
+    from ..pipeline.report_json import quarter_report
+    from .common import exit_code, json_to_stdout, print_findings, write_json
 
-    run = _run(roster, folder, period, attendance, settings_path)
+    quiet = json_to_stdout(json_path)
+    run = _run(roster, folder, period, attendance, settings_path, quiet=quiet)
+    inputs = {"folder": folder, "roster": roster, "attendance": attendance}
+    if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
+                  json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
+        _write_problems(run, problems, force, announce=False)
+        raise typer.Exit(exit_code(run.findings))
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
     _write_problems(run, problems, force)

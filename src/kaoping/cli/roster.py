@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, guarded
+from .common import EXIT_OK, ForceProblemsOpt, JsonOpt, ProblemsOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
@@ -42,18 +42,25 @@ def template(
 def check(
     roster: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="花名册文件（.xlsx）")],
     problems: ProblemsOpt = None,
+    json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
     from ..report.problems import write_problems
-    from .common import console, exit_code, print_findings
+    from ..pipeline.report_json import roster_report
+    from .common import console, exit_code, print_findings, write_json
 
     if not roster.is_file():
         raise KaopingError("找不到花名册文件", file=str(roster))
     people, findings = read_roster(roster)
     s = summarize(people)
+    if write_json(lambda: roster_report(findings, s, inputs={"roster": roster}), json_path,
+                  force=force, inputs=[roster]):
+        if problems is not None:
+            write_problems(findings, problems, force=force, title="花名册问题清单")
+        raise typer.Exit(exit_code(findings))
     con = console()
     con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
     _print_units_and_ranks(s)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import ForceProblemsOpt, JsonOpt, ProblemsOpt, SettingsOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
@@ -21,6 +21,7 @@ def check(
         "--roster", "-r", help="花名册文件（可选）；给出时按花名册确定每人的单位")] = None,
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
+    json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
 ) -> None:
     """检查一周小记：完成情况（进行中/已完成/无法完成）、完成时间、无法完成的原因、完成时限、日期。
@@ -32,12 +33,20 @@ def check(
 
     from ..config import load_settings
     from ..pipeline import run_week
-    from .common import console, exit_code, print_findings, with_progress, write_problems
+    from ..config import settings_file
+    from ..pipeline.report_json import week_report
+    from .common import console, exit_code, json_to_stdout, print_findings, with_progress, write_json, write_problems
     from .tables import Column, print_table
 
     settings = load_settings(settings_path)
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
-        folder, roster=roster, settings=settings, skip=problems, on_file=on_file))
+        folder, roster=roster, settings=settings, skip=problems, on_file=on_file),
+        quiet=json_to_stdout(json_path))
+    if write_json(lambda: week_report(run, inputs={"folder": folder, "roster": roster},
+                                      settings_file=settings_file(settings_path)),
+                  json_path, force=force, inputs=[folder, roster, settings_path]):
+        write_problems(run.findings, problems, force=force, title="一周小记问题清单", announce=False)
+        raise typer.Exit(exit_code(run.findings))
     con = console()
     con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(run.logs)} 份一周小记，"
               f"{run.people} 人")
