@@ -26,10 +26,11 @@ def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | 
     return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
 
 
-def _write_problems(findings, problems: Path | None, force: bool) -> None:
-    from .common import write_problems
+def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path]) -> None:
+    from .common import common_folder, write_problems
 
-    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False)
+    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
+                   base=common_folder(ledgers))
 
 
 @app.command("eligible", epilog=epilog("annual eligible"))
@@ -51,7 +52,7 @@ def eligible(
     from .common import console, exit_code, print_findings, write_json
 
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, ledgers)
     inputs = {"ledgers": ledgers, "roster": roster}
     if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
                                       settings_file=settings_file(settings)),
@@ -129,7 +130,7 @@ def report(
         task = bar.add_task("", total=total)
         paths = write_annual_report(outcome, out, force=force,
                                     on_progress=lambda _p: bar.advance(task))
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, ledgers)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

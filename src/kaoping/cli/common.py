@@ -95,6 +95,17 @@ def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", 
     con.print("合计：" + "，".join(f"{s.value} {n} 条" for s, n in counts.items()))
 
 
+def common_folder(paths: Sequence[Path]) -> Path | None:
+    """The folder the given files (or folders) share, for showing their paths below it."""
+    import os
+
+    parents = [str(p if p.is_dir() else p.parent) for p in paths]
+    try:
+        return Path(os.path.commonpath(parents)) if parents else None
+    except ValueError:  # different drives on Windows, or absolute beside relative
+        return None
+
+
 def json_to_stdout(path: Path | None) -> bool:
     """`--json -`: the report is all that goes to stdout."""
     return path is not None and str(path) == "-"
@@ -154,14 +165,16 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
 
 
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True, inputs: Sequence[Path] = ()) -> None:
-    """Write the 问题清单 to --problems when it was given (and say where)."""
+                   announce: bool = True, inputs: Sequence[Path | None] = (),
+                   base: Path | None = None) -> None:
+    """Write the 问题清单 to --problems when it was given (and say where); paths in it are
+    shown below `base`, the folder checked."""
     if path is None:
         return
     from rich.markup import escape
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title, inputs=inputs)
+    written = write(findings, path, force=force, title=title, inputs=inputs, base=base)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

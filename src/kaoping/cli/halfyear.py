@@ -76,7 +76,7 @@ def tally(
     from ..output.workbook import check_writable
     from ..paths import scan_workbooks
     from ..report.tally import write_tally
-    from .common import console, exit_code, print_findings, progress
+    from .common import common_folder, console, exit_code, print_findings, progress
     from .tables import Column, print_table
 
     check_writable(out, force=force)
@@ -97,7 +97,8 @@ def tally(
     if problems is not None:
         from ..report.problems import write_problems
 
-        write_problems(result.findings, problems, force=force, title="集中测评问题清单")
+        write_problems(result.findings, problems, force=force, title="集中测评问题清单",
+                       base=common_folder(ballots))
     con = console()
     columns = [Column("名次", justify="right"), Column("姓名", "name"), Column("工号", "name"),
                Column("得票", justify="right"), Column("得票率", justify="right")]

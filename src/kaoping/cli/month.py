@@ -49,7 +49,7 @@ def check(
     if write_json(lambda: month_report(run, inputs={"folder": folder, "roster": roster, "period": str(m)},
                                        settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[folder, roster, settings_path]):
-        write_problems(run.findings, problems, force=force, title=title, announce=False)
+        write_problems(run.findings, problems, force=force, title=title, announce=False, base=folder)
         raise typer.Exit(exit_code(run.findings))
     con = console()
     if run.calendar_note is not None:
@@ -60,7 +60,7 @@ def check(
               + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
     _print_units(run.tallies(), with_roster=run.roster is not None)
     print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
-    write_problems(run.findings, problems, force=force, title=title)
+    write_problems(run.findings, problems, force=force, title=title, base=folder)
     raise typer.Exit(exit_code(run.findings))
 
 

@@ -86,12 +86,13 @@ def _print_summary(run) -> None:
                 title="各单位（考核组）定档与“好”等次比例（§四(三)3）", legend=_SUMMARY_LEGEND)
 
 
-def _write_problems(run, problems: Path | None, force: bool, inputs=(), announce: bool = True) -> None:
+def _write_problems(run, folder: Path, problems: Path | None, force: bool, inputs=(),
+                    announce: bool = True) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
-    write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce,
+    write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce, base=folder,
                    title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
@@ -122,11 +123,11 @@ def check(
     inputs = {"folder": folder, "roster": roster, "attendance": attendance}
     if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
-        _write_problems(run, problems, force, announce=False)
+        _write_problems(run, folder, problems, force, announce=False)
         raise typer.Exit(exit_code(run.findings))
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force)
+    _write_problems(run, folder, problems, force)
     raise typer.Exit(exit_code(run.findings))
 
 
@@ -181,7 +182,7 @@ def report(
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force, inputs)
+    _write_problems(run, folder, problems, force, inputs)
     if run.errors and not force:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出，请加 --force。")

@@ -59,7 +59,7 @@ def check(
     if write_json(lambda: roster_report(findings, s, inputs={"roster": roster}), json_path,
                   force=force, inputs=[roster]):
         if problems is not None:
-            write_problems(findings, problems, force=force, title="花名册问题清单")
+            write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent)
         raise typer.Exit(exit_code(findings))
     con = console()
     con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
@@ -69,7 +69,7 @@ def check(
 
     print_findings(findings, title="花名册问题")
     if problems is not None:
-        write_problems(findings, problems, force=force, title="花名册问题清单")
+        write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent)
         con.print(f"问题清单已写入：{problems}")
     raise typer.Exit(exit_code(findings))
 

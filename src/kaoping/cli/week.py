@@ -45,7 +45,8 @@ def check(
     if write_json(lambda: week_report(run, inputs={"folder": folder, "roster": roster},
                                       settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[folder, roster, settings_path]):
-        write_problems(run.findings, problems, force=force, title="一周小记问题清单", announce=False)
+        write_problems(run.findings, problems, force=force, title="一周小记问题清单", announce=False,
+                       base=folder)
         raise typer.Exit(exit_code(run.findings))
     con = console()
     con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(run.logs)} 份一周小记，"
@@ -54,5 +55,5 @@ def check(
     print_table(con, columns, [[t.unit, str(t.received), Text(str(t.errors), style="bold red" if t.errors else ""),
                                 str(t.warnings), str(t.infos)] for t in run.tallies()], title="各单位汇总")
     print_findings(run.findings, title="一周小记问题")
-    write_problems(run.findings, problems, force=force, title="一周小记问题清单")
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单", base=folder)
     raise typer.Exit(exit_code(run.findings))
