@@ -92,6 +92,21 @@ def test_unreadable_ledger_is_finding(inputs):
     assert [c["name"] for c in data["summary"]["candidates"]] == ["张三", "钱七"]
 
 
+def test_report_names_the_centre_from_kaoping_toml_or_the_command_line(inputs):
+    tmp, roster, paths = inputs
+    toml = tmp / "kaoping.toml"
+    toml.write_text('[centre]\nname = "示例市住房公积金管理中心"\n', encoding="utf-8")
+    centre_file = "附件6-公务员平时考核好等次2次以上人员名单表-2026年度-全中心.xlsx"
+    for extra, name in (([], "示例市住房公积金管理中心"), (["--centre-name", "另一个名称"], "另一个名称")):
+        out = tmp / f"out-{name}"
+        res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(out),
+                                  "-c", str(toml), *extra])
+        assert res.exit_code == 0, res.output
+        assert load_workbook(out / centre_file).worksheets[0]["A3"].value.endswith(name)
+        unit = load_workbook(out / "附件6-公务员平时考核好等次2次以上人员名单表-2026年度-鹿城分中心.xlsx")
+        assert unit.worksheets[0]["A3"].value.endswith("鹿城分中心")
+
+
 def test_report_writes_everything(inputs):
     tmp, roster, paths = inputs
     out = tmp / "out"

@@ -113,12 +113,15 @@ def report(
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
     problems: Path | None = _PROBLEMS,
+    centre_name: str | None = typer.Option(
+        None, "--centre-name", help="全中心附件6 的呈报单位名称；不给时取 kaoping.toml 的 [centre] name（默认“全中心”）"),
     force: bool = _FORCE,
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
     谈话提醒/批评教育名单，登记表平时考核结果）。"""
     from rich.markup import escape
 
+    from ..config import load_settings
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, progress
@@ -129,7 +132,8 @@ def report(
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
         paths = write_annual_report(outcome, out, force=force,
-                                    on_progress=lambda _p: bar.advance(task))
+                                    on_progress=lambda _p: bar.advance(task),
+                                    centre_name=centre_name or load_settings(settings).centre.name)
     _write_problems(outcome.findings, problems, force, ledgers)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")

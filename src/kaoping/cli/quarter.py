@@ -71,6 +71,18 @@ def _summary_cells(row) -> list:
             Text(str(row.errors), style=red if row.errors else ""), str(row.warnings)]
 
 
+def _centre_note(rows) -> str | None:
+    """How the 全中心 row's 上限 and 比例 read, as 附件4 explains them."""
+    centre = next((r for r in rows if r.label == "全中心" and not r.level), None)
+    if centre is None or not centre.participants:
+        return None
+    with_commended = _pct(centre.good / centre.participants)
+    commended = (f"不含受表彰直接定好的 {centre.commended} 人" if centre.commended else "无受表彰直接定好的人")
+    return (f"全中心：上限 {centre.cap} 人是各考核组上限之和（“好”等次比例按考核组核定，§四(三)3）；"
+            f"比例 {_pct(centre.ratio)} {commended}；附件4 全中心表的“好等次比例”含表彰："
+            f"{centre.good}÷{centre.participants}＝{with_commended}。")
+
+
 def _print_summary(run) -> None:
     from ..pipeline import CN_QUARTER, summary_rows
     from .common import console
@@ -82,8 +94,11 @@ def _print_summary(run) -> None:
     con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
               f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
     columns = [Column(h, kind, "left" if kind == "name" else "right") for h, kind in _SUMMARY_COLUMNS]
-    print_table(con, columns, [_summary_cells(row) for row in summary_rows(run)],
-                title="各单位（考核组）定档与“好”等次比例（§四(三)3）", legend=_SUMMARY_LEGEND)
+    rows = summary_rows(run)
+    note = _centre_note(rows)
+    print_table(con, columns, [_summary_cells(row) for row in rows],
+                title="各单位（考核组）定档与“好”等次比例（§四(三)3）",
+                legend=_SUMMARY_LEGEND + ("\n" + note if note else ""))
 
 
 def _write_problems(run, folder: Path, problems: Path | None, force: bool, inputs=(),
@@ -142,9 +157,10 @@ def report(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     report_date: Annotated[Optional[str], typer.Option(
-        "--date", help="填报日期，如 2026-10-15；默认今天")] = None,
-    centre_name: Annotated[str, typer.Option(
-        "--centre-name", help="全中心汇总表的呈报单位名称")] = "全中心",
+        "--date", help="填报日期，如 2026-10-15；不给时附件4、附件5 的日期留空（“年 月 日”），打印后手写")] = None,
+    centre_name: Annotated[Optional[str], typer.Option(
+        "--centre-name", help="全中心汇总表的呈报单位名称；不给时取 kaoping.toml 的 [centre] name"
+                              "（默认“全中心”）")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option(
@@ -188,7 +204,8 @@ def report(
                   "如确需先行输出，请加 --force。")
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf)
+                           report_date=day, centre_name=centre_name or run.settings.centre.name,
+                           inputs=inputs, pdf=pdf)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
@@ -196,6 +213,8 @@ def report(
         from ..report.filing import printed
 
         con.print(f"[bold]已用 LibreOffice 输出 {len(printed(written))} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+    if day is None:
+        con.print("附件4、附件5 的填报日期留空（“年 月 日”），打印后手写；要填上日期请加 --date 2026-10-15。")
     if run.errors:
         con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
     raise typer.Exit(exit_code(run.findings))
