@@ -114,10 +114,10 @@ def tally(
     raise typer.Exit(exit_code(result.findings))
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("halfyear check"))
 @guarded
 def check(
-    folder: Path = typer.Argument(..., help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
+    folder: Path = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
                                   show_default=False),
     roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
     half: str | None = typer.Option(None, "--half", help="半年：2026H1 或 2026H2；不给时按记实表上的半年"),
