@@ -102,7 +102,7 @@ def test_only_the_three_statuses_are_read(tmp_path: Path):
                                                            ("W1", "F6")]
     assert all(str(row["工作表"]).startswith("第3周") and row["文件"].endswith("张三-2026-07.xlsx")
                for row in rows)
-    assert "“待完成”无效" in rows[0]["说明"] and "“已完成”" in rows[0]["说明"]
+    assert "“待完成”无效" in rows[0]["问题"] and "“已完成”" in rows[0]["问题"]
 
 
 def test_duplicate_week_and_empty_week(tmp_path: Path):
