@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ..models import (
     Finding,
@@ -213,6 +214,7 @@ class AnnualOutcome:
     ledger_quarters: list[int] = field(default_factory=list)  # quarters with a usable ledger
     missing_quarters: list[int] = field(default_factory=list)  # quarters with no usable ledger
     min_good: int = 2
+    pool: list[Any] = field(default_factory=list)  # rules.reserve.PoolMember (§五(三))
 
     @property
     def provisional(self) -> bool:
@@ -503,9 +505,12 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
     findings += [f for f in (absent_without_reason(p, year) for p in people) if f is not None]
     findings += [f for f in (refusal_year_findings(p, year, roster.source) for p in roster.people
                              if p.on_establishment or p.staff_id in listed) if f is not None]
+    from .reserve import reserve_pool  # it reads PersonYear from here
+
     return AnnualOutcome(year=year, people=people, findings=findings,
                          ledger_quarters=sorted(usable), missing_quarters=missing,
-                         min_good=settings.annual.excellent_min_good)
+                         min_good=settings.annual.excellent_min_good,
+                         pool=reserve_pool(roster.people, people, year))
 
 
 def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings,
