@@ -337,7 +337,7 @@ def person_of(s: Staff) -> Person:
         section=s.section, post=s.post, rank=s.rank, rank_category=s.cat, direct_leader=direct,
         supervising_leader=supervising, hired_on=s.hired, probation_until=s.probation_until,
         special_cases=list(s.cases), on_establishment=s.on_establishment,
-        refused_or_falsified=s.refused)
+        refused_or_falsified=s.refused, refused_or_falsified_year=YEAR if s.refused else None)
 
 
 def roster() -> Roster:

@@ -24,13 +24,13 @@ PEOPLE = [
     person("003", "王五", "鹿城分中心", section="归集科"),
     person("004", "赵六", "财务处", section=None, rank="四级调研员"),
     person("005", "钱七", "财务处", section=None),
-    person("006", "孙八", "财务处", section=None, refused_or_falsified=True),
+    person("006", "孙八", "财务处", section=None, refused_or_falsified=True, refused_or_falsified_year=2026),
 ]
 GRADES = {
     "001": [G, G, FG, FG],  # Y1 (exactly two 好)
     "002": [G, G, AV, FG],  # 附件6 but not Y1
     "003": [AV, AV, PO, FG],  # Y2
-    "004": [PO, UN, PO, PO],  # Y3 (+Y2)
+    "004": [PO, UN, PO, PO],  # Y2; not Y3: the 不确定 quarter is not 较差
     "005": [G, FG, FG, G],  # Y1
     "006": [FG, FG, FG, FG],  # Y4
 }
@@ -138,7 +138,7 @@ def test_report_writes_everything(inputs):
         return [r[col - 1] for r in wb[sheet].iter_rows(min_row=first, values_only=True) if r[col - 1]]
     assert names_in("优秀候选(Y1)") == ["张三", "钱七"]
     assert names_in("基本称职或不称职(Y2)") == ["王五", "赵六"]
-    assert names_in("可直接定不称职(Y3)") == ["赵六"]
+    assert names_in("可直接定不称职(Y3)") == []  # 赵六's 不确定 quarter is not 较差
     assert names_in("确定不称职(Y4)") == ["孙八"]
     talk = [(r[0], r[3]) for r in wb["谈话提醒"].iter_rows(min_row=4, values_only=True)]
     assert talk == [("第一季度", "王五"), ("第二季度", "王五"), ("第三季度", "李四")]

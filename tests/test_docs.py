@@ -82,7 +82,7 @@ def _shown(value: object) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, str):
         return f'`"{value}"`'
-    if isinstance(value, dict) and not value:
+    if isinstance(value, (dict, list)) and not value:
         return "（空）"
     return f"`{value}`"
 

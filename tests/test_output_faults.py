@@ -36,7 +36,7 @@ from kaoping.report.problems import write_problems
 
 Q3 = Quarter(2026, 3)
 DAY, LATER = dt.date(2026, 10, 15), dt.date(2026, 10, 20)
-N_FILING = 7  # 2 units and 全中心 × (附件4, 附件5) + 台账
+N_FILING = 10  # 2 units and 全中心 × (附件4, 附件5, 谈话提醒和批评教育名单) + 台账
 REASONS = {"ENOSPC": "磁盘已满", "EACCES": "没有写入权限", "EROFS": "只读", "EEXIST": "已有同名"}
 FAULTS = {"interrupt": KeyboardInterrupt, **OS_FAULTS}
 posix_only = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")

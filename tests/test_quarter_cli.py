@@ -104,7 +104,8 @@ def test_report_writes_tables_and_ledger(clean, tmp_path: Path):
     assert files == sorted([
         "季度结果台账-2026Q3.xlsx", "综合处/附件4-备案表-2026Q3.xlsx",
         "综合处/附件5-名单表-2026Q3.xlsx", "全中心/附件4-备案表-2026Q3.xlsx",
-        "全中心/附件5-名单表-2026Q3.xlsx"])
+        "全中心/附件5-名单表-2026Q3.xlsx", "综合处/谈话提醒和批评教育名单-2026Q3.xlsx",
+        "全中心/谈话提醒和批评教育名单-2026Q3.xlsx"])
     ws = load_workbook(out / "综合处/附件4-备案表-2026Q3.xlsx").worksheets[0]
     # 张一 S 好; 李二 王三 钱五 C 较好; 赵四 C 一般.
     assert [ws.cell(6, c).value for c in range(2, 10)] == [1, 1, 1, 0, 0, 0, 0, 0]

@@ -80,7 +80,8 @@ def test_write_filing_files_and_numbers(tmp_path: Path):
         "综合处/附件4-备案表-2026Q3.xlsx", "综合处/附件5-名单表-2026Q3.xlsx",
         "鹿城分中心/附件4-备案表-2026Q3.xlsx", "鹿城分中心/附件5-名单表-2026Q3.xlsx",
         "全中心/附件4-备案表-2026Q3.xlsx", "全中心/附件5-名单表-2026Q3.xlsx",
-        "季度结果台账-2026Q3.xlsx",
+        "季度结果台账-2026Q3.xlsx", "综合处/谈话提醒和批评教育名单-2026Q3.xlsx",
+        "鹿城分中心/谈话提醒和批评教育名单-2026Q3.xlsx", "全中心/谈话提醒和批评教育名单-2026Q3.xlsx",
     ])
     ws = load_workbook(tmp_path / "综合处/附件4-备案表-2026Q3.xlsx").worksheets[0]
     assert ws["A2"].value == "（2026年度第三季度）"
@@ -147,7 +148,7 @@ def test_refuses_overwrite_before_writing_anything(tmp_path: Path):
     assert existing.read_bytes() == b"keep me"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["附件5-名单表-2026Q3.xlsx"]
     written = write_filing(outcome, roster, Q3, tmp_path, report_date=DAY, force=True)
-    assert len(written) == 7 and existing.read_bytes() != b"keep me"
+    assert len(written) == 10 and existing.read_bytes() != b"keep me"
 
 
 def test_empty_list_and_long_list(tmp_path: Path):

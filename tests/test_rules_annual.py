@@ -58,7 +58,7 @@ def test_y1_threshold_is_a_setting():
 
 
 def test_y1_refused_person_is_not_candidate_but_y4():
-    _, p = one([G, G, G, G], refused_or_falsified=True)
+    _, p = one([G, G, G, G], refused_or_falsified=True, refused_or_falsified_year=2026)
     assert not p.excellent_candidate
     assert p.incompetent
 
@@ -102,10 +102,25 @@ def test_y3_one_quarter_not_poor_is_not_y3():
     assert not p.may_be_incompetent
 
 
-def test_y3_ungraded_quarters_do_not_count():
-    _, p = one([PO, UN, AB, PO])
-    assert p.graded == 2 and p.may_be_incompetent
-    assert not p.basic_or_incompetent  # only 2 较差
+@pytest.mark.parametrize("others", [[UN, UN, UN], [AB, AB, AB], [PO, UN, AB]])
+def test_y3_undetermined_or_absent_quarters_are_not_poor(others):
+    """Issue 14 item 5: 较差 + three 不确定 (or 未参加) is not 均为较差."""
+    _, p = one([PO, *others])
+    assert not p.may_be_incompetent
+
+
+def test_y3_quarters_before_the_hire_do_not_count():
+    _, p = one([None, None, PO, PO])  # hired in Q3: not listed in Q1, Q2
+    assert p.may_be_incompetent
+    _, p = one([None, None, PO, AB])
+    assert not p.may_be_incompetent
+
+
+def test_y3_missing_ledgers_leave_it_provisional():
+    p = person("001", "张三")
+    out = evaluate_year(roster(p), ledgers([p], {"001": [PO, PO, PO, PO]}, quarters=(1, 2)), 2026)
+    py = out.people[0]
+    assert py.may_be_incompetent and py.provisional and "暂定" in py.remark()
 
 
 def test_y3_needs_at_least_one_graded_quarter():
@@ -117,7 +132,7 @@ def test_y3_needs_at_least_one_graded_quarter():
 
 
 def test_y4_refused_or_falsified():
-    _, p = one([FG, FG, FG, FG], refused_or_falsified=True)
+    _, p = one([FG, FG, FG, FG], refused_or_falsified=True, refused_or_falsified_year=2026)
     assert p.incompetent
     _, p = one([FG, FG, FG, FG])
     assert not p.incompetent
@@ -321,9 +336,9 @@ def test_y0_findings_keep_their_order():
 
 
 def test_y1_to_y4_flags_each_on_its_own():
-    cases = {"candidate": [G, G, FG, FG], "y2": [AV, AV, PO, FG], "y3": [PO, PO, UN, AB]}
+    cases = {"candidate": [G, G, FG, FG], "y2": [AV, AV, PO, FG], "y3": [None, None, PO, PO]}
     people = [person(f"00{i}", name) for i, name in enumerate([*cases, "y4"], start=1)]
-    people[3] = person("004", "y4", refused_or_falsified=True)
+    people[3] = person("004", "y4", refused_or_falsified=True, refused_or_falsified_year=2026)
     grades = {p.staff_id: cases.get(p.name, [FG] * 4) for p in people}
     out = evaluate_year(roster(*people), ledgers(people, grades), 2026)
     assert out.findings == []
@@ -359,7 +374,7 @@ def test_year_rules_properties(seq):
     assert sum(p.counts.values()) == 4 and p.graded == len(graded)
     assert p.excellent_candidate == (seq.count(G) >= 2 and AV not in seq and PO not in seq)
     assert p.basic_or_incompetent == (seq.count(AV) + seq.count(PO) > 2)
-    assert p.may_be_incompetent == (bool(graded) and all(o == PO for o in graded))
+    assert p.may_be_incompetent == all(o == PO for o in seq)
     assert not (p.excellent_candidate and (p.basic_or_incompetent or p.may_be_incompetent))
     line = p.registration_line(2026)
     assert line.startswith("2026年平时考核：第一季度") and line.count("季度") == 4

@@ -107,6 +107,7 @@ class FormKind(StrEnum):
     BALLOT = "ballot"  # 集中测评票
     GROWTH_RECORD = "growth_record"  # 干部成长考核考察记实表
     PROBLEMS = "problems"  # 问题清单 written by kaoping: never read back as a form
+    FOLLOWUP = "followup"  # 谈话提醒和批评教育名单 of a quarter (§五(二)), returned filled in
 
 
 FORM_TITLES: dict[FormKind, str] = {
@@ -187,6 +188,10 @@ class Person(_Model):
     special_cases: list[SpecialCase] = Field(default_factory=list)  # 特殊情形
     on_establishment: bool = True  # 是否在编 (§二: only 在编 cadres are assessed)
     refused_or_falsified: bool = False  # §五(一): 无正当理由不参加或弄虚作假且拒不改正
+    # When it was found (roster "是 2026" or "是 2026-11-03"): the flag counts for that year
+    # only, so it does not carry into next year's roster. None on an old roster's bare "是".
+    refused_or_falsified_year: int | None = None
+    refused_or_falsified_on: dt.date | None = None
     reserve_level: ReserveLevel | None = None  # 后备层级 (§五(三))
     reserve_in: dt.date | None = None  # 入库日期: open = since always
     reserve_out: dt.date | None = None  # 出库日期: open = still in the pool
@@ -366,6 +371,7 @@ class QuarterResult(_Model):
     attended_days: float | None = None
     source_file: str | None = None
     note: str | None = None  # 备注 for 附件5
+    row: int | None = None  # the 台账 row it was read from, for messages (not written)
 
 
 class QuarterLedger(_Model):
@@ -375,3 +381,4 @@ class QuarterLedger(_Model):
     quarter: int
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
+    sheet: str | None = None  # the sheet it was read from, for messages

@@ -101,7 +101,9 @@ def _print_cases(s) -> None:
     for p in s.not_on_establishment:
         rows.append([p.name, p.staff_id, p.unit, "", "不在编（不参加考评）"])
     for p in s.refused:
-        rows.append([p.name, p.staff_id, p.unit, "", "拒不参加或弄虚作假（§五(一) 年度不称职）"])
+        when = p.refused_or_falsified_on or p.refused_or_falsified_year
+        rows.append([p.name, p.staff_id, p.unit, str(when) if when else "未写年份",
+                     "拒不参加或弄虚作假（§五(一) 该年度不称职）"])
     columns = [Column("姓名", "name"), Column("工号", "name"), Column("单位", "name"),
                Column("起止", "name"), Column("情形", "text")]
     print_table(console(), columns, rows, title="特殊情形及其他标记")

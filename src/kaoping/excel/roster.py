@@ -137,7 +137,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("on_establishment", "是否在编", ("在编",), 9, False,
            "是 / 否。只有在编干部参加考评；不填按“是”处理。", "§二 在编干部"),
     Column("refused_or_falsified", "拒不参加或弄虚作假", ("拒不参加考核或弄虚作假",), 12, False,
-           "是 / 否。无正当理由不参加平时考核或弄虚作假，经教育后拒不改正的填“是”，年度考核确定为不称职。",
+           "否，或“是”加认定的年份或日期，如“是 2026”“是 2026-11-03”。无正当理由不参加平时考核或弄虚作假，"
+           "经教育后拒不改正的填写，该年度考核确定为不称职；只对所写年份有效，不会带到下一年。",
            "§五(一)"),
     Column("reserve_level", "后备层级", ("后备干部层级", "后备干部"), 10, False,
            "可选。列入后备干部人才库的层级：股级 / 副科级 / 正科级（从下拉框选择）；不在库中的不填。"
@@ -224,6 +225,36 @@ def _yes_no(text: str | None) -> bool | None:
     if t in (NO, "N", "n", "×", "0", "不在编", "非在编"):
         return False
     raise ValueError(t)
+
+
+_YEAR = re.compile(r"(\d{4})\s*年?度?")
+
+
+def refusal(text: str | None) -> tuple[bool, int | None, dt.date | None]:
+    """拒不参加或弄虚作假: 否 / blank → not found; "是 2026", "2026年", "是（2026-11-03）" →
+    found, in that year (and on that day); a bare "是" (an old roster) → found, year unknown.
+    Raises ValueError with the text for anything else."""
+    if text is None:
+        return False, None, None
+    t = text.strip()
+    try:
+        yes = _yes_no(t)
+    except ValueError:
+        yes = None
+    if yes is not None:
+        return yes, None, None
+    rest = t[1:] if t.startswith(YES) else t
+    rest = rest.strip(" \u3000，,：:（）()")
+    m = _YEAR.fullmatch(rest)
+    if m:
+        return True, int(m.group(1)), None
+    try:
+        day = parse_date(rest)
+    except (KaopingError, ValueError):
+        day = None
+    if day is None:
+        raise ValueError(t)
+    return True, day.year, day
 
 
 # ---------------------------------------------------------------- 特殊情形
@@ -415,18 +446,23 @@ class _RosterReading:
                              r, key)
         return dates
 
-    def _flags(self, r: _Row) -> dict[str, bool]:
-        """R6: 是否在编 (default 是) and 拒不参加或弄虚作假 (default 否)."""
-        flags: dict[str, bool] = {}
-        for key, default in (("on_establishment", True), ("refused_or_falsified", False)):
-            try:
-                value = _yes_no(r.text.get(key))
-            except ValueError as exc:
-                self.add("R6", f"“{COLUMN_BY_KEY[key].label}”应填“是”或“否”，现为「{exc}」；暂按“"
-                         f"{YES if default else NO}”处理", r, key)
-                value = None
-            flags[key] = default if value is None else value
-        return flags
+    def _flags(self, r: _Row) -> dict[str, object]:
+        """R6: 是否在编 (default 是) and 拒不参加或弄虚作假 (default 否, with its year)."""
+        key = "on_establishment"
+        try:
+            value = _yes_no(r.text.get(key))
+        except ValueError as exc:
+            self.add("R6", f"“{COLUMN_BY_KEY[key].label}”应填“是”或“否”，现为「{exc}」；暂按“是”处理", r, key)
+            value = None
+        key = "refused_or_falsified"
+        try:
+            refused, year, on = refusal(r.text.get(key))
+        except ValueError as exc:
+            self.add("R6", f"“{COLUMN_BY_KEY[key].label}”应填“否”或“是 2026”（认定的年份或日期），"
+                           f"现为「{exc}」；暂按“否”处理", r, key)
+            refused, year, on = False, None, None
+        return {"on_establishment": True if value is None else value, key: refused,
+                "refused_or_falsified_year": year, "refused_or_falsified_on": on}
 
     def _cases(self, r: _Row, dates: dict[str, dt.date | None]) -> list[SpecialCase]:
         """R5, R4, R8: 特殊情形 with their dates (in the cell, or 情形起始/情形截止 for one)."""

@@ -150,7 +150,8 @@ def _dropdowns(wb: Workbook, ws: Worksheet, units: list[str], last_row: int) -> 
          "可从下拉框选择；多种情形用“；”分隔，可带日期，如：受处分 2026-03-01~2027-02-28；"
          "受组织处理或诫勉。病事假超期（第2类）自动判断，不要填写。"),
         ("on_establishment", "D", True, "stop", "是 / 否（不填按“是”）。"),
-        ("refused_or_falsified", "D", True, "stop", "是 / 否（§五(一)）。"),
+        ("refused_or_falsified", "D", False, "stop",
+         "否，或“是”加认定的年份或日期，如“是 2026”（§五(一)，只对该年度有效）。"),
         ("reserve_level", "E", True, "stop", "后备干部人才库层级：股级 / 副科级 / 正科级（§五(三)）；不在库中的不填。"),
     ):
         n = len(list_values[list_col][1])
@@ -199,6 +200,14 @@ def _help_sheet(ws: Worksheet) -> None:
 # ---------------------------------------------------------------- cell values
 
 
+def _refusal_text(p: Person) -> str:
+    """否, or 是 with the year or date it was found ("是 2026", "是 2026-11-03")."""
+    if not p.refused_or_falsified:
+        return NO
+    when = p.refused_or_falsified_on or p.refused_or_falsified_year
+    return f"{YES} {when}" if when else YES
+
+
 def _person_values(p: Person) -> dict[str, object]:
     values: dict[str, object] = {
         "staff_id": p.staff_id, "name": p.name, "unit": p.unit, "quota_group": p.quota_group,
@@ -207,7 +216,7 @@ def _person_values(p: Person) -> dict[str, object]:
         "supervising_leader": p.supervising_leader, "hired_on": p.hired_on,
         "probation_until": p.probation_until,
         "on_establishment": YES if p.on_establishment else NO,
-        "refused_or_falsified": YES if p.refused_or_falsified else NO,
+        "refused_or_falsified": _refusal_text(p),
         "reserve_level": p.reserve_level.value if p.reserve_level else None,
         "reserve_in": p.reserve_in, "reserve_out": p.reserve_out,
     }

@@ -214,8 +214,10 @@ def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
 # ---------------------------------------------------------------- 年度综评 workbook
 
 
-def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-           widths: Sequence[float], *, note: str | None = None) -> None:
+def table_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                widths: Sequence[float], *, note: str | None = None) -> None:
+    """A printable list: the title in row 1, `note` in row 2 (when given), the headers, then
+    one row per item ("（无）" when there is none); A4, landscape past 8 columns."""
     ncol = len(headers)
     put(ws.cell(1, 1), title)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
@@ -253,6 +255,9 @@ def _table(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
     ws.freeze_panes = ws.cell(top + 1, 1)
     ws.print_title_rows = f"{top}:{top}"
     a4(ws, landscape=ncol > 8)
+
+
+_table = table_sheet
 
 
 def _person_row(p: PersonYear) -> list[Any]:
@@ -337,7 +342,7 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
     _list_sheet(wb, "可直接定不称职(Y3)", f"{y}年度可直接确定为不称职的人员{tag}",
                 outcome.may_be_incompetent,
                 "§五(一)：当年平时考核结果均为较差等次的，年度考核可以直接确定为不称职"
-                "（不确定、未参加的季度不计）。")
+                "（应参加考核的每个季度均为较差；不确定、未参加的季度不是较差）。")
     _list_sheet(wb, "确定不称职(Y4)", f"{y}年度确定为不称职的人员", outcome.incompetent,
                 "§五(一)：无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正的，"
                 "年度考核确定为不称职等次（依据花名册“拒不参加或弄虚作假”栏）。")

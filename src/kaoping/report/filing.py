@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
+from ..excel.followup_layout import followup_file
 from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..output.workbook import Inputs, OutputSet, put
 from ..models import (
@@ -58,6 +59,7 @@ from .annex_templates import (
     LIST_UNIT_CELL,
     load_template,
 )
+from .followup import followup_workbook
 from .ledger import ledger_workbook
 
 if TYPE_CHECKING:
@@ -173,6 +175,8 @@ def _quota_sentence(q: QuotaSummary) -> str:
     units = "、".join(q.units)
     group = f"考核组「{q.key}」（{units}）" if len(q.units) > 1 or q.key not in q.units else f"「{q.key}」"
     verdict = (f"超出上限 {q.good - q.cap} 人" if q.over else "未超出上限")
+    if q.over and getattr(q, "exception", None):
+        verdict += f"（§四(三)3“原则上”，经批准的例外：{q.exception}）"
     return (f"{group}按实际参加 {q.denominator} 人核定“好”等次上限 {q.cap} 人，"
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
@@ -468,6 +472,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
         template_dir=template_dir, settings=settings)
+    files[folder / followup_file(quarter)] = followup_workbook(results, quarter, centre_name)
     ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
     files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings)
     return FilingPlan(files)
@@ -495,6 +500,7 @@ def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster,
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
             template_dir=template_dir, settings=settings)
+        files[folder / followup_file(quarter)] = followup_workbook(mine, quarter, unit)
     return files, per_unit
 
 
@@ -509,7 +515,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
                  inputs: Inputs = (), pdf: bool = False,
                  units: Sequence[str] | None = None) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
-    (`excel.output.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
+    (`output.files.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
     附件 beside it (LibreOffice) is part of the same set.
 
     All targets are checked before the first one is written, so a refusal (existing file

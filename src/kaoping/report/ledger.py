@@ -237,5 +237,6 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
             raise KaopingError(f"工号「{data['staff_id']}」重复（第{seen[data['staff_id']]}行已有）",
                                file=str(path), sheet=grid.name, cell=cell_ref(r, columns["工号"]))
         seen[data["staff_id"]] = r
-        results.append(QuarterResult(**data))
-    return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path))
+        results.append(QuarterResult(**data, row=r))
+    return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path),
+                         sheet=grid.name)

@@ -5,8 +5,9 @@ Pure: works on the roster and the 季度结果台账 models only, returns result
 Rules (each cites its clause of the measures):
 - Y1 §五(一)¶1 优秀 candidates: 好 ≥ `excellent_min_good` ("2个以上" includes 2) and no 一般/较差.
 - Y2 §五(一)¶2 一般 + 较差 > `average_poor_max` → 原则上 基本称职或不称职.
-- Y3 §五(一)¶3 every graded quarter 较差 (at least one graded) → 可直接确定为不称职.
+- Y3 §五(一)¶3 every quarter the person was due graded 较差 → 可直接确定为不称职.
 - Y4 §五(一)¶4 refused to take part or falsified (roster flag) → 不称职.
+- Y5 §五(一)¶4 a 未参加 quarter whose 台账 备注 records no reason → check 无正当理由不参加.
 - Y0 ledger coverage: missing quarters (results provisional), duplicates, other years,
   people missing from the roster.
 Follow-ups §五(二): 一般 → 及时谈话提醒, 较差 → 及时批评教育, per quarter.
@@ -15,6 +16,7 @@ Follow-ups §五(二): 一般 → 及时谈话提醒, 较差 → 及时批评教
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -92,6 +94,8 @@ class PersonYear:
     rank_category: RankCategory | None
     quarters: dict[int, Outcome | None]  # 1..4 → outcome, None when unknown
     status: dict[int, QuarterStatus]
+    # 1..4 → where the quarter's result stands (ledger, its row and 备注), when listed once
+    entries: dict[int, tuple[QuarterLedger, QuarterResult]] = field(default_factory=dict)
     refused_or_falsified: bool = False
     in_roster: bool = True
     excellent_candidate: bool = False  # Y1
@@ -169,14 +173,24 @@ class PersonYear:
         parts = [f"{QUARTER_NAMES[q]}{self.quarter_text(q)}" for q in QUARTERS]
         return f"{year}年平时考核：" + "、".join(parts) + "。"
 
+    def quarters_with(self, outcome: Outcome) -> list[int]:
+        return [q for q in QUARTERS if self.quarters[q] == outcome]
+
     def remark(self) -> str:
-        """备注 for 附件6 and the lists: provisional quarters, disqualifying grades, Y4."""
+        """备注 for 附件6 and the lists: provisional quarters, disqualifying grades, Y4, and
+        the quarters without a grade the conclusions do not rest on (§五(一))."""
         notes: list[str] = []
         if self.refused_or_falsified:
             notes.append("无正当理由不参加平时考核或弄虚作假（年度考核确定为不称职）")
         if self.average or self.poor:
             parts = [f"{label}{n}次" for label, n in (("一般", self.average), ("较差", self.poor)) if n]
             notes.append("另有" + "、".join(parts) + "（不具备优秀候选条件）")
+        ungraded = [f"{quarter_list(qs)}{label}" for label, qs in (
+            ("未参加考核", self.quarters_with(Outcome.ABSENT)),
+            ("不确定等次", self.quarters_with(Outcome.UNDETERMINED))) if qs]
+        if ungraded:
+            basis = f"结论只依据其余 {self.graded} 个定档季度" if self.graded else "全年没有定档的季度"
+            notes.append("、".join(ungraded) + f"（{basis}）")
         if self.missing_quarters:
             notes.append(f"暂定：{quarter_list(self.missing_quarters)}结果未汇总")
         return "；".join(notes)
@@ -254,8 +268,33 @@ def apply_year_rules(p: PersonYear, settings: Settings) -> None:
 
 def refused_or_falsified(p: PersonYear) -> bool:
     """Y4 §五(一)¶4: 无正当理由不参加平时考核或在考核过程中弄虚作假，经教育后拒不改正 → 不称职
-    (the roster's flag)."""
+    (the roster's flag, when it is of this year or has no year: `refusal_year_findings`)."""
     return p.refused_or_falsified
+
+
+def refusal_applies(person: Person, year: int) -> bool:
+    """The roster's 拒不参加或弄虚作假 counts for `year`: found that year, or (an old roster's
+    bare "是") in any year until the clerk writes which — an 错误 says so."""
+    return person.refused_or_falsified and person.refused_or_falsified_year in (None, year)
+
+
+def refusal_year_findings(person: Person, year: int, source: str | None) -> Finding | None:
+    """Y4 错误: a bare "是" cannot say whether it is this year's — it decides 不称职, so it is
+    listed until the year is written; Y4 提示: a flag of another year does not count."""
+    if not person.refused_or_falsified:
+        return None
+    where = dict(unit=person.unit, person=person.name, staff_id=person.staff_id, file=source,
+                 cell=f"第{person.row}行" if person.row else None)
+    found = person.refused_or_falsified_year
+    if found is None:
+        return finding("Y4", (f"花名册“拒不参加或弄虚作假”填了“是”，没有写认定的年份，无法确定是否属于{year}年度；"
+                              f"暂按{year}年度列入“确定不称职(Y4)”。请改为“是 {year}”（或认定日期，如“是 {year}-11-03”）；"
+                              f"不是{year}年度认定的，改为“否”或写明当年的年份"),
+                       severity=Severity.ERROR, **where)
+    if found != year:
+        return finding("Y4", (f"花名册“拒不参加或弄虚作假”记载的是{found}年度的认定，不计入{year}年度"),
+                       severity=Severity.INFO, **where)
+    return None
 
 
 def excellent_candidate(p: PersonYear, settings: Settings) -> bool:
@@ -271,9 +310,47 @@ def too_many_average_or_poor(p: PersonYear, settings: Settings) -> bool:
 
 
 def all_graded_poor(p: PersonYear) -> bool:
-    """Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职. Only graded quarters count; a year with
-    no graded quarter at all is not "all 较差"."""
-    return p.graded > 0 and p.poor == p.graded
+    """Y3 §五(一)¶3: 均为较差等次 → 可以直接确定为不称职: every quarter of the year in which the
+    person was due (listed in the quarter's 台账) was graded 较差. A 不确定 or 未参加 quarter is
+    not 较差, so 较差 + three 不确定 is not "all 较差"; quarters before someone was hired (not
+    listed) do not count."""
+    due = [o for o in p.quarters.values() if o is not None]
+    return bool(due) and all(o == Outcome.POOR for o in due)
+
+
+# ---------------------------------------------------------------- Y5: 未参加 without a reason
+
+# What kaoping itself writes in the 备注 of a 未参加 result: not a reason.
+_NO_REASON = re.compile(r"未交评价表|[；;，,、。\s]")
+
+
+def absent_reason(result: QuarterResult) -> str | None:
+    """The reason recorded in a 未参加 result's 台账 备注 by the clerk, if any (kaoping's own
+    "未交评价表" is none)."""
+    note = result.note or ""
+    return note.strip() if _NO_REASON.sub("", note) else None
+
+
+def absent_without_reason(p: PersonYear, year: int) -> Finding | None:
+    """Y5 警告 §五(一)¶4: 未参加 quarters whose 台账 备注 gives no reason — 无正当理由不参加平时
+    考核 makes the year 不称职, so the clerk checks each one (the reason itself changes no
+    count; the roster's flag decides Y4)."""
+    if p.incompetent:
+        return None
+    quarters = [q for q in p.quarters_with(Outcome.ABSENT)
+                if q in p.entries and absent_reason(p.entries[q][1]) is None]
+    if not quarters:
+        return None
+    ledger, result = p.entries[quarters[0]]
+    rows = "；".join(f"{QUARTER_NAMES[q]}台账第{p.entries[q][1].row}行" if p.entries[q][1].row
+                    else f"{QUARTER_NAMES[q]}台账" for q in quarters)
+    return finding(
+        "Y5", (f"{year}年{quarter_list(quarters)}未参加考核，台账“备注”中没有写明原因（{rows}）。"
+               f"请核对是否属于“无正当理由不参加平时考核”（§五(一)，经教育后拒不改正的年度考核确定为不称职）："
+               f"有正当理由的在该季度台账“备注”栏写明原因（如“病假住院”）；无正当理由且拒不改正的，"
+               f"在花名册“拒不参加或弄虚作假”栏填写“是 {year}”"),
+        unit=p.unit, person=p.name, staff_id=p.staff_id, file=ledger.source, sheet=ledger.sheet,
+        cell=f"第{result.row}行" if result.row else None)
 
 
 # ---------------------------------------------------------------- Y0: which ledgers count
@@ -317,6 +394,9 @@ class _YearLedgers:
         """`py` with its four quarters filled in."""
         for q in QUARTERS:
             py.quarters[q], py.status[q] = self.outcome(q, py.staff_id)
+            found = self.entries.get(q, {}).get(py.staff_id, [])
+            if py.status[q] == QuarterStatus.OK:
+                py.entries[q] = found[0]
         return py
 
 
@@ -418,10 +498,13 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
     findings += [f for f in (missing_quarters(missing, year),) if f is not None]
     listed = year_ledgers.listed_ids()
     # §二: only 在编 cadres are assessed (unless a ledger lists them all the same).
-    people = [_person_year(p, year_ledgers, settings) for p in roster.people
+    people = [_person_year(p, year_ledgers, settings, year) for p in roster.people
               if p.on_establishment or p.staff_id in listed]
     findings += [not_on_roster(sid, year_ledgers)
                  for sid in sorted(listed - {p.staff_id for p in roster.people})]
+    findings += [f for f in (absent_without_reason(p, year) for p in people) if f is not None]
+    findings += [f for f in (refusal_year_findings(p, year, roster.source) for p in roster.people
+                             if p.on_establishment or p.staff_id in listed) if f is not None]
     from .reserve import reserve_pool  # it reads PersonYear from here
 
     return AnnualOutcome(year=year, people=people, findings=findings,
@@ -430,10 +513,11 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
                          pool=reserve_pool(roster.people, people, year))
 
 
-def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings) -> PersonYear:
+def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings,
+                 year: int) -> PersonYear:
     py = year_ledgers.person_year(PersonYear(
         staff_id=person.staff_id, name=person.name, unit=person.unit, section=person.section,
         rank=person.rank, rank_category=person.rank_category, quarters={}, status={},
-        refused_or_falsified=person.refused_or_falsified))
+        refused_or_falsified=refusal_applies(person, year)))
     apply_year_rules(py, settings)
     return py

@@ -314,7 +314,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
         result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
         results.append(result)
         findings += found + blank_parts(forms.get(p.staff_id), p)
-    quotas, centre, found = check_quotas(results, ctx.label, settings)
+    quotas, centre, found = check_quotas(results, ctx.label, settings, quarter)
     findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
                           attendance=att, settings=settings)

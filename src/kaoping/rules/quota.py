@@ -23,7 +23,8 @@ from fractions import Fraction
 from ..models import Finding, Outcome, QuarterFlag, QuarterResult, Severity
 from .attendance import exact, format_ratio
 from .catalog import finding
-from .settings import Settings
+from ..periods import Quarter
+from .settings import QuotaException, Settings
 
 CENTRE_KEY = "全中心"
 
@@ -59,6 +60,7 @@ class QuotaSummary:
     over: bool
     graded: int = 0  # participants who were graded (not 不定档)
     good_people: list[str] = field(default_factory=list)  # "姓名（单位）" counted in `good`
+    exception: str | None = None  # the reason of an approved exception that covers `over`
 
     @property
     def ratio_text(self) -> str:
@@ -111,12 +113,68 @@ def centre_over_quota(centre: QuotaSummary, label: str, settings: Settings) -> F
         severity=Severity.WARNING, unit=CENTRE_KEY)
 
 
-def check_quotas(results: Sequence[QuarterResult], label: str, settings: Settings
+def approved_exception(q: QuotaSummary, quarter: Quarter | None,
+                       settings: Settings) -> QuotaException | None:
+    """The `[[quota.exceptions]]` entry for `q`'s 考核组 and the quarter, if any."""
+    if quarter is None:
+        return None
+    tag = str(quarter)
+    return next((e for e in settings.quota.exceptions
+                 if e.unit.strip() == q.key and e.quarter.strip().upper() == tag), None)
+
+
+def excepted_over_quota(q: QuotaSummary, label: str, exc: QuotaException,
+                        settings: Settings) -> Finding:
+    """Q2 提示 §四(三)3 原则上: over the cap with an approved exception — the filing goes out,
+    附件4's 备注 names the reason."""
+    return finding(
+        "Q2", (f"「{q.key}」{label}“好”等次 {q.good} 人，超过 {format_ratio(settings.quota.good_ratio)} "
+               f"上限 {q.cap} 人；kaoping.toml 记录了经批准的例外（{exc.reason}），照常备案，"
+               f"附件4 备注写明"),
+        severity=Severity.INFO, unit=q.key)
+
+
+def exception_exceeded(q: QuotaSummary, label: str, exc: QuotaException) -> Finding:
+    """Q2 错误: more 好 than the approved exception allows."""
+    return finding(
+        "Q2", (f"「{q.key}」{label}“好”等次 {q.good} 人，超过 kaoping.toml 例外批准的 {exc.max_good} 人"
+               f"（{exc.reason}）；请调整定档，或改正例外的 max_good"),
+        unit=q.key)
+
+
+def unused_exceptions(quotas: Sequence[QuotaSummary], quarter: Quarter | None,
+                      settings: Settings) -> list[Finding]:
+    """Q2 警告: an exception of this quarter naming no 考核组 or 单位 of the roster (a typo
+    would leave a real breach an 错误, so it is named)."""
+    if quarter is None:
+        return []
+    keys = {q.key for q in quotas}
+    return [finding("Q2", (f"kaoping.toml 的 [[quota.exceptions]] 中 unit = \"{e.unit}\" 不是{quarter}的"
+                           f"考核组或单位（{'、'.join(sorted(keys))}），未使用；请核对名称"),
+                    severity=Severity.WARNING)
+            for e in settings.quota.exceptions
+            if e.quarter.strip().upper() == str(quarter) and e.unit.strip() not in keys]
+
+
+def _over(q: QuotaSummary, label: str, quarter: Quarter | None, settings: Settings) -> Finding:
+    """Q2 for a key over its cap: an 错误, unless an approved exception covers it."""
+    exc = approved_exception(q, quarter, settings)
+    if exc is None:
+        return over_quota(q, label, settings)
+    if exc.max_good is not None and q.good > exc.max_good:
+        return exception_exceeded(q, label, exc)
+    q.exception = exc.reason
+    return excepted_over_quota(q, label, exc, settings)
+
+
+def check_quotas(results: Sequence[QuarterResult], label: str, settings: Settings,
+                 quarter: Quarter | None = None
                  ) -> tuple[list[QuotaSummary], QuotaSummary, list[Finding]]:
-    """Q2 over the quarter's results: the quotas per key, the centre's, and their findings."""
+    """Q2 over the quarter's results: the quotas per key, the centre's, and their findings.
+    `quarter` selects the approved exceptions (`[[quota.exceptions]]`) that apply."""
     quotas = quotas_by_key(results, settings)
     centre = quota_summary(CENTRE_KEY, results, settings)
-    findings = [over_quota(q, label, settings) for q in quotas if q.over]
+    findings = [_over(q, label, quarter, settings) for q in quotas if q.over]
     if centre.over and not findings:
         findings.append(centre_over_quota(centre, label, settings))
-    return quotas, centre, findings
+    return quotas, centre, findings + unused_exceptions(quotas, quarter, settings)

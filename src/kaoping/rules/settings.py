@@ -10,6 +10,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class QuotaException(BaseModel):
+    """§四(三)3 原则上: a 好 count over the cap that was approved for one 考核组 (or 单位) and
+    quarter; the reason goes into 附件4's 备注."""
+
+    model_config = ConfigDict(extra="forbid")
+    unit: str = Field(min_length=1)  # the 考核组 (or the 单位 when it has none), as in the roster
+    quarter: str = Field(pattern=r"^\s*\d{4}\s*Q[1-4]\s*$")  # "2026Q3"
+    reason: str = Field(min_length=2)  # who approved it and when, e.g. "经党组2026-10-12会议同意"
+    # The most 好 (commendations not counted) the approval allows; None: as graded.
+    max_good: int | None = Field(None, ge=0)
+
+
 class QuotaSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # §四(三)3: 好 原则上掌握在实际参加平时考核公务员总人数的40%以内.
@@ -19,6 +31,8 @@ class QuotaSettings(BaseModel):
     # 实际参加平时考核 = everyone who took part, 不定档 people included ("participants"),
     # or only the people who were graded ("graded").
     denominator: Literal["participants", "graded"] = "participants"
+    # Approved exceptions to the cap ([[quota.exceptions]]); a breach without one is an 错误.
+    exceptions: list[QuotaException] = Field(default_factory=list)
 
 
 class AttendanceSettings(BaseModel):
