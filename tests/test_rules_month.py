@@ -199,7 +199,7 @@ def test_m3_threshold_comes_from_settings():
 
 def test_m4_signature():
     [f] = check_monthly(monthly(verifier_signature=None), workdays=WD)
-    assert (f.rule, f.severity, f.cell) == ("M4", Severity.WARNING, "D10")
+    assert (f.rule, f.severity, f.cell) == ("M4", Severity.WARNING, "D12")
 
 
 def test_m5_missing_week_names_its_dates():
@@ -475,7 +475,7 @@ def test_m4_signature_against_the_roster_leaders(signed, expected):
     [f] = found
     assert f.severity == Severity.WARNING and expected in f.message
     assert (f.person, f.staff_id, f.file, f.sheet, f.cell) == ("张三", "A001", "张三-2026-07.xlsx",
-                                                               "月度小结", "D10")
+                                                               "月度小结", "D12")
 
 
 def test_m4_signature_without_roster_leaders_is_only_checked_for_self():
