@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, week
+from . import (
+    annual,
+    calendar,
+    explain,
+    forms,
+    halfyear,
+    month,
+    profile,
+    quarter,
+    roster,
+    rules,
+    week,
+)
 
 app = typer.Typer(
     name="kaoping",
@@ -26,6 +38,8 @@ app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
 calendar.register(app)
+explain.register(app)
+profile.register(app)
 rules.register(app)
 
 
