@@ -543,7 +543,8 @@ def _unknown_what(a: AttendanceResult) -> str:
         parts.append(f"{months}病事假与年休合计填写（共 {format_days(a.combined_days)} 天），未分开")
     if a.extra_unknown_months:
         months = "、".join(f"{m.month}月" for m in a.extra_unknown_months)
-        parts.append(f"{months}的月度小结没有“法定假期、加班补休”栏（旧表）")
+        parts.append(f"{months}的月度小结没有“法定假期、加班补休”栏（原表或旧表；如有产假、婚假等"
+                     "法定假期或加班补休，应出勤天数更少、出勤率更低）")
     return "；".join(parts)
 
 
