@@ -73,8 +73,8 @@ def test_each_kind_of_bad_status_in_monthly_and_standalone_forms(tmp_path: Path)
     zhang = [row for row in rows if row["姓名"] == "张三"]
     assert {row["单位"] for row in zhang} == {"归集处"}
     assert all(str(row["工作表"]).startswith("第3周") for row in zhang)
-    assert "无法完成的说明原因" in next(row["说明"] for row in rows if row["规则"] == "W4")
-    assert "已完成的注明完成时间" in next(row["说明"] for row in rows if row["规则"] == "W3")
+    assert "无法完成的说明原因" in next(row["问题"] for row in rows if row["规则"] == "W4")
+    assert "已完成的注明完成时间" in next(row["问题"] for row in rows if row["规则"] == "W3")
 
 
 def test_only_the_three_statuses_are_read(tmp_path: Path):
@@ -102,7 +102,7 @@ def test_only_the_three_statuses_are_read(tmp_path: Path):
                                                            ("W1", "F6")]
     assert all(str(row["工作表"]).startswith("第3周") and row["文件"].endswith("张三-2026-07.xlsx")
                for row in rows)
-    assert "“待完成”无效" in rows[0]["说明"] and "“已完成”" in rows[0]["说明"]
+    assert "“待完成”无效" in rows[0]["问题"] and "“已完成”" in rows[0]["问题"]
 
 
 def test_duplicate_week_and_empty_week(tmp_path: Path):
