@@ -212,6 +212,11 @@ LEAVE: dict[tuple[str, int], tuple[float, float]] = {
     ("4007", 7): (5, 0), ("4007", 8): (6, 0), ("4007", 9): (4, 0),  # 林琳: 15, 51/66 < 80%
     ("1024", 8): (1, 0),  # 马婷婷: the month whose 全年累计 is planted wrong
 }
+# §四(三)4(3) 法定假期 and 加班补休 (outside 应出勤, not absence): (法定假期, 加班补休) days.
+EXTRA_LEAVE: dict[tuple[str, int], tuple[float, float]] = {
+    ("1006", 5): (0, 2),  # 潘文静: 2 days 加班补休 in May
+    ("1006", 10): (10, 0),  # and 10 days 婚假 in October (Q4 应出勤 62 − 10 = 52)
+}
 # Planted problems, in the order of examples/README.md.
 PLANTED = [
     ("Q2", "鹿城分中心", None, "2026Q3: 6 好 of 13 participants, cap 5"),
@@ -377,6 +382,18 @@ def leave_of(s: Staff, month: int) -> tuple[float, float]:
     return sick, annual
 
 
+def extra_leave_table(s: Staff) -> dict[int, tuple[float, float, float, float]]:
+    """month → (法定假期, 加班补休, 全年累计法定假期, 全年累计加班补休) as written on the forms."""
+    out = {}
+    ytd_statutory = ytd_comp = 0.0
+    for m in range(1, 13):
+        statutory, comp = EXTRA_LEAVE.get((s.sid, m), (0.0, 0.0))
+        ytd_statutory += statutory
+        ytd_comp += comp
+        out[m] = (float(statutory), float(comp), ytd_statutory, ytd_comp)
+    return out
+
+
 def leave_table(s: Staff) -> dict[int, tuple[float, float, float, float]]:
     """month → (病事假, 年休, 全年累计病事假, 全年累计年休) as written on the forms."""
     out = {}
@@ -467,6 +484,8 @@ def monthly_summary(s: Staff, p: Person, month: Month) -> MonthlySummary:
         problems=r.choice(PROBLEMS), next_plans=r.choice(PLANS),
         sick_personal_days=sick, annual_leave_days=annual,
         sick_personal_days_ytd=ytd_sick, annual_leave_days_ytd=ytd_annual,
+        **dict(zip(("statutory_leave_days", "comp_leave_days", "statutory_leave_days_ytd",
+                    "comp_leave_days_ytd"), extra_leave_table(s)[month.month])),
         verifier_signature=p.direct_leader, weeks=weeks)
 
 

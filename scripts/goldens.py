@@ -79,7 +79,7 @@ def cases() -> list[Case]:
         Case("forms-quarterly-财务处", ("forms", "quarterly", "--roster", ROSTER, "--period", "2026Q3",
                                        "--unit", "财务处", "--out", "{out}/forms")),
         Case("halfyear-forms-财务处", ("halfyear", "forms", "--roster", ROSTER, "--half", "2026H1",
-                                      "--unit", "财务处", "--out", "{out}/halfyear")),
+                                      "--unit", "财务处", "--ratio", "0.4", "--out", "{out}/halfyear")),
     ]
     return out
 

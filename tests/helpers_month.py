@@ -51,11 +51,15 @@ def monthly(month: int = 7, *, year: int = 2026, ident: FormIdentity | None = No
     cells = {"daily_work": "C4", "key_tasks": "C5", "problems": "C6", "next_plans": "C7",
              "sick_personal_days": "D8", "annual_leave_days": "F8",
              "sick_personal_days_ytd": "D9", "annual_leave_days_ytd": "F9",
-             "verifier_signature": "D10", "name": "B2", "month": "A1"}
+             "statutory_leave_days": "D10", "comp_leave_days": "F10",
+             "statutory_leave_days_ytd": "D11", "comp_leave_days_ytd": "F11",
+             "verifier_signature": "D12", "name": "B2", "month": "A1"}
     base: dict[str, Any] = {
         "daily_work": LONG, "key_tasks": LONG, "problems": LONG, "next_plans": LONG,
         "sick_personal_days": 0.0, "annual_leave_days": 0.0,
         "sick_personal_days_ytd": 0.0, "annual_leave_days_ytd": 0.0,
+        "statutory_leave_days": 0.0, "comp_leave_days": 0.0,
+        "statutory_leave_days_ytd": 0.0, "comp_leave_days_ytd": 0.0,
         "verifier_signature": "李四",
     }
     base.update(kw)

@@ -67,9 +67,12 @@ def form(p: Person | None = None, leader: QuarterGrade | list[QuarterGrade] | No
 
 
 def leave(staff_id: str, month: int, sick: float = 0, annual: float = 0, comp: float = 0,
-          year: int = 2026) -> MonthAttendance:
+          year: int = 2026, *, statutory: float = 0, combined: float = 0,
+          extra_unknown: bool = False, source: SourceRef | None = None) -> MonthAttendance:
     return MonthAttendance(staff_id=staff_id, year=year, month=month, sick_personal_days=sick,
-                           annual_leave_days=annual, comp_leave_days=comp)
+                           annual_leave_days=annual, comp_leave_days=comp,
+                           statutory_leave_days=statutory, combined_leave_days=combined,
+                           extra_unknown=extra_unknown, source=source)
 
 
 def roster(*people: Person) -> Roster:

@@ -206,3 +206,53 @@ def test_missing_roster_is_exit_2(inputs):
     assert res.exit_code == 2, res.output
     assert isinstance(res.exception, SystemExit)  # a clean exit, not a traceback
     assert "无.xlsx" in res.output
+
+
+# ---------------------------------------------------------------- §四(四)2 集中测评 in the 年度综评
+
+
+def _tally_file(path: Path, half: str, counts: dict[str, int], valid: int = 4) -> Path:
+    from kaoping.excel.ballots import Tally, UnitTally
+    from kaoping.report.tally import write_tally
+
+    unit = UnitTally(unit="鹿城分中心", half=half, max_ticks=1, valid=valid,
+                     staff=[(p.staff_id, p.name) for p in PEOPLE[:3]], counts=counts)
+    return write_tally(Tally(units=[unit], ballots=[], findings=[]), path)
+
+
+def test_report_puts_the_tally_beside_the_candidates(inputs):
+    """§四(四)2 结果作为市中心党组年度综评的依据: `--tally` lists each 优秀 candidate's votes."""
+    tmp, roster, paths = inputs
+    h1 = _tally_file(tmp / "测评结果-2026H1.xlsx", "2026H1", {"001": 3, "002": 1})
+    h2 = _tally_file(tmp / "测评结果-2026H2.xlsx", "2026H2", {"001": 1, "003": 3})
+    old = _tally_file(tmp / "测评结果-2025H2.xlsx", "2025H2", {"001": 4})
+    out = tmp / "out"
+    res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(out),
+                              "--tally", str(h1), "--tally", str(h2), "-t", str(old)],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output  # the other year's half is a 警告
+    assert "2025年下半年不属于2026年度" in res.output
+    wb = load_workbook(out / "年度综评-2026.xlsx")
+    ws = wb["优秀候选(Y1)"]
+    header = [c.value for c in ws[3]]
+    col = header.index("集中测评推荐")
+    rows = {r[2]: r[col] for r in ws.iter_rows(min_row=4, values_only=True) if r[2]}
+    assert rows == {"张三": "2026年上半年 3/4 票（第1名）；2026年下半年 1/4 票（第2名）", "钱七": "未获推荐"}
+    votes = [r for r in wb["集中测评推荐"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [(r[1], r[5], r[6], r[8]) for r in votes] == [
+        ("2026年上半年", "张三", 3, "是"), ("2026年上半年", "李四", 1, None), ("2026年上半年", "王五", 0, None),
+        ("2026年下半年", "王五", 3, None), ("2026年下半年", "张三", 1, "是"), ("2026年下半年", "李四", 0, None)]
+
+
+def test_report_without_tally_says_so_and_a_wrong_file_stops(inputs):
+    tmp, roster, paths = inputs
+    out = tmp / "out"
+    res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(out)])
+    assert res.exit_code == 0
+    wb = load_workbook(out / "年度综评-2026.xlsx")
+    assert "集中测评推荐" not in wb.sheetnames
+    assert any("--tally" in str(r[1]) for r in wb["说明"].iter_rows(values_only=True))
+    res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out",
+                              str(tmp / "out2"), "--tally", str(paths[0])], env={"COLUMNS": "200"})
+    assert res.exit_code == 2 and "不是 kaoping halfyear tally" in res.output
+    assert not (tmp / "out2").exists()

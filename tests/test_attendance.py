@@ -28,6 +28,7 @@ def summary(staff_id: str | None, month: int, sick=None, annual=None, *, name="å
                          cells={"name": "B3"}),
         identity=FormIdentity(staff_id=staff_id, name=name, unit=unit),
         year=year, month=month, sick_personal_days=sick, annual_leave_days=annual,
+        statutory_leave_days=0.0, comp_leave_days=0.0,
     )
 
 

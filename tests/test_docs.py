@@ -84,6 +84,8 @@ def _shown(value: object) -> str:
         return f'`"{value}"`'
     if isinstance(value, (dict, list)) and not value:
         return "（空）"
+    if value is None:  # no default: the clerk must give it ([halfyear])
+        return "（无）"
     return f"`{value}`"
 
 
@@ -97,7 +99,8 @@ SETTINGS = list(_leaf_fields(Settings))
 
 
 def test_the_walk_finds_every_table_of_settings():
-    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "categories", "annual", "text", "centre", "limits"}
+    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "categories", "annual",
+                                                       "halfyear", "text", "centre", "limits"}
 
 
 def _setting_row(section: str, name: str) -> str:

@@ -79,10 +79,14 @@ def test_monthly_keeps_sick_and_annual_leave_apart():
     assert "本月请病假、事假（" in texts and "全年累计病假、事假（" in texts
     assert sum(1 for t in texts if "年休" in t) == 1  # same label on both rows
     assert [ws[c].value for c in ("D9", "D10")] == ["）天；年休（", "）天；年休（"]
-    for ref in ("C9", "E9", "C10", "E10"):
+    for ref in ("C9", "E9", "C10", "E10", "C11", "E11", "C12", "E12"):
         assert ws[ref].protection.locked is False
-    assert ws["E11"].value == "签字：" and ws["F11"].protection.locked is False
-    assert ws["A11"].value == "直管领导审定"
+    # §四(三)4(3) 法定假期 and 加班补休: rows of their own, said not to be absence
+    assert [ws[c].value for c in ("B11", "D11", "B12", "D12")] == [
+        "本月法定假期（", "）天；加班补休（", "全年累计法定假期（", "）天；加班补休（"]
+    assert "不算缺勤" in ws["F11"].value and "不计入" in ws["F9"].value
+    assert ws["E13"].value == "签字：" and ws["F13"].protection.locked is False
+    assert ws["A13"].value == "直管领导审定"
     for label in ("个人小结", "日常工作\n（简要）", "重要任务项目", "存在的问题", "下步打算", "出勤情况"):
         assert label in texts
 

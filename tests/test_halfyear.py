@@ -16,12 +16,11 @@ from kaoping.forms.halfyear import Half, ballot_workbook, default_max_ticks, par
 from kaoping.forms.roster import roster_template_workbook
 from kaoping.output.workbook import save_workbook
 from kaoping.report.ledger import write_ledger
-from kaoping.rules.settings import Settings
 
 from helpers_annual import AV, FG, G, ledgers, person
 
 runner = CliRunner()
-RATIO = Settings().quota.good_ratio  # §四(三)3's 40%: the ballots' default ratio
+RATIO = 0.4  # the clerk's ratio in these tests (the measures give none)
 
 LUCHENG = [person(f"00{i}", n, "鹿城分中心") for i, n in enumerate(["张三", "李四", "王五", "赵六", "钱七"], 1)]
 FINANCE = [person("101", "孙八", "财务处", section=None), person("102", "周九", "财务处", section=None)]
@@ -49,7 +48,7 @@ def test_half_quarters_and_dates():
 
 @pytest.mark.parametrize(("n", "ticks"), [(0, 0), (1, 1), (2, 1), (4, 1), (5, 2), (7, 2), (10, 4), (12, 4)])
 def test_default_max_ticks(n, ticks):
-    assert default_max_ticks(n, Settings().quota.good_ratio) == ticks
+    assert default_max_ticks(n, RATIO) == ticks
 
 
 def tick(path: Path, names: list[str], mark: str = "√", extra: dict[str, str] | None = None) -> Path:
@@ -177,7 +176,8 @@ def test_cli_forms_tally_end_to_end(tmp_path, roster_file):
     lpaths = [write_ledger(lg, tmp_path / f"台账Q{lg.quarter}.xlsx") for lg in ls]
     out = tmp_path / "半年"
     res = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1",
-                              "--ledger", str(lpaths[0]), "--ledger", str(lpaths[1]), "--out", str(out)])
+                              "--ledger", str(lpaths[0]), "--ledger", str(lpaths[1]), "--ratio", "0.4",
+                              "--out", str(out)])
     assert res.exit_code == 0, res.output
     records = sorted((out / "干部成长考核考察记实表").rglob("*.xlsx"))
     assert len(records) == 7
@@ -197,7 +197,8 @@ def test_cli_forms_tally_end_to_end(tmp_path, roster_file):
     assert "最多推荐 1 人" in load_workbook(fin)["集中测评票"]["A4"].value  # at least 1
 
     # second run without --force refuses and writes nothing
-    res = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1", "--out", str(out)])
+    res = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1",
+                              "--max-ticks", "2", "--out", str(out)])
     assert res.exit_code == 2 and "--force" in res.output
 
     votes = tmp_path / "收回"
@@ -234,7 +235,7 @@ def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
 
     ros = roster(*PEOPLE)
     ls = ledgers(PEOPLE, {"001": [G, G, G, G]}, quarters=(1, 3))  # Q3 is not in 2026H1, Q2 missing
-    res = generate_halfyear_forms(ros, Half(2026, 1), tmp_path, ratio=RATIO, ledgers=ls, unit="鹿城分中心",
+    res = generate_halfyear_forms(ros, Half(2026, 1), tmp_path, ledgers=ls, unit="鹿城分中心",
                                   max_ticks=3)
     assert res.max_ticks == {"鹿城分中心": 3} and len(res.records) == 5 and len(res.ballots) == 1
     msgs = [f.message for f in res.findings]
@@ -244,7 +245,7 @@ def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
     ws = load_workbook(res.ballots[0])["集中测评票"]
     assert "最多推荐 3 人" in ws["A4"].value
     with pytest.raises(KaopingError):
-        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "x", ratio=RATIO, max_ticks=0)
+        generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "x", max_ticks=0)
     with pytest.raises(KaopingError):
         generate_halfyear_forms(ros, Half(2026, 1), tmp_path / "y", ratio=RATIO, unit="不存在的单位")
 
@@ -285,3 +286,27 @@ def test_cli_tally_empty_folder_is_exit_2(tmp_path):
     res = runner.invoke(app, ["halfyear", "tally", str(tmp_path / "空"), "--out", str(tmp_path / "r.xlsx")])
     assert res.exit_code == 2 and "没有找到" in res.output
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_forms_need_the_clerks_maximum(tmp_path, roster_file):
+    """§四(四)2 sets no number of ticks: without --max-ticks, --ratio or [halfyear] in
+    kaoping.toml nothing is written and the exit code is 2; the setting is used when given."""
+    out = tmp_path / "半年"
+    res = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1",
+                              "--out", str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 2 and "--max-ticks" in res.output and "没有规定" in res.output
+    assert not out.exists()
+    both = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1",
+                               "--max-ticks", "2", "--ratio", "0.3", "--out", str(out)])
+    assert both.exit_code == 2 and not out.exists()
+    toml = tmp_path / "kaoping.toml"
+    toml.write_text("[halfyear]\nmax_ticks = 3\n", encoding="utf-8")
+    res = runner.invoke(app, ["halfyear", "forms", "-r", str(roster_file), "--half", "2026H1",
+                              "-c", str(toml), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    ballot = out / "集中测评票" / "鹿城分中心-2026H1-集中测评票.xlsx"
+    assert "最多推荐 3 人" in load_workbook(ballot)["集中测评票"]["A4"].value
+    from helpers_annual import roster
+    from kaoping.forms.halfyear import generate_halfyear_forms
+    with pytest.raises(KaopingError, match="没有规定"):
+        generate_halfyear_forms(roster(*LUCHENG), Half(2026, 1), tmp_path / "lib")

@@ -82,7 +82,7 @@ def test_ytd_disagreement_missing_person_and_problems_file(tmp_path: Path, roste
     assert m9["单元格"] == "C10"  # 全年累计病事假 on kaoping's 附件2
     assert "张三-2026-06.xlsx C10" in m9["问题"] and "应为 3.5 天" in m9["问题"]
     assert (by_rule["M13"]["单位"], by_rule["M13"]["姓名"]) == ("瑞安分中心", "赵六")
-    assert by_rule["M4"]["姓名"] == "王五" and by_rule["M4"]["单元格"] == "F11"
+    assert by_rule["M4"]["姓名"] == "王五" and by_rule["M4"]["单元格"] == "F13"
     # per-unit sheets in the 问题清单
     assert {"归集处", "瑞安分中心"} <= set(load_workbook(problems).sheetnames)
     # an existing 问题清单 is not overwritten without --force

@@ -533,21 +533,43 @@ def test_impossible_task_date_is_a_warning(tmp_path: Path):
     assert result.forms[0].weeks[0].tasks[0].received_on is None
 
 
-def test_combined_leave_wording_is_an_error(tmp_path: Path):
+def test_combined_leave_wording_is_read_as_one_number(tmp_path: Path):
+    """The official 附件2 wording “本月请病假、事假、年休（ ）天” is read (issue 14): one number
+    for 病事假 and 年休, their split unknown; the rules decide whether it matters."""
     p = person()
     wb = monthly_workbook(p, JULY)
     del wb["_kaoping"]
     ws = wb["月度小结"]
-    ws.unmerge_cells("A9:A10")
-    for r in (9, 10):
+    ws.unmerge_cells("A9:A12")
+    for r in (9, 10, 11, 12):
         for c in "BCDEF":
             ws[f"{c}{r}"] = None
     ws["B9"] = "本月请病假、事假、年休（ 2 ）天。"
     ws["B10"] = "全年累计病假、事假、年休（ 5 ）天。"
     result = read_workbook(_save(wb, tmp_path / "张三-2026-07.xlsx"))
-    errs = [f for f in result.findings if f.severity == Severity.ERROR]
-    assert [(f.rule, f.cell) for f in errs] == [("F4", "B9"), ("F4", "B10")]
-    assert "合在一起" in errs[0].message
+    assert [f for f in result.findings if f.severity == Severity.ERROR] == []
+    got = _only(result, MonthlySummary)
+    assert (got.combined_leave_days, got.combined_leave_days_ytd) == (2, 5)
+    assert got.sick_personal_days is None and got.annual_leave_days is None
+    assert set(got.unknown_fields) == {
+        "sick_personal_days", "annual_leave_days", "sick_personal_days_ytd", "annual_leave_days_ytd",
+        "statutory_leave_days", "comp_leave_days", "statutory_leave_days_ytd", "comp_leave_days_ytd"}
+    assert got.source.cells["combined_leave_days"] == "B9"
+
+
+def test_statutory_and_comp_leave_rows(tmp_path: Path):
+    p = person()
+    model = monthly_summary(p, JULY).model_copy(update={
+        "statutory_leave_days": 5.0, "comp_leave_days": 1.5, "statutory_leave_days_ytd": 5.0,
+        "comp_leave_days_ytd": 2.0})
+    got = _only(read_workbook(_save(monthly_workbook(p, JULY, model), tmp_path / "m.xlsx")),
+                MonthlySummary)
+    assert (got.statutory_leave_days, got.comp_leave_days) == (5, 1.5)
+    assert (got.statutory_leave_days_ytd, got.comp_leave_days_ytd) == (5, 2)
+    assert got.unknown_fields == []
+    cells = got.source.cells
+    assert (cells["statutory_leave_days"], cells["comp_leave_days"]) == ("C11", "E11")
+    assert (cells["statutory_leave_days_ytd"], cells["comp_leave_days_ytd"]) == ("C12", "E12")
 
 
 def test_inline_leave_days_in_one_cell(tmp_path: Path):

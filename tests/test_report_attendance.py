@@ -59,6 +59,16 @@ def test_reads_by_header_labels_in_any_order(tmp_path: Path):
     assert records[0].source.sheet == "Sheet" and records[0].source.cell("sick_personal") == "F3"
 
 
+def test_statutory_leave_column(tmp_path: Path):
+    """§四(三)4(3) 法定假期 (婚假、产假、丧假、探亲假…) has a column of its own."""
+    path = _book(tmp_path, [["工号", "月份", "病事假", "年休", "加班补休", "法定假期（天）"],
+                            ["001", "2026-07", 1, None, 2, 20]], title_rows=0)
+    (r,), findings = read_attendance(path)
+    assert not findings
+    assert (r.sick_personal_days, r.comp_leave_days, r.statutory_leave_days) == (1, 2, 20)
+    assert r.source.cell("statutory") == "F2"
+
+
 def test_separate_sick_and_personal_columns_are_summed(tmp_path: Path):
     path = _book(tmp_path, [["工号", "月份", "病假", "事假", "年休"],
                             ["001", "2026-07", 1, 2.5, None]], title_rows=0)

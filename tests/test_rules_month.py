@@ -199,7 +199,7 @@ def test_m3_threshold_comes_from_settings():
 
 def test_m4_signature():
     [f] = check_monthly(monthly(verifier_signature=None), workdays=WD)
-    assert (f.rule, f.severity, f.cell) == ("M4", Severity.WARNING, "D10")
+    assert (f.rule, f.severity, f.cell) == ("M4", Severity.WARNING, "D12")
 
 
 def test_m5_missing_week_names_its_dates():
@@ -475,7 +475,7 @@ def test_m4_signature_against_the_roster_leaders(signed, expected):
     [f] = found
     assert f.severity == Severity.WARNING and expected in f.message
     assert (f.person, f.staff_id, f.file, f.sheet, f.cell) == ("张三", "A001", "张三-2026-07.xlsx",
-                                                               "月度小结", "D10")
+                                                               "月度小结", "D12")
 
 
 def test_m4_signature_without_roster_leaders_is_only_checked_for_self():
@@ -485,3 +485,44 @@ def test_m4_signature_without_roster_leaders_is_only_checked_for_self():
             if f.rule == "M4"] == []
     own = monthly(ident=identity("张三", "A001"), verifier_signature="张三")
     assert rules(check_month_batch(JULY, [own], [], roster(p), workdays=WD)) == ["M4"]
+
+
+# ---------------------------------------------------------------- 法定假期, 加班补休, the combined line
+
+
+def test_ytd_of_statutory_and_comp_leave():
+    june = monthly(6, statutory_leave_days=5.0, statutory_leave_days_ytd=5.0)
+    july = monthly(7, comp_leave_days=1.0, comp_leave_days_ytd=2.0, statutory_leave_days_ytd=5.0)
+    [f] = check_ytd([june, july])
+    assert (f.rule, f.cell) == ("M9", "F11") and "全年累计加班补休 2 天" in f.message and "应为 1 天" in f.message
+
+
+COMBINED = ["sick_personal_days", "annual_leave_days", "sick_personal_days_ytd", "annual_leave_days_ytd"]
+
+
+def test_ytd_across_a_month_on_the_combined_line():
+    """June typed 病事假、年休 as one number: July's 病事假 全年累计 can only be bounded below; the
+    combined 全年累计 of a combined month runs on from the split months' sum."""
+    may = monthly(5, sick_personal_days=1.0, sick_personal_days_ytd=1.0, annual_leave_days_ytd=0.0)
+    june = monthly(6, combined_leave_days=2.0, combined_leave_days_ytd=3.0, unknown_fields=COMBINED,
+                   **{f: None for f in COMBINED})
+    july = monthly(7, sick_personal_days=0.0, sick_personal_days_ytd=1.0, annual_leave_days_ytd=2.0)
+    assert check_ytd([may, june, july]) == []
+    bad_june = june.model_copy(update={"combined_leave_days_ytd": 4.0})
+    [f] = check_ytd([may, bad_june, july])
+    assert f.rule == "M9" and "病事假、年休合计" in f.message and "应为 3 天" in f.message
+    low_july = july.model_copy(update={"sick_personal_days_ytd": 0.5})
+    [f] = check_ytd([may, june, low_july])
+    assert f.rule == "M9" and "至少应为 1 天" in f.message
+
+
+def test_month_rules_skip_rows_the_form_does_not_have():
+    """An older form without the 法定假期/加班补休 row: no M7 for them; M8 counts the combined line."""
+    old = monthly(7, unknown_fields=["statutory_leave_days", "comp_leave_days", "statutory_leave_days_ytd",
+                                     "comp_leave_days_ytd"],
+                  statutory_leave_days=None, comp_leave_days=None, statutory_leave_days_ytd=None,
+                  comp_leave_days_ytd=None)
+    assert check_monthly(old, workdays=WD) == []
+    over = monthly(7, combined_leave_days=24.0, combined_leave_days_ytd=24.0, unknown_fields=COMBINED,
+                   **{f: None for f in COMBINED})
+    assert rules(check_monthly(over, workdays=WD)) == ["M8"]

@@ -426,3 +426,71 @@ def test_q12_blank_self_evaluation_or_signature_is_a_warning(blank, cell, words)
 
 def test_q12_filled_form_says_nothing():
     assert not [f for f in run([A], [form_of(A, FG)]).findings if f.rule == "Q12"]
+
+
+# ---------------------------------------------------------------- Q5: 法定假期, 加班补休, undivided leave
+
+
+def test_comp_leave_is_off_the_required_days():
+    """§四(三)4(3) 除…加班补休、年休以外: 12 病事假 + 10 加班补休 of 66 is 44/56 = 78.6%."""
+    out = run([A], [form_of(A, FG, opinion="说明")], [leave("001", 7, sick=12, comp=10)], workdays=66)
+    a = out.attendance["001"]
+    assert (a.required_days, a.attended_days, a.low) == (56, 44, True)
+    assert only(out, "Q5", ERROR).cell == "C12:F12"
+    assert run([A], [form_of(A, FG)], [leave("001", 7, sick=12)], workdays=66).attendance["001"].low is False
+
+
+def test_statutory_leave_is_off_the_required_days_and_not_category_two():
+    """40 days 产假 + 6 病事假 of 66: 20/26 fails the 80% rule, and is no §二 第2类 (病事假 only)."""
+    out = run([A], [form_of(A, FG, opinion="说明")], [leave("001", 7, sick=6, statutory=40)], workdays=66)
+    a = out.attendance["001"]
+    assert (a.required_days, a.attended_days, a.low, a.long_leave) == (26, 20, True, False)
+    assert result(out, "001").special_categories == []
+    typed_as_sick = run([A], [form_of(A, FG)], [leave("001", 7, sick=46)], workdays=66)
+    assert result(typed_as_sick, "001").outcome == Outcome.UNDETERMINED  # 第2类 不定档
+
+
+AUG_SEP = [leave("001", 8), leave("001", 9)]  # no 提示 for missing months
+SRC_7 = SourceRef(file="collected/张三-2026-07.xlsx", sheet="月度小结", cells={"combined_leave_days": "B9"})
+
+
+def _combined(days, grade=FG, **kw):
+    return run([A], [form_of(A, grade, opinion="说明")],
+               [leave("001", 7, combined=days, source=SRC_7, **kw), *AUG_SEP], workdays=60)
+
+
+@pytest.mark.parametrize(("days", "level"), [(12, INFO), (12.5, ERROR)])
+def test_undivided_sick_and_annual_leave_against_the_ratio(days, level):
+    """Every split of 12 of 60 days reaches 80% (all 病事假: 48/60 = 80%): a 提示; 12.5 can fall
+    under it (47.5/60), so a 较好 needs the split: an 错误 at the combined cell."""
+    out = _combined(days)
+    f = only(out, "Q5")
+    assert (f.severity, f.file, f.sheet, f.cell, f.person) == (
+        level, "collected/张三-2026-07.xlsx", "月度小结", "B9", "张三")
+    assert "合计填写" in f.message
+    if level == ERROR:
+        assert "考勤表" in f.message and "较好" in f.message
+    assert out.attendance["001"].low is False  # read as 年休: the reading that fails nobody
+
+
+def test_undivided_leave_that_cannot_change_a_grade_is_a_hint():
+    """一般 is allowed under 80%: the split only matters for §二 第2类 (30 of 60 is not more
+    than half); 30.5 could be, so it is an 错误 whatever the grade."""
+    assert only(_combined(30, grade=AV), "Q5").severity == INFO
+    f = only(_combined(30.5, grade=AV), "Q5")
+    assert f.severity == ERROR and "第2类" in f.message and f.cell == "B9"
+
+
+def test_older_form_without_the_statutory_row():
+    """No 法定假期/加班补休 row: unknown, so a 好 with any 病事假 needs them; without 病事假
+    nothing can change."""
+    src = SourceRef(file="collected/张三-2026-07.xlsx", sheet="月度小结", cells={"sick_personal_days": "C9"})
+    out = run([A], [form_of(A, G)], [leave("001", 7, sick=1, extra_unknown=True, source=src), *AUG_SEP])
+    f = only(out, "Q5")
+    assert (f.severity, f.file, f.cell) == (ERROR, "collected/张三-2026-07.xlsx", "C9")
+    assert "旧表" in f.message
+    clean = run([A], [form_of(A, G)], [leave("001", 7, extra_unknown=True, source=src), *AUG_SEP])
+    assert not [f for f in clean.findings if f.rule == "Q5"]
+    average = run([A], [form_of(A, AV)],
+                  [leave("001", 7, sick=1, extra_unknown=True, source=src), *AUG_SEP])
+    assert not [f for f in average.findings if f.rule == "Q5"]

@@ -279,11 +279,23 @@ class MonthlySummary(_Model):
     key_tasks: str | None = None  # 重要任务项目
     problems: str | None = None  # 存在的问题
     next_plans: str | None = None  # 下步打算
-    # 出勤情况 (§四(二)1(5)); 加班调休 not counted. None = left blank.
+    # 出勤情况 (§四(二)1(5)). None = left blank (or not on the form: `unknown_fields`).
     sick_personal_days: float | None = None  # 本月病假、事假
     annual_leave_days: float | None = None  # 本月年休
     sick_personal_days_ytd: float | None = None  # 全年累计病假、事假
     annual_leave_days_ytd: float | None = None  # 全年累计年休
+    # §四(三)4(3) 除法定的假期和加班补休、年休以外: recorded apart, not absence (kaoping's form
+    # has a row for them; 加班调休不计入 the 病事假 and 年休 above).
+    statutory_leave_days: float | None = None  # 本月法定假期（婚假、产假、丧假、探亲假等）
+    comp_leave_days: float | None = None  # 本月加班补休
+    statutory_leave_days_ytd: float | None = None  # 全年累计法定假期
+    comp_leave_days_ytd: float | None = None  # 全年累计加班补休
+    # The official 附件2 wording "本月请病假、事假、年休（ ）天": one number for both.
+    combined_leave_days: float | None = None
+    combined_leave_days_ytd: float | None = None
+    # Fields the form has no place for (an older form without the 法定假期/加班补休 row, the
+    # official wording without the split): unknown, not 0.
+    unknown_fields: list[str] = Field(default_factory=list)
     verifier_signature: str | None = None  # 直管领导审定 签字
     weeks: list[WeeklyLog] = Field(default_factory=list)
 
@@ -333,7 +345,10 @@ class MonthAttendance(_Model):
     month: int
     sick_personal_days: float = 0  # 病假+事假: reduce attended days
     annual_leave_days: float = 0  # 年休: reduce required days
-    comp_leave_days: float = 0  # 加班调休: reduce required days
+    comp_leave_days: float = 0  # 加班补休: reduce required days
+    statutory_leave_days: float = 0  # 法定假期（婚假、产假、丧假、探亲假等）: reduce required days
+    combined_leave_days: float = 0  # 病事假 and 年休 written as one number (split unknown)
+    extra_unknown: bool = False  # 法定假期 and 加班补休 unknown (a form without their row)
     source: SourceRef | None = None
     # Field names (e.g. "sick_personal_days") that were left blank on the form and counted as 0.
     blank_fields: list[str] = Field(default_factory=list)

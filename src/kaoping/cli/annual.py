@@ -112,6 +112,9 @@ def report(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
+    tally: list[Path] = typer.Option([], "--tally", "-t",
+                                     help="halfyear tally 输出的测评结果 .xlsx（可多次给出，上、下半年各一份），"
+                                          "推荐结果列在优秀候选旁（§四(四)2）"),
     problems: Path | None = _PROBLEMS,
     centre_name: str | None = typer.Option(
         None, "--centre-name", help="全中心附件6 的呈报单位名称；不给时取 kaoping.toml 的 [centre] name（默认“全中心”）"),
@@ -122,19 +125,22 @@ def report(
     from rich.markup import escape
 
     from ..config import load_settings
+    from ..pipeline import run_year
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, progress
 
-    outcome = _load(roster, ledgers, year, settings)
+    run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally)
+    outcome = run.outcome
     con = console()
-    total = len(annual_targets(outcome, out))
+    total = len(annual_targets(outcome, out, run.votes))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
-        paths = write_annual_report(outcome, out, force=force,
+        paths = write_annual_report(outcome, out, force=force, votes=run.votes,
+                                    inputs=[roster, *ledgers, *tally],
                                     on_progress=lambda _p: bar.advance(task),
                                     centre_name=centre_name or load_settings(settings).centre.name)
-    _write_problems(outcome.findings, problems, force, ledgers)
+    _write_problems(run.findings, problems, force, ledgers)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:
@@ -143,6 +149,6 @@ def report(
               f"{len(outcome.good_repeatedly)} 人，优秀候选 {len(outcome.candidates)} 人，"
               f"谈话提醒 {sum(1 for f in outcome.follow_ups if f.action.value == '谈话提醒')} 人次，"
               f"批评教育 {sum(1 for f in outcome.follow_ups if f.action.value == '批评教育')} 人次。")
-    if outcome.findings:
-        print_findings(outcome.findings)
-    raise typer.Exit(exit_code(outcome.findings))
+    if run.findings:
+        print_findings(run.findings)
+    raise typer.Exit(exit_code(run.findings))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded
+from .common import SettingsOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实表、集中测评票、计票", no_args_is_help=True)
@@ -26,8 +26,10 @@ def forms(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
     unit: str | None = typer.Option(None, "--unit", "-u", help="只生成该单位的表格"),
     max_ticks: int | None = typer.Option(None, "--max-ticks",
-                                         help="每张测评票最多推荐人数；不填时按本单位人数×比例（向下取整，至少1人）"),
-    ratio: float | None = typer.Option(None, "--ratio", help="未给 --max-ticks 时的推荐比例（默认 40%，同§四(三)3）"),
+                                         help="每张测评票最多推荐人数（办法未规定，须给出此项或 --ratio）"),
+    ratio: float | None = typer.Option(None, "--ratio",
+                                       help="按本单位名单人数的比例确定最多推荐人数（向下取整，至少1人），如 0.3"),
+    settings_path: SettingsOpt = None,
     force: bool = _FORCE,
 ) -> None:
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
@@ -36,18 +38,25 @@ def forms(
     from ..excel.roster import read_roster
     from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..report.annual import read_ledgers
-    from ..rules.settings import Settings
+    from ..config import load_settings
+    from ..errors import KaopingError
+    from ..forms.halfyear import NO_MAX_TICKS
     from .common import console, exit_code, print_findings, progress
 
     h = parse_half(half)
+    if max_ticks is None and ratio is None:  # the options first, else kaoping.toml's [halfyear]
+        given = load_settings(settings_path).halfyear
+        max_ticks, ratio = given.max_ticks, given.ticks_ratio if given.max_ticks is None else None
+    if max_ticks is None and ratio is None:
+        raise KaopingError(NO_MAX_TICKS)  # before reading anything: nothing to generate
     ros, roster_findings = read_roster(roster)
     ledgers, ledger_findings = read_ledgers(ledger)
     total = len([p for p in half_staff(ros, h) if unit is None or p.unit == unit])
     with progress(total, "生成半年考核表格") as bar:
         task = bar.add_task("", total=total + 50)
         result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
-                                         ratio=Settings().quota.good_ratio if ratio is None else ratio,
-                                         force=force, on_progress=lambda _p: bar.advance(task))
+                                         ratio=ratio, force=force,
+                                         on_progress=lambda _p: bar.advance(task))
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")

@@ -15,7 +15,7 @@ app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、�
                   no_args_is_help=True)
 
 _ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
-                    "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
+                    "病事假（或 病假、事假 两列）、年休、调休、法定假期；同一人同一月以考勤表为准，替代月度小结中的天数")
 
 app.command("quota", epilog=epilog("quarter quota"))(quota)
 

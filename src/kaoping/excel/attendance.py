@@ -5,6 +5,7 @@ replace the 月度小结表 figures for the same person and month (`rules.attend
 Columns are found by their header labels, in any order, on the first sheet that has them:
 
     工号 | 姓名 (optional) | 月份 | 病事假 (or 病假 + 事假) | 年休 | 调休 (加班调休/补休)
+    | 法定假期 (婚假、产假、丧假、探亲假…; §四(三)4(3))
 
 月份 may be '2026-07', '2026/7', '2026年7月', or a date cell / serial (any day of the month).
 Days accept '1.5', '1.5天', full-width digits, '半天'; a blank leave cell counts as 0.
@@ -28,7 +29,8 @@ from .book import Book, Grid, cell_ref, load_book, register_limits
 from .cells import CellError, excel_serial_to_date, parse_days
 
 COLUMNS_HELP = ("考勤表列（按表头文字识别，顺序不限）：工号、姓名（可选）、月份（2026-07 / 2026年7月 / 日期）、"
-                "病事假（或分列 病假、事假）、年休、调休（加班调休）；天数可写 1.5 或 1.5天，空白按 0 计。")
+                "病事假（或分列 病假、事假）、年休、调休（加班补休）、法定假期（婚假、产假、丧假、探亲假等）；"
+                "天数可写 1.5 或 1.5天，空白按 0 计。")
 
 # Normalised header label → field. Labels are compared without spaces, line breaks and
 # a trailing unit such as （天） / (天) / 天数.
@@ -40,10 +42,12 @@ _LABELS: dict[str, str] = {
     "病假": "sick", "事假": "personal",
     "年休": "annual", "年休假": "annual", "年假": "annual",
     "调休": "comp", "加班调休": "comp", "补休": "comp", "加班补休": "comp",
+    "法定假期": "statutory", "法定假": "statutory", "婚丧产假": "statutory",
+    "婚假产假丧假探亲假": "statutory",
 }
 _UNIT_SUFFIX = re.compile(r"(?:\(天\)|\(日\)|天数|/天)$")
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000:：]+")
-_LEAVE_FIELDS = ("sick_personal", "sick", "personal", "annual", "comp")
+_LEAVE_FIELDS = ("sick_personal", "sick", "personal", "annual", "comp", "statutory")
 
 
 def _label(text: Any) -> str:
@@ -100,7 +104,7 @@ def _sheet_and_header(book: Book, path: Path) -> tuple[Grid, int, dict[str, int]
         if found := _header(grid):
             header_row, cols = found
             if not any(f in cols for f in _LEAVE_FIELDS):
-                raise KaopingError("考勤表没有天数列（病事假、年休或调休）。" + COLUMNS_HELP, file=str(path),
+                raise KaopingError("考勤表没有天数列（病事假、年休、调休或法定假期）。" + COLUMNS_HELP, file=str(path),
                                    sheet=grid.name, cell=f"第{header_row}行")
             return grid, header_row, cols
     raise KaopingError("找不到考勤表表头：需要「工号」「月份」两列。" + COLUMNS_HELP, file=str(path))
@@ -182,6 +186,7 @@ class _AttendanceRows:
             staff_id=sid, year=month.year, month=month.month,
             sick_personal_days=sick or 0, annual_leave_days=annual or 0,
             comp_leave_days=days.get("comp") or 0,
+            statutory_leave_days=days.get("statutory") or 0,
             source=SourceRef(file=self.file, sheet=self.grid.name, cells=cells),
             blank_fields=blank,
         )

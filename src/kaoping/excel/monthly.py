@@ -8,12 +8,20 @@ The summary sheet holds the （ ）月份 line, the identity block, the four 个
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from ..models import FormKind, MonthlySummary, Severity, SourceRef, WeeklyLog
 from ..periods import parse_month
 from .book import Grid, cell_ref
 from .cells import CellError, parse_days
-from .context import ReadContext, form_period, form_sheet, head_rows, read_areas, read_identity
+from .context import (
+    ReadContext,
+    form_period,
+    form_sheet,
+    head_rows,
+    read_areas,
+    read_identity,
+)
 from .detect import MONTHLY_SHEET, title_kind
 from .sheet import Hit, Sheet, nfkc
 from .weekly import read_weekly_sheet, task_header
@@ -26,10 +34,16 @@ _AREAS = (
     ("problems", ("存在的问题", "存在问题"), "存在的问题"),
     ("next_plans", ("下步打算", "下一步打算", "下一步工作打算"), "下步打算"),
 )
-# 出勤情况 (§四(二)1(5)): label prefix, 病事假 field, 年休 field, what the messages call it
+# 出勤情况 (§四(二)1(5)): label prefix, 病事假 field, 年休 field, combined field, what the
+# messages call it
 _LEAVE_LINES = (
-    ("本月", "sick_personal_days", "annual_leave_days", "本月"),
-    ("全年", "sick_personal_days_ytd", "annual_leave_days_ytd", "全年累计"),
+    ("本月", "sick_personal_days", "annual_leave_days", "combined_leave_days", "本月"),
+    ("全年", "sick_personal_days_ytd", "annual_leave_days_ytd", "combined_leave_days_ytd", "全年累计"),
+)
+# §四(三)4(3) 法定的假期和加班补休, on kaoping's form since issue 14: label prefix, the two fields
+_EXTRA_LINES = (
+    ("本月", "statutory_leave_days", "comp_leave_days", "本月"),
+    ("全年", "statutory_leave_days_ytd", "comp_leave_days_ytd", "全年累计"),
 )
 _COMBINED_LEAVE = re.compile(r"病假、?事假、年休")  # the annex's wording: one number for both
 _INLINE_DAYS = re.compile(r"[（(]\s*([^()（）]+?)\s*[)）]\s*天")  # '病假、事假（2）天；年休（1）天'
@@ -53,62 +67,79 @@ def _year_and_month(ctx: ReadContext, sh: Sheet, cells: dict[str, str]
 # ---------------------------------------------------------------- 出勤情况
 
 
-def _leave_labels(sh: Sheet) -> list[Hit | None]:
-    """The 本月 and 全年 病事假 labels at or below 出勤情况: the leftmost of each."""
+def _leave_labels(sh: Sheet, words: Callable[[str], bool],
+                  lines: Sequence[tuple[str, ...]]) -> list[Hit | None]:
+    """The 本月 and 全年 labels at or below 出勤情况 whose text passes `words`: the leftmost
+    of each."""
     head = sh.find(lambda k: k == "出勤情况")
     first_row = head[0] if head else 1
     out: list[Hit | None] = []
-    for prefix, *_ in _LEAVE_LINES:
+    for prefix, *_ in lines:
         hits = [(c, r) for r, c, k in sh.labels() if r >= first_row and len(k) <= 40
-                and k.startswith(prefix) and "病" in k and "事假" in k]
+                and k.startswith(prefix) and words(k)]
         out.append(min(hits)[::-1] if hits else None)
     return out
 
 
 def _attendance(ctx: ReadContext, sh: Sheet, data: dict, cells: dict[str, str]) -> None:
-    """出勤情况 (§四(二)1(5)): 病事假 and 年休 days of the month and of the year so far."""
-    for (_, sick_key, annual_key, what), hit in zip(_LEAVE_LINES, _leave_labels(sh)):
+    """出勤情况 (§四(二)1(5)): 病事假 and 年休 days of the month and of the year so far (or the
+    official wording's one number for both), and 法定假期 and 加班补休 (§四(三)4(3)); a form
+    without the latter's row leaves them unknown."""
+    unknown: list[str] = []
+    sick_lines = _leave_labels(sh, lambda k: "病" in k and "事假" in k, _LEAVE_LINES)
+    for (_, sick_key, annual_key, combined_key, what), hit in zip(_LEAVE_LINES, sick_lines):
         if hit is None:
             ctx.add("F4", f"月度小结表中找不到“出勤情况（{what}病假、事假）”一栏", sh.name)
             continue
-        raw = nfkc(sh.value(*hit))
-        if _COMBINED_LEAVE.search(raw):
-            ctx.add("F4", f"出勤情况把{what}病事假和年休合在一起填写，无法区分；"
-                    "请分别填写病假、事假天数和年休天数", sh.name, cell_ref(*hit))
-            continue
-        inline = _INLINE_DAYS.findall(raw)
-        if inline and sh.value(*sh.right_of(*hit)) is None:
-            _inline_leave(ctx, sh, hit, inline, (sick_key, annual_key), what, data)
-            cells[sick_key] = cells[annual_key] = cell_ref(*hit)
+        if _COMBINED_LEAVE.search(nfkc(sh.value(*hit))):
+            _leave_days(ctx, sh, hit, (combined_key,), what, data, cells, ())
+            unknown += [sick_key, annual_key]
         else:
-            _leave_cells(ctx, sh, hit, (sick_key, annual_key), what, data, cells)
+            _leave_days(ctx, sh, hit, (sick_key, annual_key), what, data, cells, ("年休",))
+    extra_lines = _leave_labels(sh, lambda k: "法定假" in k, _EXTRA_LINES)
+    for (_, statutory_key, comp_key, what), hit in zip(_EXTRA_LINES, extra_lines):
+        if hit is None:
+            unknown += [statutory_key, comp_key]
+        else:
+            _leave_days(ctx, sh, hit, (statutory_key, comp_key), what, data, cells, ("补休",))
+    data["unknown_fields"] = unknown
 
 
-def _inline_leave(ctx: ReadContext, sh: Sheet, hit: Hit, inline: list[str],
-                  keys: tuple[str, str], what: str, data: dict) -> None:
-    """Days typed inside the label cell: '本月请病假、事假（2）天；年休（1）天'."""
-    try:
-        for key, text in zip(keys, inline):
-            data[key] = parse_days(text)
-    except CellError as e:
-        ctx.add("F3", f"{what}出勤天数：{e.message}", sh.name, cell_ref(*hit))
+_TITLES = {"sick_personal_days": "病假、事假天数", "annual_leave_days": "年休天数",
+           "combined_leave_days": "病假、事假、年休合计天数", "statutory_leave_days": "法定假期天数",
+           "comp_leave_days": "加班补休天数"}
 
 
-def _leave_cells(ctx: ReadContext, sh: Sheet, hit: Hit, keys: tuple[str, str], what: str,
-                 data: dict, cells: dict[str, str]) -> None:
-    """Days in the cell right of the 病事假 label and right of the 年休 label after it."""
-    sick_key, annual_key = keys
+def _title(key: str) -> str:
+    return _TITLES[key.removesuffix("_ytd")]
+
+
+def _leave_days(ctx: ReadContext, sh: Sheet, hit: Hit, keys: tuple[str, ...], what: str,
+                data: dict, cells: dict[str, str], after: tuple[str, ...]) -> None:
+    """The line's days: typed inside the label cell ('本月请病假、事假（2）天；年休（1）天'),
+    else in the cell right of it and right of each later label (`after`: '年休')."""
+    raw = nfkc(sh.value(*hit))
+    inline = _INLINE_DAYS.findall(raw)
+    if inline and sh.value(*sh.right_of(*hit)) is None:
+        try:
+            for key, text in zip(keys, inline):
+                data[key] = parse_days(text)
+        except CellError as e:
+            ctx.add("F3", f"{what}出勤天数：{e.message}", sh.name, cell_ref(*hit))
+        cells.update({key: cell_ref(*hit) for key in keys})
+        return
     r, c = hit
     rr, cc = sh.right_of(r, c)
-    data[sick_key] = _days(ctx, sh, rr, cc, f"{what}病假、事假天数")
-    cells[sick_key] = cell_ref(rr, cc)
-    annual = next((c2 for c2, k2 in sh.row_text(r) if c2 > cc and "年休" in k2), None)
-    if annual is None:
-        ctx.add("F4", f"月度小结表中找不到“{what}年休”天数一栏", sh.name, cell_ref(r, c))
-        return
-    ar, ac = sh.right_of(r, annual)
-    data[annual_key] = _days(ctx, sh, ar, ac, f"{what}年休天数")
-    cells[annual_key] = cell_ref(ar, ac)
+    data[keys[0]] = _days(ctx, sh, rr, cc, f"{what}{_title(keys[0])}")
+    cells[keys[0]] = cell_ref(rr, cc)
+    for key, word in zip(keys[1:], after):
+        label = next((c2 for c2, k2 in sh.row_text(r) if c2 > cc and word in k2), None)
+        if label is None:
+            ctx.add("F4", f"月度小结表中找不到“{what}{word}”天数一栏", sh.name, cell_ref(r, c))
+            return
+        ar, ac = sh.right_of(r, label)
+        data[key] = _days(ctx, sh, ar, ac, f"{what}{_title(key)}")
+        cells[key] = cell_ref(ar, ac)
 
 
 def _days(ctx: ReadContext, sh: Sheet, r: int, c: int, what: str) -> float | None:

@@ -6,11 +6,10 @@
 - 集中测评票 (§四(四)2): one ballot per unit listing its staff with a 推荐“优秀” tick column and
   the maximum number of ticks. Returned ballots are read and counted by `excel.ballots`.
 
-Maximum ticks: the measures set no number for the ballot. kaoping's default is the measures'
-only ratio, the “好” ratio of §四(三)3 (`[quota] good_ratio`, 40%: 好 ≤ 40% of participants),
-applied to the unit's listed staff and rounded down, with at least 1: the recommended pool
-matches the pool of 好 from which §五(一) draws 优秀 candidates. The caller passes the ratio
-(`--ratio`); `--max-ticks N` sets the number explicitly.
+Maximum ticks: the measures set no number for the ballot, so kaoping borrows none: the clerk
+gives it, as a number for every unit (`--max-ticks N`, `[halfyear] max_ticks`) or as a ratio
+of each unit's listed staff, rounded down with at least 1 (`--ratio`, `[halfyear]
+ticks_ratio`). Without either nothing is generated.
 
 Every workbook carries a hidden `_kaoping` sheet: kind (ballot / growth_record), template_version,
 period/half, unit, max_ticks, and for ballots the listed staff (staff, 工号, 姓名, row).
@@ -65,7 +64,7 @@ QUARTER_CN = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第�
 
 
 def default_max_ticks(staff: int, ratio: float) -> int:
-    """floor(ratio × staff), at least 1 when the unit has anyone (§四(三)3 ratio; see top)."""
+    """floor(ratio × staff), at least 1 when the unit has anyone (the clerk's ratio; see top)."""
     if staff <= 0:
         return 0
     return max(1, math.floor(staff * ratio + 1e-9))
@@ -269,11 +268,20 @@ class HalfyearForms:
     max_ticks: dict[str, int]  # unit → max ticks on its ballot
 
 
-def _check_options(max_ticks: int | None, ratio: float, out_dir: Path) -> None:
+NO_MAX_TICKS = ("办法没有规定集中测评票最多推荐几人（§四(四)2），请给出：--max-ticks N（每张票最多推荐 N 人），"
+                "或 --ratio 0.3（按本单位名单人数的比例，向下取整，至少 1 人）；也可在 kaoping.toml 的 [halfyear] 中"
+                "写 max_ticks = N 或 ticks_ratio = 0.3")
+
+
+def _check_options(max_ticks: int | None, ratio: float | None, out_dir: Path) -> None:
+    if max_ticks is None and ratio is None:
+        raise KaopingError(NO_MAX_TICKS)
+    if max_ticks is not None and ratio is not None:
+        raise KaopingError("--max-ticks 与 --ratio 只能给出其一")
     if max_ticks is not None and max_ticks < 1:
         raise KaopingError("--max-ticks 至少为 1")
-    if not 0 < ratio <= 1:
-        raise KaopingError("--ratio 应在 0 到 1 之间（如 0.4）")
+    if ratio is not None and not 0 < ratio <= 1:
+        raise KaopingError("--ratio 应在 0 到 1 之间（如 0.3）")
     if out_dir.exists() and not out_dir.is_dir():
         raise KaopingError("输出位置已存在且不是文件夹，请换一个文件夹", file=str(out_dir))
 
@@ -287,10 +295,10 @@ def _assessed(roster: Roster, half: Half, unit: str | None) -> list[Person]:
     return people
 
 
-def _ticks(units: dict[str, list[Person]], max_ticks: int | None, ratio: float,
+def _ticks(units: dict[str, list[Person]], max_ticks: int | None, ratio: float | None,
            findings: list[Finding]) -> dict[str, int]:
     """Each unit's maximum ticks: `max_ticks`, else the ratio of its staff (see top)."""
-    ticks = {u: (max_ticks if max_ticks is not None else default_max_ticks(len(ps), ratio))
+    ticks = {u: (max_ticks if max_ticks is not None else default_max_ticks(len(ps), ratio or 0))
              for u, ps in units.items()}
     for u, n in ticks.items():
         if n > len(units[u]):
@@ -317,13 +325,15 @@ def _ledger_gaps(ledgers: Sequence[QuarterLedger], half: Half, units: dict[str, 
     return findings
 
 
-def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *, ratio: float,
+def generate_halfyear_forms(roster: Roster, half: Half, out_dir: Path, *,
+                            ratio: float | None = None,
                             ledgers: Sequence[QuarterLedger] = (), unit: str | None = None,
                             max_ticks: int | None = None, force: bool = False,
                             on_progress: Callable[[Path], None] | None = None,
                             inputs: Inputs = ()) -> HalfyearForms:
-    """Write every 记实表 and one ballot per unit. `ratio`: of a unit's staff, how many a
-    ballot may tick when `max_ticks` is not given (the caller's `[quota] good_ratio`). All
+    """Write every 记实表 and one ballot per unit. The clerk gives exactly one of `max_ticks`
+    (every ballot's maximum) and `ratio` (of a unit's staff, rounded down, at least 1):
+    `KaopingError` otherwise (see top). All
     targets are checked before anything is written: without `force`, nothing is written when
     any of them exists; none may be one of the run's `inputs`."""
     out_dir = Path(out_dir)

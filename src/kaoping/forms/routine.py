@@ -461,26 +461,30 @@ def monthly_sheet(ws: Worksheet, *, person: Person | None = None,
         lay.label(r, 2, text)
         cells[key] = lay.box(r, 3, r, 6, align=TOP_LEFT)
         ws.row_dimensions[r].height = height
-    # 出勤情况 (§四(二)1(5)): 病事假 and 年休 kept apart, 加班调休 not counted.
-    lay.label(9, 1, L.L_ATTENDANCE, 10, 1)
+    # 出勤情况 (§四(二)1(5)): 病事假 and 年休 kept apart, 加班调休 not counted in them; 法定假期
+    # and 加班补休 on rows of their own (§四(三)4(3): outside 应出勤, not absence).
+    lay.label(9, 1, L.L_ATTENDANCE, 12, 1)
     dv = _days_validation(ws)
-    for r, (lead, sick, annual) in enumerate(
-        ((L.L_MONTH_SICK, "sick_personal_days", "annual_leave_days"),
-         (L.L_YTD_SICK, "sick_personal_days_ytd", "annual_leave_days_ytd")), start=9):
+    for r, (lead, first, middle, second, end) in enumerate(
+        ((L.L_MONTH_SICK, "sick_personal_days", L.L_ANNUAL, "annual_leave_days", L.L_SICK_END),
+         (L.L_YTD_SICK, "sick_personal_days_ytd", L.L_ANNUAL, "annual_leave_days_ytd", L.L_SICK_END),
+         (L.L_MONTH_STATUTORY, "statutory_leave_days", L.L_COMP, "comp_leave_days", L.L_EXTRA_END),
+         (L.L_YTD_STATUTORY, "statutory_leave_days_ytd", L.L_COMP, "comp_leave_days_ytd",
+          L.L_EXTRA_END)), start=9):
         lay.label(r, 2, lead, align=RIGHT)
-        cells[sick] = lay.box(r, 3, align=CENTER)
-        lay.label(r, 4, L.L_ANNUAL, align=CENTER)
-        cells[annual] = lay.box(r, 5, align=CENTER)
-        lay.label(r, 6, L.L_DAYS_END + "（加班调休不计入）", align=LEFT)
-        dv.add(cells[sick])
-        dv.add(cells[annual])
+        cells[first] = lay.box(r, 3, align=CENTER)
+        lay.label(r, 4, middle, align=CENTER)
+        cells[second] = lay.box(r, 5, align=CENTER)
+        lay.label(r, 6, end, align=LEFT)
+        dv.add(cells[first])
+        dv.add(cells[second])
         ws.row_dimensions[r].height = 30
-    lay.label(11, 1, L.L_VERIFY)
-    cells["verifier_opinion"] = lay.box(11, 2, 11, 4, align=TOP_LEFT)
-    lay.label(11, 5, L.L_SIGN, align=RIGHT)
-    cells["verifier_signature"] = lay.box(11, 6, align=LEFT)
-    ws.row_dimensions[11].height = 80
-    lay.finish(11)
+    lay.label(13, 1, L.L_VERIFY)
+    cells["verifier_opinion"] = lay.box(13, 2, 13, 4, align=TOP_LEFT)
+    lay.label(13, 5, L.L_SIGN, align=RIGHT)
+    cells["verifier_signature"] = lay.box(13, 6, align=LEFT)
+    ws.row_dimensions[13].height = 80
+    lay.finish(13)
     return cells
 
 
@@ -496,7 +500,8 @@ def fill_monthly(ws: Worksheet, cells: CellMap, summary: MonthlySummary, style: 
             _put(ws[cells[key]], value)
             _fit_row(ws, cells[key], value)
     for key in ("sick_personal_days", "annual_leave_days", "sick_personal_days_ytd",
-                "annual_leave_days_ytd"):
+                "annual_leave_days_ytd", "statutory_leave_days", "comp_leave_days",
+                "statutory_leave_days_ytd", "comp_leave_days_ytd"):
         value = _days(getattr(summary, key), style)
         if value is not None:
             _put(ws[cells[key]], value)

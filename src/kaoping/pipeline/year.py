@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..models import Finding, Severity
 from ..rules.annual import AnnualOutcome
 from ..rules.settings import Settings
 
+if TYPE_CHECKING:
+    from ..report.tally import Recommendation
+
 
 @dataclass
 class YearRun:
-    """The annual outcome (§五) with the findings of reading the roster and the ledgers."""
+    """The annual outcome (§五) with the findings of reading the roster and the ledgers, and
+    the year's 集中测评 results by 工号 when tallies were given (None otherwise)."""
 
     outcome: AnnualOutcome
+    votes: dict[str, list[Recommendation]] | None = None
+    vote_findings: list[Finding] = field(default_factory=list)
 
     @property
-    def findings(self) -> list[Finding]:  # roster + ledgers + Y rules, in that order
-        return self.outcome.findings
+    def findings(self) -> list[Finding]:  # roster + ledgers + Y rules, then the tallies'
+        return [*self.outcome.findings, *self.vote_findings]
 
     @property
     def errors(self) -> int:
@@ -27,11 +34,19 @@ class YearRun:
 
 
 def run_year(roster: Path, ledgers: Sequence[Path], *, year: int | None = None,
-             settings: Settings | None = None) -> YearRun:
+             settings: Settings | None = None, tallies: Sequence[Path] = ()) -> YearRun:
     """Read the roster and the quarters' ledgers and evaluate the year (by default the year
-    most ledgers are of). Raises `KaopingError` when the roster is not a roster, or when no
-    ledger could be read and no `year` was given."""
-    from ..report.annual import load_year
+    most ledgers are of); with `tallies` (`halfyear tally` results, §四(四)2), the year's
+    recommendations too. Raises `KaopingError` when the roster is not a roster, when no
+    ledger could be read and no `year` was given, or when a tally is not one."""
+    from ..report.annual import load_year, year_votes
+    from ..report.tally import read_tally
 
-    return YearRun(load_year(Path(roster), list(ledgers), year=year,
-                             settings=settings or Settings()))
+    settings = settings or Settings()
+    outcome = load_year(Path(roster), list(ledgers), year=year, settings=settings)
+    if not tallies:
+        return YearRun(outcome)
+    rows = [r for path in dict.fromkeys(map(Path, tallies))
+            for r in read_tally(path, limits=settings.limits.for_registers())]
+    votes, findings = year_votes(outcome, rows)
+    return YearRun(outcome, votes, findings)

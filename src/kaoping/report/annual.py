@@ -22,6 +22,7 @@ from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, 
 from ..output.workbook import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
+from ..periods import half_label
 from ..rules.annual import (
     QUARTER_NAMES,
     QUARTERS,
@@ -31,6 +32,7 @@ from ..rules.annual import (
     evaluate_year,
     quarter_list,
 )
+from ..rules.catalog import finding
 from ..rules.settings import LimitSettings, Settings
 from .annex_templates import (
     ANNEX6_FILE,
@@ -43,6 +45,7 @@ from .annex_templates import (
     TEMPLATE_DIR,
     load_template,
 )
+from .tally import Recommendation
 
 CENTRE = "全中心"
 ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
@@ -270,11 +273,60 @@ _PERSON_HEADERS = ("序号", "工号", "姓名", "单位", "科室", "职务职�
 _PERSON_WIDTHS = (6, 10, 10, 16, 12, 14, 9, 9, 9, 9)
 
 
-def _list_sheet(wb, name: str, title: str, people: Sequence[PersonYear], basis: str) -> None:
-    rows = [[i, *_person_row(p), p.good, p.average, p.poor, p.remark() or None]
+def _list_sheet(wb, name: str, title: str, people: Sequence[PersonYear], basis: str,
+                votes: Votes | None = None) -> None:
+    """A list of people; with `votes` (the 优秀 candidates), their 集中测评推荐 beside them."""
+    extra = ("集中测评推荐",) if votes is not None else ()
+    rows = [[i, *_person_row(p), p.good, p.average, p.poor,
+             *((_votes_text(votes, p.staff_id),) if votes is not None else ()), p.remark() or None]
             for i, p in enumerate(people, start=1)]
-    _table(wb.create_sheet(name), title, (*_PERSON_HEADERS, "好", "一般", "较差", "备注"), rows,
-           (*_PERSON_WIDTHS, 6, 6, 6, 36), note=basis)
+    _table(wb.create_sheet(name), title, (*_PERSON_HEADERS, "好", "一般", "较差", *extra, "备注"), rows,
+           (*_PERSON_WIDTHS, 6, 6, 6, *((28,) if extra else ()), 36), note=basis)
+
+
+# ---------------------------------------------------------------- 集中测评 (§四(四)2)
+
+Votes = dict[str, list[Recommendation]]  # 工号 → the person's rows of the year's tallies
+
+
+def _votes_text(votes: Votes, staff_id: str) -> str:
+    rows = votes.get(staff_id, [])
+    return "；".join(r.text for r in sorted(rows, key=lambda r: r.half)) or "未获推荐"
+
+
+def year_votes(outcome: AnnualOutcome, recommendations: Sequence[Recommendation]
+               ) -> tuple[Votes, list[Finding]]:
+    """The 集中测评 results of `outcome`'s year by 工号 (§四(四)2 “结果作为市中心党组年度综评的依据”);
+    a 警告 for a half of another year and for a 工号 not among the year's people."""
+    people = {p.staff_id for p in outcome.people}
+    votes: Votes = {}
+    findings: list[Finding] = []
+    other = sorted({r.half for r in recommendations if r.year != outcome.year})
+    if other:
+        findings.append(finding("H0", f"测评结果中的{'、'.join(half_label(h) for h in other)}不属于"
+                                      f"{outcome.year}年度，未列入年度综评"))
+    for r in recommendations:
+        if r.year != outcome.year:
+            continue
+        if r.staff_id not in people:
+            findings.append(finding("H0", f"测评结果中的{r.name}（工号 {r.staff_id}）不在{outcome.year}年度的"
+                                          "季度结果中，其推荐未列入年度综评", unit=r.unit,
+                                    person=r.name, staff_id=r.staff_id))
+            continue
+        votes.setdefault(r.staff_id, []).append(r)
+    return votes, findings
+
+
+def _votes_sheet(wb, outcome: AnnualOutcome, votes: Votes) -> None:
+    """Every recommendation of the year, with whether the person is a 优秀 candidate."""
+    candidates = {p.staff_id for p in outcome.candidates}
+    rows = sorted((r for rs in votes.values() for r in rs), key=lambda r: (r.half, r.unit, r.rank))
+    table = [[i, half_label(r.half), r.unit, r.rank, r.staff_id, r.name, r.votes, r.valid,
+              _yes(r.staff_id in candidates)] for i, r in enumerate(rows, start=1)]
+    _table(wb.create_sheet("集中测评推荐"), f"{outcome.year}年度集中测评推荐“优秀”结果", (
+        "序号", "半年", "单位", "名次", "工号", "姓名", "得票", "有效票", "优秀候选"), table,
+        (6, 14, 16, 6, 10, 10, 6, 7, 8),
+        note="§四(四)2：集中测评推荐“优秀”干部，结果作为市中心党组年度综评的依据（取自 halfyear tally 的测评结果）。")
 
 
 def _yes(flag: bool) -> str | None:
@@ -314,8 +366,9 @@ def _pool_sheets(wb: Any, outcome: AnnualOutcome, tag: str) -> None:
                 "受处分、受组织处理或诫勉不定档（§二第3–5类）。供动态管理参考。")
 
 
-def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
-    """年度综评-YYYY.xlsx: 汇总, Y1–Y4 lists, follow-ups by quarter, 登记表 lines, 说明."""
+def results_workbook(outcome: AnnualOutcome, votes: Votes | None = None) -> WorkbookType:
+    """年度综评-YYYY.xlsx: 汇总, Y1–Y4 lists (the candidates with their 集中测评推荐 when
+    `votes` is given, and a sheet of those results), follow-ups by quarter, 登记表 lines, 说明."""
     y = outcome.year
     tag = f"（暂定：缺{quarter_list(outcome.missing_quarters)}台账）" if outcome.provisional else ""
     wb = Workbook()
@@ -334,7 +387,10 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 
     _list_sheet(wb, "优秀候选(Y1)", f"{y}年度优秀等次候选人员{tag}", outcome.candidates,
                 "§五(一)：年度考核优秀等次人员原则上应从当年季度考核结果好等次2个以上且无一般、"
-                "较差等次的公务员中产生。")
+                "较差等次的公务员中产生。" + ("“集中测评推荐”一栏：§四(四)2 集中测评结果（得票/有效票）。"
+                                            if votes is not None else ""), votes=votes)
+    if votes is not None:
+        _votes_sheet(wb, outcome, votes)
     _list_sheet(wb, "基本称职或不称职(Y2)", f"{y}年度原则上确定为基本称职或不称职的人员{tag}",
                 outcome.basic_or_incompetent,
                 "§五(一)：当年平时考核结果一般、较差等次累计次数超过2次的，年度考核原则上应当确定为"
@@ -380,6 +436,8 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
         ("好等次2次以上（附件6）", str(len(outcome.good_repeatedly))),
         ("后备干部（§五(三)）", (f"{len(outcome.pool)} 人，其中记录变差 "
                             f"{sum(1 for m in outcome.pool if m.worsened)} 人")),
+        ("集中测评结果", "已列入（见“集中测评推荐”）" if votes is not None
+         else "未提供（annual report --tally 测评结果.xlsx）"),
     ]
     for r, (k, v) in enumerate(lines, start=1):
         put(info.cell(r, 1), k).font = HEADER_FONT
@@ -392,7 +450,8 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 # ---------------------------------------------------------------- writing
 
 
-def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, centre_name: str = CENTRE
+def annual_targets(outcome: AnnualOutcome, out_dir: Path, votes: Votes | None = None, *,
+                   centre_name: str = CENTRE
                    ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
     """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评."""
     out_dir = Path(out_dir)
@@ -409,17 +468,18 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, centre_name: str = 
         used.add(name)
         targets.append((out_dir / f"{ANNEX6_STEM}-{y}年度-{name}.xlsx",
                         lambda u=unit: annex6_workbook(outcome, u)))
-    targets.append((out_dir / f"年度综评-{y}.xlsx", lambda: results_workbook(outcome)))
+    targets.append((out_dir / f"年度综评-{y}.xlsx", lambda: results_workbook(outcome, votes)))
     return targets
 
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
-                        inputs: Inputs = (), centre_name: str = CENTRE) -> list[Path]:
+                        inputs: Inputs = (), votes: Votes | None = None,
+                        centre_name: str = CENTRE) -> list[Path]:
     """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
-    none may be one of the run's `inputs` (roster, 台账)."""
-    targets = annual_targets(outcome, out_dir, centre_name=centre_name)
+    none may be one of the run's `inputs` (roster, 台账, 测评结果)."""
+    targets = annual_targets(outcome, out_dir, votes, centre_name=centre_name)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)
@@ -430,5 +490,5 @@ def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = 
 
 __all__ = [
     "CENTRE", "TEMPLATE_DIR", "annex6_workbook", "annual_targets", "guess_year", "load_year",
-    "outcome_json", "read_ledgers", "results_workbook", "write_annual_report",
+    "outcome_json", "read_ledgers", "results_workbook", "write_annual_report", "year_votes",
 ]

@@ -1,12 +1,12 @@
 """Attendance for the quarter: §四(三)4(3) (80% rule) and §二 category 2 (long leave).
 
 Leave days come from the three 月度小结表 of the quarter (§四(二)1(5): 病假、事假 and 年休 of the
-month; 加班调休不计入内) and, when the clerk has one, from an attendance sheet, whose records
+month, kept apart from 法定假期 and 加班补休 on kaoping's form) and, when the clerk has one, from an attendance sheet, whose records
 replace the summaries' for the same person and month (`merge_attendance`).
 
-- 应出勤天数 (required) = the quarter's official workdays − 年休 − 加班补休
-  (§四(三)4(3): 除法定的假期和加班补休、年休以外; statutory holidays are already outside the
-  official workdays).
+- 应出勤天数 (required) = the quarter's official workdays − 年休 − 法定假期 − 加班补休
+  (§四(三)4(3): 除法定的假期和加班补休、年休以外; public holidays are already outside the
+  official workdays, 法定假期 here is 婚假、产假、丧假、探亲假 and the like).
 - 出勤天数 (attended) = required − 病事假.
 - low: attended < min_ratio × required (default 80%): exactly 80% passes.
 - long leave (§二 category 2, 病事假累计时间超过当期平时考核周期一半): 病事假 >
@@ -30,6 +30,7 @@ from ..models import (
     Person,
     Roster,
     Severity,
+    SourceRef,
 )
 from ..names import normalize_name
 from ..periods import Month, Quarter
@@ -197,16 +198,24 @@ def _duplicate_summary(s: MonthlySummary, staff_id: str, unit: str | None,
 
 
 def _leave_record(s: MonthlySummary, staff_id: str, *, sources: bool) -> MonthAttendance:
-    """§四(二)1(5): the month's 病事假 and 年休; a blank cell counts as 0 and is remembered."""
-    blank = [name for name, value in (("sick_personal_days", s.sick_personal_days),
-                                       ("annual_leave_days", s.annual_leave_days))
-             if value is None]
+    """§四(二)1(5): the month's 病事假 and 年休, §四(三)4(3) 法定假期 and 加班补休; a blank cell
+    counts as 0 and is remembered. What the form has no place for stays unknown: the official
+    wording's one number for 病事假 and 年休 (`combined_leave_days`), an older form's missing
+    法定假期/加班补休 row (`extra_unknown`)."""
+    unknown = set(s.unknown_fields)
+    fields = [f for f in ("sick_personal_days", "annual_leave_days", "statutory_leave_days",
+                          "comp_leave_days") if f not in unknown]
+    combined = "sick_personal_days" in unknown
+    if combined:
+        fields.append("combined_leave_days")
+    extra_unknown = "statutory_leave_days" in unknown
     return MonthAttendance(
         staff_id=staff_id, year=s.year, month=s.month,
-        sick_personal_days=float(s.sick_personal_days or 0),
-        annual_leave_days=float(s.annual_leave_days or 0),
-        comp_leave_days=0.0,  # §四(二)1(5): 加班调休不计入内 — only an attendance sheet has it
-        source=s.source if sources else None, blank_fields=blank)
+        **{f: float(getattr(s, f) or 0) for f in fields},
+        extra_unknown=extra_unknown,
+        # a record with an unknown keeps its source: a finding may have to point at it
+        source=s.source if sources or combined or extra_unknown else None,
+        blank_fields=[f for f in fields if getattr(s, f) is None])
 
 
 def attendance_from_summaries(summaries: Iterable[MonthlySummary], *,
@@ -255,6 +264,14 @@ class AttendanceResult:
     missing_months: tuple[Month, ...] = ()  # months of the quarter without a record
     blank_months: tuple[Month, ...] = ()  # months whose leave cells were left blank
     inconsistent: bool = False  # leave days exceed the workdays (clamped at 0)
+    statutory_leave_days: float = 0  # 法定假期
+    # 病事假 and 年休 written as one number (the official wording), counted as 年休 above
+    combined_days: float = 0
+    combined_months: tuple[Month, ...] = ()
+    extra_unknown_months: tuple[Month, ...] = ()  # forms without the 法定假期/加班补休 row
+    could_be_low: bool = False  # low under some reading of the unknowns (`low`: under all)
+    could_be_long_leave: bool = False  # likewise for §二 category 2
+    unknown_at: SourceRef | None = None  # the first record with an unknown (its form's cells)
 
     @property
     def ratio_text(self) -> str:
@@ -282,23 +299,41 @@ def quarter_attendance(staff_id: str, records: Sequence[MonthAttendance],
     sick = _total(r.sick_personal_days for r in taken)
     annual = _total(r.annual_leave_days for r in taken)
     comp = _total(r.comp_leave_days for r in taken)
+    statutory = _total(r.statutory_leave_days for r in taken)
+    combined = _total(r.combined_leave_days for r in taken)
     # §四(三)4(3): 除法定的假期和加班补休、年休以外 → required days; attended = required − 病事假.
-    required = workdays - annual - comp
+    # An undivided 病事假+年休 figure counts as 年休 here, the reading most favourable to the
+    # person; `could_be_low`/`could_be_long_leave` say whether another reading changes a rule.
+    required = workdays - annual - comp - statutory - combined
     attended = required - sick
     inconsistent = required < 0 or attended < 0  # more leave than workdays: shown as 0
     required, attended = max(required, Fraction(0)), max(attended, Fraction(0))
     months = tuple(sorted(by_month))
+    low = _below_min_ratio(attended, required, settings)
+    long_leave = _more_than_half(sick, workdays, settings)
+    extra_unknown = tuple(m for m in months if by_month[m].extra_unknown)
+    # the least favourable reading: the undivided figure all 病事假, and, where 法定假期 and
+    # 加班补休 are unknown, as many of them as leaves no day attended
+    worst_required = max(required + combined, Fraction(0))
+    could_be_low = low or (sick + combined > 0 and (
+        bool(extra_unknown) or _below_min_ratio(worst_required - sick - combined, worst_required,
+                                                settings)))
     return AttendanceResult(
         staff_id=staff_id, workdays=float(workdays), sick_personal_days=float(sick),
         annual_leave_days=float(annual), comp_leave_days=float(comp),
         required_days=float(required), attended_days=float(attended),
         ratio=float(attended / required) if required > 0 else None,
-        long_leave=_more_than_half(sick, workdays, settings),
-        low=_below_min_ratio(attended, required, settings),
+        long_leave=long_leave, low=low,
         months=months,
         missing_months=tuple(m for m in quarter_months if m not in by_month) if quarter_months else (),
         blank_months=tuple(m for m in months if by_month[m].blank_fields),
         inconsistent=inconsistent,
+        statutory_leave_days=float(statutory), combined_days=float(combined),
+        combined_months=tuple(m for m in months if by_month[m].combined_leave_days),
+        extra_unknown_months=extra_unknown, could_be_low=could_be_low,
+        could_be_long_leave=long_leave or _more_than_half(sick + combined, workdays, settings),
+        unknown_at=next((r.source for m, r in sorted(by_month.items())
+                         if r.combined_leave_days or r.extra_unknown), None),
     )
 
 

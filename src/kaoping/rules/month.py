@@ -81,13 +81,26 @@ BLOCKS: tuple[tuple[str, str], ...] = (
 LEAVE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("sick_personal_days", "sick_personal_days_ytd", "病事假"),
     ("annual_leave_days", "annual_leave_days_ytd", "年休"),
+    ("statutory_leave_days", "statutory_leave_days_ytd", "法定假期"),
+    ("comp_leave_days", "comp_leave_days_ytd", "加班补休"),
+    ("combined_leave_days", "combined_leave_days_ytd", "病事假、年休合计"),
 )
 _LEAVE_LABELS = {
     "sick_personal_days": "本月病事假",
     "annual_leave_days": "本月年休",
     "sick_personal_days_ytd": "全年累计病事假",
     "annual_leave_days_ytd": "全年累计年休",
+    "statutory_leave_days": "本月法定假期",
+    "comp_leave_days": "本月加班补休",
+    "statutory_leave_days_ytd": "全年累计法定假期",
+    "comp_leave_days_ytd": "全年累计加班补休",
 }
+# The official 附件2 wording's one number for 病事假 and 年休: its fields replace theirs.
+_COMBINED = {"sick_personal_days": "combined_leave_days", "annual_leave_days": "combined_leave_days",
+             "sick_personal_days_ytd": "combined_leave_days_ytd",
+             "annual_leave_days_ytd": "combined_leave_days_ytd"}
+_COMBINED_LABELS = {"combined_leave_days": "本月病事假、年休合计",
+                    "combined_leave_days_ytd": "全年累计病事假、年休合计"}
 
 _EPS = 1e-9
 
@@ -160,12 +173,21 @@ def _m4_signed_by_the_leader(d: SummaryRecord) -> list[Finding]:
                     **where)]
 
 
+def _leave_labels(summary: MonthlySummary) -> dict[str, str]:
+    """The 出勤 fields the form has, with their labels (an older form has no 法定假期/加班补休
+    row; the official wording has one number for 病事假 and 年休)."""
+    unknown = set(summary.unknown_fields)
+    labels = {f: label for f, label in _LEAVE_LABELS.items() if f not in unknown}
+    labels.update({_COMBINED[f]: _COMBINED_LABELS[_COMBINED[f]] for f in unknown if f in _COMBINED})
+    return labels
+
+
 def _m6_m7_leave_figures(summary: MonthlySummary) -> list[Finding]:
     """M7: a blank 出勤 figure counts as 0 days; M6 §四(二)1(5): days are whole or half days,
     never negative."""
     where = _where(summary)
     out: list[Finding] = []
-    for field, label in _LEAVE_LABELS.items():
+    for field, label in _leave_labels(summary).items():
         value, cell = getattr(summary, field), summary.source.cell(field)
         if value is None:
             out.append(finding("M7", f"出勤情况“{label}”未填写，按 0 天计；没有请假请填 0",
@@ -183,11 +205,15 @@ def _m8_leave_within_workdays(summary: _Summary, workdays: float | None) -> list
     """M8 §四(二)1(5): this month's leave cannot exceed the month's workdays."""
     if workdays is None:
         return []
-    month_total = sum(max(getattr(summary, f) or 0, 0) for f, _, _ in LEAVE_KINDS)
+    # every kind as written (a split form's combined figure is its 病事假 and 年休 again)
+    kinds = [f for f, _, _ in LEAVE_KINDS if f != "combined_leave_days"]
+    month_total = sum(max(_value(summary, f) or 0, 0) for f in kinds)
+    if "sick_personal_days" in summary.unknown_fields:
+        month_total += max(summary.combined_leave_days or 0, 0)
     if month_total <= workdays + _EPS:
         return []
     cells = "、".join(c for c in (summary.source.cell(f) for f, _, _ in LEAVE_KINDS) if c)
-    return [finding("M8", f"本月病事假与年休合计 {_fmt(month_total)} 天，超过"
+    return [finding("M8", f"本月请假（病事假、年休、法定假期、加班补休）合计 {_fmt(month_total)} 天，超过"
                           f"{summary.year}年{summary.month}月的工作日 {_fmt(workdays)} 天",
                     cell=cells or None, **_where(summary))]
 
@@ -290,6 +316,13 @@ class SummaryRecord:
     person: Person | None = None  # the roster person, when resolved (`check_month_batch`)
     problem: str | None = None  # `resolve_person`'s sentence (M14)
     verifier_signature: str | None = None  # 直管领导审定 签字 (M4 against the roster's leaders)
+    statutory_leave_days: float | None = None  # §四(三)4(3) 法定假期, 加班补休 and the rest of
+    comp_leave_days: float | None = None  # the 出勤 block as on `MonthlySummary`
+    statutory_leave_days_ytd: float | None = None
+    comp_leave_days_ytd: float | None = None
+    combined_leave_days: float | None = None
+    combined_leave_days_ytd: float | None = None
+    unknown_fields: tuple[str, ...] = ()
 
     @property
     def source(self) -> SourceRef:
@@ -303,6 +336,8 @@ class SummaryRecord:
         return Owner(self.key, ident.unit, ident.name, ident.staff_id, self.file)
 
 
+_EXTRA_FIELDS = ("statutory_leave_days", "comp_leave_days", "statutory_leave_days_ytd",
+                 "comp_leave_days_ytd", "combined_leave_days", "combined_leave_days_ytd")
 _Summary = MonthlySummary | SummaryRecord  # the rules over months read the same fields of either
 
 
@@ -322,7 +357,8 @@ def summarize(summary: MonthlySummary, settings: Settings | None = None) -> Summ
         summary.annual_leave_days, summary.sick_personal_days_ytd, summary.annual_leave_days_ytd,
         key, tuple(_own_findings(summary, settings or Settings())), tuple(wrong), missing,
         _sheet_records(summary, key, weeks or []),
-        verifier_signature=summary.verifier_signature)
+        verifier_signature=summary.verifier_signature,
+        **{f: getattr(summary, f) for f in _EXTRA_FIELDS}, unknown_fields=tuple(summary.unknown_fields))
 
 
 # ---------------------------------------------------------------- 全年累计 (M9/M10, §四(二)1(5))
@@ -371,6 +407,17 @@ def _ytd(summaries: Sequence[_Summary], files: set[str] | None) -> list[Finding]
     return out
 
 
+def _value(s: _Summary, field: str) -> float | None:
+    """A 出勤 figure of a summary; None when blank or not on its form. The combined 病事假、年休
+    figure of a form that keeps them apart is their sum."""
+    if field.startswith("combined"):
+        sick = field.replace("combined_leave", "sick_personal")
+        if sick not in s.unknown_fields:
+            parts = [getattr(s, sick), getattr(s, field.replace("combined_leave", "annual_leave"))]
+            return None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+    return None if field in s.unknown_fields else getattr(s, field)
+
+
 class _PersonYear:
     """One person's summaries of one year, by month, checked leave kind by leave kind."""
 
@@ -387,9 +434,11 @@ class _PersonYear:
         anchor: _Summary | None = None
         for m in self.months:
             s = self.by_month[m]
-            if getattr(s, ytd_field) is None:
+            if _value(s, ytd_field) is None:
                 continue
-            if checked is None or id(s) in checked:
+            # the combined figure is checked on the forms that have it; the others anchor it
+            own = not ytd_field.startswith("combined") or "sick_personal_days" in s.unknown_fields
+            if own and (checked is None or id(s) in checked):
                 out += self._running_sum(s, anchor, kind)
             anchor = s
         return out
@@ -397,14 +446,20 @@ class _PersonYear:
     def _running_sum(self, s: _Summary, anchor: _Summary | None,
                      kind: tuple[str, str, str]) -> list[Finding]:
         month_field, ytd_field, _ = kind
-        ytd = getattr(s, ytd_field)
+        ytd = _value(s, ytd_field)
         start = anchor.month + 1 if anchor else 1
-        base = getattr(anchor, ytd_field) if anchor else 0.0
+        base = _value(anchor, ytd_field) if anchor else 0.0
         between = range(start, s.month + 1)
         missing = [k for k in between if k not in self.by_month]
-        added = sum(getattr(self.by_month[k], month_field) or 0 for k in between
+        added = sum(_value(self.by_month[k], month_field) or 0 for k in between
                     if k in self.by_month)
         expected = base + added
+        # a month between whose form has no place for this figure: only a lower bound
+        unknown = [k for k in between if k in self.by_month
+                   and month_field in self.by_month[k].unknown_fields]
+        if unknown and not missing:
+            return [] if ytd + _EPS >= expected else [
+                self._m9(s, anchor, kind, base, added, ("偏小", "至少应为"), expected)]
         if not missing:
             if abs(ytd - expected) <= _EPS:
                 return []
@@ -426,9 +481,9 @@ class _PersonYear:
                      f"全年累计{label} {_fmt(base)} 天")
         else:
             basis = "年初 0 天"
-        basis += (f" + 本月 {_fmt(getattr(s, month_field) or 0)} 天" if start == m else
+        basis += (f" + 本月 {_fmt(_value(s, month_field) or 0)} 天" if start == m else
                   f" + {start}月至{m}月各月{label}合计 {_fmt(added)} 天")
-        return finding("M9", f"{self.year}年{m}月全年累计{label} {_fmt(getattr(s, ytd_field))} 天"
+        return finding("M9", f"{self.year}年{m}月全年累计{label} {_fmt(_value(s, ytd_field) or 0)} 天"
                              f"（{_where_cell(s, ytd_field)}）{verdict[0]}：{basis}，"
                              f"{verdict[1]} {_fmt(expected)} 天",
                        cell=s.source.cell(ytd_field), **_where(s))

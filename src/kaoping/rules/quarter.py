@@ -314,6 +314,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
         result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
         results.append(result)
         findings += found + blank_parts(forms.get(p.staff_id), p)
+        findings += unknown_leave(p, result, att.get(p.staff_id), ctx)
     quotas, centre, found = check_quotas(results, ctx.label, settings, quarter)
     findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
@@ -527,9 +528,67 @@ def leave_exceeds_workdays(p: Person, a: AttendanceResult, ctx: _Context) -> Fin
         return None
     return finding(
         "Q5", (f"{ctx.label}请假合计（病事假 {format_days(a.sick_personal_days)} 天、"
-               f"年休 {format_days(a.annual_leave_days)} 天、调休 {format_days(a.comp_leave_days)} 天）"
+               f"年休 {format_days(a.annual_leave_days)} 天、法定假期 {format_days(a.statutory_leave_days)} 天、"
+               f"加班补休 {format_days(a.comp_leave_days)} 天"
+               + (f"、病事假与年休合计 {format_days(a.combined_days)} 天" if a.combined_days else "") + "）"
                f"超过工作日 {format_days(a.workdays)} 天，请核对月度小结表"),
         severity=WARNING, **_person_where(p))
+
+
+def _unknown_what(a: AttendanceResult) -> str:
+    """What the forms leave unknown: '7月病事假与年休合计填写（共 8 天）；8月的月度小结没有法定假期、加班补休栏'."""
+    parts = []
+    if a.combined_months:
+        months = "、".join(f"{m.month}月" for m in a.combined_months)
+        parts.append(f"{months}病事假与年休合计填写（共 {format_days(a.combined_days)} 天），未分开")
+    if a.extra_unknown_months:
+        months = "、".join(f"{m.month}月" for m in a.extra_unknown_months)
+        parts.append(f"{months}的月度小结没有“法定假期、加班补休”栏（原表或旧表；如有产假、婚假等"
+                     "法定假期或加班补休，应出勤天数更少、出勤率更低）")
+    return "；".join(parts)
+
+
+def _unknown_where(p: Person, a: AttendanceResult) -> dict[str, Any]:
+    src = a.unknown_at
+    cell = None
+    if src is not None:
+        cell = src.cells.get("combined_leave_days") or src.cells.get("sick_personal_days")
+    return dict(file=src.file if src else None, sheet=src.sheet if src else None, cell=cell,
+                **_person_where(p))
+
+
+_ASK = ("请在月度小结中分别填写病事假、年休天数和法定假期、加班补休天数（使用 kaoping 生成的月度小结表），"
+        "或用 --attendance 提供考勤表")
+
+
+def unknown_leave(p: Person, result: QuarterResult, a: AttendanceResult | None,
+                  ctx: _Context) -> list[Finding]:
+    """Q5 (§四(三)4(3), §二 第2类) where the forms leave leave days unknown (the official
+    wording's one number for 病事假 and 年休; an older form without the 法定假期/加班补休 row):
+    an 错误 where another reading could change the result — make the person 不定档 (category
+    2), or put a 好/较好 under the ratio — else a 提示 for the undivided figure."""
+    if a is None or result.outcome == Outcome.ABSENT or not (a.combined_months or a.extra_unknown_months):
+        return []
+    what, where = _unknown_what(a), _unknown_where(p, a)
+    ratio = format_ratio(ctx.settings.attendance.min_ratio)
+    others = [c for c in result.special_categories if c != SpecialCategory.LONG_LEAVE]
+    out: list[Finding] = []
+    if a.could_be_long_leave and not a.long_leave and not others:
+        out.append(finding("Q5", (
+            f"{ctx.label}{what}：若合计天数都是病事假，病事假 {format_days(a.sick_personal_days + a.combined_days)} 天"
+            f"超过考核周期 {format_days(a.workdays)} 个工作日的一半，属§二第2类、不定档；若是年休则不属于。{_ASK}"),
+            severity=ERROR, **where))
+    high = result.leader_grade in (QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD)
+    if a.could_be_low and not a.low and high and QuarterFlag.NOT_GRADED not in result.flags:
+        out.append(finding("Q5", (
+            f"{ctx.label}{what}：按最有利的理解{a.describe()}，但另一种理解下出勤可能未达应出勤天数的{ratio}，"
+            f"而定为“{result.leader_grade.value}”须达到{ratio}（§四(三)4(3)）。{_ASK}"),
+            severity=ERROR, **where))
+    if not out and a.combined_months:
+        out.append(finding("Q5", (
+            f"{ctx.label}{what}：无论怎样拆分，都不改变出勤是否达到{ratio}、是否病事假超过一半，"
+            f"按{a.describe()}计；如需准确出勤，请分别填写"), severity=INFO, **where))
+    return out
 
 
 # ---------------------------------------------------------------- one person's result

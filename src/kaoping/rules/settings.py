@@ -62,6 +62,14 @@ class AnnualSettings(BaseModel):
     average_poor_max: int = 2
 
 
+class HalfyearSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §四(四)2 集中测评 推荐“优秀”: the measures set no number of ticks, so the clerk gives
+    # one (or `ticks_ratio` of each unit's listed staff); no default.
+    max_ticks: int | None = Field(None, ge=1)
+    ticks_ratio: float | None = Field(None, gt=0, le=1)
+
+
 class TextSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # §四(三)1(1) 重点突出，避免泛泛而谈: a block shorter than this is a 提示.
@@ -98,6 +106,7 @@ class Settings(BaseModel):
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
     categories: CategorySettings = Field(default_factory=CategorySettings)
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
+    halfyear: HalfyearSettings = Field(default_factory=HalfyearSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
