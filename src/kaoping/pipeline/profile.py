@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, QuarterLedger, QuarterResult, Roster, Severity
@@ -52,6 +53,22 @@ def _profiles(roster: Roster, ledgers: Sequence[QuarterLedger], years: Sequence[
         for y in years]) for sid in staff_ids]
 
 
+def _attach_talks(profiles: list[PersonProfile], records: Sequence[Any]) -> None:
+    """Each 记实表 to its person's year (by 工号, else by name in the unit)."""
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    by_name = {(pp.person.name, pp.person.unit): pp.person.staff_id for pp in profiles}
+    for rec in records:
+        sid = rec.staff_id or by_name.get((rec.name, rec.unit))
+        year = int(rec.half[:4]) if rec.half and rec.half[:4].isdigit() else None
+        target = years.get((sid, year))
+        if target is not None:
+            target.talks.append(rec)
+    for pp in profiles:
+        pp.records_given = True
+        for y in pp.years:
+            y.talks.sort(key=lambda r: (r.half or "", bool(r.missing)))  # signed first
+
+
 def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None) -> list[str]:
     """The 工号 to profile, in roster order."""
     if who is not None:
@@ -63,9 +80,10 @@ def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None)
 
 
 def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str | None = None,
-                settings: Settings | None = None) -> ProfileRun:
+                records: Path | None = None, settings: Settings | None = None) -> ProfileRun:
     """The profiles of everybody held by the ledgers' years (or of `person`: 工号 or a unique
-    name). Raises `KaopingError` when the roster cannot be read or no ledger could be."""
+    name); with `records`, the returned 记实表 below that folder go into their years. Raises
+    `KaopingError` when the roster cannot be read or no ledger could be."""
     from ..excel.roster import read_roster
     from ..report.annual import read_ledgers
 
@@ -83,4 +101,11 @@ def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str 
     for y in years:
         findings += outcomes[y].findings
     ids = _people(roster, outcomes, person)
-    return ProfileRun(_profiles(roster, ledgers, years, outcomes, ids), years, findings, settings)
+    profiles = _profiles(roster, ledgers, years, outcomes, ids)
+    if records is not None:
+        from .talks import read_records
+
+        talks, found, _ = read_records(Path(records), settings)
+        findings += found
+        _attach_talks(profiles, talks)
+    return ProfileRun(profiles, years, findings, settings)

@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
+from ..excel.growth import GrowthRecord
 from ..models import Outcome, Person, QuarterFlag, QuarterResult, SpecialCategory
 from ..output.style import (
     BODY_FONT,
@@ -54,12 +55,14 @@ class ProfileYear:
     year: int
     results: dict[int, QuarterResult | None]  # 1..4 → the ledger row, None when not listed
     person_year: PersonYear | None  # None when the year's evaluation does not hold the person
+    talks: list[GrowthRecord] = field(default_factory=list)  # the year's returned 记实表 (--records)
 
 
 @dataclass
 class PersonProfile:
     person: Person
     years: list[ProfileYear] = field(default_factory=list)
+    records_given: bool = False  # talk records were looked for (--records)
 
 
 # ---------------------------------------------------------------- the cells of one quarter
@@ -107,6 +110,27 @@ def quarter_row(person: Person, year: ProfileYear, q: int, settings: Settings) -
 
 
 # ---------------------------------------------------------------- the year's results
+
+
+def talk_text(rec: GrowthRecord) -> str:
+    """'上半年：2026-06-15 周建国谈话，已签字' (or what the record lacks)."""
+    half = "上半年" if (rec.half or "").endswith("H1") else "下半年"
+    when = rec.talk_date.isoformat() if rec.talk_date else "日期未填"
+    who = f"{rec.interviewer}谈话" if rec.interviewer else "谈话人未签字"
+    state = "已签字" if not rec.missing else "缺" + "、".join(rec.missing)
+    return f"{half}：{when} {who}，{state}"
+
+
+def talks_line(year: ProfileYear, given: bool) -> tuple[str, str]:
+    """§四(四)1 个别谈话: each half's 记实表, or that none was found under --records."""
+    if not given:
+        return ("半年个别谈话（§四(四)1）", "未提供记实表（profile --records）")
+    found: dict[str, GrowthRecord] = {}
+    for r in year.talks:  # the signed one of a half first (pipeline.profile)
+        found.setdefault((r.half or "")[-2:], r)
+    parts = [talk_text(found[h]) if h in found else f"{label}：未找到记实表"
+             for h, label in (("H1", "上半年"), ("H2", "下半年"))]
+    return ("半年个别谈话（§四(四)1）", "；".join(parts))
 
 
 def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
@@ -195,7 +219,7 @@ def year_sheet(wb: Workbook, profile: PersonProfile, year: ProfileYear, settings
     rows = [quarter_row(p, year, q, settings) for q in QUARTERS]
     last = _table(ws, TABLE_ROW, rows)
     row = last + 2
-    for label, value in year_lines(year):
+    for label, value in [*year_lines(year), talks_line(year, profile.records_given)]:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(HEADERS))
         _style(put(ws.cell(row, 1), label), header=True)
         _style(put(ws.cell(row, 2), value))
