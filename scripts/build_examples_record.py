@@ -13,6 +13,8 @@ Deterministic, from the scenario of examples/generate.py (its STAFF and roster):
 - examples/collected/2026H1/<单位>/[<科室>/]<姓名>-2026H1-记实表.xlsx: a signed record for
   each person due in 2026H1, talks on the workdays of June 2026, except the PLANTED ones in
   TALK_PLANTED (one never returned, one not signed by the interviewee, one dated in July).
+- examples/collected/2026H1/测评票/<单位>/测评票-01.xlsx …: the 集中测评票 of 2026H1, one per
+  person of the unit, all valid (`write_ballots`).
 """
 
 from __future__ import annotations
@@ -150,11 +152,43 @@ def write_talk_records(gen, out: Path) -> list[Path]:
     return written
 
 
+def write_ballots(gen, out: Path) -> list[Path]:
+    """Each unit's 集中测评票, one per person of the unit (all vote, all valid): every voter
+    ticks the unit's maximum, drawn with twice the weight for those planned 好 in 2026Q1–Q2."""
+    from kaoping.excel.detect import TICK
+    from kaoping.forms.halfyear import BALLOT_FIRST_ROW, ballot_workbook, default_max_ticks, half_staff
+    from kaoping.output.workbook import save_workbook
+    from kaoping.paths import safe_filename
+    from kaoping.periods import Half
+
+    half = Half(2026, 1)
+    plans = {s.sid: s.plan for s in gen.STAFF}
+    units: dict[str, list] = {}
+    for p in half_staff(gen.roster(), half):
+        units.setdefault(p.unit, []).append(p)
+    written = []
+    for unit, people in units.items():
+        most = default_max_ticks(len(people), 0.4)
+        weights = [1 + plans[p.staff_id][:2].count("H") for p in people]
+        for n in range(1, len(people) + 1):
+            r = random.Random(f"{gen.SEED}-ballot-{unit}-{n}")
+            picked: set[int] = set()
+            while len(picked) < most:
+                picked.add(r.choices(range(len(people)), weights)[0])
+            wb = ballot_workbook(unit, people, half, most)
+            for i in picked:
+                wb.active.cell(BALLOT_FIRST_ROW + i, 5).value = TICK
+            path = out / safe_filename(unit) / f"测评票-{n:02d}.xlsx"
+            written.append(save_workbook(wb, path, force=True))
+    return written
+
+
 def main() -> int:
     gen = _generator()
     ledgers = write_ledgers_2025(gen, EXAMPLES / "台账")
     talks = write_talk_records(gen, EXAMPLES / "collected" / HALF_DIR)
-    print(f"2025 年季度结果台账 {len(ledgers)} 个，{HALF_DIR} 记实表 {len(talks)} 份")
+    ballots = write_ballots(gen, EXAMPLES / "collected" / HALF_DIR / "测评票")
+    print(f"2025 年季度结果台账 {len(ledgers)} 个，{HALF_DIR} 记实表 {len(talks)} 份、测评票 {len(ballots)} 张")
     return 0
 
 

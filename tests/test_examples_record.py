@@ -61,7 +61,7 @@ def test_2025_ledgers_shift_the_2026_plans_by_a_quarter():
 
 def test_talk_records_of_2026h1_with_the_planted_gaps():
     run = run_talks(ROSTER, TALKS)
-    assert str(run.check.half) == "2026H1" and run.files == 58
+    assert str(run.check.half) == "2026H1" and run.files == 58 + 59  # 记实表 and 测评票
     assert len(run.check.expected) == 59 and len(run.check.signed) == 56
     assert [p.name for p in run.check.missing()] == ["任思琪", "卢明", "谷雨"]
     assert sorted((f.rule, f.person) for f in run.findings) == [
@@ -73,6 +73,7 @@ def test_regeneration_is_deterministic(tmp_path):
     gen = script._generator()
     script.write_ledgers_2025(gen, tmp_path / "台账")
     script.write_talk_records(gen, tmp_path / "2026H1")
+    script.write_ballots(gen, tmp_path / "2026H1" / "测评票")
     for path in LEDGERS_2025:
         assert read_ledger(tmp_path / "台账" / path.name).results == read_ledger(path).results
     from kaoping.excel.growth import read_growth_record
@@ -80,10 +81,14 @@ def test_regeneration_is_deterministic(tmp_path):
     old = sorted(p.relative_to(TALKS).as_posix() for p in TALKS.rglob("*.xlsx"))
     new = sorted(p.relative_to(tmp_path / "2026H1").as_posix() for p in (tmp_path / "2026H1").rglob("*.xlsx"))
     assert new == old
-    for rel in old[:5]:
+    for rel in [r for r in old if "测评票" not in r][:5]:
         a, b = read_growth_record(TALKS / rel), read_growth_record(tmp_path / "2026H1" / rel)
         assert (a.talk, a.interviewer, a.talk_date, a.interviewee) == (b.talk, b.interviewer, b.talk_date,
                                                                        b.interviewee)
+    from kaoping.excel.ballots import read_ballot
+
+    for rel in [r for r in old if "测评票" in r][:5]:
+        assert read_ballot(TALKS / rel).votes == read_ballot(tmp_path / "2026H1" / rel).votes
 
 
 def test_profile_of_yang_fan_over_2025_with_the_roster_dates(tmp_path):
@@ -96,3 +101,22 @@ def test_profile_of_yang_fan_over_2025_with_the_roster_dates(tmp_path):
     assert ws.cell(6, 8).value == "第4类 受处分（2025-01-10～2025-07-09）"
     run = run_profile(ROSTER, LEDGERS_2025, person="杨帆", records=TALKS)
     assert run.years == [2025] and run.profiles[0].years[0].talks == []  # the 记实表 is 2026's
+
+
+def test_ballots_of_2026h1_reach_the_profile():
+    from kaoping.excel.ballots import tally_ballots
+    from kaoping.paths import scan_workbooks
+    from kaoping.report.profile import ballots_line
+
+    tally = tally_ballots(list(scan_workbooks(TALKS / "测评票")))
+    assert tally.valid == 59 and tally.invalid == 0 and tally.skipped == 0
+    luc = next(u for u in tally.units if u.unit == "鹿城分中心")
+    assert luc.valid == 13 and luc.max_ticks == 5  # ⌊0.4 × 13⌋
+    row = next(r for r in luc.ranking if r.staff_id == "2003")
+    run = run_profile(ROSTER, LEDGERS_2025, person="2003", records=TALKS)
+    assert run.profiles[0].years[0].ballots == []  # 2025 has no 测评票
+    from kaoping.report.profile import BallotPlace, ProfileYear
+
+    year = ProfileYear(2026, {}, None, ballots=[BallotPlace("2026H1", "鹿城分中心", row.rank, row.votes, 13, 13)])
+    assert ballots_line(year, True)[1].startswith(
+        f"上半年：得票 {row.votes} 票（有效票 13 张，") and f"13 人中第 {row.rank} 名" in ballots_line(year, True)[1]

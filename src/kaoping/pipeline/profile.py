@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, QuarterLedger, QuarterResult, Roster, Severity
-from ..report.profile import PersonProfile, ProfileYear
+from ..report.profile import BallotPlace, PersonProfile, ProfileYear
 from ..rules.annual import AnnualOutcome, evaluate_year
 from ..rules.settings import Settings
 
@@ -69,6 +69,32 @@ def _attach_talks(profiles: list[PersonProfile], records: Sequence[Any]) -> None
             y.talks.sort(key=lambda r: (r.half or "", bool(r.missing)))  # signed first
 
 
+def _attach_ballots(profiles: list[PersonProfile], tally: Any) -> None:
+    """Each person's place in their unit's 集中测评 of each half (§四(四)2)."""
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    for unit in tally.units:
+        year = int(unit.half[:4]) if unit.half and unit.half[:4].isdigit() else None
+        for row in unit.ranking:
+            target = years.get((row.staff_id, year))
+            if target is not None:
+                target.ballots.append(BallotPlace(unit.half, unit.unit, row.rank, row.votes,
+                                                  unit.valid, len(unit.staff)))
+
+
+def _read_records(profiles: list[PersonProfile], folder: Path, settings: Settings) -> list[Finding]:
+    """The folder's 记实表 and 集中测评票 into the profiles; the findings of both."""
+    from ..excel.ballots import tally_ballots
+    from ..paths import scan_workbooks
+    from .talks import read_records
+
+    talks, findings, _ = read_records(folder, settings)
+    _attach_talks(profiles, talks)
+    tally = tally_ballots(list(scan_workbooks(folder)), limits=settings.limits)
+    skipped = {str(b.path) for b in tally.ballots if not b.is_ballot}  # 记实表 and the like
+    _attach_ballots(profiles, tally)
+    return [*findings, *(f for f in tally.findings if f.file not in skipped)]
+
+
 def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None) -> list[str]:
     """The 工号 to profile, in roster order."""
     if who is not None:
@@ -103,9 +129,5 @@ def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str 
     ids = _people(roster, outcomes, person)
     profiles = _profiles(roster, ledgers, years, outcomes, ids)
     if records is not None:
-        from .talks import read_records
-
-        talks, found, _ = read_records(Path(records), settings)
-        findings += found
-        _attach_talks(profiles, talks)
+        findings += _read_records(profiles, Path(records), settings)
     return ProfileRun(profiles, years, findings, settings)

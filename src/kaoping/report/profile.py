@@ -49,6 +49,18 @@ SCORE_NOTE = "等次分值：好 4、较好 3、一般 2、较差 1；不确定�
 
 
 @dataclass
+class BallotPlace:
+    """A person's result in their unit's 集中测评 of a half (§四(四)2)."""
+
+    half: str | None  # '2026H1'
+    unit: str
+    rank: int
+    votes: int
+    valid: int  # valid ballots of the unit
+    staff: int  # people on the unit's list
+
+
+@dataclass
 class ProfileYear:
     """One year of a person's record: the ledgers' rows and the §五 year."""
 
@@ -56,6 +68,7 @@ class ProfileYear:
     results: dict[int, QuarterResult | None]  # 1..4 → the ledger row, None when not listed
     person_year: PersonYear | None  # None when the year's evaluation does not hold the person
     talks: list[GrowthRecord] = field(default_factory=list)  # the year's returned 记实表 (--records)
+    ballots: list[BallotPlace] = field(default_factory=list)  # the year's 集中测评 (--records)
 
 
 @dataclass
@@ -131,6 +144,21 @@ def talks_line(year: ProfileYear, given: bool) -> tuple[str, str]:
     parts = [talk_text(found[h]) if h in found else f"{label}：未找到记实表"
              for h, label in (("H1", "上半年"), ("H2", "下半年"))]
     return ("半年个别谈话（§四(四)1）", "；".join(parts))
+
+
+def ballots_line(year: ProfileYear, given: bool) -> tuple[str, str]:
+    """§四(四)2 集中测评: votes for 优秀 and the place in the unit, each half."""
+    label = "集中测评推荐“优秀”（§四(四)2）"
+    if not given:
+        return (label, "未提供测评票（profile --records）")
+    found = {(b.half or "")[-2:]: b for b in year.ballots}
+    parts = []
+    for h, name in (("H1", "上半年"), ("H2", "下半年")):
+        b = found.get(h)
+        parts.append(f"{name}：未找到测评票" if b is None else (
+            f"{name}：得票 {b.votes} 票（有效票 {b.valid} 张，"
+            f"{format_ratio(b.votes / b.valid) if b.valid else '—'}），{b.unit} {b.staff} 人中第 {b.rank} 名"))
+    return (label, "；".join(parts))
 
 
 def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
@@ -219,7 +247,8 @@ def year_sheet(wb: Workbook, profile: PersonProfile, year: ProfileYear, settings
     rows = [quarter_row(p, year, q, settings) for q in QUARTERS]
     last = _table(ws, TABLE_ROW, rows)
     row = last + 2
-    for label, value in [*year_lines(year), talks_line(year, profile.records_given)]:
+    given = profile.records_given
+    for label, value in [*year_lines(year), talks_line(year, given), ballots_line(year, given)]:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(HEADERS))
         _style(put(ws.cell(row, 1), label), header=True)
         _style(put(ws.cell(row, 2), value))
