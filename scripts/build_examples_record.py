@@ -156,7 +156,12 @@ def write_ballots(gen, out: Path) -> list[Path]:
     """Each unit's 集中测评票, one per person of the unit (all vote, all valid): every voter
     ticks the unit's maximum, drawn with twice the weight for those planned 好 in 2026Q1–Q2."""
     from kaoping.excel.detect import TICK
-    from kaoping.forms.halfyear import BALLOT_FIRST_ROW, ballot_workbook, default_max_ticks, half_staff
+    from kaoping.forms.halfyear import (
+        BALLOT_FIRST_ROW,
+        ballot_workbook,
+        default_max_ticks,
+        half_staff,
+    )
     from kaoping.output.workbook import save_workbook
     from kaoping.paths import safe_filename
     from kaoping.periods import Half
