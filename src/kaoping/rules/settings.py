@@ -45,6 +45,13 @@ class TextSettings(BaseModel):
     min_block_chars: int = 15
 
 
+class FollowupSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §五(二) 及时谈话提醒、及时批评教育: "及时" as days after the quarter's filing deadline
+    # (the 20th of the month after the quarter, 附件4/附件5 注).
+    days: int = Field(30, ge=0)
+
+
 class LimitSettings(BaseModel):
     """Defences against hostile or broken workbooks (see README "限制")."""
 
@@ -69,4 +76,5 @@ class Settings(BaseModel):
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    followup: FollowupSettings = Field(default_factory=FollowupSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
