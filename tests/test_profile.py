@@ -191,3 +191,29 @@ def test_without_records_the_profile_says_none_were_given(inputs):
     run = run_profile(*inputs, person="5001")
     assert talks_line(run.profiles[0].years[0], run.profiles[0].records_given)[1] == \
         "未提供记实表（profile --records）"
+
+
+def test_follow_ups_say_whether_they_were_done(inputs, tmp_path):
+    from test_followups import write_list
+
+    roster_path, ledger_paths = inputs
+    d = tmp_path / "名单"
+    write_list(d / "2025Q3.xlsx", {"谈话提醒": [("5001", "赵敏", "已谈话提醒", dt.date(2025, 11, 3))]},
+               unit="财务处", q=3)
+    write_list(d / "2026Q4.xlsx", {"批评教育": [("5001", "赵敏", None, None)]}, unit="财务处", q=4)
+    # the lists above say 2026 in their title; the 2025 one needs its year in _kaoping
+    from openpyxl import load_workbook as load
+
+    wb = load(d / "2025Q3.xlsx")
+    wb["_kaoping"]["B3"] = 2025
+    wb["谈话提醒"]["A1"] = "2025年第三季度平时考核谈话提醒名单（财务处）"
+    wb.save(d / "2025Q3.xlsx")
+    from kaoping.report.profile import year_lines
+
+    run = run_profile(roster_path, ledger_paths, person="5001", records=d)
+    y2025, y2026 = run.profiles[0].years
+    assert dict(year_lines(y2025, True))["谈话提醒/批评教育"] == \
+        "第三季度一般：应谈话提醒（§五(二)），已落实 2025-11-03"
+    assert dict(year_lines(y2026, True))["谈话提醒/批评教育"] == \
+        "第四季度较差：应批评教育（§五(二)），未落实（期限 2027-02-19）"
+    assert dict(year_lines(y2026, False))["谈话提醒/批评教育"] == "第四季度较差：应批评教育（§五(二)）"

@@ -81,14 +81,35 @@ def _attach_ballots(profiles: list[PersonProfile], tally: Any) -> None:
                                                   unit.valid, len(unit.staff)))
 
 
-def _read_records(profiles: list[PersonProfile], folder: Path, settings: Settings) -> list[Finding]:
-    """The folder's 记实表 and 集中测评票 into the profiles; the findings of both."""
+def _attach_follow_ups(profiles: list[PersonProfile], roster: Roster, lists: Sequence[Any],
+                       settings: Settings) -> list[Finding]:
+    """Each returned follow-up list's items to their person's year and quarter (§五(二))."""
+    import datetime as dt
+
+    from ..rules.followups import check_followups
+
+    check = check_followups(lists, roster.people, dt.date.today(), settings)
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    for item in check.items:
+        target = years.get((item.person.staff_id, item.quarter.year))
+        if target is not None:
+            target.follow_ups[item.quarter.quarter] = item
+    # Only what cannot be judged: overdue or not is `followup check`'s (it depends on the day).
+    return [f for f in check.findings if f.rule == "X3"]
+
+
+def _read_records(profiles: list[PersonProfile], roster: Roster, folder: Path,
+                  settings: Settings) -> list[Finding]:
+    """The folder's 记实表, 集中测评票 and follow-up lists into the profiles; their findings."""
     from ..excel.ballots import tally_ballots
     from ..paths import scan_workbooks
+    from .followups import read_lists
     from .talks import read_records
 
     talks, findings, _ = read_records(folder, settings)
     _attach_talks(profiles, talks)
+    lists, found, _ = read_lists(folder, settings)
+    findings += [*found, *_attach_follow_ups(profiles, roster, lists, settings)]
     tally = tally_ballots(list(scan_workbooks(folder)), limits=settings.limits)
     skipped = {str(b.path) for b in tally.ballots if not b.is_ballot}  # 记实表 and the like
     _attach_ballots(profiles, tally)
@@ -129,5 +150,5 @@ def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str 
     ids = _people(roster, outcomes, person)
     profiles = _profiles(roster, ledgers, years, outcomes, ids)
     if records is not None:
-        findings += _read_records(profiles, Path(records), settings)
+        findings += _read_records(profiles, roster, Path(records), settings)
     return ProfileRun(profiles, years, findings, settings)

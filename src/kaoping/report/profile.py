@@ -37,6 +37,7 @@ from ..paths import safe_filename
 from ..periods import Quarter
 from ..rules.annual import FOLLOW_UPS, QUARTER_NAMES, QUARTERS, PersonYear
 from ..rules.attendance import format_ratio
+from ..rules.followups import FollowUpItem
 from ..rules.quarter import flag_label
 from ..rules.settings import Settings
 
@@ -69,6 +70,7 @@ class ProfileYear:
     person_year: PersonYear | None  # None when the year's evaluation does not hold the person
     talks: list[GrowthRecord] = field(default_factory=list)  # the year's returned 记实表 (--records)
     ballots: list[BallotPlace] = field(default_factory=list)  # the year's 集中测评 (--records)
+    follow_ups: dict[int, FollowUpItem] = field(default_factory=dict)  # quarter → returned list's item
 
 
 @dataclass
@@ -161,7 +163,24 @@ def ballots_line(year: ProfileYear, given: bool) -> tuple[str, str]:
     return (label, "；".join(parts))
 
 
-def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
+def follow_up_text(year: ProfileYear, q: int, o: Outcome, given: bool) -> str:
+    """'第三季度一般：应谈话提醒（§五(二)），已落实 2026-10-28' — whether it was done, from
+    the returned lists (--records); the deadline is named, not judged against today."""
+    text = f"{QUARTER_NAMES[q]}{o.value}：应{FOLLOW_UPS[o].value}（§五(二)）"
+    if not given:
+        return text
+    item = year.follow_ups.get(q)
+    if item is None:
+        return text + "，未找到交回的名单"
+    done_on = item.entry.done_on
+    if item.status in ("已落实", "逾期落实"):
+        return text + f"，已落实 {done_on}" + ("（晚于期限 " + str(item.due) + "）" if item.status == "逾期落实" else "")
+    if item.status == "无法判断":
+        return text + "，名单填写不全，无法判断"
+    return text + f"，未落实（期限 {item.due}）"
+
+
+def year_lines(year: ProfileYear, given: bool = False) -> list[tuple[str, str]]:
     """The year's counts, §五(一) results, 登记表 line and §五(二) follow-ups."""
     py = year.person_year
     if py is None:
@@ -172,8 +191,8 @@ def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
         (py.basic_or_incompetent, "一般、较差次数超过规定：原则上确定为基本称职或不称职（§五(一)）"),
         (py.may_be_incompetent, "全年均为较差：可直接确定为不称职（§五(一)）"),
         (py.incompetent, "无正当理由不参加或弄虚作假：不称职（§五(一)）")) if on]
-    follow = [f"{QUARTER_NAMES[q]}{o.value}：应{FOLLOW_UPS[o].value}（§五(二)）"
-              for q in QUARTERS if (o := py.quarters.get(q)) in FOLLOW_UPS]
+    follow = [follow_up_text(year, q, o, given) for q in QUARTERS
+              if (o := py.quarters.get(q)) in FOLLOW_UPS]
     return [("全年次数", counts), ("年度结果运用", "；".join(results) or "无"),
             ("登记表“平时考核结果”", py.registration_line(year.year)),
             ("谈话提醒/批评教育", "；".join(follow) or "无"),
@@ -248,7 +267,7 @@ def year_sheet(wb: Workbook, profile: PersonProfile, year: ProfileYear, settings
     last = _table(ws, TABLE_ROW, rows)
     row = last + 2
     given = profile.records_given
-    for label, value in [*year_lines(year), talks_line(year, given), ballots_line(year, given)]:
+    for label, value in [*year_lines(year, given), talks_line(year, given), ballots_line(year, given)]:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(HEADERS))
         _style(put(ws.cell(row, 1), label), header=True)
         _style(put(ws.cell(row, 2), value))
