@@ -8,7 +8,7 @@ Deterministic, from the scenario of examples/generate.py (its STAFF and roster):
 - examples/台账/季度结果台账-2025Q1.xlsx … 2025Q4: each person's 2025 grades are their 2026
   plan shifted by one quarter (2025Q1 takes the 2026Q2 letter, … 2025Q4 the 2026Q1 one), so
   the two years differ; 不定档 only where the roster makes them so in 2025 (杨帆's 处分
-  2025-01-10～2025-07-09: 2025Q1–Q3; 吴昊天 hired 2025-12-01: 2025Q4 as 试用期), otherwise a
+  2025-01-10～2025-07-09, in force on the last day of 2025Q1 and Q2; 吴昊天 hired 2025-12-01: 2025Q4 as 试用期), otherwise a
   2026 不定档 letter reads 较好; people hired after a quarter are not listed; no leave.
 - examples/collected/2026H1/<单位>/[<科室>/]<姓名>-2026H1-记实表.xlsx: a signed record for
   each person due in 2026H1, talks on the workdays of June 2026, except the PLANTED ones in

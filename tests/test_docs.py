@@ -99,7 +99,8 @@ SETTINGS = list(_leaf_fields(Settings))
 
 
 def test_the_walk_finds_every_table_of_settings():
-    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "annual", "text", "followup", "limits"}
+    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "categories", "annual", "text",
+                                                       "followup", "limits"}
 
 
 def _setting_row(section: str, name: str) -> str:

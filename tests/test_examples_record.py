@@ -50,8 +50,10 @@ def test_2025_ledgers_shift_the_2026_plans_by_a_quarter():
     # 黄志强 1003 plans JHJH for 2026 → 2025: H J H J
     assert [rows[q]["1003"].outcome for q in (1, 2, 3, 4)] == [Outcome.GOOD, Outcome.FAIRLY_GOOD,
                                                              Outcome.GOOD, Outcome.FAIRLY_GOOD]
-    # 杨帆 2006: 处分 2025-01-10～2025-07-09 → 2025Q1–Q3 不定档 (第4类), Q4 graded (plan letter H)
-    assert [rows[q]["2006"].outcome for q in (1, 2, 3, 4)] == [Outcome.UNDETERMINED] * 3 + [Outcome.GOOD]
+    # 杨帆 2006: 处分 2025-01-10～2025-07-09, in force on the last day of Q1 and Q2 only → 不定档
+    # (第4类) there; Q3 graded (the 2026Q4 letter N reads 较好), Q4 the 2026Q1 letter H
+    assert [rows[q]["2006"].outcome for q in (1, 2, 3, 4)] == [
+        Outcome.UNDETERMINED, Outcome.UNDETERMINED, Outcome.FAIRLY_GOOD, Outcome.GOOD]
     assert rows[1]["2006"].special_categories == [SpecialCategory.DISCIPLINED]
     # 吴昊天 1005 hired 2025-12-01: only in 2025Q4, as 试用期 不定档 (第1类)
     assert "1005" not in rows[3] and rows[4]["1005"].outcome == Outcome.UNDETERMINED
@@ -97,7 +99,7 @@ def test_profile_of_yang_fan_over_2025_with_the_roster_dates(tmp_path):
                                    "--out", str(tmp_path / "画像")])
     assert res.exit_code == 0, res.output
     ws = load_workbook(tmp_path / "画像" / "鹿城分中心" / "干部画像-杨帆-2006.xlsx")["2025年"]
-    assert [ws.cell(r, 4).value for r in range(6, 10)] == ["不确定", "不确定", "不确定", "好"]
+    assert [ws.cell(r, 4).value for r in range(6, 10)] == ["不确定", "不确定", "较好", "好"]
     assert ws.cell(6, 8).value == "第4类 受处分（2025-01-10～2025-07-09）"
     run = run_profile(ROSTER, LEDGERS_2025, person="杨帆", records=TALKS)
     assert run.years == [2025] and run.profiles[0].years[0].talks == []  # the 记实表 is 2026's

@@ -62,12 +62,14 @@ def test_the_graded_denominator_leaves_the_not_graded_out_of_the_base():
     assert (run.seats[0].denominator, run.seats[0].cap) == (21, 8)
 
 
-def test_a_special_case_ending_before_the_quarter_does_not_count():
+def test_a_special_case_counts_when_in_force_on_the_quarters_last_day():
+    # Default reading (§二, [categories] applies = "last_day"): a case ending before 09-30 —
+    # even inside the quarter — leaves the person graded; one in force on 09-30 does not.
     people = _people(5)
     people[0].special_cases = [SpecialCase(category=SpecialCategory.DISCIPLINED,
-                                           start=dt.date(2025, 1, 1), end=dt.date(2026, 6, 30))]
+                                           start=dt.date(2025, 1, 1), end=dt.date(2026, 9, 29))]
     people[1].special_cases = [SpecialCase(category=SpecialCategory.DISCIPLINED,
-                                           start=dt.date(2025, 1, 1), end=dt.date(2026, 7, 1))]
+                                           start=dt.date(2025, 1, 1), end=dt.date(2026, 9, 30))]
     seats, _ = quarter_seats(people, Quarter(2026, 3), _graded_settings())
     assert [n.person.staff_id for n in seats[0].not_graded] == ["综合处1"]
     assert (seats[0].denominator, seats[0].cap) == (4, 1)

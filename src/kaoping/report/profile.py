@@ -38,7 +38,7 @@ from ..periods import Quarter
 from ..rules.annual import FOLLOW_UPS, QUARTER_NAMES, QUARTERS, PersonYear
 from ..rules.attendance import format_ratio
 from ..rules.followups import FollowUpItem
-from ..rules.quarter import flag_label
+from ..rules.quarter import flag_label, in_force
 from ..rules.settings import Settings
 
 SCORE = {Outcome.GOOD: 4, Outcome.FAIRLY_GOOD: 3, Outcome.AVERAGE: 2, Outcome.POOR: 1}
@@ -83,12 +83,13 @@ class PersonProfile:
 # ---------------------------------------------------------------- the cells of one quarter
 
 
-def _cases_text(person: Person, cats: Sequence[SpecialCategory], q: Quarter) -> str | None:
+def _cases_text(person: Person, cats: Sequence[SpecialCategory], q: Quarter,
+                settings: Settings) -> str | None:
     """'第4类 受处分（2026-03-01～2027-02-28）' for each 不定档 category of the quarter."""
     parts = []
     for c in cats:
         spans = [f"{sc.start or '…'}～{sc.end or '至今'}" for sc in person.special_cases
-                 if sc.category == c and sc.active_during(q.start, q.end)]
+                 if sc.category == c and in_force(sc.start, sc.end, q, settings)]
         if c == SpecialCategory.NEW_RECRUIT and person.probation_until and not spans:
             spans = [f"试用期至 {person.probation_until}"]
         parts.append(f"第{c.number}类 {c.value}" + (f"（{'；'.join(spans)}）" if spans else ""))
@@ -120,7 +121,7 @@ def quarter_row(person: Person, year: ProfileYear, q: int, settings: Settings) -
     return [label, r.self_grade.value if r.self_grade else None,
             r.leader_grade.value if r.leader_grade else None, r.outcome.value,
             _days(r.required_days), _days(r.attended_days), _ratio(r),
-            _cases_text(person, r.special_categories, Quarter(year.year, q)),
+            _cases_text(person, r.special_categories, Quarter(year.year, q), settings),
             _direct(r, settings), r.note, SCORE.get(r.outcome)]
 
 

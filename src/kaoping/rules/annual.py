@@ -427,7 +427,7 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
     return AnnualOutcome(year=year, people=people, findings=findings,
                          ledger_quarters=sorted(usable), missing_quarters=missing,
                          min_good=settings.annual.excellent_min_good,
-                         pool=reserve_pool(roster.people, people, year))
+                         pool=reserve_pool(roster.people, people, year, settings))
 
 
 def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings) -> PersonYear:

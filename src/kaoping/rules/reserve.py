@@ -23,6 +23,7 @@ from ..models import Outcome, Person, ReserveLevel, SpecialCategory
 from ..periods import Quarter
 from .annual import QUARTER_NAMES, QUARTERS, PersonYear
 from .quarter import special_categories
+from .settings import Settings
 
 # Higher is better: the order of the grades of §四(三)1.
 RANK = {Outcome.GOOD: 4, Outcome.FAIRLY_GOOD: 3, Outcome.AVERAGE: 2, Outcome.POOR: 1}
@@ -75,8 +76,10 @@ def worsened(py: PersonYear, categories: dict[int, list[SpecialCategory]],
     return [reason for _, reason in dropped] + low + record
 
 
-def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: int) -> list[PoolMember]:
-    """The members of the pool during `year` (正科级, 副科级, 股级; roster order within)."""
+def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: int,
+                 settings: Settings | None = None) -> list[PoolMember]:
+    """The members of the pool during `year` (正科级, 副科级, 股级; roster order within);
+    `settings.categories` says which quarters a 特殊情形 makes 不定档."""
     by_id = {py.staff_id: py for py in years}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     members = []
@@ -85,7 +88,7 @@ def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: in
         if py is None or p.reserve_level is None or not p.in_reserve_during(start, end):
             continue
         quarters = [Quarter(year, q) for q in QUARTERS]
-        cats = {q.quarter: special_categories(p, q) for q in quarters}
+        cats = {q.quarter: special_categories(p, q, settings=settings) for q in quarters}
         inside = [q.quarter for q in quarters if p.in_reserve_during(q.start, q.end)]
         members.append(PoolMember(p, p.reserve_level, py, cats, worsened(py, cats, inside)))
     return sorted(members, key=lambda m: LEVEL_ORDER.index(m.level))
