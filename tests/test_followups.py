@@ -126,3 +126,28 @@ def test_cli(folder, tmp_path):
     res = CliRunner().invoke(app, ["followup", "check", "-r", str(roster), str(tmp_path / "空")],
                              env={"COLUMNS": "300"})
     assert res.exit_code == 2 and "没有找到谈话提醒和批评教育名单" in res.output
+
+
+def test_annual_report_fills_in_what_was_done(tmp_path):
+    from openpyxl import load_workbook
+
+    from helpers_annual import AV, FG, G, PO, ledgers
+    from kaoping.report.ledger import write_ledger
+
+    roster = save_workbook(roster_template_workbook(people=PEOPLE), tmp_path / "花名册.xlsx")
+    grades = {"001": [AV, G, G, G], "002": [FG, PO, FG, FG], "003": [G, G, G, G], "004": [G, G, G, G]}
+    paths = [write_ledger(lg, tmp_path / f"台账-2026Q{lg.quarter}.xlsx") for lg in ledgers(PEOPLE, grades)]
+    write_list(tmp_path / "名单" / "q1.xlsx", {"谈话提醒": [("001", "张三", "已谈话", dt.date(2026, 4, 28))]}, q=1)
+    write_list(tmp_path / "名单" / "q2.xlsx", {"批评教育": [("002", "李四", "已批评教育", dt.date(2026, 9, 1))]}, q=2)
+    res = CliRunner().invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--records",
+                                   str(tmp_path / "名单"), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(tmp_path / "out" / "年度综评-2026.xlsx")
+    talk, crit = wb["谈话提醒"], wb["批评教育"]
+    header = [c.value for c in talk[3]]
+    row = dict(zip(header, (c.value for c in talk[4])))
+    assert (row["姓名"], row["落实情况"], row["落实日期"]) == ("张三", "已谈话", "2026-04-28")
+    row = dict(zip(header, (c.value for c in crit[4])))
+    # Q2 due 2026-07-20 + 30 days = 2026-08-19: done on 09-01 is late (X2)
+    assert (row["姓名"], row["落实情况"], row["落实日期"]) == ("李四", "已批评教育（逾期落实）", "2026-09-01")
+    assert "X2" in res.output

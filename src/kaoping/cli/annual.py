@@ -18,11 +18,13 @@ _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xls
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 
 
-def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None):
+def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None,
+          records: Path | None = None):
     from ..config import load_settings
     from ..pipeline import run_year
 
-    return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
+    return run_year(roster, ledgers, year=year, settings=load_settings(settings),
+                    records=records).outcome
 
 
 def _write_problems(findings, problems: Path | None, force: bool) -> None:
@@ -100,16 +102,18 @@ def report(
     settings: Path | None = _SETTINGS,
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    records: Path | None = typer.Option(
+        None, "--records", help="各单位交回的谈话提醒和批评教育名单所在文件夹：填入落实情况、落实日期"),
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
-    谈话提醒/批评教育名单，登记表平时考核结果）。"""
+    谈话提醒/批评教育名单及其落实情况，后备干部，登记表平时考核结果）。"""
     from rich.markup import escape
 
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, progress
 
-    outcome = _load(roster, ledgers, year, settings)
+    outcome = _load(roster, ledgers, year, settings, records)
     con = console()
     total = len(annual_targets(outcome, out))
     with progress(total, "写入年度报表") as bar:

@@ -201,6 +201,8 @@ class AnnualOutcome:
     missing_quarters: list[int] = field(default_factory=list)  # quarters with no usable ledger
     min_good: int = 2
     pool: list[Any] = field(default_factory=list)  # rules.reserve.PoolMember (§五(三))
+    # rules.followups.FollowUpItem of the returned follow-up lists, when given (§五(二))
+    follow_up_items: list[Any] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
