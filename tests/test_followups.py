@@ -129,9 +129,9 @@ def test_cli(folder, tmp_path):
 
 
 def test_annual_report_fills_in_what_was_done(tmp_path):
+    from helpers_annual import AV, FG, PO, G, ledgers
     from openpyxl import load_workbook
 
-    from helpers_annual import AV, FG, G, PO, ledgers
     from kaoping.report.ledger import write_ledger
 
     roster = save_workbook(roster_template_workbook(people=PEOPLE), tmp_path / "花名册.xlsx")
