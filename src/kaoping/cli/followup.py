@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import ProblemsOpt, SettingsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="谈话提醒、批评教育（§五(二)）：读回各单位填好的名单，列出逾期未落实的",
                   no_args_is_help=True)
@@ -34,10 +35,11 @@ def _print(run) -> None:
     con.print(f"读取文件 {run.files} 个，名单 {run.lists} 份；{counts}。")
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("followup check"))
 @guarded
 def check(
-    folder: Annotated[Path, typer.Argument(help="各单位交回的谈话提醒和批评教育名单所在文件夹（含子文件夹）")],
+    folder: Annotated[Path, typer.Argument(
+        metavar="文件夹", help="各单位交回的谈话提醒和批评教育名单所在文件夹（含子文件夹）")],
     roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
     on: Annotated[Optional[str], typer.Option(
         "--date", help="按哪一天判断是否逾期，如 2026-12-31；默认今天")] = None,

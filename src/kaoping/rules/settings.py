@@ -61,6 +61,12 @@ class FollowupSettings(BaseModel):
     days: int = Field(30, ge=0)
 
 
+class CentreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # 附件4、附件5、附件6 呈报单位 of the centre-wide tables: the centre's own name.
+    name: str = Field("全中心", min_length=1)
+
+
 class LimitSettings(BaseModel):
     """Defences against hostile or broken workbooks (see README "限制")."""
 
@@ -87,4 +93,5 @@ class Settings(BaseModel):
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
+    centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
