@@ -44,6 +44,7 @@ from kaoping.models import (
     QuarterGrade,
     QuarterlyEvaluation,
     RankCategory,
+    ReserveLevel,
     Roster,
     SourceRef,
     SpecialCase,
@@ -206,6 +207,22 @@ STAFF: list[Staff] = [
 OUTSIDER = Person(staff_id="2099", name="赵子龙", unit="鹿城分中心", section="归集科", post="借调人员",
                   rank_category=C)
 
+# The reserve pool (§五(三), roster columns 后备层级 / 入库日期 / 出库日期): 工号 → (level, in, out).
+# 2026 records: 戴永明, 郭振宇, 池建平 steady 好; 徐晓燕, 黄志强, 金鑫, 宋雨欣 drop a grade in
+# one quarter; 杨帆 is 不定档 for 组织处理或诫勉 from 2026Q3 (§二 5); 李秀英 left in June.
+RESERVE: dict[str, tuple[ReserveLevel, str | None, str | None]] = {
+    "1022": (ReserveLevel.CHIEF, "2024-06-01", None),  # 徐晓燕 HJHH
+    "1031": (ReserveLevel.CHIEF, "2023-03-01", None),  # 郭振宇 HHHH
+    "3001": (ReserveLevel.CHIEF, "2024-06-01", None),  # 戴永明 HHHH
+    "4001": (ReserveLevel.CHIEF, None, None),  # 池建平 HHHH
+    "1003": (ReserveLevel.DEPUTY_CHIEF, "2025-03-01", None),  # 黄志强 JHJH
+    "1012": (ReserveLevel.DEPUTY_CHIEF, "2023-01-01", "2026-06-30"),  # 李秀英 JHHJ, left in June
+    "2003": (ReserveLevel.DEPUTY_CHIEF, "2025-03-01", None),  # 金鑫 HJHJ
+    "1036": (ReserveLevel.SECTION_MEMBER, "2026-04-01", None),  # 宋雨欣 JHJJ
+    "2006": (ReserveLevel.SECTION_MEMBER, "2025-09-01", None),  # 杨帆 HJNN
+    "3002": (ReserveLevel.SECTION_MEMBER, "2025-09-01", None),  # 夏雪 JJJJ
+}
+
 # Leave overrides (病事假, 年休) per (工号, month); other months get small random leave.
 LEAVE: dict[tuple[str, int], tuple[float, float]] = {
     ("3006", 7): (18, 0), ("3006", 8): (17, 0), ("3006", 9): (0, 0),  # 袁志刚: 35 > 33 (§二 2)
@@ -342,7 +359,16 @@ def person_of(s: Staff) -> Person:
         section=s.section, post=s.post, rank=s.rank, rank_category=s.cat, direct_leader=direct,
         supervising_leader=supervising, hired_on=s.hired, probation_until=s.probation_until,
         special_cases=list(s.cases), on_establishment=s.on_establishment,
-        refused_or_falsified=s.refused, refused_or_falsified_year=YEAR if s.refused else None)
+        refused_or_falsified=s.refused, refused_or_falsified_year=YEAR if s.refused else None,
+        **_reserve(s.sid))
+
+
+def _reserve(sid: str) -> dict[str, object]:
+    if sid not in RESERVE:
+        return {}
+    level, start, end = RESERVE[sid]
+    return {"reserve_level": level, "reserve_in": _d(start) if start else None,
+            "reserve_out": _d(end) if end else None}
 
 
 def roster() -> Roster:

@@ -159,3 +159,61 @@ def test_no_readable_ledger_cannot_run(inputs, tmp_path):
                                       str(tmp_path / "o")])
     assert result.exit_code == 2 and "没有可读取的季度结果台账" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_talk_records_go_into_their_year(inputs, tmp_path):
+    from test_talks import fill
+
+    from kaoping.excel.roster import read_roster
+    from kaoping.periods import Half
+    from kaoping.report.profile import talks_line
+
+    roster_path, ledger_paths = inputs
+    zhao = read_roster(roster_path)[0].people[0]
+    fill(tmp_path / "记实表" / "a.xlsx", zhao, Half(2026, 1))
+    fill(tmp_path / "记实表" / "b.xlsx", zhao, Half(2025, 2), date="2025年12月3日", interviewee="")
+    run = run_profile(roster_path, ledger_paths, person="5001", records=tmp_path / "记实表")
+    y2025, y2026 = run.profiles[0].years
+    assert talks_line(y2026, True)[1] == "上半年：2026-06-15 周建国谈话，已签字；下半年：未找到记实表"
+    assert talks_line(y2025, True)[1] == "上半年：未找到记实表；下半年：2025-12-03 周建国谈话，缺被谈话人签字"
+    res = CliRunner().invoke(app, ["profile", "-r", str(roster_path), *map(str, ledger_paths),
+                                   "--records", str(tmp_path / "记实表"), "--person", "5001",
+                                   "--out", str(tmp_path / "画像")])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(tmp_path / "画像" / "财务处" / "干部画像-赵敏-5001.xlsx")["2026年"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert cells["半年个别谈话（§四(四)1）"].startswith("上半年：2026-06-15 周建国谈话，已签字")
+
+
+def test_without_records_the_profile_says_none_were_given(inputs):
+    from kaoping.report.profile import talks_line
+
+    run = run_profile(*inputs, person="5001")
+    assert talks_line(run.profiles[0].years[0], run.profiles[0].records_given)[1] == \
+        "未提供记实表（profile --records）"
+
+
+def test_follow_ups_say_whether_they_were_done(inputs, tmp_path):
+    from test_followups import write_list
+
+    roster_path, ledger_paths = inputs
+    d = tmp_path / "名单"
+    write_list(d / "2025Q3.xlsx", {"谈话提醒": [("5001", "赵敏", "已谈话提醒", dt.date(2025, 11, 3))]},
+               unit="财务处", q=3)
+    write_list(d / "2026Q4.xlsx", {"批评教育": [("5001", "赵敏", None, None)]}, unit="财务处", q=4)
+    # the lists above say 2026 in their title; the 2025 one needs its year in _kaoping
+    from openpyxl import load_workbook as load
+
+    wb = load(d / "2025Q3.xlsx")
+    wb["_kaoping"]["B3"] = 2025
+    wb["谈话提醒"]["A1"] = "2025年第三季度平时考核谈话提醒名单（财务处）"
+    wb.save(d / "2025Q3.xlsx")
+    from kaoping.report.profile import year_lines
+
+    run = run_profile(roster_path, ledger_paths, person="5001", records=d)
+    y2025, y2026 = run.profiles[0].years
+    assert dict(year_lines(y2025, True))["谈话提醒/批评教育"] == \
+        "第三季度一般：应谈话提醒（§五(二)），已落实 2025-11-03"
+    assert dict(year_lines(y2026, True))["谈话提醒/批评教育"] == \
+        "第四季度较差：应批评教育（§五(二)），未落实（期限 2027-02-19）"
+    assert dict(year_lines(y2026, False))["谈话提醒/批评教育"] == "第四季度较差：应批评教育（§五(二)）"

@@ -119,3 +119,16 @@ def test_annual_report_lists_the_pool_and_who_worsened(tmp_path: Path):
     assert [c.value for c in worse[4]][3] == "张三"
     assert worse.cell(4, 10).value == "第三季度由好降为一般"
     assert worse.cell(5, 1).value is None
+
+
+def test_only_the_quarters_in_the_pool_count():
+    from kaoping.models import Roster
+
+    left = person("1", "甲", reserve_level=ReserveLevel.CHIEF, reserve_out=D(2026, 6, 30))
+    joined = person("2", "乙", reserve_level=ReserveLevel.CHIEF, reserve_in=D(2026, 7, 1))
+    grades = {"1": [G, G, G, FG], "2": [G, AV, G, G]}
+    pool = evaluate_year(Roster(people=[left, joined]), ledgers([left, joined], grades), 2026).pool
+    assert [(m.person.name, m.worsened) for m in pool] == [("甲", []), ("乙", [])]
+    grades = {"1": [G, FG, G, G], "2": [G, G, G, AV]}
+    pool = evaluate_year(Roster(people=[left, joined]), ledgers([left, joined], grades), 2026).pool
+    assert [m.worsened for m in pool] == [["第二季度由好降为较好"], ["第四季度由好降为一般"]]

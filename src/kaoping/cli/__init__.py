@@ -14,6 +14,7 @@ from . import (
     chinese,
     examples,
     explain,
+    followup,
     forms,
     halfyear,
     month,
@@ -42,6 +43,7 @@ app.add_typer(month.app, name="month")
 app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
+app.add_typer(followup.app, name="followup")
 calendar.register(app)
 explain.register(app)
 profile.register(app)

@@ -19,11 +19,13 @@ _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xls
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 
 
-def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None):
+def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None,
+          records: Path | None = None):
     from ..config import load_settings
     from ..pipeline import run_year
 
-    return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
+    return run_year(roster, ledgers, year=year, settings=load_settings(settings),
+                    records=records).outcome
 
 
 def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path]) -> None:
@@ -119,9 +121,11 @@ def report(
     centre_name: str | None = typer.Option(
         None, "--centre-name", help="全中心附件6 的呈报单位名称；不给时取 kaoping.toml 的 [centre] name（默认“全中心”）"),
     force: bool = _FORCE,
+    records: Path | None = typer.Option(
+        None, "--records", help="各单位交回的谈话提醒和批评教育名单所在文件夹：填入落实情况、落实日期"),
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
-    谈话提醒/批评教育名单，登记表平时考核结果）。"""
+    谈话提醒/批评教育名单及其落实情况，后备干部，登记表平时考核结果）。"""
     from rich.markup import escape
 
     from ..config import load_settings
@@ -130,14 +134,15 @@ def report(
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, progress
 
-    run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally)
+    run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally,
+                   records=records)
     outcome = run.outcome
     con = console()
     total = len(annual_targets(outcome, out, run.votes))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
         paths = write_annual_report(outcome, out, force=force, votes=run.votes,
-                                    inputs=[roster, *ledgers, *tally],
+                                    inputs=[roster, *ledgers, *tally, *([records] if records else [])],
                                     on_progress=lambda _p: bar.advance(task),
                                     centre_name=centre_name or load_settings(settings).centre.name)
     _write_problems(run.findings, problems, force, ledgers)

@@ -25,6 +25,8 @@ def profile(
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：OUT/<单位>/干部画像-<姓名>-<工号>.xlsx")],
     person: Annotated[Optional[str], typer.Option(
         "--person", help="只输出此人（工号，或花名册中唯一的姓名）")] = None,
+    records: Annotated[Optional[Path], typer.Option(
+        "--records", help="收回的干部成长考核考察记实表所在文件夹：写入各年的半年个别谈话")] = None,
     settings_path: SettingsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的干部画像")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 输出 PDF（放在各 .xlsx 旁）")] = False,
@@ -46,10 +48,10 @@ def profile(
 
         require_soffice()  # say so before any work when LibreOffice is missing
     settings = load_settings(settings_path)
-    run = run_profile(roster, ledgers, person=person, settings=settings)
+    run = run_profile(roster, ledgers, person=person, records=records, settings=settings)
     if run.findings:
         print_findings(run.findings, title="花名册与台账中的问题")
-    inputs = [roster, *ledgers, settings_path or Path(DEFAULT_SETTINGS)]
+    inputs = [roster, *ledgers, records, settings_path or Path(DEFAULT_SETTINGS)]
     written = write_profiles(run.profiles, out, settings, force=force, inputs=inputs, pdf=pdf)
     years = "、".join(f"{y}年" for y in run.years)
     console().print(f"[bold]已输出 {len(written)} 份干部画像[/]（{years}）：{out}")

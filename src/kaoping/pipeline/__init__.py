@@ -13,7 +13,13 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
 
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
-from .quarter import CN_QUARTER, QuarterRun, check_quarter_months, infer_quarter, run_quarter
+from .quarter import (
+    CN_QUARTER,
+    QuarterRun,
+    check_quarter_months,
+    infer_quarter,
+    run_quarter,
+)
 from .records import EvaluationRecord, records_of
 from .summary import SummaryRow, summary_rows
 from .week import WeekRun, run_week

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError
-from ..models import Finding, Roster
+from ..models import Finding, Roster, Severity
 from ..paths import count_workbook_names
 from ..rules.settings import Settings
 
@@ -55,3 +55,29 @@ def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,
         forms.extend(result.forms)
         findings.extend(result.findings)
     return forms, findings
+
+
+def read_returned(folder: Path, read: Callable[..., Any], settings: Settings, *, what: str,
+                  rule: str, severity: Severity, on_file: OnFile | None = None
+                  ) -> tuple[list[Any], list[Finding], int]:
+    """Every returned workbook below `folder` that `read` (a reader of returned 记实表 or
+    名单: each result has `problem` and `other_kind`) can use; a finding (`rule`, `severity`)
+    for each file that is none, except kaoping workbooks of other kinds (skipped quietly);
+    and how many files were looked at. `what` names the folder in the error when it is missing."""
+    from ..paths import scan_workbooks
+    from ..rules.catalog import finding
+
+    if not Path(folder).is_dir():
+        raise KaopingError(f"找不到{what}所在的文件夹", file=str(folder))
+    found, findings, files = [], [], 0
+    for path in scan_workbooks(Path(folder)):
+        files += 1
+        result = read(path, limits=settings.limits)
+        if on_file is not None:
+            on_file(result)
+        if result.problem is None:
+            found.append(result)
+        elif not result.other_kind:
+            findings.append(finding(rule, f"{result.problem}，未计入", severity=severity,
+                                    file=str(path), sheet=getattr(result, "sheet", None)))
+    return found, findings, files

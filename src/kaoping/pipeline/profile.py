@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, QuarterLedger, QuarterResult, Roster, Severity
-from ..report.profile import PersonProfile, ProfileYear
+from ..report.profile import BallotPlace, PersonProfile, ProfileYear
 from ..rules.annual import AnnualOutcome, evaluate_year
 from ..rules.settings import Settings
 
@@ -52,6 +53,69 @@ def _profiles(roster: Roster, ledgers: Sequence[QuarterLedger], years: Sequence[
         for y in years]) for sid in staff_ids]
 
 
+def _attach_talks(profiles: list[PersonProfile], records: Sequence[Any]) -> None:
+    """Each 记实表 to its person's year (by 工号, else by name in the unit)."""
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    by_name = {(pp.person.name, pp.person.unit): pp.person.staff_id for pp in profiles}
+    for rec in records:
+        sid = rec.staff_id or by_name.get((rec.name, rec.unit))
+        year = int(rec.half[:4]) if rec.half and rec.half[:4].isdigit() else None
+        target = years.get((sid, year))
+        if target is not None:
+            target.talks.append(rec)
+    for pp in profiles:
+        pp.records_given = True
+        for y in pp.years:
+            y.talks.sort(key=lambda r: (r.half or "", bool(r.missing)))  # signed first
+
+
+def _attach_ballots(profiles: list[PersonProfile], tally: Any) -> None:
+    """Each person's place in their unit's 集中测评 of each half (§四(四)2)."""
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    for unit in tally.units:
+        year = int(unit.half[:4]) if unit.half and unit.half[:4].isdigit() else None
+        for row in unit.ranking:
+            target = years.get((row.staff_id, year))
+            if target is not None:
+                target.ballots.append(BallotPlace(unit.half, unit.unit, row.rank, row.votes,
+                                                  unit.valid, len(unit.staff)))
+
+
+def _attach_follow_ups(profiles: list[PersonProfile], roster: Roster, lists: Sequence[Any],
+                       settings: Settings) -> list[Finding]:
+    """Each returned follow-up list's items to their person's year and quarter (§五(二))."""
+    import datetime as dt
+
+    from ..rules.followups import check_followups
+
+    check = check_followups(lists, roster.people, dt.date.today(), settings)
+    years = {(pp.person.staff_id, y.year): y for pp in profiles for y in pp.years}
+    for item in check.items:
+        target = years.get((item.person.staff_id, item.quarter.year))
+        if target is not None:
+            target.follow_ups[item.quarter.quarter] = item
+    # Only what cannot be judged: overdue or not is `followup check`'s (it depends on the day).
+    return [f for f in check.findings if f.rule == "X3"]
+
+
+def _read_records(profiles: list[PersonProfile], roster: Roster, folder: Path,
+                  settings: Settings) -> list[Finding]:
+    """The folder's 记实表, 集中测评票 and follow-up lists into the profiles; their findings."""
+    from ..excel.ballots import tally_ballots
+    from ..paths import scan_workbooks
+    from .followups import read_lists
+    from .talks import read_records
+
+    talks, findings, _ = read_records(folder, settings)
+    _attach_talks(profiles, talks)
+    lists, found, _ = read_lists(folder, settings)
+    findings += [*found, *_attach_follow_ups(profiles, roster, lists, settings)]
+    tally = tally_ballots(list(scan_workbooks(folder)), limits=settings.limits)
+    skipped = {str(b.path) for b in tally.ballots if not b.is_ballot}  # 记实表 and the like
+    _attach_ballots(profiles, tally)
+    return [*findings, *(f for f in tally.findings if f.file not in skipped)]
+
+
 def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None) -> list[str]:
     """The 工号 to profile, in roster order."""
     if who is not None:
@@ -63,9 +127,10 @@ def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None)
 
 
 def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str | None = None,
-                settings: Settings | None = None) -> ProfileRun:
+                records: Path | None = None, settings: Settings | None = None) -> ProfileRun:
     """The profiles of everybody held by the ledgers' years (or of `person`: 工号 or a unique
-    name). Raises `KaopingError` when the roster cannot be read or no ledger could be."""
+    name); with `records`, the returned 记实表 below that folder go into their years. Raises
+    `KaopingError` when the roster cannot be read or no ledger could be."""
     from ..excel.roster import read_roster
     from ..report.annual import read_ledgers
 
@@ -83,4 +148,7 @@ def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str 
     for y in years:
         findings += outcomes[y].findings
     ids = _people(roster, outcomes, person)
-    return ProfileRun(_profiles(roster, ledgers, years, outcomes, ids), years, findings, settings)
+    profiles = _profiles(roster, ledgers, years, outcomes, ids)
+    if records is not None:
+        findings += _read_records(profiles, roster, Path(records), settings)
+    return ProfileRun(profiles, years, findings, settings)

@@ -31,7 +31,6 @@ from ..rules.settings import Settings
 from ..rules.week import WeekRecord
 
 
-
 @dataclass(slots=True)
 class EvaluationRecord:
     """A 季度评价表 as the quarter rules read it (`rules.quarter.evaluate_quarter`,

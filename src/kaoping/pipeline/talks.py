@@ -11,9 +11,9 @@ from typing import Any
 from ..errors import KaopingError
 from ..models import Finding, Roster, Severity
 from ..periods import Half
-from ..rules.catalog import finding
 from ..rules.settings import Settings
 from ..rules.talks import TalkCheck, check_talks
+from .inputs import read_returned
 
 
 @dataclass
@@ -30,25 +30,12 @@ class TalkRun:
 
 def read_records(folder: Path, settings: Settings,
                  on_file: Callable[[Any], None] | None = None) -> tuple[list[Any], list[Finding], int]:
-    """Every 记实表 below `folder` (other kaoping workbooks skipped quietly), the findings of
-    files that are none, and how many files were looked at."""
+    """Every 记实表 below `folder` (other kaoping workbooks skipped quietly), an H6 警告 for
+    each file that is none, and how many files were looked at."""
     from ..excel.growth import read_growth_record
-    from ..paths import scan_workbooks
 
-    if not Path(folder).is_dir():
-        raise KaopingError("找不到记实表所在的文件夹", file=str(folder))
-    records, findings, files = [], [], 0
-    for path in scan_workbooks(Path(folder)):
-        files += 1
-        rec = read_growth_record(path, limits=settings.limits)
-        if on_file is not None:
-            on_file(rec)
-        if rec.problem is None:
-            records.append(rec)
-        elif not rec.other_kind:
-            findings.append(finding("H6", f"{rec.problem}，未计入", severity=Severity.WARNING,
-                                    file=str(path), sheet=rec.sheet))
-    return records, findings, files
+    return read_returned(folder, read_growth_record, settings, what="记实表", rule="H6",
+                         severity=Severity.WARNING, on_file=on_file)
 
 
 def _half_of(records: Sequence[Any]) -> Half:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,16 +35,21 @@ class YearRun:
 
 
 def run_year(roster: Path, ledgers: Sequence[Path], *, year: int | None = None,
-             settings: Settings | None = None, tallies: Sequence[Path] = ()) -> YearRun:
+             settings: Settings | None = None, tallies: Sequence[Path] = (),
+             records: Path | None = None, today: dt.date | None = None) -> YearRun:
     """Read the roster and the quarters' ledgers and evaluate the year (by default the year
     most ledgers are of); with `tallies` (`halfyear tally` results, §四(四)2), the year's
-    recommendations too. Raises `KaopingError` when the roster is not a roster, when no
-    ledger could be read and no `year` was given, or when a tally is not one."""
+    recommendations too; with `records`, the returned 谈话提醒和批评教育名单 below it say
+    whether each follow-up was done (X1–X3 judged on `today`). Raises `KaopingError` when the
+    roster is not a roster, when no ledger could be read and no `year` was given, or when a
+    tally is not one."""
     from ..report.annual import load_year, year_votes
     from ..report.tally import read_tally
 
     settings = settings or Settings()
     outcome = load_year(Path(roster), list(ledgers), year=year, settings=settings)
+    if records is not None:
+        _follow_ups(outcome, Path(records), settings, today or dt.date.today())
     if not tallies:
         return YearRun(outcome)
     rows = [r for path in dict.fromkeys(map(Path, tallies))

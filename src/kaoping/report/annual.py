@@ -333,6 +333,28 @@ def _yes(flag: bool) -> str | None:
     return "是" if flag else None
 
 
+def _fill_follow_ups(wb: Any, outcome: AnnualOutcome) -> None:
+    """落实情况 / 落实日期 of the 谈话提醒 and 批评教育 sheets from the returned lists
+    (`outcome.follow_up_items`), found by the sheets' header labels."""
+    done = {(i.quarter.quarter, i.person.staff_id, i.action): i for i in outcome.follow_up_items}
+    for name in ("谈话提醒", "批评教育"):
+        ws = wb[name] if name in wb.sheetnames else None
+        header = next((r for r in range(1, 6) if ws is not None and
+                       "落实情况" in [c.value for c in ws[r]]), None)
+        if header is None:
+            continue
+        col = {c.value: c.column for c in ws[header] if c.value}
+        quarters = {v: k for k, v in QUARTER_NAMES.items()}
+        for r in range(header + 1, ws.max_row + 1):
+            key = (quarters.get(ws.cell(r, col["季度"]).value), ws.cell(r, col["工号"]).value, name)
+            item = done.get(key)
+            if item is None or not item.entry.done:
+                continue
+            late = "（逾期落实）" if item.status == "逾期落实" else ""
+            put(ws.cell(r, col["落实情况"]), item.entry.done + late)
+            put(ws.cell(r, col["落实日期"]), _iso(item.entry.done_on))
+
+
 _POOL_BASIS = ("§五(三)：建立股级、副科级、正科级后备干部人才库，并实施动态管理（具体办法另行规定）。"
                "按花名册“后备层级”“入库日期”“出库日期”列出本年度在库人员，供党组研究，kaoping 不作决定。")
 
@@ -417,6 +439,7 @@ def results_workbook(outcome: AnnualOutcome, votes: Votes | None = None) -> Work
                 "落实情况", "落实日期"),
                frows, (10, 6, 10, 10, 16, 12, 14, 9, 10, 30, 12), note=basis)
 
+    _fill_follow_ups(wb, outcome)
     _pool_sheets(wb, outcome, tag)
 
     lrows = [[i, p.staff_id, p.name, p.unit, p.registration_line(y)]

@@ -26,6 +26,7 @@ from ..models import (
 from ..periods import Quarter
 from ..rules.attendance import AttendanceResult, format_days, format_ratio
 from ..rules.catalog import rule
+from ..rules.quarter import in_force
 from ..rules.quota import QuotaSummary
 from ..rules.settings import Settings
 from .filing import CN_QUARTER
@@ -150,10 +151,12 @@ def _category_reason(c: SpecialCategory, e: Explanation) -> str:
         return f"第1类（{c.value}）：花名册职级类别为“试用期”"
     if c == SpecialCategory.NEW_RECRUIT and p.probation_until is not None and p.probation_until >= q.start:
         return f"第1类（{c.value}）：花名册“试用期至”{p.probation_until}，在本季度内仍在试用期"
-    cases = [sc for sc in p.special_cases if sc.category == c and sc.active_during(q.start, q.end)]
+    cases = [sc for sc in p.special_cases if sc.category == c and in_force(sc.start, sc.end, q, e.settings)]
     spans = "；".join(f"{sc.start or '（未填起始）'}～{sc.end or '至今'}" + (f"，{sc.note}" if sc.note else "")
                      for sc in cases)
-    return f"第{c.number}类（{c.value}）：花名册特殊情形 {spans}，与本季度有重叠"
+    reading = ("与本季度有重叠" if e.settings.categories.applies == "any_overlap"
+               else f"在本季度最后一天（{q.end}）仍在期内")
+    return f"第{c.number}类（{c.value}）：花名册特殊情形 {spans}，{reading}"
 
 
 def special_section(e: Explanation) -> Section:

@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
+from ..excel.growth import GrowthRecord
 from ..models import Outcome, Person, QuarterFlag, QuarterResult, SpecialCategory
 from ..output.style import (
     BODY_FONT,
@@ -36,7 +37,8 @@ from ..paths import safe_filename
 from ..periods import Quarter
 from ..rules.annual import FOLLOW_UPS, QUARTER_NAMES, QUARTERS, PersonYear
 from ..rules.attendance import format_ratio
-from ..rules.quarter import flag_label
+from ..rules.followups import FollowUpItem
+from ..rules.quarter import flag_label, in_force
 from ..rules.settings import Settings
 
 SCORE = {Outcome.GOOD: 4, Outcome.FAIRLY_GOOD: 3, Outcome.AVERAGE: 2, Outcome.POOR: 1}
@@ -48,29 +50,46 @@ SCORE_NOTE = "等次分值：好 4、较好 3、一般 2、较差 1；不确定�
 
 
 @dataclass
+class BallotPlace:
+    """A person's result in their unit's 集中测评 of a half (§四(四)2)."""
+
+    half: str | None  # '2026H1'
+    unit: str
+    rank: int
+    votes: int
+    valid: int  # valid ballots of the unit
+    staff: int  # people on the unit's list
+
+
+@dataclass
 class ProfileYear:
     """One year of a person's record: the ledgers' rows and the §五 year."""
 
     year: int
     results: dict[int, QuarterResult | None]  # 1..4 → the ledger row, None when not listed
     person_year: PersonYear | None  # None when the year's evaluation does not hold the person
+    talks: list[GrowthRecord] = field(default_factory=list)  # the year's returned 记实表 (--records)
+    ballots: list[BallotPlace] = field(default_factory=list)  # the year's 集中测评 (--records)
+    follow_ups: dict[int, FollowUpItem] = field(default_factory=dict)  # quarter → returned list's item
 
 
 @dataclass
 class PersonProfile:
     person: Person
     years: list[ProfileYear] = field(default_factory=list)
+    records_given: bool = False  # talk records were looked for (--records)
 
 
 # ---------------------------------------------------------------- the cells of one quarter
 
 
-def _cases_text(person: Person, cats: Sequence[SpecialCategory], q: Quarter) -> str | None:
+def _cases_text(person: Person, cats: Sequence[SpecialCategory], q: Quarter,
+                settings: Settings) -> str | None:
     """'第4类 受处分（2026-03-01～2027-02-28）' for each 不定档 category of the quarter."""
     parts = []
     for c in cats:
         spans = [f"{sc.start or '…'}～{sc.end or '至今'}" for sc in person.special_cases
-                 if sc.category == c and sc.active_during(q.start, q.end)]
+                 if sc.category == c and in_force(sc.start, sc.end, q, settings)]
         if c == SpecialCategory.NEW_RECRUIT and person.probation_until and not spans:
             spans = [f"试用期至 {person.probation_until}"]
         parts.append(f"第{c.number}类 {c.value}" + (f"（{'；'.join(spans)}）" if spans else ""))
@@ -102,14 +121,67 @@ def quarter_row(person: Person, year: ProfileYear, q: int, settings: Settings) -
     return [label, r.self_grade.value if r.self_grade else None,
             r.leader_grade.value if r.leader_grade else None, r.outcome.value,
             _days(r.required_days), _days(r.attended_days), _ratio(r),
-            _cases_text(person, r.special_categories, Quarter(year.year, q)),
+            _cases_text(person, r.special_categories, Quarter(year.year, q), settings),
             _direct(r, settings), r.note, SCORE.get(r.outcome)]
 
 
 # ---------------------------------------------------------------- the year's results
 
 
-def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
+def talk_text(rec: GrowthRecord) -> str:
+    """'上半年：2026-06-15 周建国谈话，已签字' (or what the record lacks)."""
+    half = "上半年" if (rec.half or "").endswith("H1") else "下半年"
+    when = rec.talk_date.isoformat() if rec.talk_date else "日期未填"
+    who = f"{rec.interviewer}谈话" if rec.interviewer else "谈话人未签字"
+    state = "已签字" if not rec.missing else "缺" + "、".join(rec.missing)
+    return f"{half}：{when} {who}，{state}"
+
+
+def talks_line(year: ProfileYear, given: bool) -> tuple[str, str]:
+    """§四(四)1 个别谈话: each half's 记实表, or that none was found under --records."""
+    if not given:
+        return ("半年个别谈话（§四(四)1）", "未提供记实表（profile --records）")
+    found: dict[str, GrowthRecord] = {}
+    for r in year.talks:  # the signed one of a half first (pipeline.profile)
+        found.setdefault((r.half or "")[-2:], r)
+    parts = [talk_text(found[h]) if h in found else f"{label}：未找到记实表"
+             for h, label in (("H1", "上半年"), ("H2", "下半年"))]
+    return ("半年个别谈话（§四(四)1）", "；".join(parts))
+
+
+def ballots_line(year: ProfileYear, given: bool) -> tuple[str, str]:
+    """§四(四)2 集中测评: votes for 优秀 and the place in the unit, each half."""
+    label = "集中测评推荐“优秀”（§四(四)2）"
+    if not given:
+        return (label, "未提供测评票（profile --records）")
+    found = {(b.half or "")[-2:]: b for b in year.ballots}
+    parts = []
+    for h, name in (("H1", "上半年"), ("H2", "下半年")):
+        b = found.get(h)
+        parts.append(f"{name}：未找到测评票" if b is None else (
+            f"{name}：得票 {b.votes} 票（有效票 {b.valid} 张，"
+            f"{format_ratio(b.votes / b.valid) if b.valid else '—'}），{b.unit} {b.staff} 人中第 {b.rank} 名"))
+    return (label, "；".join(parts))
+
+
+def follow_up_text(year: ProfileYear, q: int, o: Outcome, given: bool) -> str:
+    """'第三季度一般：应谈话提醒（§五(二)），已落实 2026-10-28' — whether it was done, from
+    the returned lists (--records); the deadline is named, not judged against today."""
+    text = f"{QUARTER_NAMES[q]}{o.value}：应{FOLLOW_UPS[o].value}（§五(二)）"
+    if not given:
+        return text
+    item = year.follow_ups.get(q)
+    if item is None:
+        return text + "，未找到交回的名单"
+    done_on = item.entry.done_on
+    if item.status in ("已落实", "逾期落实"):
+        return text + f"，已落实 {done_on}" + ("（晚于期限 " + str(item.due) + "）" if item.status == "逾期落实" else "")
+    if item.status == "无法判断":
+        return text + "，名单填写不全，无法判断"
+    return text + f"，未落实（期限 {item.due}）"
+
+
+def year_lines(year: ProfileYear, given: bool = False) -> list[tuple[str, str]]:
     """The year's counts, §五(一) results, 登记表 line and §五(二) follow-ups."""
     py = year.person_year
     if py is None:
@@ -120,8 +192,8 @@ def year_lines(year: ProfileYear) -> list[tuple[str, str]]:
         (py.basic_or_incompetent, "一般、较差次数超过规定：原则上确定为基本称职或不称职（§五(一)）"),
         (py.may_be_incompetent, "全年均为较差：可直接确定为不称职（§五(一)）"),
         (py.incompetent, "无正当理由不参加或弄虚作假：不称职（§五(一)）")) if on]
-    follow = [f"{QUARTER_NAMES[q]}{o.value}：应{FOLLOW_UPS[o].value}（§五(二)）"
-              for q in QUARTERS if (o := py.quarters.get(q)) in FOLLOW_UPS]
+    follow = [follow_up_text(year, q, o, given) for q in QUARTERS
+              if (o := py.quarters.get(q)) in FOLLOW_UPS]
     return [("全年次数", counts), ("年度结果运用", "；".join(results) or "无"),
             ("登记表“平时考核结果”", py.registration_line(year.year)),
             ("谈话提醒/批评教育", "；".join(follow) or "无"),
@@ -195,7 +267,8 @@ def year_sheet(wb: Workbook, profile: PersonProfile, year: ProfileYear, settings
     rows = [quarter_row(p, year, q, settings) for q in QUARTERS]
     last = _table(ws, TABLE_ROW, rows)
     row = last + 2
-    for label, value in year_lines(year):
+    given = profile.records_given
+    for label, value in [*year_lines(year, given), talks_line(year, given), ballots_line(year, given)]:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(HEADERS))
         _style(put(ws.cell(row, 1), label), header=True)
         _style(put(ws.cell(row, 2), value))

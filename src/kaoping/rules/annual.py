@@ -215,6 +215,8 @@ class AnnualOutcome:
     missing_quarters: list[int] = field(default_factory=list)  # quarters with no usable ledger
     min_good: int = 2
     pool: list[Any] = field(default_factory=list)  # rules.reserve.PoolMember (§五(三))
+    # rules.followups.FollowUpItem of the returned follow-up lists, when given (§五(二))
+    follow_up_items: list[Any] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
@@ -510,7 +512,7 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
     return AnnualOutcome(year=year, people=people, findings=findings,
                          ledger_quarters=sorted(usable), missing_quarters=missing,
                          min_good=settings.annual.excellent_min_good,
-                         pool=reserve_pool(roster.people, people, year))
+                         pool=reserve_pool(roster.people, people, year, settings))
 
 
 def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings,

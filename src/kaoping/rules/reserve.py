@@ -23,6 +23,7 @@ from ..models import Outcome, Person, ReserveLevel, SpecialCategory
 from ..periods import Quarter
 from .annual import QUARTER_NAMES, QUARTERS, PersonYear
 from .quarter import special_categories
+from .settings import Settings
 
 # Higher is better: the order of the grades of §四(三)1.
 RANK = {Outcome.GOOD: 4, Outcome.FAIRLY_GOOD: 3, Outcome.AVERAGE: 2, Outcome.POOR: 1}
@@ -48,11 +49,11 @@ class PoolMember:
                 if (o := self.year.quarters.get(q)) in shown]
 
 
-def drops(py: PersonYear) -> list[tuple[int, str]]:
+def drops(py: PersonYear, quarters: Sequence[int] = QUARTERS) -> list[tuple[int, str]]:
     """(quarter, reason) for each graded quarter lower than the previous graded one."""
     out: list[tuple[int, str]] = []
     previous: Outcome | None = None
-    for q in QUARTERS:
+    for q in quarters:
         o = py.quarters.get(q)
         if o not in RANK:
             continue
@@ -62,19 +63,23 @@ def drops(py: PersonYear) -> list[tuple[int, str]]:
     return out
 
 
-def worsened(py: PersonYear, categories: dict[int, list[SpecialCategory]]) -> list[str]:
-    """Why the member's record worsened this year (empty: it did not)."""
-    dropped = drops(py)
+def worsened(py: PersonYear, categories: dict[int, list[SpecialCategory]],
+             quarters: Sequence[int] = QUARTERS) -> list[str]:
+    """Why the member's record worsened over `quarters` (those spent in the pool; empty: it
+    did not)."""
+    dropped = drops(py, quarters)
     named = {q for q, _ in dropped}
-    low = [f"{QUARTER_NAMES[q]}{o.value}" for q in QUARTERS
+    low = [f"{QUARTER_NAMES[q]}{o.value}" for q in quarters
            if (o := py.quarters.get(q)) in (Outcome.AVERAGE, Outcome.POOR) and q not in named]
-    record = [f"{QUARTER_NAMES[q]}不定档（第{c.number}类 {c.value}）" for q in QUARTERS
+    record = [f"{QUARTER_NAMES[q]}不定档（第{c.number}类 {c.value}）" for q in quarters
               for c in categories.get(q, []) if c in RECORD_CATEGORIES]
     return [reason for _, reason in dropped] + low + record
 
 
-def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: int) -> list[PoolMember]:
-    """The members of the pool during `year` (正科级, 副科级, 股级; roster order within)."""
+def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: int,
+                 settings: Settings | None = None) -> list[PoolMember]:
+    """The members of the pool during `year` (正科级, 副科级, 股级; roster order within);
+    `settings.categories` says which quarters a 特殊情形 makes 不定档."""
     by_id = {py.staff_id: py for py in years}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     members = []
@@ -82,6 +87,8 @@ def reserve_pool(people: Sequence[Person], years: Sequence[PersonYear], year: in
         py = by_id.get(p.staff_id)
         if py is None or p.reserve_level is None or not p.in_reserve_during(start, end):
             continue
-        cats = {q: special_categories(p, Quarter(year, q)) for q in QUARTERS}
-        members.append(PoolMember(p, p.reserve_level, py, cats, worsened(py, cats)))
+        quarters = [Quarter(year, q) for q in QUARTERS]
+        cats = {q.quarter: special_categories(p, q, settings=settings) for q in quarters}
+        inside = [q.quarter for q in quarters if p.in_reserve_during(q.start, q.end)]
+        members.append(PoolMember(p, p.reserve_level, py, cats, worsened(py, cats, inside)))
     return sorted(members, key=lambda m: LEVEL_ORDER.index(m.level))

@@ -78,7 +78,7 @@ class Seats:
 
 def _seats(key: str, people: Sequence[Person], quarter: Quarter, settings: Settings) -> Seats:
     due = [p for p in people if is_due(p, quarter.start, quarter.end)]
-    not_graded = [NotGraded(p, cats) for p in due if (cats := special_categories(p, quarter))]
+    not_graded = [NotGraded(p, cats) for p in due if (cats := special_categories(p, quarter, settings=settings))]
     base = len(due) if settings.quota.denominator == "participants" else len(due) - len(not_graded)
     by_unit: dict[str, int] = {}
     for p in due:

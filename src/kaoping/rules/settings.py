@@ -76,6 +76,13 @@ class TextSettings(BaseModel):
     min_block_chars: int = 15
 
 
+class FollowupSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §五(二) 及时谈话提醒、及时批评教育: "及时" as days after the quarter's filing deadline
+    # (the 20th of the month after the quarter, 附件4/附件5 注).
+    days: int = Field(30, ge=0)
+
+
 class CentreSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # 附件4、附件5、附件6 呈报单位 of the centre-wide tables: the centre's own name.
@@ -108,5 +115,6 @@ class Settings(BaseModel):
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     halfyear: HalfyearSettings = Field(default_factory=HalfyearSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    followup: FollowupSettings = Field(default_factory=FollowupSettings)
     centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -1,0 +1,71 @@
+"""kaoping followup check: the returned 谈话提醒和批评教育名单 (§五(二))."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import ProblemsOpt, SettingsOpt, guarded
+from .examples import epilog
+
+app = typer.Typer(help="谈话提醒、批评教育（§五(二)）：读回各单位填好的名单，列出逾期未落实的",
+                  no_args_is_help=True)
+
+
+def _print(run) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from .common import console
+
+    table = Table(title=f"谈话提醒和批评教育落实情况（§五(二)，截至 {run.today}）", box=box.SIMPLE_HEAD)
+    for col in ("季度", "措施", "姓名", "单位", "期限", "落实日期", "状态"):
+        table.add_column(col, overflow="fold")
+    for i in run.check.items:
+        style = {"逾期未落实": "bold red", "无法判断": "bold red", "逾期落实": "yellow"}.get(i.status, "")
+        table.add_row(i.label, i.action, Text(i.person.name), Text(i.person.unit), str(i.due),
+                      str(i.entry.done_on or ""), Text(i.status, style=style))
+    con = console()
+    con.print(table)
+    counts = "，".join(f"{s} {len(run.check.of(s))} 人次"
+                      for s in ("已落实", "逾期落实", "逾期未落实", "未到期", "无法判断"))
+    con.print(f"读取文件 {run.files} 个，名单 {run.lists} 份；{counts}。")
+
+
+@app.command("check", epilog=epilog("followup check"))
+@guarded
+def check(
+    folder: Annotated[Path, typer.Argument(
+        metavar="文件夹", help="各单位交回的谈话提醒和批评教育名单所在文件夹（含子文件夹）")],
+    roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
+    on: Annotated[Optional[str], typer.Option(
+        "--date", help="按哪一天判断是否逾期，如 2026-12-31；默认今天")] = None,
+    settings_path: SettingsOpt = None,
+    problems: ProblemsOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+) -> None:
+    """读回各单位填好“落实情况”“落实日期”的谈话提醒和批评教育名单（quarter report 每季度输出），
+    逐人列出已落实、逾期落实、逾期未落实、未到期。期限：季度结束后次月 20 日（备案截止日）再加
+    [followup] days 天（默认 30 天）。退出码：0 无错误，1 有无法判断的名单（错误），2 无法运行。"""
+    import datetime as dt
+
+    from ..config import load_settings
+    from ..errors import KaopingError
+    from ..pipeline.followups import run_followups
+    from .common import exit_code, print_findings, with_progress, write_problems
+
+    try:
+        today = dt.date.fromisoformat(on.strip()) if on else None
+    except ValueError:
+        raise KaopingError(f"无法识别的日期「{on}」，请写成 2026-12-31") from None
+    settings = load_settings(settings_path)
+    run = with_progress(folder, "读取名单", lambda on_file: run_followups(
+        roster, folder, today=today, settings=settings, on_file=on_file))
+    _print(run)
+    print_findings(run.findings, title="谈话提醒和批评教育问题")
+    write_problems(run.findings, problems, force=force, inputs=[roster, folder, settings_path],
+                   title="谈话提醒和批评教育问题清单")
+    raise typer.Exit(exit_code(run.findings))
