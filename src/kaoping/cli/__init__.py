@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, chinese, examples, forms, halfyear, month, quarter, roster, rules, week
+from . import (
+    annual,
+    calendar,
+    chinese,
+    examples,
+    explain,
+    forms,
+    halfyear,
+    month,
+    profile,
+    quarter,
+    roster,
+    rules,
+    week,
+)
 
 chinese.install()  # help screens and usage errors in Chinese
 
@@ -29,6 +43,8 @@ app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
 calendar.register(app)
+explain.register(app)
+profile.register(app)
 rules.register(app)
 
 

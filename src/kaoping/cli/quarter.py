@@ -9,6 +9,7 @@ import typer
 
 from .common import EXIT_FINDINGS, JsonOpt, ProblemsOpt, SettingsOpt, guarded
 from .examples import epilog
+from .seats import quota
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
                   no_args_is_help=True)
@@ -16,26 +17,39 @@ app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、�
 _ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
                     "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
 
+app.command("quota", epilog=epilog("quarter quota"))(quota)
+
 FolderArg = Annotated[Path, typer.Argument(metavar="文件夹", help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
 RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
 AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", help=_ATTENDANCE_HELP)]
+UnitOpt = Annotated[Optional[list[str]], typer.Option(
+    "--unit", "-u", help="只处理这些单位（可重复）；共用一个考核组的单位须一起给出。不给时处理花名册中的全部单位，"
+                         "某个单位一份表也没有收到时报错误")]
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None, *, quiet: bool = False):
+         settings_path: Path | None, units: list[str] | None = None, *, quiet: bool = False):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
     from ..periods import parse_quarter
     from ..pipeline import run_quarter
     from .common import with_progress
 
+    from ..errors import NoFormsError
+    from .common import print_findings
+
     settings = load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
-    return with_progress(folder, "读取表格", lambda on_file: run_quarter(
-        roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
-        on_file=on_file), quiet=quiet)
+    try:
+        return with_progress(folder, "读取表格", lambda on_file: run_quarter(
+            roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
+            on_file=on_file, units=units or None), quiet=quiet)
+    except NoFormsError as exc:
+        if exc.findings:  # why the folder's files gave no form (unreadable…): screen only
+            print_findings(exc.findings, title="读取文件夹时发现的问题")
+        raise
 
 
 def _pct(x: float | None) -> str:
@@ -122,6 +136,7 @@ def check(
     problems: ProblemsOpt = None,
     json_path: JsonOpt = None,
     force: Annotated[bool, typer.Option("--force", help="问题清单、JSON 报告文件已存在时覆盖")] = False,
+    unit: UnitOpt = None,
 ) -> None:
     """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
     应交未交（Q1–Q8），按单位（考核组）汇总。
@@ -134,8 +149,8 @@ def check(
     from .common import exit_code, json_to_stdout, print_findings, write_json
 
     quiet = json_to_stdout(json_path)
-    run = _run(roster, folder, period, attendance, settings_path, quiet=quiet)
-    inputs = {"folder": folder, "roster": roster, "attendance": attendance}
+    run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
+    inputs = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
     if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
         _write_problems(run, folder, problems, force, announce=False)
@@ -165,13 +180,16 @@ def report(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
+    unit: UnitOpt = None,
 ) -> None:
     """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
     《好、一般、较差、不确定等次、未参加考核人员名单表》（附件5）（全中心表附各单位统计图），
     以及年度综评要读取的《季度结果台账》。
 
     输出：OUT/<单位>/附件4-备案表-2026Q3.xlsx、OUT/<单位>/附件5-名单表-2026Q3.xlsx、
-    OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx。
+    OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx；加 --unit 时只输出这些单位的表和
+    OUT/季度结果台账-2026Q3-<单位>.xlsx，不输出全中心表。
+    文件夹中没有该季度的季度评价表时不输出任何文件（退出码 2）。
     仍有“错误”时不输出（退出码 1），改正后重试，或加 --force 强制输出。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
@@ -192,7 +210,7 @@ def report(
             day = dt.date.fromisoformat(report_date.strip())
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
-    run = _run(roster, folder, period, attendance, settings_path)
+    run = _run(roster, folder, period, attendance, settings_path, unit)
     # Everything the run read: no output may be written over it, --force or not.
     inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS)]
     con = console()
@@ -205,7 +223,7 @@ def report(
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
                            report_date=day, centre_name=centre_name or run.settings.centre.name,
-                           inputs=inputs, pdf=pdf)
+                           inputs=inputs, pdf=pdf, units=run.units)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
