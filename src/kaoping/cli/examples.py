@@ -33,6 +33,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "annual report": ("kaoping annual report -r 花名册.xlsx -o 年度 台账/Q1.xlsx 台账/Q2.xlsx",),
     "halfyear forms": ("kaoping halfyear forms -r 花名册.xlsx --half 2026H1 -o 半年",
                        "kaoping halfyear forms -r 花名册.xlsx --half 2026H1 -o 半年 -l 台账/Q1.xlsx"),
+    "halfyear check": ("kaoping halfyear check 收回/2026H1 -r 花名册.xlsx --half 2026H1",),
+    "quarter quota": ("kaoping quarter quota -r 花名册.xlsx -p 2026Q3",
+                      "kaoping quarter quota 收回/2026Q3 -r 花名册.xlsx -p 2026Q3 -o 名额通知"),
+    "explain": ("kaoping explain 收回/2026Q3 -r 花名册.xlsx --person 0001 -p 2026Q3",),
+    "profile": ("kaoping profile -r 花名册.xlsx -o 干部画像 台账/Q1.xlsx 台账/Q2.xlsx",
+                "kaoping profile -r 花名册.xlsx -o 干部画像 --person 0001 台账/Q1.xlsx"),
     "halfyear tally": ("kaoping halfyear tally 测评票/办公室.xlsx 测评票/财务处.xlsx -o 计票.xlsx",),
 }
 

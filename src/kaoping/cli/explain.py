@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .examples import epilog
 from .common import SettingsOpt, guarded
 from .examples import epilog
 

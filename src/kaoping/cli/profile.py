@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .examples import epilog
 from .common import SettingsOpt, guarded
 from .examples import epilog
 
@@ -20,7 +21,7 @@ def register(app: typer.Typer) -> None:
 @guarded
 def profile(
     ledgers: Annotated[list[Path], typer.Argument(
-        metavar="台账.xlsx...", help="quarter report 输出的季度结果台账（可多年），如 报送/2026Q*/季度结果台账-*.xlsx")],
+        metavar="台账", help="quarter report 输出的季度结果台账（可多年），如 报送/2026Q*/季度结果台账-*.xlsx")],
     roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：OUT/<单位>/干部画像-<姓名>-<工号>.xlsx")],
     person: Annotated[Optional[str], typer.Option(
