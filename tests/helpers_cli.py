@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import typer.main
 
 from kaoping.cli import app
+
+LINUX, WINDOWS = ".venv/bin/kaoping", ".venv\\Scripts\\kaoping"
+
+
+def commands(page: Path, fence: str, prefix: str) -> list[str]:
+    """The kaoping command lines inside the page's ```fence blocks, without the prefix."""
+    out: list[str] = []
+    inside = False
+    for line in page.read_text("utf-8").splitlines():
+        if line.startswith("```"):
+            inside = not inside and line[3:].strip() == fence
+            continue
+        if inside and line.startswith(prefix + " "):
+            out.append(line[len(prefix) + 1:].strip())
+    return out
 
 
 def parse_error(line: str) -> str | None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from helpers_cli import parse_error
+from helpers_cli import LINUX, WINDOWS, parse_error
+from helpers_cli import commands as _commands
 from kaoping.models import Severity
 from kaoping.rules.catalog import RULES, Rule
 from kaoping.rules.settings import Settings
@@ -124,20 +125,6 @@ def test_every_setting_is_documented_with_its_default_choices_and_clause(section
 
 # ---------------------------------------------------------------- commands shown in the pages
 
-LINUX, WINDOWS = ".venv/bin/kaoping", ".venv\\Scripts\\kaoping"
-
-
-def _commands(page: Path, fence: str, prefix: str) -> list[str]:
-    """The kaoping command lines inside the page's ```fence blocks, without the prefix."""
-    out: list[str] = []
-    inside = False
-    for line in page.read_text("utf-8").splitlines():
-        if line.startswith("```"):
-            inside = not inside and line[3:].strip() == fence
-            continue
-        if inside and line.startswith(prefix + " "):
-            out.append(line[len(prefix) + 1:].strip())
-    return out
 
 
 def _all_linux_commands() -> list[tuple[str, str]]:

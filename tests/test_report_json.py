@@ -82,7 +82,8 @@ def test_every_check_command_writes_one_report_object(reports, command):
 def test_quarter_report_names_inputs_settings_and_the_summary(reports):
     code, report = reports["quarter check"]
     assert code == 1 and report["valid"] is False
-    assert report["inputs"] == {"folder": Q3, "roster": ROSTER, "attendance": None, "period": "2026Q3"}
+    assert report["inputs"] == {"folder": Q3, "roster": ROSTER, "attendance": None, "units": None,
+                                "period": "2026Q3"}
     assert report["settings"]["file"] is None  # defaults: no kaoping.toml where the tests run
     assert report["settings"]["values"] == Settings().model_dump(mode="json")
     assert report["stats"]["severity"] == {"错误": 8, "警告": 2, "提示": 0}

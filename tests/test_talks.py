@@ -110,3 +110,20 @@ def test_cli_needs_the_half_when_the_folder_has_none(tmp_path):
     (tmp_path / "空").mkdir()
     res = CliRunner().invoke(app, ["halfyear", "check", "-r", str(roster), str(tmp_path / "空")])
     assert res.exit_code == 2 and "--half" in res.output
+
+
+def test_cli_json_report(folder):
+    import json
+
+    from kaoping.pipeline.report_json import FINDING_KEYS, REPORT_KEYS
+
+    roster, d = folder
+    res = CliRunner().invoke(app, ["halfyear", "check", "-r", str(roster), str(d), "--json", "-"])
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert tuple(report) == REPORT_KEYS and report["command"] == "halfyear check"
+    assert report["inputs"]["half"] == "2026H1" and report["settings"] is None
+    assert all(tuple(f) == FINDING_KEYS for f in report["findings"])
+    units = {u["unit"]: u for u in report["summary"]["units"]}
+    assert (units["鹿城分中心"]["due"], units["鹿城分中心"]["signed"]) == (3, 1)
+    assert {m["name"] for m in units["鹿城分中心"]["missing"]} == {"李四", "王五"}

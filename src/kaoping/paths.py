@@ -11,7 +11,10 @@ from pathlib import Path
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200b-\u200f\u2028-\u202e\ufeff]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
-MAX_NAME = 100  # characters; leaves room under the 255-byte limit for UTF-8 Chinese
+MAX_NAME = 100  # characters
+# UTF-8 bytes (50 Chinese characters): Linux and macOS allow 255 bytes a name, and kaoping
+# adds up to about 90 around a unit's or a person's name ("附件6-…-2026年度-<单位>.xlsx").
+MAX_NAME_BYTES = 150
 
 
 def safe_filename(name: str, *, fallback: str = "未命名") -> str:
@@ -22,9 +25,13 @@ def safe_filename(name: str, *, fallback: str = "未命名") -> str:
     text = re.sub(r"\s+", " ", text)
     if not text or set(text) <= {"_", "."}:
         text = fallback
-    if text.split(".")[0].upper() in _RESERVED:
+    if text.split(".")[0].strip().upper() in _RESERVED:  # Windows ignores "CON .xlsx"'s space
         text = "_" + text
-    return text[:MAX_NAME]
+    text = text[:MAX_NAME]
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    # Windows drops a trailing dot or space, so the cut must not end on one.
+    return text.rstrip(". ") or fallback
 
 
 def is_ignored(path: Path) -> bool:

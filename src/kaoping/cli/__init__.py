@@ -51,4 +51,7 @@ rules.register(app)
 
 
 def main() -> None:
+    from .common import tolerate_console_encoding
+
+    tolerate_console_encoding()
     app()

@@ -30,6 +30,18 @@ JsonOpt = Annotated[Optional[Path], typer.Option(
     "--json", metavar="路径", help="同时把检查结果写成 JSON 报告，供其他程序读取（- 表示输出到标准输出，"
                                  "此时不显示表格）；格式见 docs/JSON报告.md")]
 
+def tolerate_console_encoding() -> None:
+    """A console that cannot show every character (a Chinese Windows console is GBK, code page
+    936) gets a replacement mark for the few it cannot show (✔ in a quoted cell, an emoji in
+    a file name) instead of a crash half-way through the report."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def console() -> Console:
     """The console commands print to (rich is imported on first use: `kaoping --help` stays
     fast). One per call: nothing is kept between commands."""
@@ -106,6 +118,20 @@ def common_folder(paths: Sequence[Path]) -> Path | None:
         return None
 
 
+def _write_utf8(text: str) -> None:
+    """Machine-readable output is UTF-8 whatever the console's encoding (GBK would lose what
+    it cannot show)."""
+    import sys
+
+    stdout = sys.stdout
+    if hasattr(stdout, "buffer"):
+        stdout.flush()
+        stdout.buffer.write(text.encode("utf-8"))
+        stdout.buffer.flush()
+    else:  # a stream without bytes underneath (some test runners): text as it is
+        stdout.write(text)
+
+
 def json_to_stdout(path: Path | None) -> bool:
     """`--json -`: the report is all that goes to stdout."""
     return path is not None and str(path) == "-"
@@ -121,7 +147,7 @@ def write_json(report: Callable[[], dict[str, Any]], path: Path | None, *, force
 
     text = report_text(report())
     if json_to_stdout(path):
-        typer.echo(text, nl=False)
+        _write_utf8(text)
         return True
     from rich.markup import escape
 

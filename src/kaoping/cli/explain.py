@@ -9,6 +9,7 @@ import typer
 
 from .examples import epilog
 from .common import SettingsOpt, guarded
+from .examples import epilog
 
 
 def register(app: typer.Typer) -> None:

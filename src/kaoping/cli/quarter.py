@@ -150,7 +150,7 @@ def check(
 
     quiet = json_to_stdout(json_path)
     run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
-    inputs = {"folder": folder, "roster": roster, "attendance": attendance}
+    inputs = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
     if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
         _write_problems(run, folder, problems, force, announce=False)

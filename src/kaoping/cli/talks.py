@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run_with_progress(roster: Path, folder: Path, half: str | None):
+def run_with_progress(roster: Path, folder: Path, half: str | None, *, quiet: bool = False):
     from ..periods import parse_half
     from ..pipeline.talks import run_talks
     from .common import with_progress
 
     h = parse_half(half) if half else None
     return with_progress(folder, "读取记实表", lambda on_file: run_talks(
-        roster, folder, half=h, on_file=on_file))
+        roster, folder, half=h, on_file=on_file), quiet=quiet)
 
 
 def print_talks(run) -> None:

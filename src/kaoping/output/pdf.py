@@ -17,9 +17,9 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from ..errors import KaopingError
 from .files import OutputSet
@@ -75,9 +75,38 @@ def _fontconfig_file(folder: Path) -> Path | None:
     return conf
 
 
+# Where the LibreOffice installer puts soffice.exe on Windows: below Program Files (64- and
+# 32-bit, on whatever drive Windows is), or below the user's own programs for a per-user
+# install; older releases used a versioned folder ("LibreOffice 5").
+_WINDOWS_ROOTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
+_WINDOWS_DEFAULTS = (r"C:\Program Files", r"C:\Program Files (x86)")
+_MACOS = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+
+
+def windows_soffice_candidates(environ: Mapping[str, str]) -> list[str]:
+    """The soffice.exe paths to try on Windows, most usual first (no file is looked at)."""
+    roots = [environ[k] for k in _WINDOWS_ROOTS if environ.get(k)] + list(_WINDOWS_DEFAULTS)
+    if environ.get("LOCALAPPDATA"):
+        roots.append(str(PureWindowsPath(environ["LOCALAPPDATA"], "Programs")))
+    out: list[str] = []
+    for root in dict.fromkeys(roots):
+        path = str(PureWindowsPath(root, "LibreOffice", "program", "soffice.exe"))
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def _versioned(candidate: str) -> list[str]:
+    """`…\\LibreOffice\\program\\soffice.exe` and the `…\\LibreOffice N\\…` folders beside it."""
+    root = Path(candidate).parents[2]  # the folder holding LibreOffice (on the running system)
+    found = sorted(root.glob("LibreOffice*/program/soffice.exe"), reverse=True) if root.is_dir() else []
+    return [candidate, *(str(p) for p in found)]
+
+
 def soffice_path() -> str | None:
     """The soffice executable: $KAOPING_SOFFICE, else `soffice`/`libreoffice` on PATH, else
-    the usual install locations on Windows and macOS."""
+    the usual install locations on Windows (Program Files on any drive, a per-user install,
+    a versioned folder) and macOS."""
     env = os.environ.get("KAOPING_SOFFICE")
     if env:
         return env if Path(env).is_file() and os.access(env, os.X_OK) else None
@@ -85,11 +114,8 @@ def soffice_path() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for candidate in (
-        r"C:\Program Files\LibreOffice\program\soffice.exe",
-        r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    ):
+    candidates = [p for c in windows_soffice_candidates(os.environ) for p in _versioned(c)]
+    for candidate in (*candidates, _MACOS):
         if Path(candidate).is_file():
             return candidate
     return None

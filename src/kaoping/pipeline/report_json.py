@@ -166,3 +166,17 @@ def roster_report(findings: Sequence[Finding], counts: Any, *, inputs: Mapping[s
                "units": [{"unit": u, "quota_group": g, "people": n} for u, g, n in counts.by_unit],
                "ranks": {_jsonable(r): n for r, n in counts.by_rank}}
     return check_report("roster check", findings, inputs=inputs, settings=None, summary=summary)
+
+
+def talks_report(run: Any, *, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """`halfyear check`: the half, the records read, and per unit who should have a signed
+    记实表, how many have one, and who has none."""
+    check = run.check
+    units = []
+    for unit, due in check.by_unit().items():
+        missing = [p for p in due if p.staff_id not in check.signed]
+        units.append({"unit": unit, "due": len(due), "signed": len(due) - len(missing),
+                      "missing": [{"staff_id": p.staff_id, "name": p.name} for p in missing]})
+    summary = {"half": str(check.half), "files": run.files, "units": units}
+    return check_report("halfyear check", run.findings, inputs={**inputs, "half": str(check.half)},
+                        settings=None, summary=summary)

@@ -480,7 +480,7 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
 
 def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster, quarter: Quarter,
                  out_dir: Path, quotas: list[QuotaSummary], settings: Settings | None, *,
-                 report_date: dt.date, template_dir: Path | None
+                 report_date: dt.date | None, template_dir: Path | None
                  ) -> tuple[dict[Path, Workbook], list[tuple[str, RowCounts]]]:
     """附件4 and 附件5 of each of `units`, and each unit's totals (for the centre chart)."""
     tag = str(quarter)
