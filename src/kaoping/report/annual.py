@@ -155,10 +155,10 @@ def _find_note_row(ws, start: int) -> int | None:
 
 
 def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
-                    template_dir: Path | None = None) -> WorkbookType:
+                    template_dir: Path | None = None, centre_name: str = CENTRE) -> WorkbookType:
     """附件6 公务员平时考核好等次2次以上人员名单表, filled into the committed template.
 
-    `unit=None` is the 全中心 table. Rows: everyone with 好 ≥ `excellent_min_good` in the year;
+    `unit=None` is the 全中心 table (呈报单位 `centre_name`, `[centre] name` of kaoping.toml). Rows: everyone with 好 ≥ `excellent_min_good` in the year;
     备注 says when they also had 一般/较差 or when the result is provisional."""
     wb = load_template(ANNEX6_FILE, template_dir)
     ws = wb.worksheets[0]
@@ -167,7 +167,7 @@ def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
     put(ws[LIST_PERIOD_CELL], f"（{outcome.year}年度）{suffix}")
     label = ws[LIST_UNIT_CELL].value or "呈报单位盖章："
     label = str(label).split("：")[0] + "："
-    put(ws[LIST_UNIT_CELL], label + (unit or CENTRE))
+    put(ws[LIST_UNIT_CELL], label + (unit or centre_name))
 
     # The template has a few ruled blank rows then the 注 line; grow the table when needed.
     note_row = _find_note_row(ws, LIST_FIRST_ROW)
@@ -387,12 +387,14 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 # ---------------------------------------------------------------- writing
 
 
-def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Callable[[], WorkbookType]]]:
+def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, centre_name: str = CENTRE
+                   ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
     """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评."""
     out_dir = Path(out_dir)
     y = outcome.year
     targets: list[tuple[Path, Callable[[], WorkbookType]]] = [
-        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx", lambda: annex6_workbook(outcome, None)),
+        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx",
+         lambda: annex6_workbook(outcome, None, centre_name=centre_name)),
     ]
     used = {CENTRE}
     for unit in outcome.units():
@@ -408,11 +410,11 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Ca
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
-                        inputs: Inputs = ()) -> list[Path]:
+                        inputs: Inputs = (), centre_name: str = CENTRE) -> list[Path]:
     """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账)."""
-    targets = annual_targets(outcome, out_dir)
+    targets = annual_targets(outcome, out_dir, centre_name=centre_name)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)

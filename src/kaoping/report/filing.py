@@ -154,8 +154,13 @@ def period_text(quarter: Quarter, *, annual_form: bool = True) -> str:
     return f"（{quarter.year}年度第{q}季度）" if annual_form else f"（{quarter.year}年第{q}季度）"
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+# The annexes leave the filing date for the clerk to write by hand: "年 月 日".
+BLANK_DATE = "      年    月    日"
+
+
+def date_text(day: dt.date | None) -> str:
+    """附件4/5's date line: the date given, or the annex's blank "年 月 日"."""
+    return BLANK_DATE if day is None else f"{day.year}年{day.month}月{day.day}日"
 
 
 def _pct(x: float | None) -> str:
@@ -257,7 +262,7 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
+                    report_date: dt.date | None, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
                     template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre)."""
     wb = load_template(ANNEX4_FILE, template_dir)
@@ -296,7 +301,7 @@ def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
 
 
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, centre: bool = False,
+                    report_date: dt.date | None, centre: bool = False,
                     template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
     wb = load_template(ANNEX5_FILE, template_dir)
     fill_list(wb.worksheets[0], annex5_rows(results, centre=centre, settings=settings),
@@ -306,7 +311,7 @@ def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarte
 
 
 def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str,
-              report_date: dt.date) -> None:
+              report_date: dt.date | None) -> None:
     """Fill a 附件5/附件6-style list sheet: rows replace the template's blank ruled rows and
     the 注 line moves below the last one. Every value goes through `put()`."""
     put(ws[LIST_PERIOD_CELL], period)
@@ -434,8 +439,9 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
                 units: Sequence[str] | None = None) -> FilingPlan:
     """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账. With
     `units` (a run limited by --unit) only those units' tables and their 台账: no centre
-    tables, whose figures would leave the other units out."""
-    report_date = report_date or dt.date.today()
+    tables, whose figures would leave the other units out. Without `report_date` the date
+    lines stay blank ("年 月 日"), as the annexes print them: a filing made later than its
+    quarter must not carry the day it was generated."""
     out_dir = Path(out_dir)
     tag = str(quarter)
     results = list(outcome.results)
