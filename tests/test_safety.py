@@ -411,26 +411,29 @@ def test_limits_within_bounds_read_fine(tmp_path):
     assert book.sheets[0].value(5000, 1) == 5000
 
 
-def test_overlong_tag_refused(tmp_path):
+@pytest.mark.parametrize("dimension", [None, "A1"])
+def test_overlong_tag_refused(tmp_path, dimension):
     """The scan carries an unfinished tag into the next chunk: once that passes MAX_TAG_BYTES
     at the end of a chunk the part is refused, so the carry stays bounded; a tag within it
-    is read."""
+    is read (with a declared extent, that the cell tags keep to, as without)."""
     limits = LimitSettings(max_compression_ratio=10_000)
     for size, ok in ((safety.MAX_TAG_BYTES - 64, True), (safety.MAX_TAG_BYTES + safety.CHUNK, False)):
         body = b'<row r="1"><c r="A1" x="' + b"a" * size + b'"><v>1</v></c></row>'
-        p = one_sheet(tmp_path / f"tag{size}.xlsx", body)
+        p = one_sheet(tmp_path / f"tag{size}.xlsx", body, dimension)
         if ok:
             assert load_book(p, limits).sheets[0].value(1, 1) == 1
         else:
             refused(p, "超长", limits=limits)
 
 
-def test_overlong_cell_refused(tmp_path):
+@pytest.mark.parametrize("dimension", [None, "A1:B1"])
+def test_overlong_cell_refused(tmp_path, dimension):
     """A cell that never closes (it holds other cells) is carried like an unfinished tag,
-    and refused past MAX_TAG_BYTES, though every cell tag in it names its place."""
+    and refused past MAX_TAG_BYTES, though every cell tag in it names its place within the
+    declared extent."""
     limits = LimitSettings(max_compression_ratio=10_000)
     body = b'<row r="1">' + b'<c r="A1"><c r="B1"/></c>' * (safety.MAX_TAG_BYTES // 20) + b"</row>"
-    refused(one_sheet(tmp_path / "cells.xlsx", body), "超长", limits=limits)
+    refused(one_sheet(tmp_path / "cells.xlsx", body, dimension), "超长", limits=limits)
 
 
 # ------------------------------------------------------------------ formulas
@@ -795,8 +798,8 @@ def test_row_and_column_bounds(tmp_path):
             "第 9 列", limits=limits)
 
 
-def _cells_book(bodies: list[bytes]) -> bytes:
-    """A workbook of one sheet per row body."""
+def _cells_book(bodies: list[bytes], dimension: str | None = None) -> bytes:
+    """A workbook of one sheet per row body (each declaring `dimension`, if given)."""
     n = len(bodies)
     wb = (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
@@ -805,7 +808,8 @@ def _cells_book(bodies: list[bytes]) -> bytes:
     rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + b"".join(b'<Relationship Id="rId%d" Target="worksheets/sheet%d.xml"/>' % (i, i)
                        for i in range(1, n + 1)) + b"</Relationships>")
-    sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(body)) for i, body in enumerate(bodies, start=1)]
+    sheets = [(f"xl/worksheets/sheet{i}.xml", B.sheet_xml(body, dimension))
+              for i, body in enumerate(bodies, start=1)]
     return B.zip_bytes([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels), *sheets])
 
 
@@ -827,12 +831,12 @@ def test_all_sheets_cell_budget_bound(tmp_path):
 
 
 def test_formatted_cells_do_not_count_toward_the_budget(tmp_path):
-    """Three sheets with one value each and a border down to H40: the named places bound
-    them at 3 × 320 cells, over the budget of 640; their data (3 cells) is not."""
+    """Three sheets with one value each and a border down to H40: their declared extents
+    bound them at 3 × 320 cells, over the budget of 640; their data (3 cells) is not."""
     limits = LimitSettings(max_rows=40, max_columns=8)
     body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="40"><c r="H40" s="1"/></row>'
     p = tmp_path / "bordered.xlsx"
-    p.write_bytes(_cells_book([body] * 3))
+    p.write_bytes(_cells_book([body] * 3, "A1:H40"))
     insp = inspect_workbook(p, limits)
     assert sorted((s.max_row, s.max_col) for s in insp.sheets.values()) == [(1, 1)] * 3
     over = tmp_path / "over.xlsx"
@@ -840,18 +844,50 @@ def test_formatted_cells_do_not_count_toward_the_budget(tmp_path):
     refused(over, "合计 960", "超过上限 640", limits=limits)
 
 
-@pytest.mark.parametrize(("body", "extent"), [
-    (b'<row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="D7" s="1"/></row>', (7, 4)),
-    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D7" s="1"/></row><row><c><v>1</v></c></row>', (8, 2)),
-    (b'<row r="2"><c r="B2"><f>1+1</f></c><c r="D7" s="1"/></row>', (2, 2)),
+_B2_D7 = b'<row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="D7" s="1"/></row>'
+
+
+@pytest.mark.parametrize(("body", "dimension", "extent", "bound"), [
+    (_B2_D7, "A1:D7", (7, 4), True),  # the declared extent, formatted-only cells included
+    (_B2_D7, "B2:H19", (19, 8), True),  # larger than the cells: an over-estimate, still a bound
+    (_B2_D7, "A1:C7", (2, 2), False),  # D7 lies outside it: the exact scan
+    (_B2_D7, "A1:D6", (2, 2), False),
+    (_B2_D7, None, (2, 2), False),  # none declared
+    (_B2_D7, "A1:D7000", (2, 2), False),  # past max_rows
+    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D7" s="1"/></row><row><c><v>1</v></c></row>', "A1:D7",
+     (8, 2), False),  # a cell naming no place
+    (b'<row r="2"><c r="B2"><f>1+1</f></c><c r="D7" s="1"/></row>', "A1:D7", (2, 2), False),
+    (b'<row r="2"><c r="B0002"><v>1</v></c></row>', "A1:B2", (2, 2), True),  # leading zeros
+    (b'<row r="2"><c r="B00020"><v>1</v></c></row>', "A1:B2", (20, 2), False),
 ])
-def test_named_places_bound_the_extent(tmp_path, body, extent):
-    """Where every cell names its place the largest place named is the extent found
-    (formatted-only cells included: an over-estimate); an unnamed cell or a formula sends
-    the sheet to the exact scan."""
-    p = one_sheet(tmp_path / "named.xlsx", body)
+def test_declared_extent_bounds_the_sheet(tmp_path, body, dimension, extent, bound):
+    """Where every cell names its place within the <dimension> the sheet declares, that
+    extent is the one found (formatted-only cells included: an over-estimate); any other
+    sheet gets the exact scan."""
+    p = one_sheet(tmp_path / "named.xlsx", body, dimension)
     part = inspect_workbook(p).sheets["xl/worksheets/sheet1.xml"]
-    assert (part.max_row, part.max_col) == extent
+    assert ((part.max_row, part.max_col), part.bound) == (extent, bound)
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(1, 1), (19, 8), (100, 26), (5000, 200), (909, 53)])
+def test_the_extent_check_admits_exactly_the_places_within(rows, cols):
+    """`_outside` finds a cell tag unless it names, in the plain form, a place within rows ×
+    cols; checked at and around every boundary of the numbers and letters."""
+    from kaoping.excel.book import column_letter
+
+    outside = safety._outside(rows, cols)
+    for r in sorted({0, 1, 9, 10, 99, 100, rows - 1, rows, rows + 1, rows * 10, 9_999_999}):
+        for c in sorted({1, 26, 27, 52, 53, 702, 703, cols - 1, cols, cols + 1} - {0}):
+            for zeros in ("", "00"):
+                digits = zeros + str(r)
+                tag = b'<c r="%s%s" s="1"/>' % (column_letter(c).encode(), digits.encode())
+                inside = r <= rows and c <= cols and len(digits) <= 7 and c <= 18_278
+                assert (outside.search(tag) is None) == inside, tag
+    for tag in (b"<c>", b"<c/>", b'<c s="1" r="A1">', b"<c r='A1'>", b'<c\nr="A1">', b'<c r="a1">',
+                b'<c r="$A$1">', b'<c r="A">', b'<c r="1">'):
+        assert outside.search(tag) is not None, tag
+    for tag in (b'<col min="1" max="2"/>', b"<cols>", b"<cfRule>", b"<color/>"):
+        assert outside.search(tag) is None, tag
 
 
 # ------------------------------------------------------------------ damaged parts (each named)

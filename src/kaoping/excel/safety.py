@@ -19,10 +19,11 @@ the scan found. The bounds, in the order they are checked (README 防护上限, 
    extent of the cells holding a value, inline string or formula (formatted-only cells do
    not count), refused at the first cell past `max_rows` / `max_columns` so a 1,000,000-row
    sheet costs only its first rows; one tag at most 1 MiB; formulas without a cached value
-   are recorded (`kaoping.excel.book.Grid.uncached_formulas`). Where every cell names its
-   place and no formula is written (a form as Excel, WPS, LibreOffice or kaoping saves it),
-   the places named bound the extent from above and, within the limits, settle it; any
-   other sheet, or one whose bound is over, gets the exact forward scan;
+   are recorded (`kaoping.excel.book.Grid.uncached_formulas`). Where the sheet declares its
+   used range (`<dimension ref="A1:H19">`, as Excel, WPS, LibreOffice and kaoping write it),
+   every cell tag names its place within it and no formula is written, that range bounds
+   the extent from above and, within the limits, settles it (one search checks the claim);
+   any other sheet, or one whose bound is over, gets the exact forward scan;
 6. all sheets' extents together at most 2 × max_rows × max_columns cells, never more than 10
    million: calamine materialises each sheet densely from A1.
 
@@ -52,6 +53,7 @@ from xml.parsers import expat
 
 from ..errors import UnreadableWorkbookError
 from ..rules.settings import LimitSettings
+from .book import column_letter
 from .filetype import RESEND, SAVE_AS, refuse_other_formats, refuse_zip_of_something_else
 from .filetype import unreadable as _fail
 
@@ -484,9 +486,9 @@ def _scan_xml(path: Path, data: bytes, info: zipfile.ZipInfo) -> None:
 
 
 def _scan_sheet(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
-    """The sheet's extent and uncached formulas: the bound of its named places when that
-    settles them, else the exact scan from the start."""
-    return _named_bound(path, data, info, limits) or _exact_scan(path, data, info, limits)
+    """The sheet's extent and uncached formulas: the extent it declares when that is checked
+    to hold, else the exact scan from the start."""
+    return _declared_bound(path, data, info, limits) or _exact_scan(path, data, info, limits)
 
 
 def _exact_scan(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings) -> PartInfo:
@@ -496,38 +498,82 @@ def _exact_scan(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSet
     return scan.found
 
 
-# A cell tag in the plain form writers use names its place first: <c r="B7" …>.
-_NAMED_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
-_UNNAMED_CELL_TAG = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
+# The used range a writer declares (Excel, WPS, LibreOffice and kaoping write it before the
+# cells): a claim only, which `_outside` checks against every cell tag.
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 _PLAIN_FORMULA_TAG = re.compile(rb"<f[\s/>]")
 
 
-def _named_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings
-                 ) -> PartInfo | None:
-    """The largest row and column the sheet's cell tags name, when every one of them names
-    its place: then no cell, formatted-only or holding something, lies beyond them. None,
-    and the exact scan reads the part, at the first chunk that holds a DTD, a formula, a
-    prefixed or unnamed cell tag, or a place past the limits, or when more than
+def _declared_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings
+                    ) -> PartInfo | None:
+    """The extent the sheet's <dimension> declares, when every cell tag names its place
+    (<c r="B7" …>) within it: then no cell, formatted-only or holding something, lies beyond
+    it. None, and the exact scan reads the part, when the first chunk declares no extent or
+    one past the limits, at the first chunk that holds a DTD, a formula, a prefixed cell tag
+    or a cell tag that names no place or one outside the extent, or when more than
     MAX_TAG_BYTES have passed since the last cell the exact scan surely closed (its carry
     bound: a cell, like a tag, may not exceed it)."""
-    rows = cols = 0
+    extent: tuple[int, int] | None = None
     start = closed = 0  # offsets in the part: where buf starts, where the last closed cell ends
     carry = b""
     for chunk in _member_chunks(path, data, info):
         buf = carry + chunk
-        cut = _unfinished_tag_start(buf)  # tags are counted whole, in the chunk they end in
+        cut = _unfinished_tag_start(buf)  # tags are checked whole, in the chunk they end in
         region, carry = buf[:cut], buf[cut:]
-        if _DTD.search(buf) or (places := _named_places(region)) is None:
-            return None
-        rows, cols = max(rows, places[0]), max(cols, places[1])
-        if rows > limits.max_rows or cols > limits.max_columns:
+        if extent is None:
+            if (extent := _declared_extent(region, limits)) is None:
+                return None
+            outside = _outside(*extent)
+        if (_DTD.search(buf) or _has_formula(region) or _PREFIXED_CELL_TAG.search(region)
+                or outside.search(region)):
             return None
         if (end := _last_closed_cell_end(region)) is not None:
             closed = start + end
         start += cut
         if start + len(carry) - closed > MAX_TAG_BYTES:
             return None
-    return PartInfo(max(rows, 1) if cols else 0, cols, bound=True)
+    return None if extent is None else PartInfo(*extent, bound=True)
+
+
+def _declared_extent(region: bytes, limits: LimitSettings) -> tuple[int, int] | None:
+    """(last row, last column) of the <dimension> in `region`, when within the limits."""
+    m = _DIMENSION.search(region)
+    if m is None:
+        return None
+    rows, cols = int(m.group(2)), _col_number(m.group(1))
+    if not (1 <= rows <= limits.max_rows and 1 <= cols <= limits.max_columns):
+        return None
+    return rows, cols
+
+
+def _outside(rows: int, cols: int) -> re.Pattern[bytes]:
+    """A cell tag that does not name a place within rows × cols in the plain form
+    <c r="B7" (column letters, then at most 7 digits, leading zeros allowed)."""
+    within = _letters_up_to(column_letter(cols)) + rb'(?=\d{1,7}")0*' + _digits_up_to(str(rows))
+    return re.compile(rb'<c(?=[\s/>])(?! r="' + within + rb'")')
+
+
+def _letters_up_to(last: str) -> bytes:
+    """Column letters (A–Z, at most as many as `last` has) naming a column up to `last`."""
+    return _up_to(last, "A", "[A-Z]")
+
+
+def _digits_up_to(last: str) -> bytes:
+    """Digits without leading zeros naming a number up to `last`."""
+    return _up_to(last, "0", r"\d")
+
+
+def _up_to(last: str, lowest: str, any_one: str) -> bytes:
+    """A regex for the strings of `any_one` symbols that sort up to `last` in (length,
+    symbols) order: shorter ones, or `last`'s first i symbols, a lower one, any others."""
+    k = len(last)
+    alts = [f"{any_one}{{1,{k - 1}}}"] if k > 1 else []
+    for i, ch in enumerate(last):
+        if ch != lowest:
+            lower = lowest if ord(ch) - ord(lowest) == 1 else f"[{lowest}-{chr(ord(ch) - 1)}]"
+            alts.append(last[:i] + lower + (f"{any_one}{{{k - i - 1}}}" if i < k - 1 else ""))
+    alts.append(last)
+    return ("(?:" + "|".join(alts) + ")").encode()
 
 
 def _last_closed_cell_end(region: bytes) -> int | None:
@@ -538,19 +584,6 @@ def _last_closed_cell_end(region: bytes) -> int | None:
     if begin >= 0 and _CELL_NO_PREFIX.fullmatch(region, begin, end + 4):
         return end + 4
     return None
-
-
-def _named_places(region: bytes) -> tuple[int, int] | None:
-    """The largest row and column named by the cell tags of `region` ((0, 0) for none);
-    None when a cell tag names no place, is prefixed, or a formula is written."""
-    if (_has_formula(region) or _PREFIXED_CELL_TAG.search(region)
-            or _UNNAMED_CELL_TAG.search(region)):
-        return None
-    places = _NAMED_CELL_TAG.findall(region)
-    if not places:
-        return 0, 0
-    letters, digits = zip(*places)
-    return max(map(int, set(digits))), max(map(_col_number, set(letters)))
 
 
 def _unfinished_tag_start(buf: bytes) -> int:
