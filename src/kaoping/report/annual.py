@@ -18,7 +18,16 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook as WorkbookType
 
 from ..errors import KaopingError
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..excel.style import (
+    BODY_FONT,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    a4,
+)
 from ..excel.write import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
@@ -33,16 +42,14 @@ from ..rules.annual import (
 )
 from ..rules.settings import LimitSettings, Settings
 from .annex_templates import (
-    ANNEX6_FILE,
-    LIST_COLS,
-    LIST_FIRST_ROW,
-    LIST_PERIOD_CELL,
-    LIST_UNIT_CELL,
+    ANNEX6_FIELDS,
+    ANNEX6_SPEC,
     META_SHEET,
     NOTE_FONT,
     TEMPLATE_DIR,
     load_template,
 )
+from .template import Template, fill
 
 CENTRE = "全中心"
 ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
@@ -146,63 +153,19 @@ def _place(p: PersonYear, *, centre: bool) -> str:
     return p.section or p.unit
 
 
-def _find_note_row(ws, start: int) -> int | None:
-    for r in range(start, ws.max_row + 1):
-        v = ws.cell(r, 1).value
-        if isinstance(v, str) and v.strip().startswith("注"):
-            return r
-    return None
-
-
 def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
-                    template_dir: Path | None = None) -> WorkbookType:
-    """附件6 公务员平时考核好等次2次以上人员名单表, filled into the committed template.
+                    template: Template | None = None) -> WorkbookType:
+    """附件6 公务员平时考核好等次2次以上人员名单表, filled into its template.
 
     `unit=None` is the 全中心 table. Rows: everyone with 好 ≥ `excellent_min_good` in the year;
     备注 says when they also had 一般/较差 or when the result is provisional."""
-    wb = load_template(ANNEX6_FILE, template_dir)
-    ws = wb.worksheets[0]
-    people = [p for p in outcome.good_repeatedly if unit is None or p.unit == unit]
-    suffix = "（暂定）" if outcome.provisional else ""
-    put(ws[LIST_PERIOD_CELL], f"（{outcome.year}年度）{suffix}")
-    label = ws[LIST_UNIT_CELL].value or "呈报单位盖章："
-    label = str(label).split("：")[0] + "："
-    put(ws[LIST_UNIT_CELL], label + (unit or CENTRE))
+    from .filing import list_records
 
-    # The template has a few ruled blank rows then the 注 line; grow the table when needed.
-    note_row = _find_note_row(ws, LIST_FIRST_ROW)
-    note_text = ws.cell(note_row, 1).value if note_row else None
-    blank_rows = (note_row - LIST_FIRST_ROW) if note_row else 0
-    if note_row:
-        for rng in list(ws.merged_cells.ranges):
-            if rng.min_row <= note_row <= rng.max_row:
-                ws.unmerge_cells(str(rng))
-        for c in range(1, LIST_COLS + 1):
-            ws.cell(note_row, c).value = None
-    rows = max(blank_rows, len(people), 1)
-    for i in range(rows):
-        r = LIST_FIRST_ROW + i
-        for c in range(1, LIST_COLS + 1):
-            cell = ws.cell(r, c)
-            cell.font, cell.border = BODY_FONT, BORDER
-            cell.alignment = WRAP if c == LIST_COLS else CENTER
-        ws.row_dimensions[r].height = 24
-    for i, p in enumerate(people):
-        r = LIST_FIRST_ROW + i
-        values = (i + 1, p.name, _place(p, centre=unit is None), p.rank, p.good, p.remark() or None)
-        for c, v in enumerate(values, start=1):
-            put(ws.cell(r, c), v)
-    if not people:
-        put(ws.cell(LIST_FIRST_ROW, 2), "无")
-    if note_text:
-        nr = LIST_FIRST_ROW + rows
-        for c in range(1, LIST_COLS + 1):
-            ws.cell(nr, c).border = BORDER.__class__()
-        put(ws.cell(nr, 1), note_text)
-        ws.cell(nr, 1).font = NOTE_FONT
-        ws.cell(nr, 1).alignment = WRAP
-        ws.merge_cells(start_row=nr, start_column=1, end_row=nr, end_column=LIST_COLS)
-        ws.print_area = f"A1:F{nr}"
+    people = [p for p in outcome.good_repeatedly if unit is None or p.unit == unit]
+    rows = [(i, p.name, _place(p, centre=unit is None), p.rank, p.good, p.remark() or None)
+            for i, p in enumerate(people, start=1)]
+    values = {"年度": outcome.year, "暂定": outcome.provisional, "呈报单位": unit or CENTRE}
+    wb = fill(template or load_template(ANNEX6_SPEC), values, list_records(rows, ANNEX6_FIELDS))
     if META_SHEET in wb.sheetnames:
         meta = wb[META_SHEET]
         meta.append(["year", str(outcome.year)])
@@ -350,12 +313,16 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 # ---------------------------------------------------------------- writing
 
 
-def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Callable[[], WorkbookType]]]:
-    """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评."""
+def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, template_dir: Path | None = None
+                   ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
+    """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评.
+    `template_dir`: a restyled template set (read and checked here, before anything is built)."""
     out_dir = Path(out_dir)
     y = outcome.year
+    t6 = load_template(ANNEX6_SPEC, template_dir)
     targets: list[tuple[Path, Callable[[], WorkbookType]]] = [
-        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx", lambda: annex6_workbook(outcome, None)),
+        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx",
+         lambda: annex6_workbook(outcome, None, template=t6)),
     ]
     used = {CENTRE}
     for unit in outcome.units():
@@ -364,18 +331,18 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Ca
             name += "_"
         used.add(name)
         targets.append((out_dir / f"{ANNEX6_STEM}-{y}年度-{name}.xlsx",
-                        lambda u=unit: annex6_workbook(outcome, u)))
+                        lambda u=unit: annex6_workbook(outcome, u, template=t6)))
     targets.append((out_dir / f"年度综评-{y}.xlsx", lambda: results_workbook(outcome)))
     return targets
 
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
-                        inputs: Inputs = ()) -> list[Path]:
+                        inputs: Inputs = (), template_dir: Path | None = None) -> list[Path]:
     """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账)."""
-    targets = annual_targets(outcome, out_dir)
+    targets = annual_targets(outcome, out_dir, template_dir=template_dir)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)

@@ -1,0 +1,360 @@
+"""Filling the xlsx templates: the one source of every filing's layout.
+
+A template is an ordinary workbook a clerk may restyle in Excel or WPS. Its variable parts are
+jinja2 placeholders in cells — `{{ 呈报单位 }}`, `（{{ 年度 }}年度第{{ 季度 }}季度）` — and one
+row whose placeholders name the record, `{{ 行.姓名 }}`, repeats once per record (the blank
+rows right below it are kept as ruled blank rows while the records do not fill them).
+A cell holding a single placeholder takes the value itself (a count stays a number, so the
+template's number format applies); a cell mixing text and placeholders becomes text.
+
+Rendering runs in jinja2's sandbox with StrictUndefined. A template whose placeholders the
+writer does not know, or that lacks one the shipped template has, is refused before anything
+is written (`KaopingError`, exit 2), naming the template and the cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import TemplateError as JinjaError
+from jinja2.sandbox import SandboxedEnvironment
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import KaopingError
+from ..excel.write import put
+
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
+RECORD = "行"  # the loop variable of the repeating row
+META_SHEET = "_kaoping"  # machine data, never rendered
+EXPORT_HINT = "可用 kaoping templates export 导出原模板对照"
+
+Ref = tuple[str, str | None]  # (name, field) — field None for a plain value
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What a writer puts into one template: `values` maps each placeholder name to None (a
+    plain value) or to the fields it has (`合计.好`); `record` lists the fields of `行`."""
+
+    file: str
+    values: Mapping[str, frozenset[str] | None]
+    record: frozenset[str] = frozenset()
+
+    def known(self) -> str:
+        names = [n if f is None else f"{n}.（{'、'.join(sorted(f))}）" for n, f in self.values.items()]
+        if self.record:
+            names.append(f"{RECORD}.（{'、'.join(sorted(self.record))}）")
+        return "、".join(names)
+
+
+def _environment() -> SandboxedEnvironment:
+    # None prints as nothing inside text ("备注：" rather than "备注：None").
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                                finalize=lambda v: "" if v is None else v)
+
+
+def _is_template(value: object) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+# ---------------------------------------------------------------- reading a template
+
+
+@dataclass
+class _Cell:
+    sheet: str
+    row: int
+    col: int
+    text: str
+    refs: set[Ref]
+
+    @property
+    def coordinate(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.col)}{self.row}"
+
+
+def _refs(node: nodes.Node, names: set[str]) -> Iterator[Ref]:
+    """(name, field) for every use of an outside name: `行.姓名`, `行['姓名']`, `呈报单位`."""
+    if isinstance(node, nodes.Getattr | nodes.Getitem) and isinstance(node.node, nodes.Name) \
+            and node.node.name in names:
+        field = node.attr if isinstance(node, nodes.Getattr) else node.arg
+        if isinstance(field, nodes.Const):
+            field = field.value
+        yield node.node.name, field if isinstance(field, str) else None
+        if isinstance(node, nodes.Getitem):
+            yield from _refs(node.arg, names)
+        return
+    if isinstance(node, nodes.Name) and node.name in names:
+        yield node.name, None
+        return
+    for child in node.iter_child_nodes():
+        yield from _refs(child, names)
+
+
+def _scan(wb: Workbook, env: SandboxedEnvironment, path: Path) -> list[_Cell]:
+    cells: list[_Cell] = []
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if not _is_template(c.value):
+                    continue
+                try:
+                    tree = env.parse(c.value)
+                except TemplateSyntaxError as exc:
+                    raise KaopingError(f"模板中的占位符写法有误（{exc.message}），应写成 {{{{ 名称 }}}}；"
+                                       f"{EXPORT_HINT}", file=str(path), sheet=ws.title,
+                                       cell=c.coordinate) from None
+                outside = meta.find_undeclared_variables(tree)
+                cells.append(_Cell(ws.title, c.row, c.column, c.value, set(_refs(tree, outside))))
+    return cells
+
+
+def _allowed(spec: TemplateSpec, name: str) -> frozenset[str] | None | bool:
+    """The fields `name` has (None: a plain value), or False when the writer has no such name."""
+    if name == RECORD:
+        return spec.record or False
+    return spec.values[name] if name in spec.values else False
+
+
+def _check_known(spec: TemplateSpec, cells: Sequence[_Cell], path: Path) -> None:
+    for cell in cells:
+        for name, field in sorted(cell.refs, key=str):
+            fields = _allowed(spec, name)
+            if fields is None:
+                continue  # a plain value: attributes and filters on it are jinja's business
+            if fields is False or field not in fields:
+                shown = name if field is None else f"{name}.{field}"
+                raise KaopingError(f"模板中的占位符 {{{{ {shown} }}}} 不认识；可用的占位符：{spec.known()}",
+                                   file=str(path), sheet=cell.sheet, cell=cell.coordinate)
+
+
+def _normal(spec: TemplateSpec, refs: set[Ref]) -> set[Ref]:
+    """The refs that must be kept: structured names with their field, plain names bare."""
+    out: set[Ref] = set()
+    for name, field in refs:
+        if name == RECORD or spec.values.get(name) is not None:
+            out.add((name, field))
+        else:
+            out.add((name, None))
+    return out
+
+
+def _record_row(cells: Sequence[_Cell], path: Path) -> tuple[str, int] | None:
+    rows = sorted({(c.sheet, c.row) for c in cells if any(n == RECORD for n, _ in c.refs)})
+    if len(rows) > 1:
+        (_, r1), (s2, r2) = rows[0], rows[1]
+        raise KaopingError(f"模板中只能有一行用 {{{{ {RECORD}.… }}}} 占位符（每条记录重复这一行），"
+                           f"第{r1}行和第{r2}行都用了；{EXPORT_HINT}", file=str(path), sheet=s2)
+    return rows[0] if rows else None
+
+
+@dataclass
+class Template:
+    """A validated template: its bytes (each fill opens a fresh copy) and placeholder cells."""
+
+    spec: TemplateSpec
+    path: Path
+    data: bytes
+    cells: list[_Cell]
+    record_row: tuple[str, int] | None
+
+    def refs(self) -> set[Ref]:
+        return _normal(self.spec, set().union(*(c.refs for c in self.cells)) if self.cells else set())
+
+
+def read_template(spec: TemplateSpec, directory: Path | None = None) -> Template:
+    """Open and check `spec.file` in `directory` (default: the templates shipped with kaoping).
+    A restyled template must keep every placeholder of the shipped one."""
+    folder = Path(directory) if directory is not None else SHIPPED_DIR
+    path = folder / spec.file
+    if not path.is_file():
+        raise KaopingError(f"模板文件夹中没有模板「{spec.file}」；{EXPORT_HINT}（导出全套后再修改）",
+                           file=str(folder))
+    data = path.read_bytes()
+    try:
+        wb = load_workbook(io.BytesIO(data))
+    except Exception as exc:  # a damaged template must not stop the report silently
+        raise KaopingError(f"模板文件无法打开（{type(exc).__name__}）；{EXPORT_HINT}",
+                           file=str(path)) from None
+    env = _environment()
+    cells = _scan(wb, env, path)
+    _check_known(spec, cells, path)
+    template = Template(spec, path, data, cells, _record_row(cells, path))
+    if directory is not None and folder.resolve() != SHIPPED_DIR.resolve():
+        _check_complete(template)
+    return template
+
+
+def _check_complete(template: Template) -> None:
+    shipped = read_template(template.spec)
+    missing = sorted(shipped.refs() - template.refs(), key=str)
+    if not missing:
+        return
+    name, field = missing[0]
+    shown = name if field is None else f"{name}.{field}"
+    where = next(c for c in shipped.cells if (name, field) in _normal(template.spec, c.refs))
+    raise KaopingError(f"模板缺少占位符 {{{{ {shown} }}}}（原模板在工作表「{where.sheet}」单元格 "
+                       f"{where.coordinate}），请补回后重试；{EXPORT_HINT}", file=str(template.path))
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _shift_rows(ws: Worksheet, first: int, delta: int) -> None:
+    """Move rows `first`… by `delta` (insert when positive, delete when negative) with their
+    merges, heights, print area and filter, which openpyxl's insert/delete leave behind."""
+    moved = [r for r in ws.merged_cells.ranges if r.min_row >= first]
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row < first <= rng.max_row:
+            raise KaopingError(f"模板中记录行附近的合并单元格 {rng.coord} 跨越了记录行，无法按记录增删行；"
+                               f"{EXPORT_HINT}", sheet=ws.title)
+    for rng in moved:
+        ws.merged_cells.remove(rng)
+    heights = {r: d.height for r, d in list(ws.row_dimensions.items()) if r >= first}
+    for r in heights:
+        del ws.row_dimensions[r]
+    if delta > 0:
+        ws.insert_rows(first, delta)
+    else:
+        ws.delete_rows(first + delta, -delta)
+    for rng in moved:
+        rng.shift(row_shift=delta)
+        ws.merged_cells.add(rng)
+    for r, h in heights.items():
+        if h is not None:
+            ws.row_dimensions[r + delta].height = h
+    if ws.print_area:
+        ws.print_area = _grow(ws.print_area.split("!")[-1], first, delta)
+    if ws.auto_filter.ref:
+        ws.auto_filter.ref = _grow(ws.auto_filter.ref, first, delta)
+
+
+def _grow(ref: str, first: int, delta: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", "").split(",")[0])
+    if max_row >= first - 1:
+        max_row = max(min_row, max_row + delta)
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
+def _blank_rows_below(ws: Worksheet, row: int) -> int:
+    """The ruled blank rows right below the record row (up to the next row with content)."""
+    n = 0
+    for r in range(row + 1, ws.max_row + 1):
+        if any(c.value not in (None, "") for c in ws[r]):
+            break
+        n += 1
+    else:
+        n = 0  # nothing below: the rows are only styling, not part of the table
+    return n
+
+
+def _lay_out_records(ws: Worksheet, row: int, count: int) -> int:
+    """Make room for `count` records from `row`, styled like the record row; returns how far
+    the rows below the table moved."""
+    span = 1 + _blank_rows_below(ws, row)
+    total = max(count, span) if count or span > 1 else 0
+    if total != span:
+        _shift_rows(ws, row + span, total - span)
+    height = ws.row_dimensions[row].height
+    merges = [r for r in ws.merged_cells.ranges if r.min_row == row == r.max_row]
+    for r in range(row + 1, row + count):
+        for col in range(1, ws.max_column + 1):
+            ws.cell(r, col)._style = copy.copy(ws.cell(row, col)._style)
+        if height is not None:
+            ws.row_dimensions[r].height = height
+        for rng in merges:
+            if not any(m.min_row == r and m.min_col == rng.min_col for m in ws.merged_cells.ranges):
+                ws.merge_cells(start_row=r, start_column=rng.min_col, end_row=r, end_column=rng.max_col)
+    return total - span
+
+
+# ---------------------------------------------------------------- rendering
+
+
+_WHOLE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
+
+
+def _compile(env: SandboxedEnvironment, text: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A cell that is one placeholder gives the value itself; anything else gives text."""
+    m = _WHOLE.match(text)
+    if m and "{{" not in m.group(1) and "}}" not in m.group(1) and "{%" not in text:
+        expr = env.compile_expression(m.group(1), undefined_to_none=False)
+        return lambda ctx: expr(**ctx)
+    return env.from_string(text).render
+
+
+def _value(fn: Callable[[Mapping[str, Any]], Any], ctx: Mapping[str, Any], template: Template,
+           cell: _Cell) -> Any:
+    try:
+        value = fn(ctx)
+        if isinstance(value, StrictUndefined):
+            str(value)  # raises: names are checked before, so this is a writer's bug
+    except JinjaError as exc:
+        raise KaopingError(f"模板单元格无法填写（{exc}）；{EXPORT_HINT}", file=str(template.path),
+                           sheet=cell.sheet, cell=cell.coordinate) from None
+    return None if value == "" else value
+
+
+def _check_context(spec: TemplateSpec, values: Mapping[str, Any],
+                   records: Sequence[Mapping[str, Any]]) -> None:
+    if set(values) != set(spec.values):  # the writer's contract with the spec
+        raise ValueError(f"{spec.file}: values {sorted(values)} != spec {sorted(spec.values)}")
+    for rec in records:
+        if set(rec) != spec.record:
+            raise ValueError(f"{spec.file}: record {sorted(rec)} != spec {sorted(spec.record)}")
+
+
+def fill(template: Template, values: Mapping[str, Any],
+         records: Sequence[Mapping[str, Any]] = ()) -> Workbook:
+    """A fresh copy of the template with every placeholder filled; the record row once per
+    record (every value through `put`: text never becomes a formula)."""
+    _check_context(template.spec, values, records)
+    wb = load_workbook(io.BytesIO(template.data))
+    env = _environment()
+    shift = 0
+    if template.record_row is not None:
+        sheet, row = template.record_row
+        shift = _lay_out_records(wb[sheet], row, len(records))
+    for cell in template.cells:
+        ws = wb[cell.sheet]
+        fn = _compile(env, cell.text)
+        if template.record_row == (cell.sheet, cell.row):
+            for i, rec in enumerate(records):
+                put(ws.cell(cell.row + i, cell.col), _value(fn, {**values, RECORD: rec}, template, cell))
+            if not records:
+                ws.cell(cell.row, cell.col).value = None
+            continue
+        below = template.record_row and cell.sheet == template.record_row[0] \
+            and cell.row > template.record_row[1]
+        put(ws.cell(cell.row + (shift if below else 0), cell.col), _value(fn, values, template, cell))
+    _copy_literals(template, wb, len(records))
+    return wb
+
+
+def _copy_literals(template: Template, wb: Workbook, count: int) -> None:
+    """Plain text in the record row (a constant column) is repeated on every record's row."""
+    if template.record_row is None or count < 2:
+        return
+    sheet, row = template.record_row
+    ws = wb[sheet]
+    placeholders = {c.col for c in template.cells if (c.sheet, c.row) == template.record_row}
+    for col in range(1, ws.max_column + 1):
+        value = ws.cell(row, col).value
+        if col not in placeholders and value not in (None, ""):
+            for r in range(row + 1, row + count):
+                put(ws.cell(r, col), value)
