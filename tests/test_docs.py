@@ -86,6 +86,8 @@ def _shown(value: object) -> str:
         return f'`"{value}"`'
     if isinstance(value, dict) and not value:
         return "（空）"
+    if value is None:
+        return "（不设）"
     return f"`{value}`"
 
 
@@ -99,7 +101,8 @@ SETTINGS = list(_leaf_fields(Settings))
 
 
 def test_the_walk_finds_every_table_of_settings():
-    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "annual", "text", "limits"}
+    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "annual", "text", "limits",
+                                                       "templates"}
 
 
 def _setting_row(section: str, name: str) -> str:

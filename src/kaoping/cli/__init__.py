@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, week
+from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, templates, week
 
 app = typer.Typer(
     name="kaoping",
@@ -25,6 +25,7 @@ app.add_typer(month.app, name="month")
 app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
+app.add_typer(templates.app, name="templates")
 calendar.register(app)
 rules.register(app)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded
+from .common import TemplatesOpt, guarded
 
 app = typer.Typer(help="年度：优秀候选、附件6、年度综评名单（§五 结果运用）", no_args_is_help=True)
 
@@ -100,22 +100,28 @@ def report(
     settings: Path | None = _SETTINGS,
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
     谈话提醒/批评教育名单，登记表平时考核结果）。"""
     from rich.markup import escape
 
+    from ..config import load_settings
+    from ..report.annex_templates import ANNEX6_SPEC, check_templates
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
-    from .common import console, exit_code, print_findings, progress
+    from .common import console, exit_code, print_findings, progress, template_dir
 
+    layouts = template_dir(templates, load_settings(settings))
+    check_templates([ANNEX6_SPEC], layouts)  # a wrong template stops before the ledgers are read
     outcome = _load(roster, ledgers, year, settings)
     con = console()
-    total = len(annual_targets(outcome, out))
+    total = len(annual_targets(outcome, out, template_dir=layouts))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
-        paths = write_annual_report(outcome, out, force=force,
-                                    on_progress=lambda _p: bar.advance(task))
+        paths = write_annual_report(outcome, out, force=force, template_dir=layouts,
+                                    on_progress=lambda _p: bar.advance(task),
+                                    inputs=[*ledgers, roster, settings, layouts])
     _write_problems(outcome.findings, problems, force)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")

@@ -26,6 +26,17 @@ R = TypeVar("R")
 SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option(
+    "--templates", "-t", help="改过版式的模板文件夹（kaoping templates export 导出后修改）；"
+    "不给时用配置文件 [templates] dir，再不给用内置模板", file_okay=False)]
+
+
+def template_dir(option: Path | None, settings: Any) -> Path | None:
+    """--templates, else kaoping.toml [templates] dir, else None (the shipped templates)."""
+    if option is not None:
+        return option
+    folder = settings.templates.dir
+    return Path(folder) if folder else None
 
 def console() -> Console:
     """The console commands print to (rich is imported on first use: `kaoping --help` stays

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, guarded
+from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
                   no_args_is_help=True)
@@ -23,14 +23,14 @@ AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", hel
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None):
+         settings_path: Path | None, settings=None):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
     from ..periods import parse_quarter
     from ..pipeline import run_quarter
     from .common import with_progress
 
-    settings = load_settings(settings_path)
+    settings = settings or load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
     return with_progress(folder, "读取表格", lambda on_file: run_quarter(
         roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
@@ -130,6 +130,7 @@ def report(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
     《好、一般、较差、不确定等次、未参加考核人员名单表》（附件5）（全中心表附各单位统计图），
@@ -143,9 +144,11 @@ def report(
     import datetime as dt
 
     from ..config import DEFAULT_NAME as DEFAULT_SETTINGS
+    from ..config import load_settings
     from ..errors import KaopingError
-    from ..report.filing import write_filing
-    from .common import console, exit_code, print_findings
+    from ..report.annex_templates import check_templates
+    from ..report.filing import FILING_TEMPLATES, write_filing
+    from .common import console, exit_code, print_findings, template_dir
 
     if pdf:
         from ..excel.pdf import require_soffice
@@ -157,9 +160,12 @@ def report(
             day = dt.date.fromisoformat(report_date.strip())
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
-    run = _run(roster, folder, period, attendance, settings_path)
+    settings = load_settings(settings_path)
+    layouts = template_dir(templates, settings)
+    check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
+    run = _run(roster, folder, period, attendance, settings_path, settings)
     # Everything the run read: no output may be written over it, --force or not.
-    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS)]
+    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS), layouts]
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
@@ -169,7 +175,8 @@ def report(
                   "如确需先行输出，请加 --force。")
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf)
+                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf,
+                           template_dir=layouts)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")

@@ -11,6 +11,7 @@ writer provides.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -277,3 +278,9 @@ SPECS: dict[str, TemplateSpec] = {
 def load_template(spec: TemplateSpec, template_dir: Path | None = None) -> Template:
     """The checked template of `spec` from `template_dir` (a restyled set), else the shipped one."""
     return read_template(spec, template_dir)
+
+
+def check_templates(specs: Iterable[TemplateSpec], template_dir: Path | None) -> None:
+    """Refuse a restyled set before any slow work: each template is opened and checked."""
+    for spec in specs:
+        read_template(spec, template_dir)

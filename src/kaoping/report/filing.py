@@ -62,6 +62,7 @@ LISTED: tuple[Outcome, ...] = (
 )
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 CENTRE_DIR = "全中心"
+FILING_TEMPLATES = (ANNEX4_SPEC, ANNEX5_SPEC, LEDGER_SPEC)  # what `plan_filing` fills
 
 
 # ---------------------------------------------------------------- counting

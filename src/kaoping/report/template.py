@@ -175,10 +175,11 @@ class Template:
         return _normal(self.spec, set().union(*(c.refs for c in self.cells)) if self.cells else set())
 
 
-def read_template(spec: TemplateSpec, directory: Path | None = None) -> Template:
+def read_template(spec: TemplateSpec, directory: Path | None = None, *,
+                  reference: Path = SHIPPED_DIR) -> Template:
     """Open and check `spec.file` in `directory` (default: the templates shipped with kaoping).
-    A restyled template must keep every placeholder of the shipped one."""
-    folder = Path(directory) if directory is not None else SHIPPED_DIR
+    A restyled template must keep every placeholder of the one in `reference`."""
+    folder = Path(directory) if directory is not None else reference
     path = folder / spec.file
     if not path.is_file():
         raise KaopingError(f"模板文件夹中没有模板「{spec.file}」；{EXPORT_HINT}（导出全套后再修改）",
@@ -193,13 +194,13 @@ def read_template(spec: TemplateSpec, directory: Path | None = None) -> Template
     cells = _scan(wb, env, path)
     _check_known(spec, cells, path)
     template = Template(spec, path, data, cells, _record_row(cells, path))
-    if directory is not None and folder.resolve() != SHIPPED_DIR.resolve():
-        _check_complete(template)
+    if folder.resolve() != Path(reference).resolve():
+        _check_complete(template, reference)
     return template
 
 
-def _check_complete(template: Template) -> None:
-    shipped = read_template(template.spec)
+def _check_complete(template: Template, reference: Path) -> None:
+    shipped = read_template(template.spec, reference)
     missing = sorted(shipped.refs() - template.refs(), key=str)
     if not missing:
         return
@@ -336,7 +337,7 @@ def fill(template: Template, values: Mapping[str, Any],
         if template.record_row == (cell.sheet, cell.row):
             for i, rec in enumerate(records):
                 put(ws.cell(cell.row + i, cell.col), _value(fn, {**values, RECORD: rec}, template, cell))
-            if not records:
+            if not records and shift == 0:  # kept as a ruled blank row (else it was removed)
                 ws.cell(cell.row, cell.col).value = None
             continue
         below = template.record_row and cell.sheet == template.record_row[0] \
@@ -358,3 +359,21 @@ def _copy_literals(template: Template, wb: Workbook, count: int) -> None:
         if col not in placeholders and value not in (None, ""):
             for r in range(row + 1, row + count):
                 put(ws.cell(r, col), value)
+
+
+# ---------------------------------------------------------------- the set
+
+
+def export_templates(out_dir: Path, names: Sequence[str], *, force: bool = False,
+                     inputs: Sequence[Path | None] = ()) -> list[Path]:
+    """Copy the shipped templates `names` into `out_dir` (all or nothing), for the clerk to
+    restyle."""
+    from ..excel.write import OutputSet
+
+    out_dir = Path(out_dir)
+    sources = {out_dir / name: SHIPPED_DIR / name for name in names}
+    with OutputSet(out_dir, sources, force=force, inputs=inputs) as out:
+        for target, src in sources.items():
+            data = src.read_bytes()
+            out.write(target, lambda path, data=data: path.write_bytes(data))
+    return list(sources)

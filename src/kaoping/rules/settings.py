@@ -63,6 +63,13 @@ class LimitSettings(BaseModel):
         return self.model_copy(update={"max_rows": self.max_register_rows})
 
 
+class TemplateSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # A folder of restyled templates (from `kaoping templates export`); relative to kaoping.toml.
+    # None: the templates shipped with kaoping.
+    dir: str | None = None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
@@ -70,3 +77,4 @@ class Settings(BaseModel):
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    templates: TemplateSettings = Field(default_factory=TemplateSettings)

@@ -1,0 +1,232 @@
+"""The xlsx templates as the one source of layout: placeholders, the record row, restyled sets
+(`--templates`, kaoping.toml [templates] dir) and the refusals that name template and cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from kaoping.cli import app
+from kaoping.errors import KaopingError
+from kaoping.periods import Quarter
+from kaoping.report import annex_templates as T
+from kaoping.report.filing import Annex4Counts, RowCounts, annex4_workbook
+from kaoping.report.template import SHIPPED_DIR, TemplateSpec, export_templates, fill, read_template
+
+REPO = Path(__file__).resolve().parent.parent
+ROSTER = REPO / "examples" / "花名册.xlsx"
+Q2 = REPO / "examples" / "collected" / "2026Q2"
+runner = CliRunner()
+
+LIST_SPEC = TemplateSpec("list.xlsx", {"单位": None}, frozenset({"序号", "姓名"}))
+
+
+@pytest.fixture
+def restyled(tmp_path: Path) -> Path:
+    folder = tmp_path / "模板"
+    export_templates(folder, list(T.SPECS))
+    return folder
+
+
+def _edit(path: Path, **cells: object) -> None:
+    wb = load_workbook(path)
+    for ref, value in cells.items():
+        wb.worksheets[0][ref] = value
+    wb.save(path)
+
+
+def _list_template(folder: Path, *, blank_rows: int) -> Path:
+    """A small list: title, header, record row, `blank_rows` ruled blank rows, a 注 line."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "名单（{{ 单位 }}）"
+    ws.append(["序号", "姓名"])
+    ws.append(["{{ 行.序号 }}", "{{ 行.姓名 }}"])
+    thin = Side(style="thin")
+    ws["B3"].border = Border(bottom=thin)
+    ws.row_dimensions[3].height = 30
+    for _ in range(blank_rows):
+        ws.append([None, None])
+    note = 4 + blank_rows
+    ws.cell(note, 1, "注：备案用")
+    ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=2)
+    ws.print_area = f"A1:B{note}"
+    folder.mkdir(parents=True, exist_ok=True)
+    wb.save(folder / LIST_SPEC.file)
+    return folder
+
+
+def _records(n: int) -> list[dict]:
+    return [{"序号": i, "姓名": f"人{i}"} for i in range(1, n + 1)]
+
+
+# ---------------------------------------------------------------- the record row
+
+
+@pytest.mark.parametrize(("blank_rows", "n", "note_row"), [
+    (0, 1, 4), (0, 5, 8), (2, 1, 6), (2, 3, 6), (2, 4, 7), (0, 0, 3),
+])
+def test_record_row_repeats_and_the_rows_below_move(tmp_path, blank_rows, n, note_row):
+    folder = _list_template(tmp_path, blank_rows=blank_rows)
+    t = read_template(LIST_SPEC, folder, reference=folder)
+    ws = fill(t, {"单位": "财务处"}, _records(n)).worksheets[0]
+    assert ws["A1"].value == "名单（财务处）"
+    assert [ws.cell(3 + i, 2).value for i in range(n)] == [f"人{i}" for i in range(1, n + 1)]
+    assert [ws.cell(3 + i, 1).value for i in range(n)] == list(range(1, n + 1))  # numbers stay numbers
+    assert ws.cell(note_row, 1).value == "注：备案用"
+    assert f"A{note_row}:B{note_row}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.print_area.endswith(f"$B${note_row}")
+    # Every record's row looks like the record row; kept blank rows are blank.
+    for r in range(3, 3 + n):
+        assert ws.cell(r, 2).border.bottom.style == "thin" and ws.row_dimensions[r].height == 30
+    assert all(ws.cell(r, 2).value is None for r in range(3 + n, note_row))
+
+
+def test_two_record_rows_are_refused(tmp_path):
+    folder = _list_template(tmp_path, blank_rows=0)
+    _edit(folder / LIST_SPEC.file, A5="{{ 行.姓名 }}")
+    with pytest.raises(KaopingError, match="只能有一行") as err:
+        read_template(LIST_SPEC, folder, reference=folder)
+    assert err.value.file == str(folder / LIST_SPEC.file)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_unknown_placeholder_names_template_sheet_and_cell(restyled):
+    path = restyled / T.ANNEX5_FILE
+    _edit(path, B5="{{ 行.名字 }}")
+    with pytest.raises(KaopingError, match=r"\{\{ 行\.名字 \}\} 不认识") as err:
+        read_template(T.ANNEX5_SPEC, restyled)
+    assert (err.value.file, err.value.sheet, err.value.cell) == (str(path), "名单表", "B5")
+    assert "姓名" in err.value.message  # says what it could be
+
+
+def test_unknown_name_outside_the_record(restyled):
+    _edit(restyled / T.ANNEX4_FILE, A2="（{{ 年份 }}年度第{{ 季度 }}季度）")
+    with pytest.raises(KaopingError, match="年份") as err:
+        read_template(T.ANNEX4_SPEC, restyled)
+    assert err.value.cell == "A2"
+
+
+def test_missing_placeholder_names_the_cell_it_had(restyled):
+    _edit(restyled / T.ANNEX4_FILE, B6="0")  # 科级.总数 typed over
+    with pytest.raises(KaopingError, match=r"缺少占位符 \{\{ 科级\.总数 \}\}.*B6") as err:
+        read_template(T.ANNEX4_SPEC, restyled)
+    assert err.value.file == str(restyled / T.ANNEX4_FILE)
+
+
+def test_a_moved_placeholder_is_fine(restyled):
+    """Layout is the clerk's: a placeholder may move to another cell."""
+    _edit(restyled / T.ANNEX4_FILE, B11=None, A1="{{ 呈报单位 }}公务员平时考核结果备案表")
+    assert read_template(T.ANNEX4_SPEC, restyled).cells
+
+
+def test_syntax_error_names_the_cell(restyled):
+    _edit(restyled / T.ANNEX4_FILE, B13="{{ 备注 ")
+    with pytest.raises(KaopingError, match="写法有误") as err:
+        read_template(T.ANNEX4_SPEC, restyled)
+    assert err.value.cell == "B13"
+
+
+def test_a_missing_or_broken_file_is_refused(restyled):
+    (restyled / T.ANNEX6_FILE).unlink()
+    with pytest.raises(KaopingError, match="没有模板"):
+        read_template(T.ANNEX6_SPEC, restyled)
+    (restyled / T.ANNEX6_FILE).write_bytes(b"not a workbook")
+    with pytest.raises(KaopingError, match="无法打开"):
+        read_template(T.ANNEX6_SPEC, restyled)
+
+
+def test_the_sandbox_refuses_python_internals(restyled):
+    _edit(restyled / T.ANNEX4_FILE, A1="{{ 呈报单位.__class__.__mro__ }}")
+    t = read_template(T.ANNEX4_SPEC, restyled)
+    counts = Annex4Counts({c: RowCounts() for c in T.A4_CATEGORY_ROWS})
+    with pytest.raises(KaopingError, match="无法填写") as err:
+        annex4_workbook(counts, unit_label="x", quarter=Quarter(2026, 2),
+                        report_date=dt.date(2026, 7, 1), template=t)
+    assert err.value.cell == "A1"
+
+
+# ---------------------------------------------------------------- filled values
+
+
+def test_annex4_counts_are_numbers_in_their_cells():
+    rows = {c: RowCounts() for c in T.A4_CATEGORY_ROWS}
+    first = next(iter(rows))
+    rows[first].total, rows[first].due = 5, 4
+    rows[first].grades[next(iter(rows[first].grades))] = 1
+    ws = annex4_workbook(Annex4Counts(rows), unit_label="财务处", quarter=Quarter(2026, 2),
+                         report_date=dt.date(2026, 7, 1)).worksheets[0]
+    assert (ws["A2"].value, ws["B5"].value, ws["C5"].value, ws["D5"].value) == ("（2026年度第二季度）", 5, 4, 1)
+    assert ws["B9"].value == 5 and ws["B10"].value == 0.25 and ws["B10"].number_format == "0.0%"
+    assert ws["B11"].value == "财务处" and ws["B12"].value == "（盖 章）\n2026年7月1日"
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_export_writes_the_shipped_set_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "t"
+    result = runner.invoke(app, ["templates", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(T.SPECS)
+    for name in T.SPECS:
+        assert (out / name).read_bytes() == (SHIPPED_DIR / name).read_bytes()
+    again = runner.invoke(app, ["templates", "export", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    assert runner.invoke(app, ["templates", "check", str(out)]).exit_code == 0
+
+
+def test_quarter_report_uses_a_restyled_set(restyled, tmp_path):
+    _edit(restyled / T.ANNEX4_FILE, A1="温州市住房公积金管理中心 公务员平时考核结果备案表")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["quarter", "report", "--roster", str(ROSTER), str(Q2), "--out", str(out),
+                                 "--templates", str(restyled), "--date", "2026-07-10"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out / "全中心" / "附件4-备案表-2026Q2.xlsx").worksheets[0]
+    assert ws["A1"].value == "温州市住房公积金管理中心 公务员平时考核结果备案表"
+    assert ws["A2"].value == "（2026年度第二季度）"
+
+
+def test_a_wrong_template_stops_the_report_before_anything_is_written(restyled, tmp_path):
+    _edit(restyled / T.ANNEX5_FILE, C5="{{ 行.科室 }}")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["quarter", "report", "--roster", str(ROSTER), str(Q2), "--out", str(out),
+                                 "--templates", str(restyled)])
+    assert result.exit_code == 2
+    flat = "".join(result.output.split())
+    assert "附件5" in flat and "C5" in flat and "{{行.科室}}不认识" in flat
+    assert not out.exists()
+
+
+def test_settings_templates_dir_is_relative_to_the_toml(restyled, tmp_path, monkeypatch):
+    _edit(restyled / T.ANNEX6_FILE, A1="年度 好等次名单")
+    toml = tmp_path / "kaoping.toml"
+    toml.write_text('[templates]\ndir = "模板"\n', encoding="utf-8")
+    from kaoping.config import load_settings
+
+    monkeypatch.chdir(REPO)  # not the toml's folder
+    assert Path(load_settings(toml).templates.dir) == restyled
+    _edit(restyled / T.ANNEX6_FILE, A3="呈报单位：")  # {{ 呈报单位 }} removed
+    result = runner.invoke(app, ["annual", "report", "--roster", str(ROSTER), str(tmp_path / "none.xlsx"),
+                                 "--out", str(tmp_path / "annual"), "-c", str(toml)])
+    assert result.exit_code == 2 and "呈报单位" in result.output and "A3" in result.output
+
+
+def test_the_templates_page_lists_every_placeholder():
+    page = (REPO / "docs" / "模板.md").read_text("utf-8")
+    for spec in T.SPECS.values():
+        for name, fields in spec.values.items():
+            assert name in page, name
+            for field in fields or ():
+                assert f"`{field}`" in page, f"{name}.{field}"
+        for field in spec.record:
+            assert f"{{{{ 行.{field} }}}}" in page, field
