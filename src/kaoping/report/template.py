@@ -273,9 +273,10 @@ def _lay_out_records(ws: Worksheet, row: int, count: int) -> int:
         _shift_rows(ws, row + span, total - span)
     height = ws.row_dimensions[row].height
     merges = [r for r in ws.merged_cells.ranges if r.min_row == row == r.max_row]
+    styles = [copy.copy(ws.cell(row, col)._style) for col in range(1, ws.max_column + 1)]
     for r in range(row + 1, row + count):
-        for col in range(1, ws.max_column + 1):
-            ws.cell(r, col)._style = copy.copy(ws.cell(row, col)._style)
+        for col, style in enumerate(styles, start=1):
+            ws.cell(r, col)._style = copy.copy(style)
         if height is not None:
             ws.row_dimensions[r].height = height
         for rng in merges:
@@ -288,10 +289,26 @@ def _lay_out_records(ws: Worksheet, row: int, count: int) -> int:
 
 
 _WHOLE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
+_PLAIN = re.compile(r"^\s*\{\{\s*(\w+)(?:\.(\w+))?\s*\}\}\s*$")
 
 
-def _compile(env: SandboxedEnvironment, text: str) -> Callable[[Mapping[str, Any]], Any]:
-    """A cell that is one placeholder gives the value itself; anything else gives text."""
+def _lookup(name: str, field: str | None) -> Callable[[Mapping[str, Any]], Any]:
+    """`{{ 名称 }}` / `{{ 行.字段 }}` without jinja's per-call context (a 台账 has thousands of
+    rows); what jinja would give for the writer's plain values and records."""
+    if field is None:
+        return lambda ctx: ctx[name]
+    return lambda ctx: ctx[name][field]
+
+
+def _compile(env: SandboxedEnvironment, text: str, known: Mapping[str, Any]
+             ) -> Callable[[Mapping[str, Any]], Any]:
+    """A cell that is one placeholder gives the value itself; anything else gives text.
+    `known`: the values (and the record) the cell is filled with, for the direct lookup."""
+    plain = _PLAIN.match(text)
+    if plain and plain.group(1) in known:
+        value = known[plain.group(1)]
+        if plain.group(2) is None or (isinstance(value, Mapping) and plain.group(2) in value):
+            return _lookup(plain.group(1), plain.group(2))
     m = _WHOLE.match(text)
     if m and "{{" not in m.group(1) and "}}" not in m.group(1) and "{%" not in text:
         expr = env.compile_expression(m.group(1), undefined_to_none=False)
@@ -331,9 +348,10 @@ def fill(template: Template, values: Mapping[str, Any],
     if template.record_row is not None:
         sheet, row = template.record_row
         shift = _lay_out_records(wb[sheet], row, len(records))
+    sample = {**values, RECORD: records[0] if records else {}}
     for cell in template.cells:
         ws = wb[cell.sheet]
-        fn = _compile(env, cell.text)
+        fn = _compile(env, cell.text, sample)
         if template.record_row == (cell.sheet, cell.row):
             for i, rec in enumerate(records):
                 put(ws.cell(cell.row + i, cell.col), _value(fn, {**values, RECORD: rec}, template, cell))
