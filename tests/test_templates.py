@@ -15,7 +15,13 @@ from kaoping.errors import KaopingError
 from kaoping.periods import Quarter
 from kaoping.report import annex_templates as T
 from kaoping.report.filing import Annex4Counts, RowCounts, annex4_workbook
-from kaoping.report.template import SHIPPED_DIR, TemplateSpec, export_templates, fill, read_template
+from kaoping.report.template import (
+    SHIPPED_DIR,
+    TemplateSpec,
+    export_templates,
+    fill,
+    read_template,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 ROSTER = REPO / "examples" / "花名册.xlsx"
@@ -230,3 +236,73 @@ def test_the_templates_page_lists_every_placeholder():
                 assert f"`{field}`" in page, f"{name}.{field}"
         for field in spec.record:
             assert f"{{{{ 行.{field} }}}}" in page, field
+
+
+# ---------------------------------------------------------------- what a clerk adds
+
+
+def test_conditional_formats_and_drop_downs_follow_the_records(tmp_path):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    folder = _list_template(tmp_path, blank_rows=0)
+    path = folder / LIST_SPEC.file
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.conditional_formatting.add("B3", CellIsRule(operator="equal", formula=['"人2"'],
+                                                   fill=PatternFill("solid", fgColor="FF0000")))
+    dv = DataValidation(type="list", formula1='"是,否"')
+    dv.add("A3")
+    ws.add_data_validation(dv)
+    ws.conditional_formatting.add("A4", CellIsRule(operator="equal", formula=['"x"']))  # the 注 line
+    wb.save(path)
+    ws = fill(read_template(LIST_SPEC, folder, reference=folder), {"单位": "x"}, _records(4)).active
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"B3:B6", "A7"}
+    assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["A3:A6"]
+
+
+def test_a_merge_across_the_record_row_is_refused(tmp_path):
+    folder = _list_template(tmp_path, blank_rows=0)
+    wb = load_workbook(folder / LIST_SPEC.file)
+    wb.active.merge_cells("A2:A3")  # header and record row
+    wb.save(folder / LIST_SPEC.file)
+    with pytest.raises(KaopingError, match="合并单元格 A2:A3") as err:
+        read_template(LIST_SPEC, folder, reference=folder)
+    assert err.value.cell == "A2:A3"
+
+
+def test_a_template_without_its_hidden_sheet_is_refused(restyled):
+    wb = load_workbook(restyled / T.LEDGER_FILE)
+    del wb[T.META_SHEET]
+    wb.save(restyled / T.LEDGER_FILE)
+    with pytest.raises(KaopingError, match="_kaoping"):
+        read_template(T.LEDGER_SPEC, restyled)
+
+
+def test_a_restyled_ledger_reads_back(restyled, tmp_path):
+    """The 台账 is read again by the annual commands: a title row above the header, other
+    widths and fonts change nothing there."""
+    from openpyxl.styles import Font
+
+    from kaoping.models import Outcome, QuarterLedger, QuarterResult, RankCategory
+    from kaoping.report.ledger import ledger_workbook, read_ledger
+
+    path = restyled / T.LEDGER_FILE
+    wb = load_workbook(path)
+    ws = wb[T.LEDGER_SHEET]
+    ws.insert_rows(1)
+    ws["A1"] = "2026年季度结果台账（财务处留存）"
+    ws["A1"].font = Font(name="黑体", size=16)
+    ws.column_dimensions["B"].width = 20
+    ws.freeze_panes = "C3"
+    wb.save(path)
+    results = [QuarterResult(staff_id=f"00{i}", name=f"人{i}", unit="财务处", rank_category=RankCategory.CLERK,
+                             outcome=Outcome.GOOD) for i in range(1, 4)]
+    ledger = QuarterLedger(year=2026, quarter=2, results=results)
+    out = tmp_path / "台账.xlsx"
+    ledger_workbook(ledger, template=read_template(T.LEDGER_SPEC, restyled)).save(out)
+    back = read_ledger(out)
+    assert [r.staff_id for r in back.results] == ["001", "002", "003"]
+    assert (back.year, back.quarter) == (2026, 2)
+    assert load_workbook(out)[T.LEDGER_SHEET]["A1"].value == "2026年季度结果台账（财务处留存）"

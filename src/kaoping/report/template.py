@@ -26,6 +26,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -79,8 +80,6 @@ class _Cell:
 
     @property
     def coordinate(self) -> str:
-        from openpyxl.utils import get_column_letter
-
         return f"{get_column_letter(self.col)}{self.row}"
 
 
@@ -126,7 +125,7 @@ def _allowed(spec: TemplateSpec, name: str) -> frozenset[str] | None | bool:
     """The fields `name` has (None: a plain value), or False when the writer has no such name."""
     if name == RECORD:
         return spec.record or False
-    return spec.values[name] if name in spec.values else False
+    return spec.values.get(name, False)
 
 
 def _check_known(spec: TemplateSpec, cells: Sequence[_Cell], path: Path) -> None:
@@ -161,6 +160,16 @@ def _record_row(cells: Sequence[_Cell], path: Path) -> tuple[str, int] | None:
     return rows[0] if rows else None
 
 
+def _check_record_merges(ws: Worksheet, row: int, path: Path) -> None:
+    """Rows are added and removed at the record row's table: no merge may cross its edges."""
+    end = row + _blank_rows_below(ws, row)
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row < row <= rng.max_row or rng.min_row <= end < rng.max_row:
+            raise KaopingError(f"合并单元格 {rng.coord} 跨越了记录行所在的表格边缘（第{row}行起），"
+                               f"无法按人数增删行；请取消这处合并；{EXPORT_HINT}", file=str(path),
+                               sheet=ws.title, cell=rng.coord)
+
+
 @dataclass
 class Template:
     """A validated template: its bytes (each fill opens a fresh copy) and placeholder cells."""
@@ -170,6 +179,7 @@ class Template:
     data: bytes
     cells: list[_Cell]
     record_row: tuple[str, int] | None
+    kind: str | None = None  # the hidden _kaoping sheet's kind (how kaoping knows its files)
 
     def refs(self) -> set[Ref]:
         return _normal(self.spec, set().union(*(c.refs for c in self.cells)) if self.cells else set())
@@ -193,14 +203,26 @@ def read_template(spec: TemplateSpec, directory: Path | None = None, *,
     env = _environment()
     cells = _scan(wb, env, path)
     _check_known(spec, cells, path)
-    template = Template(spec, path, data, cells, _record_row(cells, path))
+    template = Template(spec, path, data, cells, _record_row(cells, path), _meta_kind(wb))
+    if template.record_row is not None:
+        _check_record_merges(wb[template.record_row[0]], template.record_row[1], path)
     if folder.resolve() != Path(reference).resolve():
         _check_complete(template, reference)
     return template
 
 
+def _meta_kind(wb: Workbook) -> str | None:
+    if META_SHEET not in wb.sheetnames:
+        return None
+    return next((str(r[1].value) for r in wb[META_SHEET].iter_rows(max_col=2)
+                 if r[0].value == "kind"), None)
+
+
 def _check_complete(template: Template, reference: Path) -> None:
     shipped = read_template(template.spec, reference)
+    if shipped.kind != template.kind:
+        raise KaopingError(f"模板的隐藏工作表 {META_SHEET} 缺失或被改动（应有 kind = {shipped.kind}），"
+                           f"kaoping 靠它识别自己输出的文件；{EXPORT_HINT}", file=str(template.path))
     missing = sorted(shipped.refs() - template.refs(), key=str)
     if not missing:
         return
@@ -216,12 +238,8 @@ def _check_complete(template: Template, reference: Path) -> None:
 
 def _shift_rows(ws: Worksheet, first: int, delta: int) -> None:
     """Move rows `first`… by `delta` (insert when positive, delete when negative) with their
-    merges, heights, print area and filter, which openpyxl's insert/delete leave behind."""
+    merges and heights, which openpyxl's insert/delete leave behind."""
     moved = [r for r in ws.merged_cells.ranges if r.min_row >= first]
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row < first <= rng.max_row:
-            raise KaopingError(f"模板中记录行附近的合并单元格 {rng.coord} 跨越了记录行，无法按记录增删行；"
-                               f"{EXPORT_HINT}", sheet=ws.title)
     for rng in moved:
         ws.merged_cells.remove(rng)
     heights = {r: d.height for r, d in list(ws.row_dimensions.items()) if r >= first}
@@ -237,19 +255,63 @@ def _shift_rows(ws: Worksheet, first: int, delta: int) -> None:
     for r, h in heights.items():
         if h is not None:
             ws.row_dimensions[r + delta].height = h
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The record row's table before (`span` rows from `row`) and after filling (`total`
+    rows, `count` of them records)."""
+
+    row: int
+    span: int
+    total: int
+    count: int
+
+    def moved(self, ref: str) -> str | None:
+        """`ref` (A1:F12) after filling: a range reaching past the table grows or shrinks with
+        it, one on the record row covers every record, one below moves; None when it is gone."""
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        end = self.row + self.span - 1
+        delta = self.total - self.span
+        if min_row > end:
+            min_row, max_row = min_row + delta, max_row + delta
+        elif max_row >= end:
+            max_row += delta
+        elif max_row >= self.row:
+            max_row = max(max_row, self.row + self.count - 1)
+        if max_row < min_row:
+            return None
+        return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
+def _moved_ranges(table: _Table, sqref: object) -> str:
+    refs = (table.moved(str(r)) for r in str(sqref).split())
+    return " ".join(r for r in refs if r)
+
+
+def _adjust_ranges(ws: Worksheet, table: _Table) -> None:
+    """Print area, filter, conditional formats and drop-downs follow the filled table."""
     if ws.print_area:
-        ws.print_area = _grow(ws.print_area.split("!")[-1], first, delta)
+        refs = [table.moved(r.split("!")[-1]) for r in ws.print_area.split(",")]
+        if any(refs):
+            ws.print_area = [r for r in refs if r]
     if ws.auto_filter.ref:
-        ws.auto_filter.ref = _grow(ws.auto_filter.ref, first, delta)
+        ws.auto_filter.ref = table.moved(ws.auto_filter.ref)
+    rules = [(cf.sqref, list(cf.rules)) for cf in ws.conditional_formatting]
+    if rules:
+        from openpyxl.formatting.formatting import ConditionalFormattingList
 
-
-def _grow(ref: str, first: int, delta: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", "").split(",")[0])
-    if max_row >= first - 1:
-        max_row = max(min_row, max_row + delta)
-    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        ws.conditional_formatting = ConditionalFormattingList()
+        for sqref, cf_rules in rules:
+            moved = _moved_ranges(table, sqref)
+            for rule in cf_rules if moved else ():
+                ws.conditional_formatting.add(moved, rule)
+    for dv in list(ws.data_validations.dataValidation):
+        moved = _moved_ranges(table, dv.sqref)
+        if moved:
+            dv.sqref = moved
+        else:
+            ws.data_validations.dataValidation.remove(dv)
 
 
 def _blank_rows_below(ws: Worksheet, row: int) -> int:
@@ -271,6 +333,7 @@ def _lay_out_records(ws: Worksheet, row: int, count: int) -> int:
     total = max(count, span) if count or span > 1 else 0
     if total != span:
         _shift_rows(ws, row + span, total - span)
+    _adjust_ranges(ws, _Table(row, span, total, count))
     height = ws.row_dimensions[row].height
     merges = [r for r in ws.merged_cells.ranges if r.min_row == row == r.max_row]
     styles = [copy.copy(ws.cell(row, col)._style) for col in range(1, ws.max_column + 1)]
