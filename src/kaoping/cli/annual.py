@@ -25,10 +25,11 @@ def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | 
     return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
 
 
-def _write_problems(findings, problems: Path | None, force: bool) -> None:
+def _write_problems(findings, problems: Path | None, force: bool, templates: Path | None = None) -> None:
     from .common import write_problems
 
-    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False)
+    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
+                   templates=templates)
 
 
 @app.command("eligible")
@@ -41,14 +42,17 @@ def eligible(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出（供其他程序读取）"),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
     import json
 
-    from .common import console, exit_code, print_findings
+    from ..config import load_settings
+    from .common import console, exit_code, print_findings, problems_templates
 
+    layouts = problems_templates(templates, load_settings(settings), problems)
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, layouts)
     if as_json:
         from ..report.annual import outcome_json
 
@@ -110,9 +114,9 @@ def report(
     from ..report.annex_templates import ANNEX6_SPEC, check_templates
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
-    from .common import console, exit_code, print_findings, progress, template_dir
+    from .common import console, exit_code, print_findings, problems_templates, progress
 
-    layouts = template_dir(templates, load_settings(settings))
+    layouts = problems_templates(templates, load_settings(settings), problems)
     check_templates([ANNEX6_SPEC], layouts)  # a wrong template stops before the ledgers are read
     outcome = _load(roster, ledgers, year, settings)
     con = console()
@@ -122,7 +126,7 @@ def report(
         paths = write_annual_report(outcome, out, force=force, template_dir=layouts,
                                     on_progress=lambda _p: bar.advance(task),
                                     inputs=[*ledgers, roster, settings, layouts])
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, layouts)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

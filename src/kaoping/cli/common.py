@@ -27,16 +27,27 @@ SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="�
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
 TemplatesOpt = Annotated[Optional[Path], typer.Option(
-    "--templates", "-t", help="改过版式的模板文件夹（kaoping templates export 导出后修改）；"
-    "不给时用配置文件 [templates] dir，再不给用内置模板", file_okay=False)]
+    "--templates", "-t", help="改过版式的模板文件夹（kaoping templates export 导出后修改）；不给时按 "
+    "kaoping.toml 的 \\[templates] dir（读取设置的命令），都没有则用内置模板", file_okay=False)]
 
 
-def template_dir(option: Path | None, settings: Any) -> Path | None:
-    """--templates, else kaoping.toml [templates] dir, else None (the shipped templates)."""
+def template_dir(option: Path | None, settings: Any = None) -> Path | None:
+    """--templates, else kaoping.toml [templates] dir (commands that read settings), else None
+    (the shipped templates)."""
     if option is not None:
         return option
-    folder = settings.templates.dir
+    folder = settings.templates.dir if settings is not None else None
     return Path(folder) if folder else None
+
+
+def problems_templates(option: Path | None, settings: Any, problems: Path | None) -> Path | None:
+    """The template folder for the 问题清单; checked before the slow read when one is written."""
+    folder = template_dir(option, settings)
+    if problems is not None and folder is not None:
+        from ..report.annex_templates import PROBLEMS_SPEC, check_templates
+
+        check_templates([PROBLEMS_SPEC], folder)
+    return folder
 
 def console() -> Console:
     """The console commands print to (rich is imported on first use: `kaoping --help` stays
@@ -133,7 +144,8 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
 
 
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True, inputs: Sequence[Path] = ()) -> None:
+                   announce: bool = True, inputs: Sequence[Path | None] = (),
+                   templates: Path | None = None) -> None:
     """Write the 问题清单 to --problems when it was given (and say where)."""
     if path is None:
         return
@@ -141,6 +153,7 @@ def write_problems(findings: Sequence[Finding], path: Path | None, *, force: boo
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title, inputs=inputs)
+    written = write(findings, path, force=force, title=title, inputs=[*inputs, templates],
+                    template_dir=templates)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

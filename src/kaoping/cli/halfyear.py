@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded
+from .common import TemplatesOpt, guarded
 
 app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实表、集中测评票、计票", no_args_is_help=True)
 
@@ -66,6 +66,7 @@ def tally(
     out: Path = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """统计集中测评票：有效票计票，无效票（超过最多推荐人数、名单外人员、无法识别的标记、无法读取）
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
@@ -75,8 +76,9 @@ def tally(
     from ..excel.ballots import tally_ballots, write_tally
     from ..excel.write import check_writable
     from ..paths import scan_workbooks
-    from .common import console, exit_code, print_findings, progress
+    from .common import console, exit_code, print_findings, problems_templates, progress
 
+    layouts = problems_templates(templates, None, problems)
     check_writable(out, force=force)
     if problems is not None:
         check_writable(problems, force=force)
@@ -95,7 +97,8 @@ def tally(
     if problems is not None:
         from ..report.problems import write_problems
 
-        write_problems(result.findings, problems, force=force, title="集中测评问题清单")
+        write_problems(result.findings, problems, force=force, title="集中测评问题清单",
+                       inputs=[layouts], template_dir=layouts)
     con = console()
     for t in result.units:
         table = Table(title=f"{escape(t.unit)}（{escape(t.half or '')}）有效票 {t.valid} 张，无效票 {t.invalid} 张，"

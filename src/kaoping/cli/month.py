@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 
 app = typer.Typer(help="月度小结（附件2，含所附一周小记）", no_args_is_help=True)
 
@@ -23,6 +23,7 @@ def check(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查月度小结：个人小结四项、直管领导签字、出勤天数与全年累计、每周的一周小记。
 
@@ -33,9 +34,10 @@ def check(
     from ..config import load_settings
     from ..periods import parse_month
     from ..pipeline import run_month
-    from .common import console, exit_code, print_findings, with_progress, write_problems
+    from .common import console, exit_code, print_findings, problems_templates, with_progress, write_problems
 
     settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     month = parse_month(period) if period else None
     run = with_progress(folder, "读取月度小结", lambda on_file: run_month(
         folder, roster=roster, month=month, settings=settings, skip=problems, on_file=on_file))
@@ -49,7 +51,8 @@ def check(
               + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
     _print_units(run.tallies(), with_roster=run.roster is not None)
     print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
-    write_problems(run.findings, problems, force=force, title=f"{m.year}年{m.month}月月度小结问题清单")
+    write_problems(run.findings, problems, force=force, title=f"{m.year}年{m.month}月月度小结问题清单",
+                   templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 

@@ -77,12 +77,12 @@ def _print_summary(run) -> None:
               "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定。")
 
 
-def _write_problems(run, problems: Path | None, force: bool, inputs=()) -> None:
+def _write_problems(run, problems: Path | None, force: bool, inputs=(), templates=None) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
-    write_problems(run.findings, problems, force=force, inputs=inputs,
+    write_problems(run.findings, problems, force=force, inputs=inputs, templates=templates,
                    title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
@@ -96,6 +96,7 @@ def check(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
     应交未交（Q1–Q8），按单位（考核组）汇总。
@@ -103,12 +104,15 @@ def check(
     出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from .common import exit_code, print_findings
+    from ..config import load_settings
+    from .common import exit_code, print_findings, problems_templates
 
-    run = _run(roster, folder, period, attendance, settings_path)
+    settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
+    run = _run(roster, folder, period, attendance, settings_path, settings)
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force)
+    _write_problems(run, problems, force, templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 
@@ -148,7 +152,7 @@ def report(
     from ..errors import KaopingError
     from ..report.annex_templates import check_templates
     from ..report.filing import FILING_TEMPLATES, write_filing
-    from .common import console, exit_code, print_findings, template_dir
+    from .common import console, exit_code, print_findings, problems_templates
 
     if pdf:
         from ..excel.pdf import require_soffice
@@ -161,7 +165,7 @@ def report(
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
     settings = load_settings(settings_path)
-    layouts = template_dir(templates, settings)
+    layouts = problems_templates(templates, settings, problems)
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
     run = _run(roster, folder, period, attendance, settings_path, settings)
     # Everything the run read: no output may be written over it, --force or not.
@@ -169,7 +173,7 @@ def report(
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force, inputs)
+    _write_problems(run, problems, force, inputs, templates=layouts)
     if run.errors and not force:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出，请加 --force。")

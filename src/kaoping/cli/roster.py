@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, guarded
+from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, TemplatesOpt, guarded
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
 
@@ -42,13 +42,15 @@ def check(
     roster: Annotated[Path, typer.Argument(help="花名册文件（.xlsx）")],
     problems: ProblemsOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
     from ..report.problems import write_problems
-    from .common import console, exit_code, print_findings
+    from .common import console, exit_code, print_findings, problems_templates
 
+    layouts = problems_templates(templates, None, problems)
     if not roster.is_file():
         raise KaopingError("找不到花名册文件", file=str(roster))
     people, findings = read_roster(roster)
@@ -61,7 +63,8 @@ def check(
 
     print_findings(findings, title="花名册问题")
     if problems is not None:
-        write_problems(findings, problems, force=force, title="花名册问题清单")
+        write_problems(findings, problems, force=force, title="花名册问题清单",
+                       inputs=[roster, layouts], template_dir=layouts)
         con.print(f"问题清单已写入：{problems}")
     raise typer.Exit(exit_code(findings))
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import ForceProblemsOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
 
@@ -21,6 +21,7 @@ def check(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查一周小记：完成情况（进行中/已完成/无法完成）、完成时间、无法完成的原因、完成时限、日期。
 
@@ -31,9 +32,10 @@ def check(
 
     from ..config import load_settings
     from ..pipeline import run_week
-    from .common import console, exit_code, print_findings, with_progress, write_problems
+    from .common import console, exit_code, print_findings, problems_templates, with_progress, write_problems
 
     settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
         folder, roster=roster, settings=settings, skip=problems, on_file=on_file))
     con = console()
@@ -47,5 +49,5 @@ def check(
                       str(t.warnings), str(t.infos))
     con.print(table)
     print_findings(run.findings, title="一周小记问题")
-    write_problems(run.findings, problems, force=force, title="一周小记问题清单")
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单", templates=layouts)
     raise typer.Exit(exit_code(run.findings))

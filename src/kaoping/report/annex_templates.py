@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..models import RankCategory
 from .template import RECORD, SHIPPED_DIR, Template, TemplateSpec, read_template
 
@@ -29,6 +29,7 @@ ANNEX4_FILE = "附件4-公务员平时考核结果备案表.xlsx"
 ANNEX5_FILE = "附件5-公务员平时考核好、一般、较差、不确定等次、未参加考核人员名单表.xlsx"
 ANNEX6_FILE = "附件6-公务员平时考核好等次2次以上人员名单表.xlsx"
 LEDGER_FILE = "台账-季度结果台账.xlsx"
+PROBLEMS_FILE = "问题清单.xlsx"
 
 ANNEX4_TITLE = "公务员平时考核结果备案表"
 ANNEX5_TITLE = "公务员平时考核好、一般、较差、不确定等次、未参加考核人员名单表"
@@ -104,6 +105,13 @@ LEDGER_HEADERS = (
 LEDGER_WIDTHS = (10, 10, 16, 12, 12, 16, 26, 9, 9, 11, 24, 24, 10, 11, 36, 30)
 LEDGER_SPEC = TemplateSpec(LEDGER_FILE, {}, frozenset(LEDGER_HEADERS))
 META_SHEET = "_kaoping"
+
+# ---------------------------------------------------------------- 问题清单 layout
+# One sheet: the title, a header row, the record row; the writer copies it per unit.
+PROBLEM_HEADERS = ("序号", "级别", "规则", "单位", "姓名", "工号", "文件", "工作表", "单元格", "说明")
+PROBLEM_WIDTHS = (6, 6, 6, 14, 10, 10, 30, 14, 10, 60)
+PROBLEMS_SPEC = TemplateSpec(PROBLEMS_FILE, {"标题": None, "范围": None, "条数": None},
+                             frozenset(PROBLEM_HEADERS))
 
 
 def _field(name: str, field: str) -> str:
@@ -240,24 +248,47 @@ def build_annex6() -> Workbook:
                        ANNEX6_FIELDS, ANNEX6_BLANK_ROWS, ANNUAL_NOTE, "annex6")
 
 
+def _register(ws: Worksheet, row: int, headers: tuple[str, ...], widths: tuple[int, ...],
+              **header_style: object) -> None:
+    """A header row at `row` (labels = the record fields) and the record row below it, with a
+    filter, the header repeated on every printed page, A4 landscape one page wide."""
+    for col, (label, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        c = ws.cell(row, col, label)
+        c.font, c.border = HEADER_FONT, BORDER
+        for attr, value in header_style.items():
+            setattr(c, attr, value)
+        ws.column_dimensions[c.column_letter].width = width
+        c = ws.cell(row + 1, col, _field(RECORD, label))
+        c.font, c.border, c.alignment = BODY_FONT, BORDER, WRAP
+    ws.auto_filter.ref = f"A{row}:{ws.cell(row, len(headers)).column_letter}{row + 1}"
+    ws.print_title_rows = f"{row}:{row}"
+    a4(ws, landscape=True)
+
+
 def build_ledger() -> Workbook:
     """季度结果台账: a header row and the record row; `_kaoping` says kind=ledger, year, quarter."""
     wb = Workbook()
     ws = wb.active
     ws.title = LEDGER_SHEET
-    for col, (label, width) in enumerate(zip(LEDGER_HEADERS, LEDGER_WIDTHS, strict=True), start=1):
-        c = ws.cell(1, col, label)
-        c.font, c.alignment, c.border = HEADER_FONT, CENTER, BORDER
-        ws.column_dimensions[c.column_letter].width = width
-        c = ws.cell(2, col, _field(RECORD, label))
-        c.font, c.border, c.alignment = BODY_FONT, BORDER, WRAP
+    _register(ws, 1, LEDGER_HEADERS, LEDGER_WIDTHS, alignment=CENTER)
     ws["A2"].number_format = "@"  # 工号 stays text ("007" keeps its zeros)
     ws.freeze_panes = "C2"
-    ws.print_title_rows = "1:1"
-    ws.auto_filter.ref = f"A1:{ws.cell(1, len(LEDGER_HEADERS)).column_letter}2"
-    a4(ws, landscape=True)
     write_meta(wb, {"kind": "ledger", "template_version": TEMPLATE_VERSION, "year": None,
                     "quarter": None})
+    return wb
+
+
+def build_problems() -> Workbook:
+    """问题清单: title, header row, record row (A4 landscape, one page wide); the writer fills a
+    copy of the sheet for 全部 and for each unit."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "全部"
+    ws["A1"] = "{{ 标题 }}（{{ 范围 }}，共 {{ 条数 }} 条）"
+    ws["A1"].font = TITLE_FONT
+    _register(ws, 2, PROBLEM_HEADERS, PROBLEM_WIDTHS, fill=HEADER_FILL)
+    ws.freeze_panes = "A3"
+    write_meta(wb, {"kind": "problems"})
     return wb
 
 
@@ -266,12 +297,14 @@ BUILDERS = {
     ANNEX5_FILE: build_annex5,
     ANNEX6_FILE: build_annex6,
     LEDGER_FILE: build_ledger,
+    PROBLEMS_FILE: build_problems,
 }
 SPECS: dict[str, TemplateSpec] = {
     ANNEX4_FILE: ANNEX4_SPEC,
     ANNEX5_FILE: ANNEX5_SPEC,
     ANNEX6_FILE: ANNEX6_SPEC,
     LEDGER_FILE: LEDGER_SPEC,
+    PROBLEMS_FILE: PROBLEMS_SPEC,
 }
 
 

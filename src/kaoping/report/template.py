@@ -406,34 +406,79 @@ def fill(template: Template, values: Mapping[str, Any],
     record (every value through `put`: text never becomes a formula)."""
     _check_context(template.spec, values, records)
     wb = load_workbook(io.BytesIO(template.data))
+    for name in _content_sheets(wb):
+        _render_sheet(template, wb[name], name, values, records)
+    return wb
+
+
+def fill_sheets(template: Template, sheets: Sequence[tuple[str, Mapping[str, Any],
+                                                        Sequence[Mapping[str, Any]]]]) -> Workbook:
+    """One filled copy of the template's (single) sheet per (title, values, records), in order,
+    e.g. a 问题清单's 全部 sheet and one sheet per unit."""
+    for _, values, records in sheets:
+        _check_context(template.spec, values, records)
+    wb = load_workbook(io.BytesIO(template.data))
+    names = _content_sheets(wb)
+    if len(names) != 1:
+        raise KaopingError(f"模板应只有一张（可见的）工作表，现有 {len(names)} 张：{'、'.join(names)}；"
+                           f"{EXPORT_HINT}", file=str(template.path))
+    source = wb[names[0]]
+    copies = [source, *(_copy_sheet(wb, source) for _ in sheets[1:])]  # copied while pristine
+    for ws, (title, values, records) in zip(copies, sheets, strict=True):
+        _render_sheet(template, ws, names[0], values, records)
+        ws.title = title
+    if META_SHEET in wb.sheetnames:  # the hidden sheet stays last
+        wb.move_sheet(META_SHEET, len(wb.sheetnames) - 1 - wb.sheetnames.index(META_SHEET))
+    return wb
+
+
+def _content_sheets(wb: Workbook) -> list[str]:
+    return [ws.title for ws in wb.worksheets if ws.title != META_SHEET]
+
+
+def _copy_sheet(wb: Workbook, source: Worksheet) -> Worksheet:
+    """`copy_worksheet` plus what it leaves out: panes, print titles and area, filter,
+    conditional formats, drop-downs."""
+    ws = wb.copy_worksheet(source)
+    ws.freeze_panes = source.freeze_panes
+    ws.print_title_rows = source.print_title_rows
+    ws.print_title_cols = source.print_title_cols
+    if source.print_area:
+        ws.print_area = [r.split("!")[-1] for r in source.print_area.split(",")]
+    ws.auto_filter.ref = source.auto_filter.ref
+    for cf in source.conditional_formatting:
+        for rule in cf.rules:
+            ws.conditional_formatting.add(str(cf.sqref), copy.copy(rule))
+    for dv in source.data_validations.dataValidation:
+        ws.add_data_validation(copy.copy(dv))
+    return ws
+
+
+def _render_sheet(template: Template, ws: Worksheet, name: str, values: Mapping[str, Any],
+                  records: Sequence[Mapping[str, Any]]) -> None:
+    """Fill the cells that template sheet `name` has into `ws` (that sheet or a copy of it)."""
     env = _environment()
-    shift = 0
-    if template.record_row is not None:
-        sheet, row = template.record_row
-        shift = _lay_out_records(wb[sheet], row, len(records))
+    record_row = template.record_row[1] if template.record_row and template.record_row[0] == name else None
+    shift = _lay_out_records(ws, record_row, len(records)) if record_row else 0
     sample = {**values, RECORD: records[0] if records else {}}
-    for cell in template.cells:
-        ws = wb[cell.sheet]
+    for cell in (c for c in template.cells if c.sheet == name):
         fn = _compile(env, cell.text, sample)
-        if template.record_row == (cell.sheet, cell.row):
+        if cell.row == record_row:
             for i, rec in enumerate(records):
                 put(ws.cell(cell.row + i, cell.col), _value(fn, {**values, RECORD: rec}, template, cell))
             if not records and shift == 0:  # kept as a ruled blank row (else it was removed)
                 ws.cell(cell.row, cell.col).value = None
             continue
-        below = template.record_row and cell.sheet == template.record_row[0] \
-            and cell.row > template.record_row[1]
+        below = record_row is not None and cell.row > record_row
         put(ws.cell(cell.row + (shift if below else 0), cell.col), _value(fn, values, template, cell))
-    _copy_literals(template, wb, len(records))
-    return wb
+    if record_row:
+        _copy_literals(template, ws, record_row, len(records))
 
 
-def _copy_literals(template: Template, wb: Workbook, count: int) -> None:
+def _copy_literals(template: Template, ws: Worksheet, row: int, count: int) -> None:
     """Plain text in the record row (a constant column) is repeated on every record's row."""
-    if template.record_row is None or count < 2:
+    if count < 2:
         return
-    sheet, row = template.record_row
-    ws = wb[sheet]
     placeholders = {c.col for c in template.cells if (c.sheet, c.row) == template.record_row}
     for col in range(1, ws.max_column + 1):
         value = ws.cell(row, col).value
