@@ -35,7 +35,7 @@ def calendar_command(
     con = console()
     settings = load_settings(settings_path)
     if ics is not None:
-        from ..excel.write import check_writable
+        from ..output.workbook import check_writable
 
         check_writable(ics, force=force)  # refuse before printing anything
     overrides = settings.attendance.workdays
@@ -85,7 +85,7 @@ def calendar_command(
 
     if ics is not None:
         from ..errors import KaopingError
-        from ..excel.write import atomic_write_bytes
+        from ..output.workbook import atomic_write_bytes
 
         try:
             atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force)

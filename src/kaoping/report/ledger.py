@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..excel.write import Inputs, save_workbook
+from ..output.workbook import Inputs, save_workbook
 from ..models import (
     Outcome,
     QuarterFlag,

@@ -11,8 +11,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..excel.write import Inputs, save_workbook
 from ..models import Finding, Severity
+from ..output.workbook import Inputs, save_workbook
 from ..paths import safe_filename
 from .annex_templates import PROBLEM_HEADERS, PROBLEMS_SPEC, load_template
 from .template import fill_sheets

@@ -31,7 +31,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
-from ..excel.write import put
+from ..output.workbook import put
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
 RECORD = "行"  # the loop variable of the repeating row
@@ -494,7 +494,7 @@ def export_templates(out_dir: Path, names: Sequence[str], *, force: bool = False
                      inputs: Sequence[Path | None] = ()) -> list[Path]:
     """Copy the shipped templates `names` into `out_dir` (all or nothing), for the clerk to
     restyle."""
-    from ..excel.write import OutputSet
+    from ..output.workbook import OutputSet
 
     out_dir = Path(out_dir)
     sources = {out_dir / name: SHIPPED_DIR / name for name in names}

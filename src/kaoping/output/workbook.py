@@ -11,7 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
 from ..errors import OutputExistsError
-from .output import OutputSet, RunInputs, refuse_input, write_file
+from .files import OutputSet, RunInputs, refuse_input, write_file
 
 Inputs = Iterable[Path | str | None]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import KaopingError
-from .output import OutputSet
+from .files import OutputSet
 
 # Export filters by target format; soffice picks the right one for Calc documents this way
 # instead of guessing from the extension.
