@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers_print import requires_soffice
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -353,3 +354,26 @@ def test_a_wrong_problems_template_stops_the_check_before_reading(restyled, tmp_
                                  "--templates", str(restyled)])
     assert result.exit_code == 2 and "J3" in result.output and not out.exists()
     assert "花名册" not in result.output  # stopped before the roster was read and summed up
+
+
+# ---------------------------------------------------------------- re-saved by a spreadsheet program
+
+
+@requires_soffice
+def test_templates_resaved_by_libreoffice_still_fill_the_same(restyled, tmp_path):
+    """The clerk restyles in Excel/WPS; LibreOffice is the program we can run: every template
+    re-saved by it passes the checks and fills the same values as the shipped one."""
+    from kaoping.output import pdf
+
+    resaved = pdf.convert(sorted(restyled.glob("*.xlsx")), "xlsx", tmp_path / "resaved")
+    folder = resaved[0].parent
+    assert sorted(p.name for p in resaved) == sorted(T.SPECS)
+    rows = {c: RowCounts() for c in T.A4_CATEGORY_ROWS}
+    rows[next(iter(rows))].total = 3
+    args = {"unit_label": "财务处", "quarter": Quarter(2026, 2), "report_date": dt.date(2026, 7, 1)}
+    shipped = annex4_workbook(Annex4Counts(rows), **args).worksheets[0]
+    again = annex4_workbook(Annex4Counts(rows), **args,
+                            template=read_template(T.ANNEX4_SPEC, folder)).worksheets[0]
+    assert [[c.value for c in r] for r in again.iter_rows()] == [[c.value for c in r] for r in shipped.iter_rows()]
+    for spec in T.SPECS.values():
+        assert read_template(spec, folder).refs() == read_template(spec).refs(), spec.file
