@@ -377,3 +377,16 @@ def test_templates_resaved_by_libreoffice_still_fill_the_same(restyled, tmp_path
     assert [[c.value for c in r] for r in again.iter_rows()] == [[c.value for c in r] for r in shipped.iter_rows()]
     for spec in T.SPECS.values():
         assert read_template(spec, folder).refs() == read_template(spec).refs(), spec.file
+
+
+def test_a_hostile_or_missing_template_folder_is_refused(restyled, tmp_path):
+    with pytest.raises(KaopingError, match="找不到模板文件夹"):
+        read_template(T.ANNEX4_SPEC, tmp_path / "没有")
+    import zipfile
+
+    path = restyled / T.ANNEX4_FILE
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:  # a zip bomb in its place
+        zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 300_000_000 + b"</a>")
+    with pytest.raises(KaopingError) as err:
+        read_template(T.ANNEX4_SPEC, restyled)
+    assert err.value.file == str(path)

@@ -160,6 +160,22 @@ def _record_row(cells: Sequence[_Cell], path: Path) -> tuple[str, int] | None:
     return rows[0] if rows else None
 
 
+def _template_bytes(path: Path, *, shipped: bool) -> bytes:
+    """A restyled template is a file from outside like any other: the same preflight as the
+    forms (size, zip bomb, hostile XML) before openpyxl parses it."""
+    if shipped:
+        return path.read_bytes()
+    from ..errors import UnreadableWorkbookError
+    from ..excel.safety import inspect_workbook, read_workbook_bytes
+
+    try:
+        data = read_workbook_bytes(path)
+        inspect_workbook(path, data=data)
+    except UnreadableWorkbookError as exc:
+        raise KaopingError(f"模板文件无法打开：{exc.message}（{EXPORT_HINT}）", file=str(path)) from None
+    return data
+
+
 def _check_record_merges(ws: Worksheet, row: int, path: Path) -> None:
     """Rows are added and removed at the record row's table: no merge may cross its edges."""
     end = row + _blank_rows_below(ws, row)
@@ -191,10 +207,12 @@ def read_template(spec: TemplateSpec, directory: Path | None = None, *,
     A restyled template must keep every placeholder of the one in `reference`."""
     folder = Path(directory) if directory is not None else reference
     path = folder / spec.file
+    if not folder.is_dir():
+        raise KaopingError(f"找不到模板文件夹；{EXPORT_HINT}", file=str(folder))
     if not path.is_file():
         raise KaopingError(f"模板文件夹中没有模板「{spec.file}」；{EXPORT_HINT}（导出全套后再修改）",
                            file=str(folder))
-    data = path.read_bytes()
+    data = _template_bytes(path, shipped=folder.resolve() == SHIPPED_DIR.resolve())
     try:
         wb = load_workbook(io.BytesIO(data))
     except Exception as exc:  # a damaged template must not stop the report silently
