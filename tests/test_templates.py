@@ -390,3 +390,10 @@ def test_a_hostile_or_missing_template_folder_is_refused(restyled, tmp_path):
     with pytest.raises(KaopingError) as err:
         read_template(T.ANNEX4_SPEC, restyled)
     assert err.value.file == str(path)
+
+
+def test_templates_check_names_the_wrong_cell(restyled):
+    _edit(restyled / T.ANNEX6_FILE, E5="{{ 行.好的次数 }}")
+    result = runner.invoke(app, ["templates", "check", str(restyled)])
+    flat = "".join(result.output.split())
+    assert result.exit_code == 2 and "附件6" in flat and "E5" in flat and "{{行.好的次数}}不认识" in flat
