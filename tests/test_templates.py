@@ -397,3 +397,17 @@ def test_templates_check_names_the_wrong_cell(restyled):
     result = runner.invoke(app, ["templates", "check", str(restyled)])
     flat = "".join(result.output.split())
     assert result.exit_code == 2 and "附件6" in flat and "E5" in flat and "{{行.好的次数}}不认识" in flat
+
+
+def test_a_template_cannot_change_the_records_it_is_filled_with(tmp_path):
+    """A record's methods are not fields (refused when read); and the sandbox is immutable."""
+    folder = _list_template(tmp_path, blank_rows=0)
+    _edit(folder / LIST_SPEC.file, B3="{{ 行.姓名 }}{{ 行.clear() }}")
+    with pytest.raises(KaopingError, match=r"\{\{ 行\.clear \}\} 不认识"):
+        read_template(LIST_SPEC, folder, reference=folder)
+    from kaoping.report.template import _environment
+
+    records = [{"a": 1}]
+    with pytest.raises(Exception, match="unsafe|not safely|modif"):
+        _environment().from_string("{{ r.clear() }}").render(r=records[0])
+    assert records == [{"a": 1}]

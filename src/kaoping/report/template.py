@@ -7,7 +7,7 @@ rows right below it are kept as ruled blank rows while the records do not fill t
 A cell holding a single placeholder takes the value itself (a count stays a number, so the
 template's number format applies); a cell mixing text and placeholders becomes text.
 
-Rendering runs in jinja2's sandbox with StrictUndefined. A template whose placeholders the
+Rendering runs in jinja2's immutable sandbox with StrictUndefined. A template whose placeholders the
 writer does not know, or that lacks one the shipped template has, is refused before anything
 is written (`KaopingError`, exit 2), naming the template and the cell.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateError as JinjaError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
@@ -58,8 +58,9 @@ class TemplateSpec:
 
 
 def _environment() -> SandboxedEnvironment:
+    # Immutable: a template cannot change the records it is filled with (行.clear()).
     # None prints as nothing inside text ("备注：" rather than "备注：None").
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
                                 finalize=lambda v: "" if v is None else v)
 
 
