@@ -101,7 +101,7 @@ SETTINGS = list(_leaf_fields(Settings))
 
 
 def test_the_walk_finds_every_table_of_settings():
-    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "annual", "text", "limits",
+    assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "categories", "annual", "text", "limits",
                                                        "templates"}
 
 

@@ -74,6 +74,15 @@ class SpecialCategory(StrEnum):
         return list(SpecialCategory).index(self) + 1
 
 
+class ReserveLevel(StrEnum):
+    """§五(三): the three levels of the 后备干部人才库 (its rules are 另行规定: kaoping keeps
+    the roster's entries and reports on them, it does not decide who is in the pool)."""
+
+    SECTION_MEMBER = "股级"
+    DEPUTY_CHIEF = "副科级"
+    CHIEF = "正科级"
+
+
 class TaskStatus(StrEnum):
     """完成情况 of a 一周小记 row (§四(一))."""
 
@@ -178,7 +187,16 @@ class Person(_Model):
     special_cases: list[SpecialCase] = Field(default_factory=list)  # 特殊情形
     on_establishment: bool = True  # 是否在编 (§二: only 在编 cadres are assessed)
     refused_or_falsified: bool = False  # §五(一): 无正当理由不参加或弄虚作假且拒不改正
+    reserve_level: ReserveLevel | None = None  # 后备层级 (§五(三))
+    reserve_in: dt.date | None = None  # 入库日期: open = since always
+    reserve_out: dt.date | None = None  # 出库日期: open = still in the pool
     row: int | None = None  # roster row, for messages
+
+    def in_reserve_during(self, start: dt.date, end: dt.date) -> bool:
+        """In the reserve pool at some time in [start, end] (inclusive)."""
+        return self.reserve_level is not None and (
+            (self.reserve_in is None or self.reserve_in <= end)
+            and (self.reserve_out is None or self.reserve_out >= start))
 
     @property
     def quota_key(self) -> str:

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, templates, week
+from . import (
+    annual,
+    calendar,
+    explain,
+    forms,
+    halfyear,
+    month,
+    profile,
+    quarter,
+    roster,
+    rules,
+    templates,
+    week,
+)
 
 app = typer.Typer(
     name="kaoping",
@@ -27,6 +40,8 @@ app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
 app.add_typer(templates.app, name="templates")
 calendar.register(app)
+explain.register(app)
+profile.register(app)
 rules.register(app)
 
 

@@ -52,6 +52,8 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
+    if kind == "quarterly":
+        _print_seats(ros, per, unit)
     if pdf and written:
         from ..output.pdf import pdf_beside
 
@@ -59,6 +61,19 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
             task = bar.add_task("", total=len(written))
             pdfs = pdf_beside(written, force=force, on_progress=lambda _p: bar.advance(task))
         con.print(f"[green]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+
+
+def _print_seats(ros, quarter, unit: str | None) -> None:
+    """The 好 seats of each unit / 考核组 for the quarter (as `kaoping quarter quota`)."""
+    from ..config import load_settings
+    from ..pipeline.quota import seats_of
+    from .seats import print_seats
+
+    settings = load_settings(None)
+    seats, centre = seats_of(ros, quarter, settings)
+    if unit is not None:
+        seats = [s for s in seats if unit in s.units]
+    print_seats(seats, centre, quarter, settings)
 
 
 @app.command("monthly")
@@ -85,7 +100,8 @@ def quarterly(
     force: bool = _FORCE,
     pdf: bool = _PDF,
 ) -> None:
-    """生成每人一份的季度评价表（附件3）。"""
+    """生成每人一份的季度评价表（附件3），并列出各单位（考核组）本季度可定“好”等次的名额
+    （同 kaoping quarter quota）。"""
     _run("quarterly", roster, period, out, unit, force, pdf)
 
 

@@ -115,3 +115,27 @@ def tally(
     if result.findings:
         print_findings(result.findings, title="无效票及问题")
     raise typer.Exit(exit_code(result.findings))
+
+
+@app.command("check")
+@guarded
+def check(
+    folder: Path = typer.Argument(..., help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
+                                  show_default=False),
+    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    half: str | None = typer.Option(None, "--half", help="半年：2026H1 或 2026H2；不给时按记实表上的半年"),
+    problems: Path | None = _PROBLEMS,
+    force: bool = _FORCE,
+) -> None:
+    """检查收回的《干部成长考核考察记实表》（§四(四)1 个别谈话）：按单位列出应谈话人数、已签字人数，
+    以及没有已签字记实表的人（缺谈话记录、谈话人或被谈话人签字、谈话日期，或根本没交）。
+    退出码：0 无错误，1 有错误，2 无法运行。"""
+    from .common import exit_code, print_findings, write_problems
+    from .talks import print_talks, run_with_progress
+
+    run = run_with_progress(roster, folder, half)
+    print_talks(run)
+    print_findings(run.findings, title="记实表问题")
+    write_problems(run.findings, problems, force=force, inputs=[roster, folder],
+                   title=f"{run.check.half.label}干部成长考核考察记实表问题清单")
+    raise typer.Exit(exit_code(run.findings))

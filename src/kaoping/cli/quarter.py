@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
+from .seats import quota
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
                   no_args_is_help=True)
@@ -15,26 +16,39 @@ app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、�
 _ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
                     "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
 
+app.command("quota")(quota)
+
 FolderArg = Annotated[Path, typer.Argument(help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
 RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
 AttendanceOpt = Annotated[Optional[Path], typer.Option("--attendance", "-a", help=_ATTENDANCE_HELP)]
+UnitOpt = Annotated[Optional[list[str]], typer.Option(
+    "--unit", "-u", help="只处理这些单位（可重复）；共用一个考核组的单位须一起给出。不给时处理花名册中的全部单位，"
+                         "某个单位一份表也没有收到时报错误")]
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None, settings=None):
+         settings_path: Path | None, units: list[str] | None = None, settings=None):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
     from ..periods import parse_quarter
     from ..pipeline import run_quarter
     from .common import with_progress
 
+    from ..errors import NoFormsError
+    from .common import print_findings
+
     settings = settings or load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
-    return with_progress(folder, "读取表格", lambda on_file: run_quarter(
-        roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
-        on_file=on_file))
+    try:
+        return with_progress(folder, "读取表格", lambda on_file: run_quarter(
+            roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
+            on_file=on_file, units=units or None))
+    except NoFormsError as exc:
+        if exc.findings:  # why the folder's files gave no form (unreadable…): screen only
+            print_findings(exc.findings, title="读取文件夹时发现的问题")
+        raise
 
 
 def _pct(x: float | None) -> str:
@@ -96,6 +110,7 @@ def check(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    unit: UnitOpt = None,
     templates: TemplatesOpt = None,
 ) -> None:
     """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
@@ -109,7 +124,7 @@ def check(
 
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
-    run = _run(roster, folder, period, attendance, settings_path, settings)
+    run = _run(roster, folder, period, attendance, settings_path, unit, settings)
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
     _write_problems(run, problems, force, templates=layouts)
@@ -134,6 +149,7 @@ def report(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
+    unit: UnitOpt = None,
     templates: TemplatesOpt = None,
 ) -> None:
     """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
@@ -141,7 +157,9 @@ def report(
     以及年度综评要读取的《季度结果台账》。
 
     输出：OUT/<单位>/附件4-备案表-2026Q3.xlsx、OUT/<单位>/附件5-名单表-2026Q3.xlsx、
-    OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx。
+    OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx；加 --unit 时只输出这些单位的表和
+    OUT/季度结果台账-2026Q3-<单位>.xlsx，不输出全中心表。
+    文件夹中没有该季度的季度评价表时不输出任何文件（退出码 2）。
     仍有“错误”时不输出（退出码 1），改正后重试，或加 --force 强制输出。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
@@ -167,7 +185,7 @@ def report(
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
-    run = _run(roster, folder, period, attendance, settings_path, settings)
+    run = _run(roster, folder, period, attendance, settings_path, unit, settings)
     # Everything the run read: no output may be written over it, --force or not.
     inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS), layouts]
     con = console()
@@ -180,7 +198,7 @@ def report(
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
                            report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf,
-                           template_dir=layouts)
+                           units=run.units, template_dir=layouts)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")

@@ -65,6 +65,15 @@ CENTRE_DIR = "全中心"
 FILING_TEMPLATES = (ANNEX4_SPEC, ANNEX5_SPEC, LEDGER_SPEC)  # what `plan_filing` fills
 
 
+@dataclass(frozen=True)
+class FilingTemplates:
+    """The checked templates of one filing, in FILING_TEMPLATES order."""
+
+    annex4: Template
+    annex5: Template
+    ledger: Template
+
+
 # ---------------------------------------------------------------- counting
 
 
@@ -162,7 +171,14 @@ def _quota_sentence(q: QuotaSummary) -> str:
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
 
-def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False) -> str:
+_APPLIES_TEXT = {
+    "last_day": "特殊情形以季度最后一天是否在期内为准",
+    "any_overlap": "特殊情形与季度有一天重叠即不定档",
+}
+
+
+def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False,
+                  settings: Settings | None = None) -> str:
     parts = [
         f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
         f"＝{counts.good}÷{counts.participants}。"
@@ -174,7 +190,9 @@ def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, cen
     else:
         parts.append("无受表彰直接确定为“好”等次人员。")
     if counts.grades[Outcome.UNDETERMINED]:
-        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员（§二）。")
+        applies = settings.categories.applies if settings is not None else "last_day"
+        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员"
+                     f"（§二；{_APPLIES_TEXT[applies]}）。")
     if centre:
         # The centre sheet must stay one page: only the groups over their cap are named.
         over = [q for q in quotas if q.over]
@@ -245,14 +263,15 @@ def _row_values(c: RowCounts) -> dict[str, int]:
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
                     report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
-                    template: Template | None = None) -> Workbook:
+                    template: Template | None = None, settings: Settings | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre) into its template."""
     total = counts.total
     ratio = total.good_ratio()
     values: dict[str, Any] = {
         "年度": quarter.year, "季度": CN_QUARTER[quarter.quarter],
         "好等次比例": "—" if ratio is None else ratio, "呈报单位": unit_label,
-        "日期": date_text(report_date), "备注": annex4_remark(total, quotas, centre=centre),
+        "日期": date_text(report_date),
+        "备注": annex4_remark(total, quotas, centre=centre, settings=settings),
         **{A4_ROW_NAMES[cat]: _row_values(counts.rows[cat]) for cat in A4_ROW_NAMES},
         A4_TOTAL_NAME: _row_values(total),
     }
@@ -365,24 +384,64 @@ def _unit_dirs(units: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def ledger_name(quarter: Quarter, units: Sequence[str] | None = None) -> str:
+    """季度结果台账-2026Q3.xlsx; a run limited to some units (--unit) names them, so the
+    ledgers of separate runs sit side by side for `annual` to read together."""
+    if not units:
+        return f"季度结果台账-{quarter}.xlsx"
+    return safe_filename(f"季度结果台账-{quarter}-{'、'.join(units)}", fallback="季度结果台账") + ".xlsx"
+
+
 def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                 report_date: dt.date | None = None, centre_name: str = "全中心",
-                template_dir: Path | None = None) -> FilingPlan:
-    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账."""
+                template_dir: Path | None = None,
+                units: Sequence[str] | None = None) -> FilingPlan:
+    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账. With
+    `units` (a run limited by --unit) only those units' tables and their 台账: no centre
+    tables, whose figures would leave the other units out."""
     report_date = report_date or dt.date.today()
     out_dir = Path(out_dir)
     tag = str(quarter)
     results = list(outcome.results)
     quotas = list(getattr(outcome, "quotas", []) or [])
     settings = getattr(outcome, "settings", None)  # the thresholds the texts name
+    # Each template is read and checked once, before any workbook is filled.
+    templates = FilingTemplates(*(load_template(spec, template_dir) for spec in FILING_TEMPLATES))
+    if units:
+        files = _unit_tables(list(units), results, roster, quarter, out_dir, quotas, settings,
+                             report_date=report_date, templates=templates)[0]
+        ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+        files[out_dir / ledger_name(quarter, units)] = ledger_workbook(
+            ledger, settings=settings, template=templates.ledger)
+        return FilingPlan(files)
     units = list(roster.units())
     for r in results:
         if r.unit not in units:
             units.append(r.unit)
+    files, per_unit = _unit_tables(units, results, roster, quarter, out_dir, quotas, settings,
+                                   report_date=report_date, templates=templates)
+    centre = annex4_counts(results, roster.people, quarter)
+    wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
+                          quotas=quotas, centre=True, template=templates.annex4, settings=settings)
+    add_unit_chart(wb4, per_unit, quotas)
+    folder = out_dir / CENTRE_DIR
+    files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
+    files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
+        results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
+        template=templates.annex5, settings=settings)
+    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+    files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings,
+                                                            template=templates.ledger)
+    return FilingPlan(files)
+
+
+def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster, quarter: Quarter,
+                 out_dir: Path, quotas: list[QuotaSummary], settings: Settings | None, *,
+                 report_date: dt.date, templates: FilingTemplates
+                 ) -> tuple[dict[Path, Workbook], list[tuple[str, RowCounts]]]:
+    """附件4 and 附件5 of each of `units`, and each unit's totals (for the centre chart)."""
+    tag = str(quarter)
     dirs = _unit_dirs(units)
-    # Each template is read and checked once, before any workbook is filled.
-    t4, t5 = load_template(ANNEX4_SPEC, template_dir), load_template(ANNEX5_SPEC, template_dir)
-    t_ledger = load_template(LEDGER_SPEC, template_dir)
     files: dict[Path, Workbook] = {}
     per_unit: list[tuple[str, RowCounts]] = []
     for unit in units:
@@ -394,23 +453,11 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
         folder = out_dir / dirs[unit]
         files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
             counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
-            template=t4)
+            template=templates.annex4, settings=settings)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
-            template=t5, settings=settings)
-    centre = annex4_counts(results, roster.people, quarter)
-    wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, centre=True, template=t4)
-    add_unit_chart(wb4, per_unit, quotas)
-    folder = out_dir / CENTRE_DIR
-    files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
-    files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
-        results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
-        template=t5, settings=settings)
-    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
-    files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger, settings=settings,
-                                                                    template=t_ledger)
-    return FilingPlan(files)
+            template=templates.annex5, settings=settings)
+    return files, per_unit
 
 
 def printed(paths: Iterable[Path]) -> list[Path]:
@@ -421,9 +468,10 @@ def printed(paths: Iterable[Path]) -> list[Path]:
 def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                  force: bool = False, report_date: dt.date | None = None,
                  centre_name: str = "全中心", template_dir: Path | None = None,
-                 inputs: Inputs = (), pdf: bool = False) -> list[Path]:
+                 inputs: Inputs = (), pdf: bool = False,
+                 units: Sequence[str] | None = None) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
-    (`output.files.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
+    (`excel.output.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
     附件 beside it (LibreOffice) is part of the same set.
 
     All targets are checked before the first one is written, so a refusal (existing file
@@ -434,7 +482,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
-                       centre_name=centre_name, template_dir=template_dir)
+                       centre_name=centre_name, template_dir=template_dir, units=units)
     pdfs = pdf_targets(printed(plan.files)) if pdf else []
     with OutputSet(out_dir, [*plan.files, *pdfs], force=force, inputs=inputs) as out:
         for path, wb in plan.files.items():

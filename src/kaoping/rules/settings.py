@@ -31,6 +31,15 @@ class AttendanceSettings(BaseModel):
     workdays: dict[str, float] = Field(default_factory=dict)
 
 
+class CategorySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §二 1, 3–5 (新录用、立案调查尚未结案、受处分、受组织处理或诫勉): which quarters a case
+    # with dates removes from grading. "last_day": the case is in force on the quarter's last
+    # day (the evaluation looks at the state then: "尚未结案", "受处分的"); "any_overlap": any
+    # day of the quarter inside the case.
+    applies: Literal["last_day", "any_overlap"] = "last_day"
+
+
 class AnnualSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # §五(一): 优秀 from those with 好 ≥ 2 (2个以上 includes 2) and no 一般/较差.
@@ -74,6 +83,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    categories: CategorySettings = Field(default_factory=CategorySettings)
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
