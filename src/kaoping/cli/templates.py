@@ -9,7 +9,7 @@ import typer
 
 from .common import guarded
 
-app = typer.Typer(help="模板：导出内置的附件4–6、台账等 Excel 模板以修改版式，检查改过的模板",
+app = typer.Typer(help="模板：导出内置的附件4–6、台账、问题清单 Excel 模板以修改版式，检查改过的模板",
                   no_args_is_help=True)
 
 DirArg = Annotated[Path, typer.Argument(help="模板文件夹", show_default=False)]
@@ -22,7 +22,8 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有同名模板时覆盖")] = False,
 ) -> None:
     """把内置模板导出到文件夹。在 Excel/WPS 中修改字体、行高、列宽、标题等版式后，
-    用 --templates 文件夹（或 kaoping.toml 的 [templates] dir）让 quarter report、annual report 使用。
+    用 --templates 文件夹（或 kaoping.toml 的 \\[templates] dir）让 quarter report、annual report
+    和各检查命令的 --problems 使用。
 
     单元格中的 {{ 呈报单位 }} 等占位符由 kaoping 填写，须保留；{{ 行.姓名 }} 所在行按名单每人重复一行。
     附件1–3（发给个人填写的表格）由 forms 命令生成，不在其中。
