@@ -411,3 +411,30 @@ def test_a_template_cannot_change_the_records_it_is_filled_with(tmp_path):
     with pytest.raises(Exception, match="unsafe|not safely|modif"):
         _environment().from_string("{{ r.clear() }}").render(r=records[0])
     assert records == [{"a": 1}]
+
+
+def test_sheets_from_two_template_sheets_keep_their_own_merges_and_footer(tmp_path):
+    from kaoping.report.template import SheetFill, fill_sheets
+
+    folder = _list_template(tmp_path, blank_rows=0)  # its 注 line (row 4) is merged A4:B4
+    path = folder / LIST_SPEC.file
+    wb = load_workbook(path)
+    wb.active.title = "全部"
+    wb.active.oddFooter.center.text = "第 &P 页"
+    other = wb.copy_worksheet(wb.active)
+    other.title = "单位"
+    other["A2"] = "编号"
+    other.oddFooter.center.text = "第 &P 页"
+    wb.save(path)
+    t = read_template(LIST_SPEC, folder, reference=folder)
+    wb = fill_sheets(t, [SheetFill("全部", {"单位": "全中心"}, _records(3), "全部"),
+                         SheetFill("财务处", {"单位": "财务处"}, _records(1), "单位"),
+                         SheetFill("办公室", {"单位": "办公室"}, _records(5), "单位")])
+    assert wb.sheetnames == ["全部", "财务处", "办公室"]
+    for title, n, header in (("全部", 3, "序号"), ("财务处", 1, "编号"), ("办公室", 5, "编号")):
+        ws = wb[title]
+        assert ws["A2"].value == header and ws.cell(3 + n, 1).value == "注：备案用", title
+        assert {str(r) for r in ws.merged_cells.ranges} == {f"A{3 + n}:B{3 + n}"}, title
+        assert ws.oddFooter.center.text == "第 &P 页"
+    with pytest.raises(KaopingError, match="「汇总」"):
+        fill_sheets(t, [SheetFill("x", {"单位": "x"}, (), "汇总")])

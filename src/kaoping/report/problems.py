@@ -15,7 +15,7 @@ from ..models import Finding, Severity
 from ..output.workbook import Inputs, save_workbook
 from ..paths import safe_filename
 from .annex_templates import PROBLEM_HEADERS, PROBLEMS_SPEC, load_template
-from .template import fill_sheets
+from .template import SheetFill, fill_sheets
 
 HEADERS = PROBLEM_HEADERS
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -38,8 +38,8 @@ def _records(findings: Sequence[Finding]) -> list[dict[str, Any]]:
             for n, f in enumerate(findings, start=1)]
 
 
-def _sheet(title: str, scope: str, findings: Sequence[Finding]) -> dict[str, Any]:
-    return {"标题": title, "范围": scope, "条数": len(findings)}
+def _sheet(name: str, title: str, scope: str, findings: Sequence[Finding]) -> SheetFill:
+    return SheetFill(name, {"标题": title, "范围": scope, "条数": len(findings)}, _records(findings))
 
 
 def build_problems_workbook(findings: Sequence[Finding], *, title: str = "问题清单",
@@ -47,11 +47,11 @@ def build_problems_workbook(findings: Sequence[Finding], *, title: str = "问题
     """The 问题清单 filled into its template; `template_dir`: a restyled set."""
     rows = sorted(findings, key=lambda f: (_ORDER[f.severity], f.unit or "", f.file or "",
                                            f.sheet or "", f.rule))
-    sheets = [("全部", _sheet(title, "全部", rows), _records(rows))]
+    sheets = [_sheet("全部", title, "全部", rows)]
     used = {"全部"}
     for unit in sorted({f.unit or "未知单位" for f in rows}):
         mine = [f for f in rows if (f.unit or "未知单位") == unit]
-        sheets.append((_sheet_title(unit, used), _sheet(title, unit, mine), _records(mine)))
+        sheets.append(_sheet(_sheet_title(unit, used), title, unit, mine))
     # The template's hidden `_kaoping` sheet (kind=problems) makes a later scan of the same
     # folder skip the file instead of taking its "一周小记" messages for a weekly form's title.
     return fill_sheets(load_template(PROBLEMS_SPEC, template_dir), sheets)

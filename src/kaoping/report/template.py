@@ -152,13 +152,16 @@ def _normal(spec: TemplateSpec, refs: set[Ref]) -> set[Ref]:
     return out
 
 
-def _record_row(cells: Sequence[_Cell], path: Path) -> tuple[str, int] | None:
-    rows = sorted({(c.sheet, c.row) for c in cells if any(n == RECORD for n, _ in c.refs)})
-    if len(rows) > 1:
-        (_, r1), (s2, r2) = rows[0], rows[1]
-        raise KaopingError(f"模板中只能有一行用 {{{{ {RECORD}.… }}}} 占位符（每条记录重复这一行），"
-                           f"第{r1}行和第{r2}行都用了；{EXPORT_HINT}", file=str(path), sheet=s2)
-    return rows[0] if rows else None
+def _record_rows(cells: Sequence[_Cell], path: Path) -> dict[str, int]:
+    """The record row of each sheet that has one (at most one a sheet)."""
+    out: dict[str, int] = {}
+    for sheet, row in sorted({(c.sheet, c.row) for c in cells if any(n == RECORD for n, _ in c.refs)}):
+        if sheet in out:
+            raise KaopingError(f"一张工作表中只能有一行用 {{{{ {RECORD}.… }}}} 占位符（每条记录重复这一行），"
+                               f"第{out[sheet]}行和第{row}行都用了；{EXPORT_HINT}", file=str(path),
+                               sheet=sheet)
+        out[sheet] = row
+    return out
 
 
 def _template_bytes(path: Path, *, shipped: bool) -> bytes:
@@ -195,7 +198,7 @@ class Template:
     path: Path
     data: bytes
     cells: list[_Cell]
-    record_row: tuple[str, int] | None
+    record_rows: dict[str, int]  # sheet → its record row
     kind: str | None = None  # the hidden _kaoping sheet's kind (how kaoping knows its files)
 
     def refs(self) -> set[Ref]:
@@ -222,9 +225,9 @@ def read_template(spec: TemplateSpec, directory: Path | None = None, *,
     env = _environment()
     cells = _scan(wb, env, path)
     _check_known(spec, cells, path)
-    template = Template(spec, path, data, cells, _record_row(cells, path), _meta_kind(wb))
-    if template.record_row is not None:
-        _check_record_merges(wb[template.record_row[0]], template.record_row[1], path)
+    template = Template(spec, path, data, cells, _record_rows(cells, path), _meta_kind(wb))
+    for sheet, row in template.record_rows.items():
+        _check_record_merges(wb[sheet], row, path)
     if folder.resolve() != Path(reference).resolve():
         _check_complete(template, reference)
     return template
@@ -430,25 +433,45 @@ def fill(template: Template, values: Mapping[str, Any],
     return wb
 
 
-def fill_sheets(template: Template, sheets: Sequence[tuple[str, Mapping[str, Any],
-                                                        Sequence[Mapping[str, Any]]]]) -> Workbook:
-    """One filled copy of the template's (single) sheet per (title, values, records), in order,
-    e.g. a 问题清单's 全部 sheet and one sheet per unit."""
-    for _, values, records in sheets:
-        _check_context(template.spec, values, records)
+@dataclass(frozen=True)
+class SheetFill:
+    """One output sheet of `fill_sheets`: a copy of template sheet `source` (None: the
+    template's only sheet) named `title`, filled with `values` and `records`."""
+
+    title: str
+    values: Mapping[str, Any]
+    records: Sequence[Mapping[str, Any]] = ()
+    source: str | None = None
+
+
+def fill_sheets(template: Template, sheets: Sequence[SheetFill]) -> Workbook:
+    """One filled copy of a template sheet per `SheetFill`, in order (a 问题清单's 全部 sheet
+    and one per unit); the template's own sheets are not in the result."""
+    for sheet in sheets:
+        _check_context(template.spec, sheet.values, sheet.records)
     wb = load_workbook(io.BytesIO(template.data))
     names = _content_sheets(wb)
-    if len(names) != 1:
-        raise KaopingError(f"模板应只有一张（可见的）工作表，现有 {len(names)} 张：{'、'.join(names)}；"
-                           f"{EXPORT_HINT}", file=str(template.path))
-    source = wb[names[0]]
-    copies = [source, *(_copy_sheet(wb, source) for _ in sheets[1:])]  # copied while pristine
-    for ws, (title, values, records) in zip(copies, sheets, strict=True):
-        _render_sheet(template, ws, names[0], values, records)
-        ws.title = title
+    sources = [_source(sheet, names, template) for sheet in sheets]
+    copies = [_copy_sheet(wb, wb[name]) for name in sources]  # all copied while pristine
+    for name in names:
+        del wb[name]
+    for ws, name, sheet in zip(copies, sources, sheets, strict=True):
+        _render_sheet(template, ws, name, sheet.values, sheet.records)
+        ws.title = sheet.title
     if META_SHEET in wb.sheetnames:  # the hidden sheet stays last
         wb.move_sheet(META_SHEET, len(wb.sheetnames) - 1 - wb.sheetnames.index(META_SHEET))
+    wb.active = 0
     return wb
+
+
+def _source(sheet: SheetFill, names: Sequence[str], template: Template) -> str:
+    if sheet.source is None and len(names) == 1:
+        return names[0]
+    if sheet.source in names:
+        return sheet.source
+    wanted = f"「{sheet.source}」" if sheet.source else "一张"
+    raise KaopingError(f"模板中应有{wanted}工作表，现有：{'、'.join(names)}；{EXPORT_HINT}",
+                       file=str(template.path))
 
 
 def _content_sheets(wb: Workbook) -> list[str]:
@@ -456,15 +479,23 @@ def _content_sheets(wb: Workbook) -> list[str]:
 
 
 def _copy_sheet(wb: Workbook, source: Worksheet) -> Worksheet:
-    """`copy_worksheet` plus what it leaves out: panes, print titles and area, filter,
-    conditional formats, drop-downs."""
+    """`copy_worksheet` plus what it leaves out or shares: panes, print titles and area,
+    filter, header and footer, conditional formats, drop-downs, and merges of its own (the
+    copy's merges would otherwise be the source's range objects, moved with either sheet)."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
     ws = wb.copy_worksheet(source)
+    ws.merged_cells = MultiCellRange()
+    for rng in source.merged_cells.ranges:
+        ws.merged_cells.add(MergedCellRange(ws, rng.coord))
     ws.freeze_panes = source.freeze_panes
     ws.print_title_rows = source.print_title_rows
     ws.print_title_cols = source.print_title_cols
     if source.print_area:
         ws.print_area = [r.split("!")[-1] for r in source.print_area.split(",")]
     ws.auto_filter.ref = source.auto_filter.ref
+    ws.HeaderFooter = copy.deepcopy(source.HeaderFooter)
     for cf in source.conditional_formatting:
         for rule in cf.rules:
             ws.conditional_formatting.add(str(cf.sqref), copy.copy(rule))
@@ -477,7 +508,7 @@ def _render_sheet(template: Template, ws: Worksheet, name: str, values: Mapping[
                   records: Sequence[Mapping[str, Any]]) -> None:
     """Fill the cells that template sheet `name` has into `ws` (that sheet or a copy of it)."""
     env = _environment()
-    record_row = template.record_row[1] if template.record_row and template.record_row[0] == name else None
+    record_row = template.record_rows.get(name)
     shift = _lay_out_records(ws, record_row, len(records)) if record_row else 0
     sample = {**values, RECORD: records[0] if records else {}}
     for cell in (c for c in template.cells if c.sheet == name):
@@ -491,14 +522,14 @@ def _render_sheet(template: Template, ws: Worksheet, name: str, values: Mapping[
         below = record_row is not None and cell.row > record_row
         put(ws.cell(cell.row + (shift if below else 0), cell.col), _value(fn, values, template, cell))
     if record_row:
-        _copy_literals(template, ws, record_row, len(records))
+        _copy_literals(template, ws, name, record_row, len(records))
 
 
-def _copy_literals(template: Template, ws: Worksheet, row: int, count: int) -> None:
+def _copy_literals(template: Template, ws: Worksheet, name: str, row: int, count: int) -> None:
     """Plain text in the record row (a constant column) is repeated on every record's row."""
     if count < 2:
         return
-    placeholders = {c.col for c in template.cells if (c.sheet, c.row) == template.record_row}
+    placeholders = {c.col for c in template.cells if (c.sheet, c.row) == (name, row)}
     for col in range(1, ws.max_column + 1):
         value = ws.cell(row, col).value
         if col not in placeholders and value not in (None, ""):
