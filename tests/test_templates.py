@@ -316,31 +316,41 @@ def test_problems_sheets_are_copies_of_the_restyled_template(restyled):
     from openpyxl.styles import Font
 
     from kaoping.models import Finding, Severity
+    from kaoping.output.style import row_height
     from kaoping.report.problems import build_problems_workbook
 
     path = restyled / T.PROBLEMS_FILE
     wb = load_workbook(path)
-    ws = wb.worksheets[0]
+    ws = wb[T.PROBLEMS_UNIT_SHEET]
     ws["A1"].font = Font(name="黑体", size=20)
-    ws["J2"] = "问题说明"  # a header retyped
-    ws.column_dimensions["J"].width = 80
+    ws["H2"] = "问题说明"  # a header retyped
+    ws.column_dimensions["H"].width = 80
     wb.save(path)
-    findings = [Finding(rule="Q1", severity=Severity.ERROR, unit=u, person=p, message="未勾选档次")
-                for u, p in (("财务处", "张三"), ("财务处", "李四"), ("办公室", "王五"))]
+    long = "问题说明文字" * 30
+    findings = [Finding(rule="Q1", severity=Severity.ERROR, unit=u, person=p, message=m)
+                for u, p, m in (("财务处", "张三", long), ("财务处", "李四", "未勾选"), ("办公室", "王五", "未勾选"))]
     wb = build_problems_workbook(findings, title="季度评价问题清单", template_dir=restyled)
     assert wb.sheetnames == ["全部", "办公室", "财务处", "_kaoping"]
-    for ws, n in zip(wb.worksheets[:3], (3, 1, 2), strict=True):
+    for ws, n in zip(wb.worksheets[1:3], (1, 2), strict=True):
         assert ws["A1"].value == f"季度评价问题清单（{ws.title}，共 {n} 条）"
-        assert ws["A1"].font.name == "黑体" and ws["J2"].value == "问题说明"
-        assert ws.column_dimensions["J"].width == 80
+        assert ws["A1"].font.name == "黑体" and ws["H2"].value == "问题说明"
+        assert ws.column_dimensions["H"].width == 80
         assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
         assert ws.auto_filter.ref == f"A2:J{2 + n}"
         assert [ws.cell(r, 1).value for r in range(3, 3 + n)] == list(range(1, n + 1))
+        assert "处理情况" in ws.oddFooter.center.text
+    # Row heights follow the restyled widths: the long message wraps in 80 units, not 40.
+    ws = wb["财务处"]
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJ"]
+    assert ws.row_dimensions[3].height == row_height([None if c.value is None else str(c.value)
+                                                      for c in ws[3]], widths)
+    assert ws.row_dimensions[3].height < row_height([long], [40])
+    assert wb["全部"]["A1"].font.name != "黑体" and wb["全部"].auto_filter.ref == "A2:K5"
     assert wb["_kaoping"].sheet_state == "hidden"
 
 
 def test_check_commands_write_the_problems_into_a_restyled_template(restyled, tmp_path):
-    _edit(restyled / T.PROBLEMS_FILE, B2="严重程度")
+    _edit(restyled / T.PROBLEMS_FILE, B2="严重程度")  # the 全部 sheet
     out = tmp_path / "问题清单.xlsx"
     result = runner.invoke(app, ["week", "check", str(Q2), "--problems", str(out), "--templates", str(restyled)])
     assert result.exit_code in (0, 1), result.output
@@ -348,7 +358,7 @@ def test_check_commands_write_the_problems_into_a_restyled_template(restyled, tm
 
 
 def test_a_wrong_problems_template_stops_the_check_before_reading(restyled, tmp_path):
-    _edit(restyled / T.PROBLEMS_FILE, J3="{{ 行.描述 }}")
+    _edit(restyled / T.PROBLEMS_FILE, J3="{{ 行.描述 }}")  # the 全部 sheet's 改法
     out = tmp_path / "问题清单.xlsx"
     result = runner.invoke(app, ["roster", "check", str(ROSTER), "--problems", str(out),
                                  "--templates", str(restyled)])

@@ -296,10 +296,28 @@ class QuarterlyEvaluation(_Model):
     leader_ticks: list[QuarterGrade] = Field(default_factory=list)  # 领导评价档次
     # kaoping's form adds two tick boxes under 领导意见栏 so the special cases of §四(三)4
     # are explicit; on a hand-made form the reader falls back to keywords in the opinion.
-    commended: bool = False  # §四(三)4(1) 受表彰直接定“好”
+    commended: bool = False  # §四(三)4(1) 受表彰直接定“好”: its box ticked, never from text
+    # Whether the form has that box at all (a hand-made form may not): without it no
+    # commendation is assumed, and an opinion that suggests one is an error (rule Q3).
+    commendation_box: bool = True
+    commendation_level: str | None = None  # 表彰级别 as written (CommendationLevel values)
+    commendation_name: str | None = None  # 表彰名称
     direct_poor: bool = False  # §四(三)4(2) 直接定“较差”
     leader_opinion: str | None = None  # 领导意见栏
     leader_signature: str | None = None  # 签字
+
+    @property
+    def blank_parts(self) -> tuple[str, ...]:
+        """The fields of 个人自评 (§四(三)1(1)) and the leader's 签字 left blank."""
+        return tuple(f for f in ("highlights", "shortcomings", "leader_signature")
+                     if not (getattr(self, f) or "").strip())
+
+
+class CommendationLevel(StrEnum):
+    """§四(三)4(1) 受到市中心、当地党委政府以上表彰: the two levels that grade 好 directly."""
+
+    CENTRE = "市中心"
+    LOCAL_GOVERNMENT = "当地党委政府以上"
 
 
 class MonthAttendance(_Model):

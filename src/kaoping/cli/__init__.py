@@ -11,6 +11,8 @@ import typer
 from . import (
     annual,
     calendar,
+    chinese,
+    examples,
     explain,
     forms,
     halfyear,
@@ -23,9 +25,12 @@ from . import (
     week,
 )
 
+chinese.install()  # help screens and usage errors in Chinese
+
 app = typer.Typer(
     name="kaoping",
     help="干部日常考评（公务员平时考核）工具：生成表格、检查收回的表格、定档核比例、输出备案表。",
+    epilog=examples.epilog(""),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",

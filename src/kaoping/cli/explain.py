@@ -7,18 +7,19 @@ from typing import Annotated, Optional
 
 import typer
 
+from .examples import epilog
 from .common import SettingsOpt, guarded
 
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping explain` to the main app (a single command, not a group)."""
-    app.command("explain", help="说明某人本季度为什么是这个结果：读了哪些表、出勤怎么算、是否不定档、"
+    app.command("explain", epilog=epilog("explain"), help="说明某人本季度为什么是这个结果：读了哪些表、出勤怎么算、是否不定档、"
                                 "勾选、所在单位（考核组）的名额，以及每个问题的条款和改法。")(explain)
 
 
 @guarded
 def explain(
-    folder: Annotated[Path, typer.Argument(help="收回的季度评价表（及当季月度小结）所在文件夹")],
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="收回的季度评价表（及当季月度小结）所在文件夹")],
     roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
     person: Annotated[str, typer.Option("--person", help="工号（或花名册中唯一的姓名）")],
     period: Annotated[Optional[str], typer.Option(

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="生成空白表格（按花名册每人一份，已预填姓名、单位、职务和期间）",
                   no_args_is_help=True)
@@ -76,7 +77,7 @@ def _print_seats(ros, quarter, unit: str | None) -> None:
     print_seats(seats, centre, quarter, settings)
 
 
-@app.command("monthly")
+@app.command("monthly", epilog=epilog("forms monthly"))
 @guarded
 def monthly(
     roster: Path = _ROSTER,
@@ -90,7 +91,7 @@ def monthly(
     _run("monthly", roster, period, out, unit, force, pdf)
 
 
-@app.command("quarterly")
+@app.command("quarterly", epilog=epilog("forms quarterly"))
 @guarded
 def quarterly(
     roster: Path = _ROSTER,
@@ -105,7 +106,7 @@ def quarterly(
     _run("quarterly", roster, period, out, unit, force, pdf)
 
 
-@app.command("blank")
+@app.command("blank", epilog=epilog("forms blank"))
 @guarded
 def blank(
     out: Path = typer.Option(..., "--out", "-o", help="输出目录", file_okay=False),

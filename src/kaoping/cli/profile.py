@@ -7,19 +7,20 @@ from typing import Annotated, Optional
 
 import typer
 
+from .examples import epilog
 from .common import SettingsOpt, guarded
 
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping profile` to the main app (a single command, not a group)."""
-    app.command("profile", help="按季度结果台账为每人输出一份干部画像（每年一页 A4，含各季度等次、出勤、"
+    app.command("profile", epilog=epilog("profile"), help="按季度结果台账为每人输出一份干部画像（每年一页 A4，含各季度等次、出勤、"
                                 "不定档、年度结果和等次变化图）。")(profile)
 
 
 @guarded
 def profile(
     ledgers: Annotated[list[Path], typer.Argument(
-        help="quarter report 输出的季度结果台账（可多年），如 报送/2026Q*/季度结果台账-*.xlsx")],
+        metavar="台账", help="quarter report 输出的季度结果台账（可多年），如 报送/2026Q*/季度结果台账-*.xlsx")],
     roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：OUT/<单位>/干部画像-<姓名>-<工号>.xlsx")],
     person: Annotated[Optional[str], typer.Option(

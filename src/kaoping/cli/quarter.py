@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
+from .common import EXIT_FINDINGS, JsonOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
+from .examples import epilog
 from .seats import quota
 
 app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、输出备案表（附件4、附件5）和季度结果台账",
@@ -16,9 +17,9 @@ app = typer.Typer(help="季度评价（附件3）：检查、定档核比例、�
 _ATTENDANCE_HELP = ("考勤表（可选，.xlsx）：按表头识别 工号、月份（2026-07 / 2026年7月 / 日期）、"
                     "病事假（或 病假、事假 两列）、年休、调休；同一人同一月以考勤表为准，替代月度小结中的天数")
 
-app.command("quota")(quota)
+app.command("quota", epilog=epilog("quarter quota"))(quota)
 
-FolderArg = Annotated[Path, typer.Argument(help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
+FolderArg = Annotated[Path, typer.Argument(metavar="文件夹", help="收回的季度评价表（及当季月度小结）所在文件夹，含子文件夹")]
 RosterOpt = Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="季度，如 2026Q3；不给时按表格中的季度（须一致）")]
@@ -29,7 +30,7 @@ UnitOpt = Annotated[Optional[list[str]], typer.Option(
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None, units: list[str] | None = None, settings=None):
+         settings_path: Path | None, units: list[str] | None = None, *, quiet: bool = False):
     """Shared by check and report: the library pipeline with a progress bar."""
     from ..config import load_settings
     from ..periods import parse_quarter
@@ -39,12 +40,12 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
     from ..errors import NoFormsError
     from .common import print_findings
 
-    settings = settings or load_settings(settings_path)
+    settings = load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
     try:
         return with_progress(folder, "读取表格", lambda on_file: run_quarter(
             roster, folder, quarter=quarter, attendance_path=attendance, settings=settings,
-            on_file=on_file, units=units or None))
+            on_file=on_file, units=units or None), quiet=quiet)
     except NoFormsError as exc:
         if exc.findings:  # why the folder's files gave no form (unreadable…): screen only
             print_findings(exc.findings, title="读取文件夹时发现的问题")
@@ -57,50 +58,74 @@ def _pct(x: float | None) -> str:
     return format_ratio(x)
 
 
-def _print_summary(run) -> None:
-    from rich import box
-    from rich.table import Table
+# The summary's columns: short headers, explained by the legend under the table.
+_SUMMARY_COLUMNS = (("单位/考核组", "name"), ("参加", "value"), ("好", "value"), ("上限", "value"),
+                    ("比例", "value"), ("较好", "value"), ("一般", "value"), ("较差", "value"),
+                    ("不定", "value"), ("未参", "value"), ("错误", "value"), ("警告", "value"))
+_SUMMARY_LEGEND = ("注：参加＝实际参加考核人数；好＝“好”等次人数，括号内为其中受表彰直接定好的人数；"
+                   "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定；不定＝不确定等次；未参＝未参加考核。")
+
+
+def _summary_cells(row) -> list:
+    """One summary row as cells (Text: unit names are user input, never markup)."""
+    from rich.text import Text
 
     from ..models import Outcome
+
+    red = "bold red"
+    good = f"{row.good}({row.commended})" if row.commended else str(row.good)
+    ratio = Text("" if row.level else _pct(row.ratio))
+    if row.over and not row.level:
+        ratio.append("超", style=red)
+    label = Text("└ " + row.label) if row.level else Text(row.label, style="bold")
+    counts = [str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR,
+                                           Outcome.UNDETERMINED, Outcome.ABSENT)]
+    return [label, str(row.participants), Text(good, style=red if row.over else ""),
+            "" if row.cap is None else str(row.cap), ratio, *counts,
+            Text(str(row.errors), style=red if row.errors else ""), str(row.warnings)]
+
+
+def _centre_note(rows) -> str | None:
+    """How the 全中心 row's 上限 and 比例 read, as 附件4 explains them."""
+    centre = next((r for r in rows if r.label == "全中心" and not r.level), None)
+    if centre is None or not centre.participants:
+        return None
+    with_commended = _pct(centre.good / centre.participants)
+    commended = (f"不含受表彰直接定好的 {centre.commended} 人" if centre.commended else "无受表彰直接定好的人")
+    return (f"全中心：上限 {centre.cap} 人是各考核组上限之和（“好”等次比例按考核组核定，§四(三)3）；"
+            f"比例 {_pct(centre.ratio)} {commended}；附件4 全中心表的“好等次比例”含表彰："
+            f"{centre.good}÷{centre.participants}＝{with_commended}。")
+
+
+def _print_summary(run) -> None:
     from ..pipeline import CN_QUARTER, summary_rows
     from .common import console
+    from .tables import Column, print_table
 
     q = run.quarter
     con = console()
     wd = f"；本季度工作日 {run.workdays:g} 天" if run.workdays is not None else ""
     con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
               f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
-    table = Table(title="各单位（考核组）定档与“好”等次比例（§四(三)3）", box=box.SIMPLE_HEAD)
-    table.add_column("单位/考核组", overflow="fold", min_width=10)
-    for col in ("参加", "好(表彰)", "上限", "比例", "较好/一般/较差/不确定", "未参加", "错误/警告"):
-        table.add_column(col, justify="right", overflow="fold", min_width=7 if col == "比例" else None)
-    for row in summary_rows(run):
-        label = ("└ " + row.label) if row.level else f"[bold]{row.label}[/]"
-        good = f"{row.good}({row.commended})" if row.commended else str(row.good)
-        if row.over:
-            good = f"[bold red]{good}[/]"
-        ratio = "" if row.level else _pct(row.ratio) + ("[bold red]超[/]" if row.over else "")
-        errors = f"[bold red]{row.errors}[/]" if row.errors else "0"
-        table.add_row(
-            label, str(row.participants), good, "" if row.cap is None else str(row.cap), ratio,
-            "/".join(str(row.counts[o]) for o in (Outcome.FAIRLY_GOOD, Outcome.AVERAGE,
-                                                  Outcome.POOR, Outcome.UNDETERMINED)),
-            str(row.counts[Outcome.ABSENT]), f"{errors}/{row.warnings}")
-    con.print(table)
-    con.print("注：参加＝实际参加考核人数；好(表彰)＝“好”等次人数（其中受表彰直接定好人数）；"
-              "比例＝不含表彰的“好”等次÷核定基数，上限按考核组核定。")
+    columns = [Column(h, kind, "left" if kind == "name" else "right") for h, kind in _SUMMARY_COLUMNS]
+    rows = summary_rows(run)
+    note = _centre_note(rows)
+    print_table(con, columns, [_summary_cells(row) for row in rows],
+                title="各单位（考核组）定档与“好”等次比例（§四(三)3）",
+                legend=_SUMMARY_LEGEND + ("\n" + note if note else ""))
 
 
-def _write_problems(run, problems: Path | None, force: bool, inputs=(), templates=None) -> None:
+def _write_problems(run, folder: Path, problems: Path | None, force: bool, inputs=(),
+                    announce: bool = True, templates: Path | None = None) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
-    write_problems(run.findings, problems, force=force, inputs=inputs, templates=templates,
-                   title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
+    write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce, base=folder,
+                   templates=templates, title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("quarter check"))
 @guarded
 def check(
     folder: FolderArg,
@@ -109,7 +134,8 @@ def check(
     attendance: AttendanceOpt = None,
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")] = False,
+    json_path: JsonOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="问题清单、JSON 报告文件已存在时覆盖")] = False,
     unit: UnitOpt = None,
     templates: TemplatesOpt = None,
 ) -> None:
@@ -119,19 +145,25 @@ def check(
     出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from ..config import load_settings
-    from .common import exit_code, print_findings, problems_templates
+    from ..config import load_settings, settings_file
+    from ..pipeline.report_json import quarter_report
+    from .common import exit_code, json_to_stdout, print_findings, problems_templates, write_json
 
-    settings = load_settings(settings_path)
-    layouts = problems_templates(templates, settings, problems)
-    run = _run(roster, folder, period, attendance, settings_path, unit, settings)
+    layouts = problems_templates(templates, load_settings(settings_path), problems)
+    quiet = json_to_stdout(json_path)
+    run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
+    inputs = {"folder": folder, "roster": roster, "attendance": attendance}
+    if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
+                  json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
+        _write_problems(run, folder, problems, force, announce=False, templates=layouts)
+        raise typer.Exit(exit_code(run.findings))
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force, templates=layouts)
+    _write_problems(run, folder, problems, force, templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 
-@app.command("report")
+@app.command("report", epilog=epilog("quarter report"))
 @guarded
 def report(
     folder: FolderArg,
@@ -142,9 +174,10 @@ def report(
     settings_path: SettingsOpt = None,
     problems: ProblemsOpt = None,
     report_date: Annotated[Optional[str], typer.Option(
-        "--date", help="填报日期，如 2026-10-15；默认今天")] = None,
-    centre_name: Annotated[str, typer.Option(
-        "--centre-name", help="全中心汇总表的呈报单位名称")] = "全中心",
+        "--date", help="填报日期，如 2026-10-15；不给时附件4、附件5 的日期留空（“年 月 日”），打印后手写")] = None,
+    centre_name: Annotated[Optional[str], typer.Option(
+        "--centre-name", help="全中心汇总表的呈报单位名称；不给时取 kaoping.toml 的 [centre] name"
+                              "（默认“全中心”）")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option(
@@ -182,23 +215,22 @@ def report(
             day = dt.date.fromisoformat(report_date.strip())
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
-    settings = load_settings(settings_path)
-    layouts = problems_templates(templates, settings, problems)
+    layouts = problems_templates(templates, load_settings(settings_path), problems)
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
-    run = _run(roster, folder, period, attendance, settings_path, unit, settings)
+    run = _run(roster, folder, period, attendance, settings_path, unit)
     # Everything the run read: no output may be written over it, --force or not.
     inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS), layouts]
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force, inputs, templates=layouts)
+    _write_problems(run, folder, problems, force, inputs, templates=layouts)
     if run.errors and not force:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出，请加 --force。")
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf,
-                           units=run.units, template_dir=layouts)
+                           report_date=day, centre_name=centre_name or run.settings.centre.name,
+                           inputs=inputs, pdf=pdf, units=run.units, template_dir=layouts)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
@@ -206,6 +238,8 @@ def report(
         from ..report.filing import printed
 
         con.print(f"[bold]已用 LibreOffice 输出 {len(printed(written))} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+    if day is None:
+        con.print("附件4、附件5 的填报日期留空（“年 月 日”），打印后手写；要填上日期请加 --date 2026-10-15。")
     if run.errors:
         con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
     raise typer.Exit(exit_code(run.findings))

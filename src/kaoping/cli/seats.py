@@ -43,7 +43,7 @@ def print_seats(seats, centre, quarter, settings) -> None:
 def quota(
     roster: Annotated[Path, typer.Option("--roster", "-r", help="花名册文件（.xlsx）")],
     folder: Annotated[Optional[Path], typer.Argument(
-        help="（可选）已收回的季度评价表所在文件夹：给出时另算已用、剩余名额")] = None,
+        metavar="文件夹", help="（可选）已收回的季度评价表所在文件夹：给出时另算已用、剩余名额")] = None,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="季度，如 2026Q3；给出文件夹时可省略（按表格中的季度）")] = None,
     out: Annotated[Optional[Path], typer.Option(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="模板：导出内置的附件4–6、台账、问题清单 Excel 模板以修改版式，检查改过的模板",
                   no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="模板：导出内置的附件4–6、台账、问题清
 DirArg = Annotated[Path, typer.Argument(help="模板文件夹", show_default=False)]
 
 
-@app.command("export")
+@app.command("export", epilog=epilog("templates export"))
 @guarded
 def export(
     folder: DirArg,
@@ -41,7 +42,7 @@ def export(
         con.print(f"  {escape(p.name)}")
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("templates check"))
 @guarded
 def check(folder: DirArg) -> None:
     """检查改过的模板：占位符是否都认识、是否缺少（出错时指出模板和单元格，退出码 2）。"""

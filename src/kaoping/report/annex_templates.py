@@ -11,7 +11,7 @@ writer provides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -80,6 +80,9 @@ ANNEX4_SPEC = TemplateSpec(ANNEX4_FILE, {
 # ---------------------------------------------------------------- 附件5 / 附件6 layout
 # Columns A..F: 序号 | 姓名 | 所在处（科） | 职务职级 | 考核等次 / “好”次数 | 备注
 LIST_COLS = 6
+LIST_PERIOD_CELL = "A2"  # where the shipped template has 期间, 呈报单位 and 日期 (for readers and
+LIST_UNIT_CELL = "A3"  # tests: the writers fill placeholders, wherever a restyled one puts them)
+LIST_DATE_CELL = "E3"
 LIST_HEADER_ROW = 4
 LIST_FIRST_ROW = 5  # the record row
 LIST_WIDTHS = (7, 12, 22, 22, 12, 34)
@@ -107,11 +110,20 @@ LEDGER_SPEC = TemplateSpec(LEDGER_FILE, {}, frozenset(LEDGER_HEADERS))
 META_SHEET = "_kaoping"
 
 # ---------------------------------------------------------------- 问题清单 layout
-# One sheet: the title, a header row, the record row; the writer copies it per unit.
-PROBLEM_HEADERS = ("序号", "级别", "规则", "单位", "姓名", "工号", "文件", "工作表", "单元格", "说明")
-PROBLEM_WIDTHS = (6, 6, 6, 14, 10, 10, 30, 14, 10, 60)
+# A unit's sheet is what the clerk sends to the unit: 序号 级别 规则 姓名 文件 工作表 单元格 问题 改法
+# and a blank 处理情况 for the unit; the 全部 sheet, the clerk's own, has 单位 as well. The writer
+# copies the 单位 sheet once per unit. (header, column width): about 137 units, one A4 landscape
+# page at nearly full size.
+PROBLEM_COLUMNS = (("序号", 5), ("级别", 6), ("规则", 6), ("姓名", 9), ("文件", 22), ("工作表", 12),
+                   ("单元格", 9), ("问题", 40), ("改法", 18), ("处理情况", 10))
+PROBLEM_UNIT_COLUMN = ("单位", 12)  # on the 全部 sheet only, after 规则
+PROBLEM_BLANK = "处理情况"  # no placeholder: the unit writes there
+PROBLEM_FOOTER = "请逐条改正后在“处理情况”栏写明改正情况，连同改好的表格一并交回。第 &P 页，共 &N 页"
+PROBLEM_CENTRED = {"序号", "级别", "规则", "单元格"}
+PROBLEMS_ALL_SHEET, PROBLEMS_UNIT_SHEET = "全部", "单位"
 PROBLEMS_SPEC = TemplateSpec(PROBLEMS_FILE, {"标题": None, "范围": None, "条数": None},
-                             frozenset(PROBLEM_HEADERS))
+                             frozenset(h for h, _ in (*PROBLEM_COLUMNS, PROBLEM_UNIT_COLUMN)
+                                       if h != PROBLEM_BLANK))
 
 
 def _field(name: str, field: str) -> str:
@@ -278,16 +290,32 @@ def build_ledger() -> Workbook:
     return wb
 
 
-def build_problems() -> Workbook:
-    """问题清单: title, header row, record row (A4 landscape, one page wide); the writer fills a
-    copy of the sheet for 全部 and for each unit."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "全部"
+def _problems_sheet(ws: Worksheet, columns: Sequence[tuple[str, int]]) -> None:
     ws["A1"] = "{{ 标题 }}（{{ 范围 }}，共 {{ 条数 }} 条）"
     ws["A1"].font = TITLE_FONT
-    _register(ws, 2, PROBLEM_HEADERS, PROBLEM_WIDTHS, fill=HEADER_FILL)
+    ws.row_dimensions[1].height = 24
+    for col, (label, width) in enumerate(columns, start=1):
+        c = ws.cell(2, col, label)
+        c.font, c.fill, c.border, c.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
+        ws.column_dimensions[c.column_letter].width = width
+        c = ws.cell(3, col, None if label == PROBLEM_BLANK else _field(RECORD, label))
+        c.font, c.border = BODY_FONT, BORDER
+        c.alignment = CENTER if label in PROBLEM_CENTRED else WRAP
     ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{ws.cell(2, len(columns)).column_letter}3"
+    ws.print_title_rows = "2:2"
+    ws.oddFooter.center.text = PROBLEM_FOOTER
+    a4(ws, landscape=True)
+
+
+def build_problems() -> Workbook:
+    """问题清单: the 全部 sheet (with 单位) and the 单位 sheet the writer copies per unit, each a
+    title, a header row and the record row; A4 landscape, one page wide, header on every page."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PROBLEMS_ALL_SHEET
+    _problems_sheet(ws, [*PROBLEM_COLUMNS[:3], PROBLEM_UNIT_COLUMN, *PROBLEM_COLUMNS[3:]])
+    _problems_sheet(wb.create_sheet(PROBLEMS_UNIT_SHEET), PROBLEM_COLUMNS)
     write_meta(wb, {"kind": "problems"})
     return wb
 

@@ -145,17 +145,17 @@ def _place(p: PersonYear, *, centre: bool) -> str:
 
 
 def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
-                    template: Template | None = None) -> WorkbookType:
+                    template: Template | None = None, centre_name: str = CENTRE) -> WorkbookType:
     """附件6 公务员平时考核好等次2次以上人员名单表, filled into its template.
 
-    `unit=None` is the 全中心 table. Rows: everyone with 好 ≥ `excellent_min_good` in the year;
-    备注 says when they also had 一般/较差 or when the result is provisional."""
+    `unit=None` is the 全中心 table (呈报单位 `centre_name`, `[centre] name` of kaoping.toml).
+    Rows: everyone with 好 ≥ `excellent_min_good` in the year; 备注 says when they also had 一般/较差 or when the result is provisional."""
     from .filing import list_records
 
     people = [p for p in outcome.good_repeatedly if unit is None or p.unit == unit]
     rows = [(i, p.name, _place(p, centre=unit is None), p.rank, p.good, p.remark() or None)
             for i, p in enumerate(people, start=1)]
-    values = {"年度": outcome.year, "暂定": outcome.provisional, "呈报单位": unit or CENTRE}
+    values = {"年度": outcome.year, "暂定": outcome.provisional, "呈报单位": unit or centre_name}
     wb = fill(template or load_template(ANNEX6_SPEC), values, list_records(rows, ANNEX6_FIELDS))
     if META_SHEET in wb.sheetnames:
         meta = wb[META_SHEET]
@@ -341,8 +341,8 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 # ---------------------------------------------------------------- writing
 
 
-def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, template_dir: Path | None = None
-                   ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
+def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, template_dir: Path | None = None,
+                   centre_name: str = CENTRE) -> list[tuple[Path, Callable[[], WorkbookType]]]:
     """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评.
     `template_dir`: a restyled template set (read and checked here, before anything is built)."""
     out_dir = Path(out_dir)
@@ -350,7 +350,7 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, template_dir: Path 
     t6 = load_template(ANNEX6_SPEC, template_dir)
     targets: list[tuple[Path, Callable[[], WorkbookType]]] = [
         (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx",
-         lambda: annex6_workbook(outcome, None, template=t6)),
+         lambda: annex6_workbook(outcome, None, template=t6, centre_name=centre_name)),
     ]
     used = {CENTRE}
     for unit in outcome.units():
@@ -366,11 +366,12 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, template_dir: Path 
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
-                        inputs: Inputs = (), template_dir: Path | None = None) -> list[Path]:
+                        inputs: Inputs = (), template_dir: Path | None = None,
+                        centre_name: str = CENTRE) -> list[Path]:
     """Write every annual output as one all-or-nothing set (`output.files.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账)."""
-    targets = annual_targets(outcome, out_dir, template_dir=template_dir)
+    targets = annual_targets(outcome, out_dir, template_dir=template_dir, centre_name=centre_name)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)

@@ -153,8 +153,13 @@ def period_text(quarter: Quarter, *, annual_form: bool = True) -> str:
     return f"（{quarter.year}年度第{q}季度）" if annual_form else f"（{quarter.year}年第{q}季度）"
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+# The annexes leave the filing date for the clerk to write by hand: "年 月 日".
+BLANK_DATE = "      年    月    日"
+
+
+def date_text(day: dt.date | None) -> str:
+    """附件4/5's date line: the date given, or the annex's blank "年 月 日"."""
+    return BLANK_DATE if day is None else f"{day.year}年{day.month}月{day.day}日"
 
 
 def _pct(x: float | None) -> str:
@@ -262,7 +267,7 @@ def _row_values(c: RowCounts) -> dict[str, int]:
 
 
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
+                    report_date: dt.date | None, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
                     template: Template | None = None, settings: Settings | None = None) -> Workbook:
     """附件4 filled for one unit (or the centre) into its template."""
     total = counts.total
@@ -295,7 +300,7 @@ def list_records(rows: Sequence[Sequence[Any]], fields: Sequence[str]) -> list[d
 
 
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, centre: bool = False,
+                    report_date: dt.date | None, centre: bool = False,
                     template: Template | None = None, settings: Settings | None = None) -> Workbook:
     values = {"年度": quarter.year, "季度": CN_QUARTER[quarter.quarter], "呈报单位": unit_label,
               "日期": date_text(report_date)}
@@ -398,8 +403,9 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
                 units: Sequence[str] | None = None) -> FilingPlan:
     """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账. With
     `units` (a run limited by --unit) only those units' tables and their 台账: no centre
-    tables, whose figures would leave the other units out."""
-    report_date = report_date or dt.date.today()
+    tables, whose figures would leave the other units out. Without `report_date` the date
+    lines stay blank ("年 月 日"), as the annexes print them: a filing made later than its
+    quarter must not carry the day it was generated."""
     out_dir = Path(out_dir)
     tag = str(quarter)
     results = list(outcome.results)

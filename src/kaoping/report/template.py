@@ -444,9 +444,14 @@ class SheetFill:
     source: str | None = None
 
 
-def fill_sheets(template: Template, sheets: Sequence[SheetFill]) -> Workbook:
+Fit = Callable[[Sequence[object], Sequence[float]], float]  # (texts, column widths) → row height
+
+
+def fill_sheets(template: Template, sheets: Sequence[SheetFill], *, fit: Fit | None = None) -> Workbook:
     """One filled copy of a template sheet per `SheetFill`, in order (a 问题清单's 全部 sheet
-    and one per unit); the template's own sheets are not in the result."""
+    and one per unit); the template's own sheets are not in the result. `fit`: each record's
+    row gets the height it gives for the row's texts in the sheet's own column widths (neither
+    Excel nor LibreOffice grows a row on opening)."""
     for sheet in sheets:
         _check_context(template.spec, sheet.values, sheet.records)
     wb = load_workbook(io.BytesIO(template.data))
@@ -457,11 +462,21 @@ def fill_sheets(template: Template, sheets: Sequence[SheetFill]) -> Workbook:
         del wb[name]
     for ws, name, sheet in zip(copies, sources, sheets, strict=True):
         _render_sheet(template, ws, name, sheet.values, sheet.records)
+        if fit is not None and name in template.record_rows:
+            _fit_rows(ws, template.record_rows[name], len(sheet.records), fit)
         ws.title = sheet.title
     if META_SHEET in wb.sheetnames:  # the hidden sheet stays last
         wb.move_sheet(META_SHEET, len(wb.sheetnames) - 1 - wb.sheetnames.index(META_SHEET))
     wb.active = 0
     return wb
+
+
+def _fit_rows(ws: Worksheet, first: int, count: int, fit: Fit) -> None:
+    letters = [get_column_letter(c) for c in range(1, ws.max_column + 1)]
+    widths = [ws.column_dimensions[x].width for x in letters]
+    for r in range(first, first + count):
+        texts = [None if c.value is None else str(c.value) for c in ws[r][:len(letters)]]
+        ws.row_dimensions[r].height = fit(texts, widths)
 
 
 def _source(sheet: SheetFill, names: Sequence[str], template: Template) -> str:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models import (
+    CommendationLevel,
     Finding,
     MonthAttendance,
     Outcome,
@@ -63,6 +64,7 @@ from .attendance import (
     resolve_person,
 )
 from .catalog import finding
+from .opinion import commendation_level, suggests_commendation
 from .quota import CENTRE_KEY, QuotaSummary, check_quotas, good_cap
 from .settings import Settings
 
@@ -126,9 +128,17 @@ class QuarterForm(Protocol):
     @property
     def commended(self) -> bool: ...
     @property
+    def commendation_box(self) -> bool: ...
+    @property
+    def commendation_level(self) -> str | None: ...
+    @property
+    def commendation_name(self) -> str | None: ...
+    @property
     def direct_poor(self) -> bool: ...
     @property
     def leader_opinion(self) -> str | None: ...
+    @property
+    def blank_parts(self) -> Sequence[str]: ...
 
 
 @dataclass
@@ -303,7 +313,7 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
     for p in people:
         result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
         results.append(result)
-        findings += found
+        findings += found + blank_parts(forms.get(p.staff_id), p)
     quotas, centre, found = check_quotas(results, ctx.label, settings)
     findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
@@ -554,6 +564,21 @@ def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | Non
     return result, graded_result(result, form, a, p, ctx)
 
 
+_PART_TITLES = {"highlights": "个人自评“主要工作亮点及成效”", "shortcomings": "个人自评“存在的不足和改进措施”",
+                "leader_signature": "领导签字"}
+
+
+def blank_parts(form: QuarterForm | None, p: Person) -> list[Finding]:
+    """Q12 警告 (§四(三)1(1) 个人自评, 1(2) 领导评价): a counted form's 个人自评 areas and its
+    leader's 签字 are filled in; none of them changes a grade, so a warning each."""
+    if form is None:
+        return []
+    return [finding("Q12", f"{_PART_TITLES[part]}未填写，请补填"
+                           + ("（由评价的上级领导签字）" if part == "leader_signature" else ""),
+                    cell=form.source.cell(part), **_form_where(form, p))
+            for part in form.blank_parts]
+
+
 def ticked_not_graded(form: QuarterForm, cats: Sequence[SpecialCategory], p: Person) -> Finding | None:
     """Q6 警告 (§二 五类人员只参加日常考核，不进行定档): ticks on their form are not counted."""
     what = [f"{who}「{_ticks_text(ticks)}」"
@@ -574,10 +599,13 @@ def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult 
     """A graded person: the leader's tick is the grade (§四(三)1), bounded by §四(三)4."""
     grade = _record_ticks(result, form)
     low = a if a is not None and a.low else None
-    _record_direct_grades(result, form, grade, low, ctx.settings)
     where = _form_where(form, p)
+    commendation = commendation_problem(form, grade, low, where, ctx.settings)
+    _record_direct_grades(result, form, grade, low, ctx.settings,
+                          commended=commendation is None)
     found = (self_tick_count(form, where), leader_tick_count(form, where),
              both_direct_boxes(form, where), commended_not_good(form, grade, where),
+             commendation, commendation_not_ticked(form, grade, where),
              direct_poor_not_poor(form, grade, where),
              low_attendance_graded_high(form, low, grade, where, ctx) if low else None,
              unexplained_direct_grade(form, low is not None, where))
@@ -596,13 +624,19 @@ def _record_ticks(result: QuarterResult, form: QuarterForm) -> QuarterGrade | No
 
 
 def _record_direct_grades(result: QuarterResult, form: QuarterForm, grade: QuarterGrade | None,
-                          low: AttendanceResult | None, settings: Settings) -> None:
-    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota), direct 较差,
-    attendance below the ratio; and a grade still to be corrected."""
+                          low: AttendanceResult | None, settings: Settings, *,
+                          commended: bool) -> None:
+    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota, with the
+    commendation's level and name; `commended` False while its details are wanting), direct
+    较差, attendance below the ratio; and a grade still to be corrected."""
     notes = ["领导评价档次待更正"] if grade is None else []
     if form.commended and grade == QuarterGrade.GOOD:
-        result.flags.append(QuarterFlag.COMMENDED)
-        notes.append("受表彰直接定好（不占比例）")
+        if commended:
+            result.flags.append(QuarterFlag.COMMENDED)
+            notes.append(f"受表彰直接定好（{form.commendation_level}：{form.commendation_name}，"
+                         "不占比例）")
+        else:
+            notes.append("受表彰直接定好待核实（暂计入比例）")
     if form.direct_poor:
         result.flags.append(QuarterFlag.DIRECT_POOR)
         notes.append("直接定较差")
@@ -648,6 +682,51 @@ def commended_not_good(form: QuarterForm, grade: QuarterGrade | None,
                f"「{_ticks_text(form.leader_ticks)}」；直接定好应勾选“好”，"
                f"否则请取消“受表彰直接定好”"),
         cell=form.source.cell("commended") or form.source.cell("leader_ticks"), **where)
+
+
+def commendation_problem(form: QuarterForm, grade: QuarterGrade | None,
+                         low: AttendanceResult | None, where: dict[str, Any],
+                         settings: Settings) -> Finding | None:
+    """Q3 错误 (§四(三)4(1) 受到市中心、当地党委政府以上表彰的，如无负面情形…直接确定为“好”):
+    a ticked 受表彰 box on a 好 needs the commendation's level (one of the two) and name, and
+    no negative circumstance among the other flags; until then the 好 counts in the quota."""
+    if not form.commended or grade != QuarterGrade.GOOD:
+        return None
+    src = form.source
+    level = commendation_level(form.commendation_level)
+    if level is None:
+        written = f"现为“{form.commendation_level}”" if form.commendation_level else "未填写"
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但表彰级别{written}；§四(三)4(1) 只认市中心、当地党委政府以上的"
+                   f"表彰，请在“表彰级别”中选择“{CommendationLevel.CENTRE.value}”或"
+                   f"“{CommendationLevel.LOCAL_GOVERNMENT.value}”，否则取消勾选；改正前此“好”计入比例"),
+            cell=src.cell("commendation_level") or src.cell("commended"), **where)
+    if _blank(form.commendation_name):
+        return finding(
+            "Q3", ("勾选了“受表彰直接定好”，但未填写表彰名称；请在“表彰名称”中写明受到的表彰"
+                   "（如“2026年度防汛抢险先进个人”）；改正前此“好”计入比例"),
+            cell=src.cell("commendation_name") or src.cell("commended"), **where)
+    if low is not None:
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但本季度{low_attendance_label(settings)}"
+                   f"（{low.describe()}），不符合“如无负面情形”（§四(三)4(1)）；请取消勾选并改定档次"),
+            cell=src.cell("commended"), **where)
+    return None
+
+
+def commendation_not_ticked(form: QuarterForm, grade: QuarterGrade | None,
+                            where: dict[str, Any]) -> Finding | None:
+    """Q3 错误 (§四(三)4(1)): on a form without the 受表彰 box, an opinion that suggests a
+    commendation does not take the 好 out of the quota; the box must say it."""
+    if form.commendation_box or grade != QuarterGrade.GOOD:
+        return None
+    if not suggests_commendation(form.leader_opinion):
+        return None
+    return finding(
+        "Q3", ("领导意见提到表彰或直接定好，但表中没有“受表彰直接定“好””勾选框，kaoping 不据文字认定表彰，"
+               "此“好”计入比例；如属受表彰直接定好（§四(三)4(1)），请改用 kaoping 生成的季度评价表，勾选"
+               "该框并填写表彰级别、名称；如不属于，请在表中加一行“受表彰直接定“好””并留空"),
+        cell=form.source.cell("leader_opinion"), **where)
 
 
 def direct_poor_not_poor(form: QuarterForm, grade: QuarterGrade | None,

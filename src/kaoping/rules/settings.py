@@ -54,6 +54,12 @@ class TextSettings(BaseModel):
     min_block_chars: int = 15
 
 
+class CentreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # 附件4、附件5、附件6 呈报单位 of the centre-wide tables: the centre's own name.
+    name: str = Field("全中心", min_length=1)
+
+
 class LimitSettings(BaseModel):
     """Defences against hostile or broken workbooks (see README "限制")."""
 
@@ -86,5 +92,6 @@ class Settings(BaseModel):
     categories: CategorySettings = Field(default_factory=CategorySettings)
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     templates: TemplateSettings = Field(default_factory=TemplateSettings)
