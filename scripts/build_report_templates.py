@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Build the filing-table templates into templates/xlsx/ (附件4, 附件5, 附件6, 季度结果台账).
+"""Build the filing-table templates into src/kaoping/templates/xlsx/ (附件4, 附件5, 附件6, 季度结果台账).
 
 Usage: .venv/bin/python scripts/build_report_templates.py [--force] [OUT_DIR]
 
-The layout lives in `kaoping.report.annex_templates` (the fillers use the same constants),
+The layout lives in `kaoping.report.annex_templates` (the placeholders are what the writers fill),
 so the committed files and the code cannot drift apart; tests compare the two.
 """
 

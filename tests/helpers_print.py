@@ -26,7 +26,7 @@ from kaoping.models import (
 from kaoping.periods import Month, Quarter
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO / "templates" / "xlsx"
+TEMPLATES = REPO / "src" / "kaoping" / "templates" / "xlsx"
 
 requires_soffice = pytest.mark.skipif(
     not pdf.soffice_available(),

@@ -85,7 +85,7 @@ def _shown(value: object) -> str:
         return f'`"{value}"`'
     if isinstance(value, (dict, list)) and not value:
         return "（空）"
-    if value is None:  # no default: the clerk must give it ([halfyear])
+    if value is None:  # no default: the clerk gives it ([halfyear]) or it is not set ([templates])
         return "（无）"
     return f"`{value}`"
 
@@ -101,7 +101,8 @@ SETTINGS = list(_leaf_fields(Settings))
 
 def test_the_walk_finds_every_table_of_settings():
     assert {section for section, _, _ in SETTINGS} == {"quota", "attendance", "categories", "annual",
-                                                       "halfyear", "text", "followup", "centre", "limits"}
+                                                       "halfyear", "text", "followup", "centre", "limits",
+                                                       "templates"}
 
 
 def _setting_row(section: str, name: str) -> str:

@@ -34,9 +34,19 @@ def load_settings(path: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KaopingError(f"配置文件格式错误：{exc}", file=str(path)) from None
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = "；".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise KaopingError(f"配置项有误：{problems}", file=str(path)) from None
+    return _templates_beside(settings, path)
+
+
+def _templates_beside(settings: Settings, path: Path) -> Settings:
+    """[templates] dir is relative to the kaoping.toml that names it, not to the cwd."""
+    folder = settings.templates.dir
+    if not folder or Path(folder).is_absolute():
+        return settings
+    templates = settings.templates.model_copy(update={"dir": str(path.parent / folder)})
+    return settings.model_copy(update={"templates": templates})

@@ -22,6 +22,7 @@ from . import (
     quarter,
     roster,
     rules,
+    templates,
     week,
 )
 
@@ -44,6 +45,7 @@ app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
 app.add_typer(followup.app, name="followup")
+app.add_typer(templates.app, name="templates")
 calendar.register(app)
 explain.register(app)
 profile.register(app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded
+from .common import TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="年度：优秀候选、附件6、年度综评名单（§五 结果运用）", no_args_is_help=True)
@@ -28,11 +28,12 @@ def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | 
                     records=records).outcome
 
 
-def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path]) -> None:
+def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path],
+                    templates: Path | None = None) -> None:
     from .common import common_folder, write_problems
 
     write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
-                   base=common_folder(ledgers))
+                   base=common_folder(ledgers), templates=templates)
 
 
 @app.command("eligible", epilog=epilog("annual eligible"))
@@ -47,14 +48,16 @@ def eligible(
                                             "（- 表示输出到标准输出，此时不显示表格）；格式见 docs/JSON报告.md"),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
     from ..config import load_settings, settings_file
     from ..pipeline.report_json import year_report
-    from .common import console, exit_code, print_findings, write_json
+    from .common import console, exit_code, print_findings, problems_templates, write_json
 
+    layouts = problems_templates(templates, load_settings(settings), problems)
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force, ledgers)
+    _write_problems(outcome.findings, problems, force, ledgers, layouts)
     inputs = {"ledgers": ledgers, "roster": roster}
     if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
                                       settings_file=settings_file(settings)),
@@ -123,6 +126,7 @@ def report(
     force: bool = _FORCE,
     records: Path | None = typer.Option(
         None, "--records", help="各单位交回的谈话提醒和批评教育名单所在文件夹：填入落实情况、落实日期"),
+    templates: TemplatesOpt = None,
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
     谈话提醒/批评教育名单及其落实情况，后备干部，登记表平时考核结果）。"""
@@ -130,22 +134,26 @@ def report(
 
     from ..config import load_settings
     from ..pipeline import run_year
+    from ..report.annex_templates import ANNEX6_SPEC, check_templates
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
-    from .common import console, exit_code, print_findings, progress
+    from .common import console, exit_code, print_findings, problems_templates, progress
 
+    layouts = problems_templates(templates, load_settings(settings), problems)
+    check_templates([ANNEX6_SPEC], layouts)  # a wrong template stops before the ledgers are read
     run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally,
                    records=records)
     outcome = run.outcome
     con = console()
-    total = len(annual_targets(outcome, out, run.votes))
+    total = len(annual_targets(outcome, out, run.votes, template_dir=layouts))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
-        paths = write_annual_report(outcome, out, force=force, votes=run.votes,
-                                    inputs=[roster, *ledgers, *tally, *([records] if records else [])],
+        paths = write_annual_report(outcome, out, force=force, votes=run.votes, template_dir=layouts,
                                     on_progress=lambda _p: bar.advance(task),
+                                    inputs=[*ledgers, roster, settings, layouts, *tally,
+                                            *([records] if records else [])],
                                     centre_name=centre_name or load_settings(settings).centre.name)
-    _write_problems(run.findings, problems, force, ledgers)
+    _write_problems(run.findings, problems, force, ledgers, layouts)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

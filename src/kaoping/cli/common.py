@@ -29,6 +29,28 @@ ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文
 JsonOpt = Annotated[Optional[Path], typer.Option(
     "--json", metavar="路径", help="同时把检查结果写成 JSON 报告，供其他程序读取（- 表示输出到标准输出，"
                                  "此时不显示表格）；格式见 docs/JSON报告.md")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option(
+    "--templates", "-t", help="改过版式的模板文件夹（kaoping templates export 导出后修改）；不给时按 "
+    "kaoping.toml 的 \\[templates] dir（读取设置的命令），都没有则用内置模板", file_okay=False)]
+
+
+def template_dir(option: Path | None, settings: Any = None) -> Path | None:
+    """--templates, else kaoping.toml [templates] dir (commands that read settings), else None
+    (the shipped templates)."""
+    if option is not None:
+        return option
+    folder = settings.templates.dir if settings is not None else None
+    return Path(folder) if folder else None
+
+
+def problems_templates(option: Path | None, settings: Any, problems: Path | None) -> Path | None:
+    """The template folder for the 问题清单; checked before the slow read when one is written."""
+    folder = template_dir(option, settings)
+    if problems is not None and folder is not None:
+        from ..report.annex_templates import PROBLEMS_SPEC, check_templates
+
+        check_templates([PROBLEMS_SPEC], folder)
+    return folder
 
 def tolerate_console_encoding() -> None:
     """A console that cannot show every character (a Chinese Windows console is GBK, code page
@@ -192,15 +214,16 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
 
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
                    announce: bool = True, inputs: Sequence[Path | None] = (),
-                   base: Path | None = None) -> None:
+                   base: Path | None = None, templates: Path | None = None) -> None:
     """Write the 问题清单 to --problems when it was given (and say where); paths in it are
-    shown below `base`, the folder checked."""
+    shown below `base`, the folder checked; `templates`: a restyled template set."""
     if path is None:
         return
     from rich.markup import escape
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title, inputs=inputs, base=base)
+    written = write(findings, path, force=force, title=title, inputs=[*inputs, templates], base=base,
+                    template_dir=templates)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

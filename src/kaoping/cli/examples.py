@@ -44,6 +44,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
                 "kaoping profile -r 花名册.xlsx -o 干部画像 --person 0001 台账/Q1.xlsx",
                 "kaoping profile -r 花名册.xlsx -o 画像 --records 收回/2026H1 台账/Q1.xlsx"),
     "halfyear tally": ("kaoping halfyear tally 测评票/办公室.xlsx 测评票/财务处.xlsx -o 计票.xlsx",),
+    "templates export": ("kaoping templates export 模板",),
+    "templates check": ("kaoping templates check 模板",
+                        "kaoping quarter report 收回/2026Q3 -r 花名册.xlsx -o 备案 -t 模板"),
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import JsonOpt, SettingsOpt, guarded
+from .common import JsonOpt, SettingsOpt, TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实表、集中测评票、计票", no_args_is_help=True)
@@ -76,6 +76,7 @@ def tally(
     out: Path = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """统计集中测评票：有效票计票，无效票（超过最多推荐人数、名单外人员、无法识别的标记、无法读取）
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
@@ -85,9 +86,10 @@ def tally(
     from ..output.workbook import check_writable
     from ..paths import scan_workbooks
     from ..report.tally import write_tally
-    from .common import common_folder, console, exit_code, print_findings, progress
+    from .common import common_folder, console, exit_code, print_findings, problems_templates, progress
     from .tables import Column, print_table
 
+    layouts = problems_templates(templates, None, problems)
     check_writable(out, force=force)
     if problems is not None:
         check_writable(problems, force=force)
@@ -107,7 +109,7 @@ def tally(
         from ..report.problems import write_problems
 
         write_problems(result.findings, problems, force=force, title="集中测评问题清单",
-                       base=common_folder(ballots))
+                       base=common_folder(ballots), inputs=[layouts], template_dir=layouts)
     con = console()
     columns = [Column("名次", justify="right"), Column("姓名", "name"), Column("工号", "name"),
                Column("得票", justify="right"), Column("得票率", justify="right")]

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceProblemsOpt, JsonOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import ForceProblemsOpt, JsonOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="月度小结（附件2，含所附一周小记）", no_args_is_help=True)
@@ -25,6 +25,7 @@ def check(
     problems: ProblemsOpt = None,
     json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查月度小结：个人小结四项、直管领导签字、出勤天数与全年累计、每周的一周小记。
 
@@ -37,9 +38,19 @@ def check(
     from ..pipeline import run_month
     from ..config import settings_file
     from ..pipeline.report_json import month_report
-    from .common import console, exit_code, json_to_stdout, print_findings, with_progress, write_json, write_problems
+    from .common import (
+        console,
+        exit_code,
+        json_to_stdout,
+        print_findings,
+        problems_templates,
+        with_progress,
+        write_json,
+        write_problems,
+    )
 
     settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     month = parse_month(period) if period else None
     run = with_progress(folder, "读取月度小结", lambda on_file: run_month(
         folder, roster=roster, month=month, settings=settings, skip=problems, on_file=on_file),
@@ -60,7 +71,7 @@ def check(
               + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
     _print_units(run.tallies(), with_roster=run.roster is not None)
     print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
-    write_problems(run.findings, problems, force=force, title=title, base=folder)
+    write_problems(run.findings, problems, force=force, title=title, base=folder, templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, JsonOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import EXIT_FINDINGS, JsonOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 from .examples import epilog
 from .seats import quota
 
@@ -116,13 +116,13 @@ def _print_summary(run) -> None:
 
 
 def _write_problems(run, folder: Path, problems: Path | None, force: bool, inputs=(),
-                    announce: bool = True) -> None:
+                    announce: bool = True, templates: Path | None = None) -> None:
     from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
     write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce, base=folder,
-                   title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
+                   templates=templates, title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
 
 
 @app.command("check", epilog=epilog("quarter check"))
@@ -137,6 +137,7 @@ def check(
     json_path: JsonOpt = None,
     force: Annotated[bool, typer.Option("--force", help="问题清单、JSON 报告文件已存在时覆盖")] = False,
     unit: UnitOpt = None,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查季度评价表：勾选档次、“好”等次比例、表彰/直接定较差的说明、出勤80%、不定档人员、
     应交未交（Q1–Q8），按单位（考核组）汇总。
@@ -144,20 +145,21 @@ def check(
     出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from ..config import settings_file
+    from ..config import load_settings, settings_file
     from ..pipeline.report_json import quarter_report
-    from .common import exit_code, json_to_stdout, print_findings, write_json
+    from .common import exit_code, json_to_stdout, print_findings, problems_templates, write_json
 
+    layouts = problems_templates(templates, load_settings(settings_path), problems)
     quiet = json_to_stdout(json_path)
     run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
     inputs = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
     if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
                   json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
-        _write_problems(run, folder, problems, force, announce=False)
+        _write_problems(run, folder, problems, force, announce=False, templates=layouts)
         raise typer.Exit(exit_code(run.findings))
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, folder, problems, force)
+    _write_problems(run, folder, problems, force, templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 
@@ -181,6 +183,7 @@ def report(
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
     unit: UnitOpt = None,
+    templates: TemplatesOpt = None,
 ) -> None:
     """输出季度备案材料：每个单位和全中心的《公务员平时考核结果备案表》（附件4）、
     《好、一般、较差、不确定等次、未参加考核人员名单表》（附件5）（全中心表附各单位统计图），
@@ -196,9 +199,11 @@ def report(
     import datetime as dt
 
     from ..config import DEFAULT_NAME as DEFAULT_SETTINGS
+    from ..config import load_settings
     from ..errors import KaopingError
-    from ..report.filing import write_filing
-    from .common import console, exit_code, print_findings
+    from ..report.annex_templates import check_templates
+    from ..report.filing import FILING_TEMPLATES, write_filing
+    from .common import console, exit_code, print_findings, problems_templates
 
     if pdf:
         from ..output.pdf import require_soffice
@@ -210,20 +215,22 @@ def report(
             day = dt.date.fromisoformat(report_date.strip())
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
+    layouts = problems_templates(templates, load_settings(settings_path), problems)
+    check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
     run = _run(roster, folder, period, attendance, settings_path, unit)
     # Everything the run read: no output may be written over it, --force or not.
-    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS)]
+    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS), layouts]
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, folder, problems, force, inputs)
+    _write_problems(run, folder, problems, force, inputs, templates=layouts)
     if run.errors and not force:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出，请加 --force。")
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
                            report_date=day, centre_name=centre_name or run.settings.centre.name,
-                           inputs=inputs, pdf=pdf, units=run.units)
+                           inputs=inputs, pdf=pdf, units=run.units, template_dir=layouts)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_OK, ForceProblemsOpt, JsonOpt, ProblemsOpt, guarded
+from .common import EXIT_OK, ForceProblemsOpt, JsonOpt, ProblemsOpt, TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
@@ -44,14 +44,16 @@ def check(
     problems: ProblemsOpt = None,
     json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
     from ..report.problems import write_problems
     from ..pipeline.report_json import roster_report
-    from .common import console, exit_code, print_findings, write_json
+    from .common import console, exit_code, print_findings, problems_templates, write_json
 
+    layouts = problems_templates(templates, None, problems)
     if not roster.is_file():
         raise KaopingError("找不到花名册文件", file=str(roster))
     people, findings = read_roster(roster)
@@ -69,7 +71,8 @@ def check(
 
     print_findings(findings, title="花名册问题")
     if problems is not None:
-        write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent)
+        write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent,
+                       inputs=[roster, layouts], template_dir=layouts)
         con.print(f"问题清单已写入：{problems}")
     raise typer.Exit(exit_code(findings))
 

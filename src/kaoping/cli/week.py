@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ForceProblemsOpt, JsonOpt, ProblemsOpt, SettingsOpt, guarded
+from .common import ForceProblemsOpt, JsonOpt, ProblemsOpt, SettingsOpt, TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="一周小记（附件1）", no_args_is_help=True)
@@ -23,6 +23,7 @@ def check(
     problems: ProblemsOpt = None,
     json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """检查一周小记：完成情况（进行中/已完成/无法完成）、完成时间、无法完成的原因、完成时限、日期。
 
@@ -35,10 +36,20 @@ def check(
     from ..pipeline import run_week
     from ..config import settings_file
     from ..pipeline.report_json import week_report
-    from .common import console, exit_code, json_to_stdout, print_findings, with_progress, write_json, write_problems
+    from .common import (
+        console,
+        exit_code,
+        json_to_stdout,
+        print_findings,
+        problems_templates,
+        with_progress,
+        write_json,
+        write_problems,
+    )
     from .tables import Column, print_table
 
     settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
         folder, roster=roster, settings=settings, skip=problems, on_file=on_file),
         quiet=json_to_stdout(json_path))
@@ -55,5 +66,6 @@ def check(
     print_table(con, columns, [[t.unit, str(t.received), Text(str(t.errors), style="bold red" if t.errors else ""),
                                 str(t.warnings), str(t.infos)] for t in run.tallies()], title="各单位汇总")
     print_findings(run.findings, title="一周小记问题")
-    write_problems(run.findings, problems, force=force, title="一周小记问题清单", base=folder)
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单", base=folder,
+                   templates=layouts)
     raise typer.Exit(exit_code(run.findings))

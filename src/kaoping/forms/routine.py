@@ -684,7 +684,7 @@ def quarterly_workbook(person: Person | None, quarter: Quarter | None,
 
 # ---------------------------------------------------------------- templates
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "xlsx"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "xlsx"  # package data
 TEMPLATE_NAMES: dict[FormKind, str] = {
     FormKind.WEEKLY: "附件1-干部日常考评一周小记表.xlsx",
     FormKind.MONTHLY: "附件2-干部日常考评月度小结表.xlsx",

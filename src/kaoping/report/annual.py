@@ -35,17 +35,15 @@ from ..rules.annual import (
 from ..rules.catalog import finding
 from ..rules.settings import LimitSettings, Settings
 from .annex_templates import (
-    ANNEX6_FILE,
-    LIST_COLS,
-    LIST_FIRST_ROW,
-    LIST_PERIOD_CELL,
-    LIST_UNIT_CELL,
+    ANNEX6_FIELDS,
+    ANNEX6_SPEC,
     META_SHEET,
     NOTE_FONT,
     TEMPLATE_DIR,
     load_template,
 )
 from .tally import Recommendation
+from .template import Template, fill
 
 CENTRE = "全中心"
 ANNEX6_STEM = "附件6-公务员平时考核好等次2次以上人员名单表"
@@ -149,63 +147,19 @@ def _place(p: PersonYear, *, centre: bool) -> str:
     return p.section or p.unit
 
 
-def _find_note_row(ws, start: int) -> int | None:
-    for r in range(start, ws.max_row + 1):
-        v = ws.cell(r, 1).value
-        if isinstance(v, str) and v.strip().startswith("注"):
-            return r
-    return None
-
-
 def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
-                    template_dir: Path | None = None, centre_name: str = CENTRE) -> WorkbookType:
-    """附件6 公务员平时考核好等次2次以上人员名单表, filled into the committed template.
+                    template: Template | None = None, centre_name: str = CENTRE) -> WorkbookType:
+    """附件6 公务员平时考核好等次2次以上人员名单表, filled into its template.
 
-    `unit=None` is the 全中心 table (呈报单位 `centre_name`, `[centre] name` of kaoping.toml). Rows: everyone with 好 ≥ `excellent_min_good` in the year;
-    备注 says when they also had 一般/较差 or when the result is provisional."""
-    wb = load_template(ANNEX6_FILE, template_dir)
-    ws = wb.worksheets[0]
+    `unit=None` is the 全中心 table (呈报单位 `centre_name`, `[centre] name` of kaoping.toml).
+    Rows: everyone with 好 ≥ `excellent_min_good` in the year; 备注 says when they also had 一般/较差 or when the result is provisional."""
+    from .filing import list_records
+
     people = [p for p in outcome.good_repeatedly if unit is None or p.unit == unit]
-    suffix = "（暂定）" if outcome.provisional else ""
-    put(ws[LIST_PERIOD_CELL], f"（{outcome.year}年度）{suffix}")
-    label = ws[LIST_UNIT_CELL].value or "呈报单位盖章："
-    label = str(label).split("：")[0] + "："
-    put(ws[LIST_UNIT_CELL], label + (unit or centre_name))
-
-    # The template has a few ruled blank rows then the 注 line; grow the table when needed.
-    note_row = _find_note_row(ws, LIST_FIRST_ROW)
-    note_text = ws.cell(note_row, 1).value if note_row else None
-    blank_rows = (note_row - LIST_FIRST_ROW) if note_row else 0
-    if note_row:
-        for rng in list(ws.merged_cells.ranges):
-            if rng.min_row <= note_row <= rng.max_row:
-                ws.unmerge_cells(str(rng))
-        for c in range(1, LIST_COLS + 1):
-            ws.cell(note_row, c).value = None
-    rows = max(blank_rows, len(people), 1)
-    for i in range(rows):
-        r = LIST_FIRST_ROW + i
-        for c in range(1, LIST_COLS + 1):
-            cell = ws.cell(r, c)
-            cell.font, cell.border = BODY_FONT, BORDER
-            cell.alignment = WRAP if c == LIST_COLS else CENTER
-        ws.row_dimensions[r].height = 24
-    for i, p in enumerate(people):
-        r = LIST_FIRST_ROW + i
-        values = (i + 1, p.name, _place(p, centre=unit is None), p.rank, p.good, p.remark() or None)
-        for c, v in enumerate(values, start=1):
-            put(ws.cell(r, c), v)
-    if not people:
-        put(ws.cell(LIST_FIRST_ROW, 2), "无")
-    if note_text:
-        nr = LIST_FIRST_ROW + rows
-        for c in range(1, LIST_COLS + 1):
-            ws.cell(nr, c).border = BORDER.__class__()
-        put(ws.cell(nr, 1), note_text)
-        ws.cell(nr, 1).font = NOTE_FONT
-        ws.cell(nr, 1).alignment = WRAP
-        ws.merge_cells(start_row=nr, start_column=1, end_row=nr, end_column=LIST_COLS)
-        ws.print_area = f"A1:F{nr}"
+    rows = [(i, p.name, _place(p, centre=unit is None), p.rank, p.good, p.remark() or None)
+            for i, p in enumerate(people, start=1)]
+    values = {"年度": outcome.year, "暂定": outcome.provisional, "呈报单位": unit or centre_name}
+    wb = fill(template or load_template(ANNEX6_SPEC), values, list_records(rows, ANNEX6_FIELDS))
     if META_SHEET in wb.sheetnames:
         meta = wb[META_SHEET]
         meta.append(["year", str(outcome.year)])
@@ -474,14 +428,16 @@ def results_workbook(outcome: AnnualOutcome, votes: Votes | None = None) -> Work
 
 
 def annual_targets(outcome: AnnualOutcome, out_dir: Path, votes: Votes | None = None, *,
-                   centre_name: str = CENTRE
+                   template_dir: Path | None = None, centre_name: str = CENTRE
                    ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
-    """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评."""
+    """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评.
+    `template_dir`: a restyled template set (read and checked here, before anything is built)."""
     out_dir = Path(out_dir)
     y = outcome.year
+    t6 = load_template(ANNEX6_SPEC, template_dir)
     targets: list[tuple[Path, Callable[[], WorkbookType]]] = [
         (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx",
-         lambda: annex6_workbook(outcome, None, centre_name=centre_name)),
+         lambda: annex6_workbook(outcome, None, template=t6, centre_name=centre_name)),
     ]
     used = {CENTRE}
     for unit in outcome.units():
@@ -490,7 +446,7 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path, votes: Votes | None = 
             name += "_"
         used.add(name)
         targets.append((out_dir / f"{ANNEX6_STEM}-{y}年度-{name}.xlsx",
-                        lambda u=unit: annex6_workbook(outcome, u)))
+                        lambda u=unit: annex6_workbook(outcome, u, template=t6)))
     targets.append((out_dir / f"年度综评-{y}.xlsx", lambda: results_workbook(outcome, votes)))
     return targets
 
@@ -498,11 +454,11 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path, votes: Votes | None = 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
                         inputs: Inputs = (), votes: Votes | None = None,
-                        centre_name: str = CENTRE) -> list[Path]:
-    """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
+                        template_dir: Path | None = None, centre_name: str = CENTRE) -> list[Path]:
+    """Write every annual output as one all-or-nothing set (`output.files.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账, 测评结果)."""
-    targets = annual_targets(outcome, out_dir, votes, centre_name=centre_name)
+    targets = annual_targets(outcome, out_dir, votes, template_dir=template_dir, centre_name=centre_name)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)

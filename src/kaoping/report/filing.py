@@ -14,7 +14,6 @@ Counting rules (DESIGN §2, 附件4):
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,28 +38,18 @@ from ..models import (
 from ..paths import safe_filename
 from ..periods import Quarter
 from .annex_templates import (
-    A4_COL_ABSENT,
-    A4_COL_DUE,
-    A4_COL_GRADES,
-    A4_COL_TOTAL,
-    A4_CATEGORY_ROWS,
-    A4_PERIOD_CELL,
-    A4_RATIO_ROW,
-    A4_REMARK_ROW,
-    A4_SEAL_ROW,
-    A4_TOTAL_ROW,
-    A4_UNIT_ROW,
-    ANNEX4_FILE,
-    ANNEX5_FILE,
-    LIST_COLS,
-    LIST_DATE_CELL,
-    LIST_FIRST_ROW,
-    LIST_PERIOD_CELL,
-    LIST_UNIT_CELL,
+    A4_FIELDS,
+    A4_ROW_NAMES,
+    A4_TOTAL_NAME,
+    ANNEX4_SPEC,
+    ANNEX5_FIELDS,
+    ANNEX5_SPEC,
+    LEDGER_SPEC,
     load_template,
 )
 from .followup import followup_workbook
 from .ledger import ledger_workbook
+from .template import Template, fill
 
 if TYPE_CHECKING:
     from ..rules.quarter import QuarterOutcome, QuotaSummary
@@ -75,6 +64,16 @@ LISTED: tuple[Outcome, ...] = (
 )
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 CENTRE_DIR = "全中心"
+FILING_TEMPLATES = (ANNEX4_SPEC, ANNEX5_SPEC, LEDGER_SPEC)  # what `plan_filing` fills
+
+
+@dataclass(frozen=True)
+class FilingTemplates:
+    """The checked templates of one filing, in FILING_TEMPLATES order."""
+
+    annex4: Template
+    annex5: Template
+    ledger: Template
 
 
 # ---------------------------------------------------------------- counting
@@ -265,33 +264,27 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 # ---------------------------------------------------------------- workbooks
 
 
+def _row_values(c: RowCounts) -> dict[str, int]:
+    """One count row of 附件4 by its placeholder fields (总数 … 未参加)."""
+    numbers = (c.total, c.due, *(c.grades[o] for o in GRADE_COLUMNS), c.absent)
+    return dict(zip(A4_FIELDS, numbers, strict=True))
+
+
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
                     report_date: dt.date | None, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
-                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
-    """附件4 filled for one unit (or the centre)."""
-    wb = load_template(ANNEX4_FILE, template_dir)
-    ws = wb.worksheets[0]
-    put(ws[A4_PERIOD_CELL], period_text(quarter))
-
-    def fill(row: int, c: RowCounts) -> None:
-        put(ws.cell(row, A4_COL_TOTAL), c.total)
-        put(ws.cell(row, A4_COL_DUE), c.due)
-        for col, o in zip(A4_COL_GRADES, GRADE_COLUMNS, strict=True):
-            put(ws.cell(row, col), c.grades[o])
-        put(ws.cell(row, A4_COL_ABSENT), c.absent)
-
-    for cat, row in A4_CATEGORY_ROWS.items():
-        fill(row, counts.rows[cat])
+                    template: Template | None = None, settings: Settings | None = None) -> Workbook:
+    """附件4 filled for one unit (or the centre) into its template."""
     total = counts.total
-    fill(A4_TOTAL_ROW, total)
     ratio = total.good_ratio()
-    cell = put(ws.cell(A4_RATIO_ROW, 2), "—" if ratio is None else ratio)
-    cell.number_format = "0.0%"
-    put(ws.cell(A4_UNIT_ROW, 2), unit_label)
-    put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
-    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre, settings=settings))
-    ws.title = "备案表"
-    return wb
+    values: dict[str, Any] = {
+        "年度": quarter.year, "季度": CN_QUARTER[quarter.quarter],
+        "好等次比例": "—" if ratio is None else ratio, "呈报单位": unit_label,
+        "日期": date_text(report_date),
+        "备注": annex4_remark(total, quotas, centre=centre, settings=settings),
+        **{A4_ROW_NAMES[cat]: _row_values(counts.rows[cat]) for cat in A4_ROW_NAMES},
+        A4_TOTAL_NAME: _row_values(total),
+    }
+    return fill(template or load_template(ANNEX4_SPEC), values)
 
 
 def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
@@ -304,48 +297,19 @@ def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
             for i, r in enumerate(listed, start=1)]
 
 
+def list_records(rows: Sequence[Sequence[Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
+    """A list table's rows as records of its template's `行`; an empty list is one 无 row."""
+    records = [dict(zip(fields, row, strict=True)) for row in rows]
+    return records or [{f: ("无" if f == "姓名" else None) for f in fields}]
+
+
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
                     report_date: dt.date | None, centre: bool = False,
-                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
-    wb = load_template(ANNEX5_FILE, template_dir)
-    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre, settings=settings),
-              period=period_text(quarter, annual_form=False),
-              unit_label=unit_label, report_date=report_date)
-    return wb
-
-
-def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str,
-              report_date: dt.date | None) -> None:
-    """Fill a 附件5/附件6-style list sheet: rows replace the template's blank ruled rows and
-    the 注 line moves below the last one. Every value goes through `put()`."""
-    put(ws[LIST_PERIOD_CELL], period)
-    label = str(ws[LIST_UNIT_CELL].value or "呈报单位(盖章)：")
-    put(ws[LIST_UNIT_CELL], f"{label}{unit_label}")
-    put(ws[LIST_DATE_CELL], date_text(report_date))
-    # Find the 注 line (first row at/after the data rows whose column A starts with 注).
-    note_row = next((r for r in range(LIST_FIRST_ROW, ws.max_row + 1)
-                     if str(ws.cell(r, 1).value or "").startswith("注")), None)
-    note = ws.cell(note_row, 1).value if note_row else None
-    note_font = copy.copy(ws.cell(note_row, 1).font) if note_row else BODY_FONT
-    for rng in list(ws.merged_cells.ranges):
-        if rng.min_row >= LIST_FIRST_ROW:
-            ws.unmerge_cells(str(rng))
-    if ws.max_row >= LIST_FIRST_ROW:
-        ws.delete_rows(LIST_FIRST_ROW, ws.max_row - LIST_FIRST_ROW + 1)
-    data = list(rows) or [("", "无", "", "", "", "")]
-    for i, values in enumerate(data):
-        r = LIST_FIRST_ROW + i
-        for col in range(1, LIST_COLS + 1):
-            v = values[col - 1] if col - 1 < len(values) else None
-            c = put(ws.cell(r, col), v if v != "" else None)
-            c.font, c.border = BODY_FONT, BORDER
-            c.alignment = WRAP if col == LIST_COLS else CENTER
-        ws.row_dimensions[r].height = 24
-    if note:
-        r = LIST_FIRST_ROW + len(data)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LIST_COLS)
-        c = ws.cell(r, 1, note)
-        c.font, c.alignment = note_font, WRAP
+                    template: Template | None = None, settings: Settings | None = None) -> Workbook:
+    values = {"年度": quarter.year, "季度": CN_QUARTER[quarter.quarter], "呈报单位": unit_label,
+              "日期": date_text(report_date)}
+    rows = annex5_rows(results, centre=centre, settings=settings)
+    return fill(template or load_template(ANNEX5_SPEC), values, list_records(rows, ANNEX5_FIELDS))
 
 
 def add_unit_chart(wb: Workbook, per_unit: Sequence[tuple[str, RowCounts]],
@@ -451,36 +415,40 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     results = list(outcome.results)
     quotas = list(getattr(outcome, "quotas", []) or [])
     settings = getattr(outcome, "settings", None)  # the thresholds the texts name
+    # Each template is read and checked once, before any workbook is filled.
+    templates = FilingTemplates(*(load_template(spec, template_dir) for spec in FILING_TEMPLATES))
     if units:
         files = _unit_tables(list(units), results, roster, quarter, out_dir, quotas, settings,
-                             report_date=report_date, template_dir=template_dir)[0]
+                             report_date=report_date, templates=templates)[0]
         ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
-        files[out_dir / ledger_name(quarter, units)] = ledger_workbook(ledger, settings=settings)
+        files[out_dir / ledger_name(quarter, units)] = ledger_workbook(
+            ledger, settings=settings, template=templates.ledger)
         return FilingPlan(files)
     units = list(roster.units())
     for r in results:
         if r.unit not in units:
             units.append(r.unit)
     files, per_unit = _unit_tables(units, results, roster, quarter, out_dir, quotas, settings,
-                                   report_date=report_date, template_dir=template_dir)
+                                   report_date=report_date, templates=templates)
     centre = annex4_counts(results, roster.people, quarter)
     wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, centre=True, template_dir=template_dir, settings=settings)
+                          quotas=quotas, centre=True, template=templates.annex4, settings=settings)
     add_unit_chart(wb4, per_unit, quotas)
     folder = out_dir / CENTRE_DIR
     files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
-        template_dir=template_dir, settings=settings)
+        template=templates.annex5, settings=settings)
     files[folder / followup_file(quarter)] = followup_workbook(results, quarter, centre_name)
     ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
-    files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings)
+    files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings,
+                                                            template=templates.ledger)
     return FilingPlan(files)
 
 
 def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster, quarter: Quarter,
                  out_dir: Path, quotas: list[QuotaSummary], settings: Settings | None, *,
-                 report_date: dt.date | None, template_dir: Path | None
+                 report_date: dt.date | None, templates: FilingTemplates
                  ) -> tuple[dict[Path, Workbook], list[tuple[str, RowCounts]]]:
     """附件4 and 附件5 of each of `units`, and each unit's totals (for the centre chart)."""
     tag = str(quarter)
@@ -496,10 +464,10 @@ def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster,
         folder = out_dir / dirs[unit]
         files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
             counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
-            template_dir=template_dir, settings=settings)
+            template=templates.annex4, settings=settings)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
-            template_dir=template_dir, settings=settings)
+            template=templates.annex5, settings=settings)
         files[folder / followup_file(quarter)] = followup_workbook(mine, quarter, unit)
     return files, per_unit
 

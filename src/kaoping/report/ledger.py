@@ -17,10 +17,7 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..output.style import BODY_FONT, BORDER, WRAP
-from ..output.workbook import Inputs, put, save_workbook
-from ..rules.quarter import flag_from_label, flag_label
-from ..rules.settings import LimitSettings, Settings
+from ..output.workbook import Inputs, save_workbook
 from ..models import (
     Outcome,
     QuarterFlag,
@@ -30,7 +27,16 @@ from ..models import (
     RankCategory,
     SpecialCategory,
 )
-from .annex_templates import LEDGER_HEADERS, LEDGER_SHEET, META_SHEET, build_ledger
+from ..rules.quarter import flag_from_label, flag_label
+from ..rules.settings import LimitSettings, Settings
+from .annex_templates import (
+    LEDGER_HEADERS,
+    LEDGER_SHEET,
+    LEDGER_SPEC,
+    META_SHEET,
+    load_template,
+)
+from .template import Template, fill
 
 LEDGER_VERSION = "1"
 SEPARATOR = "、"
@@ -58,18 +64,12 @@ def _row(r: QuarterResult, settings: Settings | None) -> tuple[Any, ...]:
     )
 
 
-def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None) -> Workbook:
-    """The 台账 as a workbook (from the same layout as templates/xlsx/台账-季度结果台账.xlsx);
-    `settings`: the thresholds its texts name (出勤未达80%)."""
-    wb = build_ledger()
-    ws = wb[LEDGER_SHEET]
-    for i, result in enumerate(ledger.results, start=2):
-        for col, value in enumerate(_row(result, settings), start=1):
-            c = put(ws.cell(i, col), value)
-            c.font, c.border, c.alignment = BODY_FONT, BORDER, WRAP
-            if col == 1:
-                c.number_format = "@"  # 工号 stays text ("007" keeps its zeros)
-    ws.auto_filter.ref = f"A1:{ws.cell(1, len(LEDGER_HEADERS)).column_letter}{max(2, len(ledger.results) + 1)}"
+def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None,
+                    template: Template | None = None) -> Workbook:
+    """The 台账 filled into its template (templates/xlsx/台账-季度结果台账.xlsx, or a restyled
+    one); `settings`: the thresholds its texts name (出勤未达80%)."""
+    records = [dict(zip(LEDGER_HEADERS, _row(r, settings), strict=True)) for r in ledger.results]
+    wb = fill(template or load_template(LEDGER_SPEC), {}, records)
     meta = wb[META_SHEET]
     for row in meta.iter_rows():
         key = row[0].value

@@ -6,6 +6,9 @@ wide, its header row repeated on every page, every row as tall as its wrapped te
 Excel nor LibreOffice grows a row on opening, so the text would run over the rows below).
 Paths are shown relative to the folder that was checked: the clerk's own folders are none of
 the unit's business. The 全部 sheet, the clerk's own, has a 单位 column as well.
+
+The layout is the template `templates/xlsx/问题清单.xlsx` (a restyled one with --templates):
+its 全部 sheet is filled once and its 单位 sheet once per unit.
 """
 
 from __future__ import annotations
@@ -16,30 +19,27 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..models import Finding, FormKind, Severity
-from ..output.style import (
-    BODY_FONT,
-    BORDER,
-    CENTER,
-    HEADER_FILL,
-    HEADER_FONT,
-    TITLE_FONT,
-    WRAP,
-    a4,
-    row_height,
-)
-from ..output.workbook import Inputs, put, save_workbook
+from ..models import Finding, Severity
+from ..output.style import row_height
+from ..output.workbook import Inputs, save_workbook
 from ..paths import safe_filename
 from ..rules.catalog import BY_ID
+from .annex_templates import (
+    PROBLEM_COLUMNS,
+    PROBLEM_FOOTER,
+    PROBLEM_UNIT_COLUMN,
+    PROBLEMS_ALL_SHEET,
+    PROBLEMS_SPEC,
+    PROBLEMS_UNIT_SHEET,
+    load_template,
+)
+from .template import SheetFill, fill_sheets
 
-# (header, column width): about 137 units, one A4 landscape page at nearly full size.
-COLUMNS = (("序号", 5), ("级别", 6), ("规则", 6), ("姓名", 9), ("文件", 22), ("工作表", 12),
-           ("单元格", 9), ("问题", 40), ("改法", 18), ("处理情况", 10))
-UNIT_COLUMN = ("单位", 12)  # on the 全部 sheet only, after 规则
+COLUMNS = PROBLEM_COLUMNS
+UNIT_COLUMN = PROBLEM_UNIT_COLUMN
 HEADERS = tuple(h for h, _ in COLUMNS)
-FOOTER = "请逐条改正后在“处理情况”栏写明改正情况，连同改好的表格一并交回。第 &P 页，共 &N 页"
+FOOTER = PROBLEM_FOOTER
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-_CENTRED = {"序号", "级别", "规则", "单元格"}
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -74,73 +74,41 @@ def relative(text: str | None, base: Path | None) -> str | None:
     return text
 
 
-def _values(f: Finding, n: int, base: Path | None, with_unit: bool) -> list[object]:
+def _record(f: Finding, n: int, base: Path | None) -> dict[str, object]:
+    """One finding as the template's `行` (处理情况 has no placeholder: the unit fills it in)."""
     rule = BY_ID.get(f.rule)
-    values: list[object] = [n, f.severity.value, f.rule]
-    if with_unit:
-        values.append(f.unit)
-    values += [f.person, relative(f.file, base), f.sheet, f.cell, relative(f.message, base),
-               rule.fix if rule else None, None]
-    return values
+    return {"序号": n, "级别": f.severity.value, "规则": f.rule, "单位": f.unit, "姓名": f.person,
+            "文件": relative(f.file, base), "工作表": f.sheet, "单元格": f.cell,
+            "问题": relative(f.message, base), "改法": rule.fix if rule else None}
 
 
-def _fill(ws, title: str, findings: Sequence[Finding], *, base: Path | None, with_unit: bool) -> None:
-    columns = list(COLUMNS)
-    if with_unit:
-        columns.insert(3, UNIT_COLUMN)
-    headers = [h for h, _ in columns]
-    widths = [w for _, w in columns]
-    ws.append([title])
-    ws["A1"].font = TITLE_FONT
-    ws.row_dimensions[1].height = 24
-    ws.append(headers)
-    for i, width in enumerate(widths, start=1):
-        c = ws.cell(2, i)
-        ws.column_dimensions[c.column_letter].width = width
-        c.font, c.fill, c.border, c.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
-    for n, f in enumerate(findings, start=1):
-        values = _values(f, n, base, with_unit)
-        r = n + 2
-        for col, (header, v) in enumerate(zip(headers, values, strict=True), start=1):
-            c = put(ws.cell(r, col), v)
-            c.font, c.border = BODY_FONT, BORDER
-            c.alignment = CENTER if header in _CENTRED else WRAP
-        ws.row_dimensions[r].height = row_height([None if v is None else str(v) for v in values], widths)
-    last = ws.cell(2, len(headers)).column_letter
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:{last}{max(2, len(findings) + 2)}"
-    ws.print_title_rows = "2:2"
-    ws.oddFooter.center.text = FOOTER
-    a4(ws, landscape=True)
+def _sheet(name: str, source: str, title: str, scope: str, findings: Sequence[Finding],
+           base: Path | None) -> SheetFill:
+    return SheetFill(name, {"标题": title, "范围": scope, "条数": len(findings)},
+                     [_record(f, n, base) for n, f in enumerate(findings, start=1)], source)
 
 
 def build_problems_workbook(findings: Sequence[Finding], *, title: str = "问题清单",
-                            base: Path | None = None) -> Workbook:
+                            base: Path | None = None, template_dir: Path | None = None) -> Workbook:
     """The 全部 sheet, then a sheet per unit; `base` is the folder checked (paths shown
-    below it)."""
+    below it); `template_dir`: a restyled template set."""
     rows = sorted(findings, key=lambda f: (_ORDER[f.severity], f.unit or "", f.file or "",
                                            f.sheet or "", f.rule))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "全部"
-    _fill(ws, f"{title}（全部，共 {len(rows)} 条）", rows, base=base, with_unit=True)
+    sheets = [_sheet("全部", PROBLEMS_ALL_SHEET, title, "全部", rows, base)]
     used = {"全部"}
-    units = sorted({f.unit or "未知单位" for f in rows})
-    for unit in units:
+    for unit in sorted({f.unit or "未知单位" for f in rows}):
         mine = [f for f in rows if (f.unit or "未知单位") == unit]
-        _fill(wb.create_sheet(_sheet_title(unit, used)), f"{title}（{unit}，共 {len(mine)} 条）", mine,
-              base=base, with_unit=False)
-    # Mark the workbook so a later scan of the same folder skips it instead of taking its
-    # "一周小记" messages for a weekly form's title.
-    meta = wb.create_sheet("_kaoping")
-    meta.append(["kind", FormKind.PROBLEMS.value])
-    meta.sheet_state = "hidden"
-    return wb
+        sheets.append(_sheet(_sheet_title(unit, used), PROBLEMS_UNIT_SHEET, title, unit, mine, base))
+    # Every row as tall as its wrapped text, in the template's own column widths. The template's
+    # hidden `_kaoping` sheet (kind=problems) makes a later scan of the same folder skip the
+    # file instead of taking its "一周小记" messages for a weekly form's title.
+    return fill_sheets(load_template(PROBLEMS_SPEC, template_dir), sheets, fit=row_height)
 
 
 def write_problems(findings: Sequence[Finding], path: Path, *, force: bool = False,
-                   title: str = "问题清单", inputs: Inputs = (), base: Path | None = None) -> Path:
+                   title: str = "问题清单", inputs: Inputs = (), base: Path | None = None,
+                   template_dir: Path | None = None) -> Path:
     """Save the 问题清单 atomically; never over one of the run's `inputs` (roster, folder of
     forms, …), and over an existing file only with `force`. `base`: the folder checked."""
-    return save_workbook(build_problems_workbook(findings, title=title, base=base), path,
-                         force=force, inputs=inputs)
+    wb = build_problems_workbook(findings, title=title, base=base, template_dir=template_dir)
+    return save_workbook(wb, path, force=force, inputs=inputs)

@@ -107,6 +107,13 @@ class LimitSettings(BaseModel):
         return self.model_copy(update={"max_rows": self.max_register_rows})
 
 
+class TemplateSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # A folder of restyled templates (from `kaoping templates export`); relative to kaoping.toml.
+    # None: the templates shipped with kaoping.
+    dir: str | None = None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
@@ -118,3 +125,4 @@ class Settings(BaseModel):
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
     centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    templates: TemplateSettings = Field(default_factory=TemplateSettings)
