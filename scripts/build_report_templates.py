@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the filing-table templates into src/kaoping/templates/xlsx/ (附件4, 附件5, 附件6, 季度结果台账).
+"""Build the filing-table templates into templates/xlsx/ (附件4, 附件5, 附件6, 季度结果台账).
 
 Usage: .venv/bin/python scripts/build_report_templates.py [--force] [OUT_DIR]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the blank staff forms into src/kaoping/templates/xlsx/ (附件1 一周小记表, 附件2 月度小结表,
+"""Build the blank staff forms into templates/xlsx/ (附件1 一周小记表, 附件2 月度小结表,
 附件3 季度评价表).
 
 Usage: .venv/bin/python scripts/build_templates.py [--force] [OUT_DIR]

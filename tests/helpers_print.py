@@ -26,7 +26,7 @@ from kaoping.models import (
 from kaoping.periods import Month, Quarter
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO / "src" / "kaoping" / "templates" / "xlsx"
+TEMPLATES = REPO / "templates" / "xlsx"
 
 requires_soffice = pytest.mark.skipif(
     not pdf.soffice_available(),

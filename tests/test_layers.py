@@ -146,3 +146,14 @@ def test_the_engine_imports_no_input_or_output():
     io = {"excel", "report", "pipeline", "cli", "config", "calendar", "paths"}
     used = {b for a, b in _edges() - PENDING if _part(a) == "rules"}
     assert {_part(b) for b in used} & io == set()
+
+
+def test_pyproject_lists_every_package():
+    """pyproject.toml lists the packages (the templates folder is mapped, so setuptools' find
+    cannot be used): a new package under src/kaoping must be added there, or the wheel lacks it."""
+    import tomllib
+
+    listed = set(tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text("utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(SRC.parent).parts) for p in SRC.rglob("__init__.py")}
+    assert listed == on_disk | {"kaoping.templates"}

@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200b-\u200f\u2028-\u202e\ufeff]')
@@ -99,3 +100,9 @@ def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
             if (is_file and not name.endswith("~")
                     and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
                 yield (*rel, name)
+
+
+def shipped_templates() -> Path:
+    """The xlsx templates kaoping ships (package `kaoping.templates`: templates/xlsx/ in the
+    repository, kaoping/templates/xlsx/ in an installed wheel)."""
+    return Path(str(files("kaoping.templates") / "xlsx"))

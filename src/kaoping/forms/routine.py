@@ -33,6 +33,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
+from ..paths import shipped_templates
 from ..excel import detect as L
 from ..models import (
     FORM_TITLES,
@@ -684,7 +685,7 @@ def quarterly_workbook(person: Person | None, quarter: Quarter | None,
 
 # ---------------------------------------------------------------- templates
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "xlsx"  # package data
+TEMPLATE_DIR = shipped_templates()  # package data: templates/xlsx/
 TEMPLATE_NAMES: dict[FormKind, str] = {
     FormKind.WEEKLY: "附件1-干部日常考评一周小记表.xlsx",
     FormKind.MONTHLY: "附件2-干部日常考评月度小结表.xlsx",

@@ -2,7 +2,7 @@
 
 The layout follows the annexes of the measures (温公积金〔2021〕46号) cell for cell. The
 builders here are used only by `scripts/build_report_templates.py`, which saves them under
-`src/kaoping/templates/xlsx/` (package data of the wheel; a clerk restyles an exported copy in
+`templates/xlsx/` (package `kaoping.templates`, data of the wheel; a clerk restyles an exported copy in
 Excel and passes it with --templates). Their variable parts are placeholders (`{{ 呈报单位 }}`,
 the record row `{{ 行.姓名 }}`); the writers fill the template files through
 `kaoping.report.template` and never draw a layout. The `*_SPEC`s say which placeholders each

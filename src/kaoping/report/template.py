@@ -31,9 +31,10 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
+from ..paths import shipped_templates
 from ..output.workbook import put
 
-SHIPPED_DIR = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
+SHIPPED_DIR = shipped_templates()
 RECORD = "行"  # the loop variable of the repeating row
 META_SHEET = "_kaoping"  # machine data, never rendered
 EXPORT_HINT = "可用 kaoping templates export 导出原模板对照"
