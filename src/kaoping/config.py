@@ -13,13 +13,19 @@ from .rules.settings import Settings
 DEFAULT_NAME = "kaoping.toml"
 
 
+def settings_file(path: Path | None = None) -> Path | None:
+    """The file `load_settings(path)` reads: `path`, else ./kaoping.toml when it exists."""
+    if path is not None:
+        return path
+    candidate = Path.cwd() / DEFAULT_NAME
+    return candidate if candidate.is_file() else None
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read settings from `path`, or from ./kaoping.toml when it exists, else defaults."""
+    path = settings_file(path)
     if path is None:
-        candidate = Path.cwd() / DEFAULT_NAME
-        if not candidate.is_file():
-            return Settings()
-        path = candidate
+        return Settings()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

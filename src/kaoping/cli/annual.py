@@ -25,10 +25,18 @@ def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | 
     return run_year(roster, ledgers, year=year, settings=load_settings(settings)).outcome
 
 
-def _write_problems(findings, problems: Path | None, force: bool) -> None:
+def _inputs(roster: Path, ledgers: list[Path], settings: Path | None):
+    """What `annual` reads: no output may be written over it, --force or not."""
+    from .common import run_inputs
+
+    return run_inputs(roster, *ledgers, settings_path=settings)
+
+
+def _write_problems(findings, problems: Path | None, force: bool, inputs) -> None:
     from .common import write_problems
 
-    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False)
+    write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
+                   inputs=inputs)
 
 
 @app.command("eligible")
@@ -48,7 +56,7 @@ def eligible(
     from .common import console, exit_code, print_findings
 
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, _inputs(roster, ledgers, settings))
     if as_json:
         from ..report.annual import outcome_json
 
@@ -110,13 +118,18 @@ def report(
     from .common import console, exit_code, print_findings, progress
 
     outcome = _load(roster, ledgers, year, settings)
+    inputs = _inputs(roster, ledgers, settings)
+    if problems is not None:  # refused before the set is written, not after
+        from ..excel.write import check_writable
+
+        check_writable(problems, force=force, inputs=inputs)
     con = console()
     total = len(annual_targets(outcome, out))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
-        paths = write_annual_report(outcome, out, force=force,
+        paths = write_annual_report(outcome, out, force=force, inputs=inputs,
                                     on_progress=lambda _p: bar.advance(task))
-    _write_problems(outcome.findings, problems, force)
+    _write_problems(outcome.findings, problems, force, inputs)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

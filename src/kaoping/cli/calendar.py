@@ -32,12 +32,15 @@ def calendar_command(
     from ..periods import Month, Quarter
     from .common import console
 
+    from ..config import settings_file
+
     con = console()
     settings = load_settings(settings_path)
+    inputs = [settings_file(settings_path)]  # what the command reads: never written over
     if ics is not None:
         from ..excel.write import check_writable
 
-        check_writable(ics, force=force)  # refuse before printing anything
+        check_writable(ics, force=force, inputs=inputs)  # refuse before printing anything
     overrides = settings.attendance.workdays
     weekday_cn = "一二三四五六日"
 
@@ -84,11 +87,9 @@ def calendar_command(
     con.print(dl)
 
     if ics is not None:
-        from ..errors import KaopingError
         from ..excel.write import atomic_write_bytes
 
-        try:
-            atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force)
-        except OSError as exc:
-            raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(ics)) from None
+        # An OS error comes back as a Chinese KaopingError naming the file.
+        atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force,
+                           inputs=inputs)
         con.print(f"已导出日历：{ics}（{len(items)} 项）")

@@ -121,8 +121,18 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
             bar.stop()
 
 
+def run_inputs(*paths: Path | None, settings_path: Path | None = None, own: Iterable[Path] = ()):
+    """Everything a command reads (files and folders, with the kaoping.toml actually read):
+    no output may be written over any of them, --force or not. `own`: the 问题清单 kaoping
+    wrote inside an input folder, which a re-run may replace."""
+    from ..config import settings_file
+    from ..excel.output import RunInputs
+
+    return RunInputs([*paths, settings_file(settings_path)], own=own)
+
+
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True, inputs: Sequence[Path] = ()) -> None:
+                   announce: bool = True, inputs: Iterable[Path | None] = ()) -> None:
     """Write the 问题清单 to --problems when it was given (and say where)."""
     if path is None:
         return

@@ -49,16 +49,13 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         def on_progress(i: int, total: int, path: Path) -> None:
             bar.update(task, completed=i, total=total)
 
-        written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress)
+        # The PDFs are part of the same all-or-nothing set; the roster is never written over.
+        written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress,
+                                 inputs=[roster], pdf=pdf)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
     if pdf and written:
-        from ..excel.pdf import pdf_beside
-
-        with progress(len(written), "输出 PDF") as bar:
-            task = bar.add_task("", total=len(written))
-            pdfs = pdf_beside(written, force=force, on_progress=lambda _p: bar.advance(task))
-        con.print(f"[green]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+        con.print(f"[green]已用 LibreOffice 输出 {len(written)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
 
 
 @app.command("monthly")

@@ -46,7 +46,8 @@ def forms(
         task = bar.add_task("", total=total + 50)
         result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
                                          ratio=Settings().quota.good_ratio if ratio is None else ratio,
-                                         force=force, on_progress=lambda _p: bar.advance(task))
+                                         force=force, on_progress=lambda _p: bar.advance(task),
+                                         inputs=[roster, *ledger])
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")

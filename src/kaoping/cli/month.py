@@ -33,7 +33,7 @@ def check(
     from ..config import load_settings
     from ..periods import parse_month
     from ..pipeline import run_month
-    from .common import console, exit_code, print_findings, with_progress, write_problems
+    from .common import console, exit_code, print_findings, run_inputs, with_progress, write_problems
 
     settings = load_settings(settings_path)
     month = parse_month(period) if period else None
@@ -49,7 +49,8 @@ def check(
               + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
     _print_units(run.tallies(), with_roster=run.roster is not None)
     print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
-    write_problems(run.findings, problems, force=force, title=f"{m.year}年{m.month}月月度小结问题清单")
+    write_problems(run.findings, problems, force=force, title=f"{m.year}年{m.month}月月度小结问题清单",
+                   inputs=run_inputs(folder, roster, settings_path=settings_path, own=run.own))
     raise typer.Exit(exit_code(run.findings))
 
 

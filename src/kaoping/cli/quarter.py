@@ -103,12 +103,13 @@ def check(
     出勤取自文件夹中当季三个月的月度小结（或 --attendance 考勤表）。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
-    from .common import exit_code, print_findings
+    from .common import exit_code, print_findings, run_inputs
 
     run = _run(roster, folder, period, attendance, settings_path)
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, problems, force)
+    _write_problems(run, problems, force,
+                    run_inputs(roster, folder, attendance, settings_path=settings_path, own=run.own))
     raise typer.Exit(exit_code(run.findings))
 
 
@@ -142,10 +143,9 @@ def report(
     """
     import datetime as dt
 
-    from ..config import DEFAULT_NAME as DEFAULT_SETTINGS
     from ..errors import KaopingError
     from ..report.filing import write_filing
-    from .common import console, exit_code, print_findings
+    from .common import console, exit_code, print_findings, run_inputs
 
     if pdf:
         from ..excel.pdf import require_soffice
@@ -159,7 +159,7 @@ def report(
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
     run = _run(roster, folder, period, attendance, settings_path)
     # Everything the run read: no output may be written over it, --force or not.
-    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS)]
+    inputs = run_inputs(roster, folder, attendance, settings_path=settings_path, own=run.own)
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")

@@ -46,8 +46,7 @@ def check(
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
-    from ..report.problems import write_problems
-    from .common import console, exit_code, print_findings
+    from .common import console, exit_code, print_findings, write_problems
 
     if not roster.is_file():
         raise KaopingError("找不到花名册文件", file=str(roster))
@@ -60,9 +59,7 @@ def check(
         _print_cases(s)
 
     print_findings(findings, title="花名册问题")
-    if problems is not None:
-        write_problems(findings, problems, force=force, title="花名册问题清单")
-        con.print(f"问题清单已写入：{problems}")
+    write_problems(findings, problems, force=force, title="花名册问题清单", inputs=[roster])
     raise typer.Exit(exit_code(findings))
 
 

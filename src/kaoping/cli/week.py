@@ -31,7 +31,7 @@ def check(
 
     from ..config import load_settings
     from ..pipeline import run_week
-    from .common import console, exit_code, print_findings, with_progress, write_problems
+    from .common import console, exit_code, print_findings, run_inputs, with_progress, write_problems
 
     settings = load_settings(settings_path)
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
@@ -47,5 +47,6 @@ def check(
                       str(t.warnings), str(t.infos))
     con.print(table)
     print_findings(run.findings, title="一周小记问题")
-    write_problems(run.findings, problems, force=force, title="一周小记问题清单")
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单",
+                   inputs=run_inputs(folder, roster, settings_path=settings_path, own=run.own))
     raise typer.Exit(exit_code(run.findings))

@@ -13,7 +13,7 @@ from openpyxl.workbook import Workbook
 from ..errors import OutputExistsError
 from .output import OutputSet, RunInputs, refuse_input, write_file
 
-Inputs = Iterable[Path | str | None]
+Inputs = RunInputs | Iterable[Path | str | None]  # RunInputs: one memo for a command's writers
 
 
 def check_writable(path: Path, *, force: bool, inputs: Inputs = ()) -> None:
@@ -21,7 +21,7 @@ def check_writable(path: Path, *, force: bool, inputs: Inputs = ()) -> None:
     `force`; the write itself checks again."""
     path = Path(path)
     if path.exists() or path.is_symlink():
-        refuse_input(path, RunInputs(inputs))
+        refuse_input(path, RunInputs.of(inputs))
         if not force:
             raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(path))
 

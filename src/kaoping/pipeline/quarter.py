@@ -22,7 +22,7 @@ from ..rules.catalog import finding
 from ..rules.month import SummaryRecord, check_month_records
 from ..rules.settings import Settings
 from ..rules.week import WeekRecord
-from .inputs import OnFile
+from .inputs import OnFile, is_own_output
 from .records import EvaluationRecord, records_of
 
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -42,6 +42,7 @@ class QuarterRun:
     attendance_records: int = 0  # month records used (summaries and sheet merged)
     workdays: float | None = None  # official workdays of the quarter
     settings: Settings = field(default_factory=Settings)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
 
     @property
     def errors(self) -> int:
@@ -85,6 +86,7 @@ class _Folder:
     evaluations: list[EvaluationRecord] = field(default_factory=list)
     summaries: list[SummaryRecord] = field(default_factory=list)
     logs: list[WeekRecord] = field(default_factory=list)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
 
 
 def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _Folder:
@@ -99,6 +101,8 @@ def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _F
                               limits=settings.limits):
         out.files += 1
         out.findings += result.findings
+        if is_own_output(result):
+            out.own.append(result.path)
         for form in result.forms:
             if isinstance(form, WeekRecord):
                 out.logs.append(form)
@@ -257,4 +261,4 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=read.files, evaluations=len(read.evaluations),
                       summaries=len(summaries), attendance_records=len(records),
-                      workdays=workdays, settings=settings)
+                      workdays=workdays, settings=settings, own=read.own)
