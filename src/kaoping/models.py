@@ -339,3 +339,5 @@ class QuarterLedger(_Model):
     quarter: int
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
+    # 错误 still open when `quarter report --allow-errors` wrote it (0: filed clean).
+    errors_left: int = Field(0, ge=0)

@@ -128,7 +128,9 @@ def report(
     centre_name: Annotated[str, typer.Option(
         "--centre-name", help="全中心汇总表的呈报单位名称")] = "全中心",
     force: Annotated[bool, typer.Option(
-        "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
+        "--force", help="覆盖已存在的输出文件（不会因此在仍有错误时输出）")] = False,
+    allow_errors: Annotated[bool, typer.Option(
+        "--allow-errors", help="仍有错误时也输出；每个附件4、附件5都写明“未通过检查”，台账带标记，年度综评时报错")] = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
 ) -> None:
@@ -138,7 +140,8 @@ def report(
 
     输出：OUT/<单位>/附件4-备案表-2026Q3.xlsx、OUT/<单位>/附件5-名单表-2026Q3.xlsx、
     OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx。
-    仍有“错误”时不输出（退出码 1），改正后重试，或加 --force 强制输出。
+    仍有“错误”时不输出（退出码 1），改正后重试；确需先行输出加 --allow-errors（每份输出都标明未通过检查）。
+    输出文件已存在时加 --force 覆盖。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
     import datetime as dt
@@ -164,12 +167,14 @@ def report(
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
     _write_problems(run, problems, force, inputs)
-    if run.errors and not force:
+    if run.errors and not allow_errors:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
-                  "如确需先行输出，请加 --force。")
+                  "如确需先行输出（每份输出都会标明未通过检查），请加 --allow-errors。"
+                  + ("（--force 只用于覆盖已存在的文件。）" if force else ""))
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf)
+                           report_date=day, centre_name=centre_name, inputs=inputs, pdf=pdf,
+                           errors_left=run.errors)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
@@ -178,5 +183,6 @@ def report(
 
         con.print(f"[bold]已用 LibreOffice 输出 {len(printed(written))} 个 PDF[/]（与同名 .xlsx 放在一起）。")
     if run.errors:
-        con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
+        con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --allow-errors 输出，附件4、附件5 上均已注明"
+                  "“未通过检查”，台账带有标记，年度综评时会报错），请改正后重新输出再备案。[/]")
     raise typer.Exit(exit_code(run.findings))

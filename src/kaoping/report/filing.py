@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
 from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
@@ -247,10 +248,22 @@ def _place(r: QuarterResult, *, centre: bool) -> str:
 # ---------------------------------------------------------------- workbooks
 
 
+_ALERT_FONT = Font(name="仿宋", size=11, bold=True, color="C00000")
+
+
+def allow_errors_note(errors_left: int) -> str | None:
+    """The line every table written by `quarter report --allow-errors` carries (附件4 备注,
+    附件5 below its 注), so a table with open 错误 cannot pass for a checked one."""
+    if not errors_left:
+        return None
+    return (f"【未通过检查】本表生成时仍有 {errors_left} 条错误未改正（按 --allow-errors 输出），"
+            "其中数字可能有误；请按问题清单改正后重新生成，再盖章备案。")
+
+
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
                     report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
-                    template_dir: Path | None = None) -> Workbook:
-    """附件4 filled for one unit (or the centre)."""
+                    template_dir: Path | None = None, errors_left: int = 0) -> Workbook:
+    """附件4 filled for one unit (or the centre); `errors_left`: see `allow_errors_note`."""
     wb = load_template(ANNEX4_FILE, template_dir)
     ws = wb.worksheets[0]
     put(ws[A4_PERIOD_CELL], period_text(quarter))
@@ -271,7 +284,9 @@ def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
     cell.number_format = "0.0%"
     put(ws.cell(A4_UNIT_ROW, 2), unit_label)
     put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
-    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre))
+    remark = annex4_remark(total, quotas, centre=centre)
+    note = allow_errors_note(errors_left)
+    put(ws.cell(A4_REMARK_ROW, 2), f"{note}\n{remark}" if note else remark)
     ws.title = "备案表"
     return wb
 
@@ -288,11 +303,20 @@ def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
 
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
                     report_date: dt.date, centre: bool = False,
-                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
+                    template_dir: Path | None = None, settings: Settings | None = None,
+                    errors_left: int = 0) -> Workbook:
     wb = load_template(ANNEX5_FILE, template_dir)
-    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre, settings=settings),
+    ws = wb.worksheets[0]
+    fill_list(ws, annex5_rows(results, centre=centre, settings=settings),
               period=period_text(quarter, annual_form=False),
               unit_label=unit_label, report_date=report_date)
+    note = allow_errors_note(errors_left)
+    if note:  # below the 注 line, across the table, in red
+        r = ws.max_row + 1
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LIST_COLS)
+        c = put(ws.cell(r, 1), note)
+        c.font, c.alignment = _ALERT_FONT, WRAP
+        ws.row_dimensions[r].height = 36
     return wb
 
 
@@ -413,8 +437,9 @@ def _unit_dirs(units: Sequence[str]) -> dict[str, str]:
 
 def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                 report_date: dt.date | None = None, centre_name: str = "全中心",
-                template_dir: Path | None = None) -> FilingPlan:
-    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账."""
+                template_dir: Path | None = None, errors_left: int = 0) -> FilingPlan:
+    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账.
+    `errors_left`: the 错误 still open (`--allow-errors`), marked on every output."""
     report_date = report_date or dt.date.today()
     out_dir = Path(out_dir)
     tag = str(quarter)
@@ -437,20 +462,22 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
         folder = out_dir / dirs[unit]
         files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
             counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
-            template_dir=template_dir)
+            template_dir=template_dir, errors_left=errors_left)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
-            template_dir=template_dir, settings=settings)
+            template_dir=template_dir, settings=settings, errors_left=errors_left)
     centre = annex4_counts(results, roster.people, quarter)
     wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, centre=True, template_dir=template_dir)
+                          quotas=quotas, centre=True, template_dir=template_dir,
+                          errors_left=errors_left)
     add_unit_chart(wb4, per_unit, quotas)
     folder = out_dir / CENTRE_DIR
     files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
     files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
-        template_dir=template_dir, settings=settings)
-    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+        template_dir=template_dir, settings=settings, errors_left=errors_left)
+    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
+                           errors_left=errors_left)
     files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger, settings=settings)
     return FilingPlan(files)
 
@@ -463,10 +490,11 @@ def printed(paths: Iterable[Path]) -> list[Path]:
 def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                  force: bool = False, report_date: dt.date | None = None,
                  centre_name: str = "全中心", template_dir: Path | None = None,
-                 inputs: Inputs = (), pdf: bool = False) -> list[Path]:
+                 inputs: Inputs = (), pdf: bool = False, errors_left: int = 0) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
     (`excel.output.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
-    附件 beside it (LibreOffice) is part of the same set.
+    附件 beside it (LibreOffice) is part of the same set. `errors_left` (`--allow-errors`):
+    every table and the 台账 say how many 错误 were left open.
 
     All targets are checked before the first one is written, so a refusal (existing file
     without --force, one of the run's `inputs`) leaves `out_dir` untouched, and so does any
@@ -476,7 +504,8 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
-                       centre_name=centre_name, template_dir=template_dir)
+                       centre_name=centre_name, template_dir=template_dir,
+                       errors_left=errors_left)
     pdfs = pdf_targets(printed(plan.files)) if pdf else []
     with OutputSet(out_dir, [*plan.files, *pdfs], force=force, inputs=inputs) as out:
         for path, wb in plan.files.items():

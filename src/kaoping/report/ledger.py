@@ -80,6 +80,8 @@ def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None) 
         elif key == "template_version":
             row[0].value = "version"
             row[1].value = LEDGER_VERSION
+    if ledger.errors_left:  # filed with --allow-errors: `annual` says so (Y5)
+        meta.append(["errors_left", str(ledger.errors_left)])
     return wb
 
 
@@ -183,6 +185,7 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
     meta = _meta(book.sheet(META_SHEET), path)
     year = _int_meta(meta, "year", "年度", path, 2000, 2100)
     quarter = _int_meta(meta, "quarter", "季度", path, 1, 4)
+    errors_left = _int_meta(meta, "errors_left", "遗留错误数", path, 0, 10**9) if "errors_left" in meta else 0
     version = meta.get("version", LEDGER_VERSION)
     if version != LEDGER_VERSION:
         raise KaopingError(f"台账版本「{version}」不受支持（当前为 {LEDGER_VERSION}）",
@@ -238,4 +241,5 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
                                file=str(path), sheet=grid.name, cell=cell_ref(r, columns["工号"]))
         seen[data["staff_id"]] = r
         results.append(QuarterResult(**data))
-    return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path))
+    return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path),
+                         errors_left=errors_left)
