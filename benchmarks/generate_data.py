@@ -8,8 +8,8 @@ For each N this writes (once; reruns reuse it) under `benchmarks/data/<N>/v<VERS
     collected/<单位>/<科室>/<姓名>-2026-07.xlsx    附件2 + weekly 附件1 sheets (×3 months)
     collected/<单位>/<科室>/<姓名>-2026Q3.xlsx     附件3
 
-i.e. 4·N workbooks. The forms are made by kaoping's own writers (`kaoping.excel.forms.
-monthly_workbook` / `quarterly_workbook` with filled models, `kaoping.excel.roster_template.
+i.e. 4·N workbooks. The forms are made by kaoping's own writers (`kaoping.forms.routine.
+monthly_workbook` / `quarterly_workbook` with filled models, `kaoping.forms.roster.
 roster_template_workbook`). Building 20,000 workbooks with openpyxl takes ~40 minutes on two
 cores, so each distinct filled form ("prototype": month × variant, quarter × variant) is built
 once by kaoping with placeholder identity text, saved, and then cloned per person by replacing
@@ -173,7 +173,7 @@ def _workbook_bytes(wb) -> bytes:
 
 def build_prototype(job: tuple[str, str, int]) -> tuple[tuple[str, str, int], bytes]:
     """(kind, period, variant) → the saved workbook of that filled form, with placeholders."""
-    from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook
+    from kaoping.forms.routine import FILL_STYLES, monthly_workbook, quarterly_workbook
     from kaoping.periods import parse_month, parse_quarter
 
     kind, period, v = job
@@ -242,10 +242,10 @@ def ensure(n: int, *, workers: int | None = None, log=print, root: Path | None =
     out = dataset_dir(n, root)
     if (out / "DONE").exists():
         return out
-    from kaoping.excel.forms import form_paths
-    from kaoping.excel.write import save_workbook
+    from kaoping.forms.routine import form_paths
+    from kaoping.output.workbook import save_workbook
     from kaoping.periods import Quarter
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     t0 = time.perf_counter()
     if out.exists():

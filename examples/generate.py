@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaoping.calendar import is_workday, month_workdays
-from kaoping.excel.forms import (
+from kaoping.forms.routine import (
     FillStyle,
     form_paths,
     monthly_sheet,
     monthly_workbook,
     quarterly_workbook,
 )
-from kaoping.excel.write import put, save_workbook
+from kaoping.output.workbook import put, save_workbook
 from kaoping.models import (
     FormIdentity,
     MonthlySummary,
@@ -52,7 +52,7 @@ from kaoping.models import (
     WeeklyTask,
 )
 from kaoping.periods import Month, Quarter
-from kaoping.excel.roster_template import roster_template_workbook
+from kaoping.forms.roster import roster_template_workbook
 
 CENTRE = "示例市住房公积金管理中心"
 YEAR = 2026

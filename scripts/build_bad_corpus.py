@@ -5,7 +5,7 @@
 
 Every file is listed in `CASES` with the finding it must produce; the same list writes
 `tests/corpus/bad/README.md`. Content-level cases start from real kaoping forms
-(`kaoping.excel.forms`) for people on `tests/corpus/roster.xlsx` and corrupt them with
+(`kaoping.forms.routine`) for people on `tests/corpus/roster.xlsx` and corrupt them with
 openpyxl or by editing the XML inside the zip. Output is deterministic (fixed zip dates,
 seeded randomness), so rebuilding does not change committed bytes needlessly.
 """
@@ -271,7 +271,7 @@ def quarterly_eval(p, *, self_ticks=("好",), leader_ticks=("较好",), quarter:
 
 
 def quarterly_form(p, **kw):
-    from kaoping.excel.forms import quarterly_workbook
+    from kaoping.forms.routine import quarterly_workbook
     from kaoping.periods import parse_quarter
 
     return quarterly_workbook(p, parse_quarter(kw.pop("quarter", PERIOD_QUARTER)),
@@ -298,7 +298,7 @@ def monthly_summary(p, *, month: str = PERIOD_MONTH, sick: float | None = 0.0,
 
 
 def monthly_form(p, **kw):
-    from kaoping.excel.forms import monthly_workbook
+    from kaoping.forms.routine import monthly_workbook
     from kaoping.periods import parse_month
 
     return monthly_workbook(p, parse_month(kw.get("month", PERIOD_MONTH)), monthly_summary(p, **kw))
@@ -805,7 +805,7 @@ def _(p: Path) -> None:
 
 
 def roster_bytes() -> bytes:
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     return wb_bytes(roster_template_workbook(sorted({p.unit for p in roster_people()}),
                                              people=roster_people()))
@@ -845,7 +845,7 @@ def readme(cases: list[Case]) -> str:
 
 def build(out: Path, *, only_file_level: bool = False) -> list[Case]:
     try:
-        import kaoping.excel.forms  # noqa: F401
+        import kaoping.forms.routine  # noqa: F401
         have_forms = True
     except ImportError:
         have_forms = False
@@ -856,7 +856,7 @@ def build(out: Path, *, only_file_level: bool = False) -> list[Case]:
     for c in CASES:
         needs_forms = c.group == "内容" or c.name.startswith(("传输中断", "损坏", "其实是压缩包", "深层"))
         if needs_forms and (not have_forms or only_file_level):
-            print(f"跳过（kaoping.excel.forms 尚不可用）：{c.name}", file=sys.stderr)
+            print(f"跳过（kaoping.forms.routine 尚不可用）：{c.name}", file=sys.stderr)
             continue
         path = out / c.name
         path.parent.mkdir(parents=True, exist_ok=True)

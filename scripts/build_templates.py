@@ -4,7 +4,7 @@
 
 Usage: .venv/bin/python scripts/build_templates.py [--force] [OUT_DIR]
 
-The layout lives in `kaoping.excel.forms` — the same code `kaoping forms monthly|quarterly`
+The layout lives in `kaoping.forms.routine` — the same code `kaoping forms monthly|quarterly`
 uses for the per-person forms — so templates and generated forms cannot drift apart;
 tests/test_forms.py compares the committed files with the code.
 """
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kaoping.errors import KaopingError
-from kaoping.excel.forms import TEMPLATE_DIR, write_templates
+from kaoping.forms.routine import TEMPLATE_DIR, write_templates
 
 
 def main(argv: list[str]) -> int:

@@ -40,16 +40,16 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/kaoping-preview.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 # A copy with a plain name: the PDF is named after the input, in a folder of our own.
 cp -- "$src" "$tmp/in.$ext"
-# kaoping.excel.pdf when kaoping is importable (private profile, 宋体/仿宋 mapped to a serif CJK
+# kaoping.output.pdf when kaoping is importable (private profile, 宋体/仿宋 mapped to a serif CJK
 # face as in `--pdf`), plain soffice otherwise.
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 py="$repo/.venv/bin/python"
 [ -x "$py" ] || py="$(command -v python3 || true)"
-if [ -n "$py" ] && "$py" -c "import kaoping.excel.pdf" 2>/dev/null; then
+if [ -n "$py" ] && "$py" -c "import kaoping.output.pdf" 2>/dev/null; then
   "$py" - "$tmp/in.$ext" "$tmp" <<'PY' || exit 2
 import sys
 from kaoping.errors import KaopingError
-from kaoping.excel.pdf import convert
+from kaoping.output.pdf import convert
 try:
     convert([sys.argv[1]], "pdf", sys.argv[2])
 except KaopingError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from kaoping.excel import output
+from kaoping.output import files as output
 
 TESTS = Path(__file__).resolve().parent
 SRC = TESTS.parent / "src"
@@ -111,7 +111,7 @@ def run_killed(code: str, *, kill_at: str, k: int, cwd: Path) -> subprocess.Comp
     prelude = textwrap.dedent(f"""
         import os, signal, sys
         sys.path[:0] = [{str(TESTS)!r}, {str(SRC)!r}]
-        from kaoping.excel import output
+        from kaoping.output import files as output
         from openpyxl import Workbook
         count = [0]
         def tick():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.excel import pdf
+from kaoping.output import pdf
 from kaoping.models import (
     FormIdentity,
     MonthlySummary,

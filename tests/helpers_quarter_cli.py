@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kaoping.excel.write import save_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import (
     FormIdentity,
     MonthlySummary,
@@ -41,7 +41,7 @@ GRADES = {"1001": G, "1002": FG, "1003": FG, "1004": AV, "1005": FG}
 
 
 def write_roster(path: Path, people=PEOPLE) -> Path:
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     return save_workbook(roster_template_workbook(["综合处"], people=list(people)), path)
 
@@ -67,7 +67,7 @@ def write_forms(folder: Path, grades: dict[str, QuarterGrade | None] | None = No
                 overrides: dict[str, list[QuarterGrade]] | None = None) -> list[Path]:
     """One 附件3 per person in `grades` (default GRADES) and, when `leave` is given, the
     three 月度小结表 of the quarter with those 病事假 days in the first month."""
-    from kaoping.excel.forms import monthly_workbook, quarterly_workbook
+    from kaoping.forms.routine import monthly_workbook, quarterly_workbook
 
     grades = GRADES if grades is None else grades
     out: list[Path] = []

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.report.ledger import write_ledger
-from kaoping.excel.roster_template import roster_template_workbook
-from kaoping.excel.write import save_workbook
+from kaoping.forms.roster import roster_template_workbook
+from kaoping.output.workbook import save_workbook
 
 from helpers_annual import AV, FG, G, PO, UN, ledgers, person
 

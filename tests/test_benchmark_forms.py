@@ -32,7 +32,7 @@ def _workbook_facts(path: Path) -> list:
 
 @pytest.mark.parametrize("period", ["2026-07", "2026Q3"])
 def test_stamped_batch_forms_equal_built_forms(tmp_path, period):
-    from kaoping.excel.forms import generate_forms, monthly_workbook, quarterly_workbook
+    from kaoping.forms.routine import generate_forms, monthly_workbook, quarterly_workbook
     from kaoping.models import Person, RankCategory, Roster
     from kaoping.periods import parse_month, parse_quarter
 
@@ -49,7 +49,7 @@ def test_stamped_batch_forms_equal_built_forms(tmp_path, period):
         Person(staff_id="7", name="孙\x07八", unit="瓯海分中心", post="科员", rank_category=C),  # built
         Person(staff_id="KAOPINGSTAMP0X", name="周九", unit="瓯海分中心", rank_category=C),  # built
     ]
-    from kaoping.excel.forms import _FormStamp
+    from kaoping.forms.routine import _FormStamp
 
     stamp = _FormStamp(per)
     assert [stamp.bytes_for(p) is not None for p in people] == [True] * 5 + [False] * 3

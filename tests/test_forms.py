@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from helpers_forms import person
 from kaoping.errors import KaopingError, OutputExistsError
-from kaoping.excel.forms import (
+from kaoping.forms.routine import (
     TEMPLATE_DIR,
     TEMPLATE_NAMES,
     blank_workbook,
@@ -241,7 +241,7 @@ def test_unknown_unit_and_empty_roster_are_errors(tmp_path: Path):
 
 
 def _roster_file(path: Path) -> Path:
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     roster_template_workbook(people=_roster().people).save(path)
     return path

@@ -10,7 +10,7 @@ import pytest
 from kaoping.config import load_settings
 from kaoping.errors import KaopingError, OutputExistsError
 from kaoping.excel.book import load_book
-from kaoping.excel.write import put, save_workbook
+from kaoping.output.workbook import put, save_workbook
 from kaoping.models import Finding, Severity
 from kaoping.paths import safe_filename
 from kaoping.periods import Month, parse_month, parse_quarter
@@ -123,7 +123,7 @@ def test_problems_workbook_is_not_read_back_as_a_form(tmp_path: Path):
 def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path):
     from openpyxl import Workbook
 
-    from kaoping.excel.write import atomic_write_bytes
+    from kaoping.output.workbook import atomic_write_bytes
 
     blocker = tmp_path / "是文件"
     blocker.write_text("x")

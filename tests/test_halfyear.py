@@ -12,9 +12,9 @@ from kaoping.cli import app
 from kaoping.errors import KaopingError
 from kaoping.excel.ballots import read_ballot, tally_ballots
 from kaoping.excel.book import load_book
-from kaoping.excel.halfyear import Half, ballot_workbook, default_max_ticks, parse_half
-from kaoping.excel.roster_template import roster_template_workbook
-from kaoping.excel.write import save_workbook
+from kaoping.forms.halfyear import Half, ballot_workbook, default_max_ticks, parse_half
+from kaoping.forms.roster import roster_template_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.report.ledger import write_ledger
 from kaoping.rules.settings import Settings
 
@@ -229,7 +229,7 @@ def test_cli_forms_tally_end_to_end(tmp_path, roster_file):
 
 
 def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
-    from kaoping.excel.halfyear import generate_halfyear_forms
+    from kaoping.forms.halfyear import generate_halfyear_forms
     from helpers_annual import roster
 
     ros = roster(*PEOPLE)
@@ -252,7 +252,7 @@ def test_forms_max_ticks_unit_and_ledger_findings(tmp_path):
 def test_forms_ratio_and_hired_after_half(tmp_path):
     import datetime as dt
 
-    from kaoping.excel.halfyear import generate_halfyear_forms
+    from kaoping.forms.halfyear import generate_halfyear_forms
     from helpers_annual import roster
 
     late = person("009", "新人", "鹿城分中心", hired_on=dt.date(2026, 7, 1))
@@ -261,7 +261,7 @@ def test_forms_ratio_and_hired_after_half(tmp_path):
 
 
 def test_same_name_records_get_staff_id(tmp_path):
-    from kaoping.excel.halfyear import generate_halfyear_forms
+    from kaoping.forms.halfyear import generate_halfyear_forms
     from helpers_annual import roster
 
     twins = [person("001", "张三"), person("002", "张三")]
@@ -270,7 +270,7 @@ def test_same_name_records_get_staff_id(tmp_path):
 
 
 def test_tally_skips_other_kaoping_forms(tmp_path, ballot):
-    from kaoping.excel.halfyear import growth_record_workbook
+    from kaoping.forms.halfyear import growth_record_workbook
     from kaoping.models import Severity
 
     rec = save_workbook(growth_record_workbook(LUCHENG[0], Half(2026, 1)), tmp_path / "记实表.xlsx")

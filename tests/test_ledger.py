@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from helpers_report import sample
 from kaoping.errors import KaopingError, OutputExistsError
-from kaoping.excel.write import save_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import Outcome, QuarterLedger
 from kaoping.report.ledger import ledger_workbook, read_ledger, write_ledger
 

@@ -76,9 +76,9 @@ def annual_outputs(tmp_path_factory) -> list[Path]:
     from typer.testing import CliRunner
 
     from kaoping.cli import app
-    from kaoping.excel.write import save_workbook
+    from kaoping.output.workbook import save_workbook
     from kaoping.report.ledger import write_ledger
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     tmp = tmp_path_factory.mktemp("annual")
     people = _people()
@@ -106,8 +106,8 @@ def test_annual_report_prints(annual_outputs, tmp_path):
 def form_outputs(tmp_path_factory) -> list[Path]:
     """Blank forms (identity pre-filled, long names) and forms filled with long multi-line
     text, one per fill style: each must still print one A4 page per sheet."""
-    from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook
-    from kaoping.excel.write import save_workbook
+    from kaoping.forms.routine import FILL_STYLES, monthly_workbook, quarterly_workbook
+    from kaoping.output.workbook import save_workbook
 
     from helpers_print import MONTH, PERSON, QUARTER, monthly_summary, quarterly_evaluation
 
@@ -142,11 +142,11 @@ def quarter_report(tmp_path_factory):
     from typer.testing import CliRunner
 
     from kaoping.cli import app
-    from kaoping.excel.forms import FILL_STYLES, quarterly_workbook
-    from kaoping.excel.write import save_workbook
+    from kaoping.forms.routine import FILL_STYLES, quarterly_workbook
+    from kaoping.output.workbook import save_workbook
     from kaoping.models import FormIdentity, QuarterGrade, QuarterlyEvaluation, SourceRef
     from kaoping.periods import Quarter
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     from helpers_print import HIGHLIGHTS, OPINION, SHORTCOMINGS
 
@@ -212,7 +212,7 @@ def test_the_checks_catch_a_spilling_form_and_letter_paper(tmp_path):
     """The checks above can fail: a form on two pages, Letter paper and a missing title."""
     from openpyxl import Workbook
 
-    from kaoping.excel.write import save_workbook
+    from kaoping.output.workbook import save_workbook
 
     spill = Workbook()
     ws = spill.active
@@ -242,8 +242,8 @@ def test_forms_pdf_option_writes_a_printable_pdf_beside_each_form(tmp_path, kind
     from typer.testing import CliRunner
 
     from kaoping.cli import app
-    from kaoping.excel.write import save_workbook
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.output.workbook import save_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     people = _people(4)
     # Same name in two units: the PDFs must not collide (soffice names outputs by stem).

@@ -17,10 +17,10 @@ from helpers_print import requires_soffice
 
 pytestmark = requires_soffice
 
-from kaoping.excel import pdf  # noqa: E402
-from kaoping.excel.forms import FILL_STYLES, FillStyle, monthly_workbook, quarterly_workbook  # noqa: E402
+from kaoping.output import pdf  # noqa: E402
+from kaoping.forms.routine import FILL_STYLES, FillStyle, monthly_workbook, quarterly_workbook  # noqa: E402
 from kaoping.excel.read import read_workbook  # noqa: E402
-from kaoping.excel.write import save_workbook  # noqa: E402
+from kaoping.output.workbook import save_workbook  # noqa: E402
 from kaoping.models import MonthlySummary, QuarterlyEvaluation  # noqa: E402
 from helpers_print import (  # noqa: E402
     DAILY, HIGHLIGHTS, KEY_TASKS, MONTH, OPINION, PERSON, PLANS, PROBLEMS, QUARTER, SHORTCOMINGS,

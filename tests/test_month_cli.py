@@ -1,4 +1,4 @@
-"""`kaoping month check` end to end on workbooks written by kaoping.excel.forms.monthly_workbook."""
+"""`kaoping month check` end to end on workbooks written by kaoping.forms.routine.monthly_workbook."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from helpers_month import identity, monthly, person, task
 from kaoping.cli import app
-from kaoping.excel.forms import monthly_workbook
-from kaoping.excel.write import save_workbook
+from kaoping.forms.routine import monthly_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import MonthlySummary, Person
 from kaoping.periods import Month
-from kaoping.excel.roster_template import roster_template_workbook
+from kaoping.forms.roster import roster_template_workbook
 
 runner = CliRunner()
 

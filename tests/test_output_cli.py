@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from helpers_output import ENGLISH, OS_FAULTS, failing_write, fake_soffice, leftovers, snapshot
 from helpers_quarter_cli import write_forms, write_roster
 from kaoping.cli import app
-from kaoping.excel.output import output_key
+from kaoping.output.files import output_key
 
 runner = CliRunner()
 

@@ -28,8 +28,8 @@ from helpers_output import (
 )
 from helpers_report import sample
 from kaoping.errors import KaopingError, OutputExistsError
-from kaoping.excel.output import OutputSet
-from kaoping.excel.write import save_workbook
+from kaoping.output.files import OutputSet
+from kaoping.output.workbook import save_workbook
 from kaoping.periods import Quarter
 from kaoping.report.filing import write_filing
 from kaoping.report.problems import write_problems
@@ -86,7 +86,7 @@ def test_fault_while_writing_a_new_set_leaves_nothing(tmp_path, inputs, monkeypa
 
 
 def test_failed_rename_of_a_new_folder_leaves_nothing(tmp_path, inputs, monkeypatch):
-    from kaoping.excel import output
+    from kaoping.output import files as output
 
     real = output._move
     out = tmp_path / "out"
@@ -136,7 +136,7 @@ def test_fault_while_moving_files_in_puts_the_old_set_back(tmp_path, inputs, old
 
 def test_a_rollback_cut_short_is_finished_by_the_next_run(tmp_path, inputs, old_set, monkeypatch):
     """A second Ctrl+C while the moves are being undone: the journal stays for the next run."""
-    from kaoping.excel import output
+    from kaoping.output import files as output
 
     out, old = old_set
 
@@ -185,7 +185,7 @@ def test_refusal_without_force_changes_nothing(tmp_path, inputs, old_set):
 @pytest.mark.parametrize("fault", ["interrupt", "ENOSPC"])
 def test_fault_while_generating_forms(tmp_path, monkeypatch, k, fault):
     from helpers_quarter_cli import PEOPLE
-    from kaoping.excel.forms import generate_forms
+    from kaoping.forms.routine import generate_forms
     from kaoping.models import Roster
 
     out = tmp_path / "下发"
@@ -199,7 +199,7 @@ def test_fault_while_generating_forms(tmp_path, monkeypatch, k, fault):
 @pytest.mark.parametrize("works", [True, False])
 def test_forms_with_pdf_are_one_set(tmp_path, monkeypatch, works):
     from helpers_quarter_cli import PEOPLE
-    from kaoping.excel.forms import generate_forms
+    from kaoping.forms.routine import generate_forms
     from kaoping.models import Roster
 
     monkeypatch.setenv("KAOPING_SOFFICE", str(fake_soffice(tmp_path, works=works)))
@@ -218,7 +218,7 @@ def test_forms_with_pdf_are_one_set(tmp_path, monkeypatch, works):
 def test_forms_of_another_unit_survive_an_interrupted_run(tmp_path, monkeypatch):
     """`forms --unit A` then `forms --unit B` share a folder: B's failure leaves A's forms."""
     from helpers_quarter_cli import PEOPLE
-    from kaoping.excel.forms import generate_forms
+    from kaoping.forms.routine import generate_forms
     from kaoping.models import Roster
 
     people = [*PEOPLE[:2], PEOPLE[2].model_copy(update={"unit": "财务处"})]
@@ -252,7 +252,7 @@ def test_fault_while_saving_a_single_file_keeps_the_old_one(tmp_path, inputs, mo
 @pytest.mark.parametrize("fault", ["EROFS", "EACCES"])
 def test_an_unwritable_folder_is_refused_before_anything_is_built(tmp_path, monkeypatch, fault):
     """The lock is the first write: a read-only or forbidden folder fails there."""
-    from kaoping.excel import output
+    from kaoping.output import files as output
 
     real_open = os.open
 

@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from helpers_output import leftovers, snapshot
 from helpers_report import sample
 from kaoping.errors import OutputExistsError
-from kaoping.excel.output import OutputIsInputError
-from kaoping.excel.write import check_writable, save_workbook
+from kaoping.output.files import OutputIsInputError
+from kaoping.output.workbook import check_writable, save_workbook
 from kaoping.periods import Quarter
 from kaoping.report.filing import write_filing
 from kaoping.report.ledger import write_ledger

@@ -17,7 +17,7 @@ import pytest
 
 from helpers_output import SRC, TESTS, leftovers, tree
 from kaoping.errors import OutputExistsError
-from kaoping.excel.output import OutputBusyError, OutputSet, output_key
+from kaoping.output.files import OutputBusyError, OutputSet, output_key
 from kaoping.report.problems import write_problems
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="process handling of the test")
@@ -96,7 +96,7 @@ HOLD = """
 import sys, time
 from pathlib import Path
 sys.path[:0] = [{tests!r}, {src!r}]
-from kaoping.excel.output import OutputSet
+from kaoping.output.files import OutputSet
 out = Path("out")
 with OutputSet(out, [out / "a.xlsx", out / "b.xlsx"]) as s:
     s.write_bytes(out / "a.xlsx", b"first run, a")

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from helpers_output import leftovers
-from kaoping.excel import output
-from kaoping.excel.output import OutputSet
-from kaoping.excel.write import atomic_write_bytes, save_workbook
+from kaoping.output import files as output
+from kaoping.output.files import OutputSet
+from kaoping.output.workbook import atomic_write_bytes, save_workbook
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 

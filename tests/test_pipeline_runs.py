@@ -66,8 +66,8 @@ def test_run_month_asks_for_the_month_when_the_folder_holds_several():
 def test_run_month_without_calendar_data_skips_m8(tmp_path):
     from helpers_month import identity, monthly
 
-    from kaoping.excel.forms import monthly_workbook
-    from kaoping.excel.write import save_workbook
+    from kaoping.forms.routine import monthly_workbook
+    from kaoping.output.workbook import save_workbook
     from kaoping.models import Person, RankCategory
 
     p = Person(staff_id="A001", name="张三", unit="归集处", rank_category=RankCategory.CLERK)
@@ -139,9 +139,9 @@ def test_the_settings_reach_spawned_workers(data, monkeypatch):
 def test_run_year_reads_the_ledgers(tmp_path):
     from helpers_annual import FG, G, ledgers, person
 
-    from kaoping.excel.write import save_workbook
+    from kaoping.output.workbook import save_workbook
     from kaoping.report.ledger import write_ledger
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     people = [person("001", "张三"), person("002", "李四")]
     grades = {"001": [G, G, FG, FG], "002": [FG, FG, FG, FG]}

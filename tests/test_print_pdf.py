@@ -1,4 +1,4 @@
-"""kaoping.excel.pdf without LibreOffice: argument checks, batching, and failures of soffice, using
+"""kaoping.output.pdf without LibreOffice: argument checks, batching, and failures of soffice, using
 small fake `soffice` scripts (the real conversions are in test_libreoffice_*.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.excel import pdf
+from kaoping.output import pdf
 from kaoping.errors import KaopingError, OutputExistsError
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="fake soffice is a POSIX shell script")

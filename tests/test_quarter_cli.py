@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from helpers_quarter_cli import GRADES, PEOPLE, Q3, write_forms, write_roster
 from kaoping.cli import app
-from kaoping.excel.write import save_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import QuarterGrade
 
 runner = CliRunner()
@@ -194,7 +194,7 @@ def test_people_constant_matches_grades():
 def test_month_forms_of_the_quarter_are_checked_and_others_named(tmp_path: Path):
     """The quarter's 月度小结表 feed Q5, so their own problems are reported too (rules.month);
     a summary of another month is named with a 提示 and not used."""
-    from kaoping.excel.forms import monthly_workbook
+    from kaoping.forms.routine import monthly_workbook
     from kaoping.models import FormIdentity, MonthlySummary, SourceRef
     from kaoping.periods import Month
 

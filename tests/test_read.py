@@ -16,7 +16,7 @@ from helpers_forms import (
     tasks_for,
     without_source,
 )
-from kaoping.excel.forms import (
+from kaoping.forms.routine import (
     FILL_STYLES,
     FillStyle,
     monthly_workbook,

@@ -1,4 +1,4 @@
-"""Property tests: any model written by `kaoping.excel.forms` reads back equal; forms edited
+"""Property tests: any model written by `kaoping.forms.routine` reads back equal; forms edited
 at random (cells, rows, merges, `_kaoping`) read without the reader failing, and the same
 whatever was read before."""
 
@@ -16,7 +16,7 @@ from openpyxl.cell.cell import MergedCell
 
 from helpers_forms import SRC, insert_row, monthly_summary, person, quarterly_evaluation, without_source
 from kaoping.excel.cells import clean_text
-from kaoping.excel.forms import FILL_STYLES, monthly_workbook, quarterly_workbook, weekly_workbook
+from kaoping.forms.routine import FILL_STYLES, monthly_workbook, quarterly_workbook, weekly_workbook
 from kaoping.excel.read import read_workbook
 from kaoping.models import (
     GRADE_ORDER,

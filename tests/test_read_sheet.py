@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers_forms import monthly_summary, person
 from kaoping.excel.book import Grid, load_book
-from kaoping.excel.forms import monthly_workbook
+from kaoping.forms.routine import monthly_workbook
 from kaoping.excel.sheet import Sheet
 from kaoping.periods import Month
 from kaoping.rules.settings import LimitSettings

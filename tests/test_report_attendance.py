@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from kaoping.errors import KaopingError
 from kaoping.excel.attendance import parse_attendance_month, read_attendance
-from kaoping.excel.write import save_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import Severity
 from kaoping.periods import Month
 

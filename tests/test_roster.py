@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.errors import KaopingError
-from kaoping.excel.write import save_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import Person, RankCategory, Roster, Severity, SpecialCase, SpecialCategory
 from kaoping.excel.roster import COLUMNS, read_roster
-from kaoping.excel.roster_template import roster_template_workbook
+from kaoping.forms.roster import roster_template_workbook
 from kaoping.rules.due import due_people
 
 HEADER = [c.label for c in COLUMNS]
@@ -161,7 +161,7 @@ def test_not_a_roster_raises(tmp_path):
 
 
 def test_a_form_is_not_a_roster(tmp_path):
-    from kaoping.excel.forms import monthly_workbook, quarterly_workbook
+    from kaoping.forms.routine import monthly_workbook, quarterly_workbook
     from kaoping.periods import Month, Quarter
 
     person = Person(staff_id="1", name="张三", unit="财务处", section="综合科", post="科员",

@@ -478,7 +478,7 @@ def test_uncached_formula_detection(tmp_path, cell, uncached):
 
 
 def test_uncached_formula_in_a_real_form(tmp_path):
-    pytest.importorskip("kaoping.excel.forms")
+    pytest.importorskip("kaoping.forms.routine")
     p = tmp_path / "f.xlsx"
     B.CASES_BY_NAME["公式无缓存值-张三-2026Q3.xlsx"].build(p)
     book = load_book(p)

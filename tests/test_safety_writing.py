@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from kaoping.errors import KaopingError, OutputExistsError
-from kaoping.excel.write import atomic_write_bytes, put, save_workbook
+from kaoping.output.workbook import atomic_write_bytes, put, save_workbook
 from kaoping.models import Finding, Person, RankCategory, Roster, Severity
 from kaoping.paths import MAX_NAME, safe_filename
 
@@ -76,9 +76,9 @@ def test_put_stores_formula_like_text_as_text(text, tmp_path):
 
 
 def test_generated_forms_and_roster_keep_hostile_text_literal(tmp_path):
-    from kaoping.excel.forms import generate_forms
+    from kaoping.forms.routine import generate_forms
     from kaoping.periods import parse_month, parse_quarter
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     people = [
         Person(staff_id=f"X{i}", name=name, unit=unit, section=section, post="=1+1",

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from helpers_month import identity, monthly, person, task, weekly
 from kaoping.cli import app
-from kaoping.excel.forms import FILL_STYLES, monthly_workbook, weekly_workbook
-from kaoping.excel.write import save_workbook
+from kaoping.forms.routine import FILL_STYLES, monthly_workbook, weekly_workbook
+from kaoping.output.workbook import save_workbook
 from kaoping.models import TaskStatus
 from kaoping.periods import Month
 
@@ -94,7 +94,7 @@ def test_cannot_run(tmp_path: Path):
 
 
 def test_roster_gives_standalone_logs_their_unit_and_own_problems_file_is_skipped(tmp_path: Path):
-    from kaoping.excel.roster_template import roster_template_workbook
+    from kaoping.forms.roster import roster_template_workbook
 
     roster_file = save_workbook(roster_template_workbook(people=[ZHANG, ZHAO]),
                                 tmp_path / "花名册.xlsx")

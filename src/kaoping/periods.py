@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import KaopingError
@@ -87,3 +88,49 @@ def parse_quarter(text: str) -> Quarter:
         raise KaopingError(f"无法识别的季度「{text}」，请写成 2026Q3 的形式")
     q = m.group(2)
     return Quarter(int(m.group(1)), _CN_DIGITS.get(q) or int(q))
+
+
+# ---------------------------------------------------------------- half-years (§四(四))
+
+
+@dataclass(frozen=True, order=True)
+class Half:
+    year: int
+    half: int  # 1 = 上半年 (Q1, Q2), 2 = 下半年 (Q3, Q4)
+
+    @property
+    def quarters(self) -> tuple[Quarter, Quarter]:
+        first = 2 * self.half - 1
+        return Quarter(self.year, first), Quarter(self.year, first + 1)
+
+    @property
+    def start(self):
+        return self.quarters[0].start
+
+    @property
+    def end(self):
+        return self.quarters[1].end
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{'上' if self.half == 1 else '下'}半年"
+
+    def __str__(self) -> str:
+        return f"{self.year}H{self.half}"
+
+
+_HALF_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?[Hh]\s*([12])|年?\s*([上下])\s*半年?)\s*$")
+
+
+def parse_half(text: str) -> Half:
+    """'2026H1', '2026-h2', '2026年上半年', '2026下半年' → Half."""
+    m = _HALF_RE.match(unicodedata.normalize("NFKC", str(text)))
+    if not m:
+        raise KaopingError(f"无法识别的半年「{text}」，请写成 2026H1（上半年）或 2026H2（下半年）")
+    half = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
+    return Half(int(m.group(1)), half)
+
+
+def half_label(text: str) -> str:
+    """'2026H1' → '2026年上半年'; a text that names no half is kept as it is."""
+    return parse_half(text).label if _HALF_RE.match(text) else text

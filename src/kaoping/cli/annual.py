@@ -120,7 +120,7 @@ def report(
     outcome = _load(roster, ledgers, year, settings)
     inputs = _inputs(roster, ledgers, settings)
     if problems is not None:  # refused before the set is written, not after
-        from ..excel.write import check_writable
+        from ..output.workbook import check_writable
 
         check_writable(problems, force=force, inputs=inputs)
     con = console()

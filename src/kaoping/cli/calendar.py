@@ -30,15 +30,14 @@ def calendar_command(
     from ..calendar import deadlines, unknown_calendar_error, month_detail, to_ics
     from ..config import load_settings
     from ..periods import Month, Quarter
-    from .common import console
-
     from ..config import settings_file
+    from .common import console
 
     con = console()
     settings = load_settings(settings_path)
     inputs = [settings_file(settings_path)]  # what the command reads: never written over
     if ics is not None:
-        from ..excel.write import check_writable
+        from ..output.workbook import check_writable
 
         check_writable(ics, force=force, inputs=inputs)  # refuse before printing anything
     overrides = settings.attendance.workdays
@@ -87,7 +86,7 @@ def calendar_command(
     con.print(dl)
 
     if ics is not None:
-        from ..excel.write import atomic_write_bytes
+        from ..output.workbook import atomic_write_bytes
 
         # An OS error comes back as a Chinese KaopingError naming the file.
         atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force,

@@ -126,7 +126,7 @@ def run_inputs(*paths: Path | None, settings_path: Path | None = None, own: Iter
     no output may be written over any of them, --force or not. `own`: the 问题清单 kaoping
     wrote inside an input folder, which a re-run may replace."""
     from ..config import settings_file
-    from ..excel.output import RunInputs
+    from ..output.files import RunInputs
 
     return RunInputs([*paths, settings_file(settings_path)], own=own)
 

@@ -23,13 +23,13 @@ _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格�
 def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool,
          pdf: bool = False) -> None:
     from ..errors import KaopingError
-    from ..excel.forms import generate_forms
+    from ..forms.routine import generate_forms
     from ..excel.roster import read_roster
     from ..periods import parse_month, parse_quarter
     from .common import console, print_findings, progress
 
     if pdf:
-        from ..excel.pdf import require_soffice
+        from ..output.pdf import require_soffice
 
         require_soffice()  # say so before any work when LibreOffice is missing
     per = parse_month(period) if kind == "monthly" else parse_quarter(period)
@@ -94,7 +94,7 @@ def blank(
 ) -> None:
     """输出空白的附件1 一周小记表、附件2 月度小结表、附件3 季度评价表（不预填人员，供手工分发）。"""
     from ..errors import OutputExistsError
-    from ..excel.forms import TEMPLATE_NAMES, write_templates
+    from ..forms.routine import TEMPLATE_NAMES, write_templates
     from .common import console
 
     targets = [out / name for name in TEMPLATE_NAMES.values()]

@@ -32,8 +32,8 @@ def forms(
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
     from rich.markup import escape
 
-    from ..excel.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..excel.roster import read_roster
+    from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..report.annual import read_ledgers
     from ..rules.settings import Settings
     from .common import console, exit_code, print_findings, progress
@@ -73,9 +73,10 @@ def tally(
     from rich.markup import escape
     from rich.table import Table
 
-    from ..excel.ballots import tally_ballots, write_tally
-    from ..excel.write import check_writable
+    from ..excel.ballots import tally_ballots
+    from ..output.workbook import check_writable
     from ..paths import scan_workbooks
+    from ..report.tally import write_tally
     from .common import console, exit_code, print_findings, progress
 
     check_writable(out, force=force)

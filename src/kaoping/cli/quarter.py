@@ -151,7 +151,7 @@ def report(
     from .common import console, exit_code, print_findings, run_inputs
 
     if pdf:
-        from ..excel.pdf import require_soffice
+        from ..output.pdf import require_soffice
 
         require_soffice()  # say so before any work when LibreOffice is missing
     day = None

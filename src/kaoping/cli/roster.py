@@ -23,8 +23,8 @@ def template(
     """生成空白花名册（带下拉框和填写说明）。"""
     import re
 
-    from ..excel.roster_template import roster_template_workbook
-    from ..excel.write import save_workbook
+    from ..forms.roster import roster_template_workbook
+    from ..output.workbook import save_workbook
     from .common import console
 
     unit_list = [u.strip() for u in re.split(r"[,，、;；]", units or "") if u.strip()]

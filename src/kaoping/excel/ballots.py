@@ -1,4 +1,4 @@
-"""Returned 集中测评票 (§四(四)2): read one, tally them all, write the 推荐结果 workbook.
+"""Returned 集中测评票 (§四(四)2): read one, tally them all (`report.tally` writes the 推荐结果 workbook).
 
 A ballot is valid when its marks are all readable, every tick names someone on the unit's
 list (`_kaoping` staff rows, else the printed list), nobody is ticked twice and there are
@@ -14,9 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ..errors import KaopingError
 from ..models import FORM_TITLES, Finding, FormKind, Severity
 from ..names import normalize_name
@@ -24,9 +21,7 @@ from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
 from .book import Book, Grid, cell_ref, load_book
 from .cells import NOT_TICK, parse_tick
-from .halfyear import BALLOT_SHEET, META_SHEET, TICK, TICK_HEADER, half_label
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from .write import put, save_workbook
+from .detect import BALLOT_SHEET, META_SHEET, TICK, TICK_HEADER
 
 _HALF_TEXT = re.compile(r"(\d{4})年([上下])半年")
 _MAX_TEXT = re.compile(r"最多推荐\s*(\d+)\s*人")
@@ -312,58 +307,3 @@ def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | No
         findings.append(finding("H4", f"测评票属于不同的半年（{'、'.join(sorted(halves))}），已分别统计"))
     units = sorted(groups.values(), key=lambda t: (t.half or "", t.unit))
     return Tally(units=units, ballots=ballots, findings=findings)
-
-
-# ---------------------------------------------------------------- 推荐结果
-
-
-def _table(ws: Worksheet, title: str, headers: Sequence[str], widths: Sequence[float],
-           rows: Sequence[Sequence[object]]) -> None:
-    """A titled table with a frozen, filtered header row, on A4."""
-    put(ws.cell(1, 1), title)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1).font, ws.cell(1, 1).alignment = TITLE_FONT, CENTER
-    ws.row_dimensions[1].height = 30
-    for c, (h, w) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = put(ws.cell(2, c), h)
-        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
-        ws.column_dimensions[cell.column_letter].width = w
-    for r, row in enumerate(rows, start=3):
-        for c, v in enumerate(row, start=1):
-            cell = put(ws.cell(r, c), v)
-            cell.font, cell.border = BODY_FONT, BORDER
-            cell.alignment = WRAP if isinstance(v, str) and len(v) > 10 else CENTER
-            if headers[c - 1] == "得票率":
-                cell.number_format = "0.0%"
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
-    if rows:
-        ws.auto_filter.ref = f"A2:{ws.cell(2, len(headers)).column_letter}{len(rows) + 2}"
-    a4(ws)
-
-
-def tally_workbook(tally: Tally) -> Workbook:
-    """推荐结果: ranking per unit (votes, share of valid ballots), ballot counts, invalid ballots."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "推荐结果"
-    label = "、".join(half_label(h) for h in sorted({t.half for t in tally.units if t.half}))
-    _table(ws, f"集中测评推荐“优秀”结果（{label}）" if label else "集中测评推荐“优秀”结果",
-           ("单位", "半年", "名次", "工号", "姓名", "得票", "有效票", "得票率"),
-           (16, 9, 6, 10, 10, 6, 7, 9),
-           [(t.unit, t.half, row.rank, row.staff_id, row.name, row.votes, t.valid, row.share)
-            for t in tally.units for row in t.ranking])
-    _table(wb.create_sheet("票数统计"), "测评票统计",
-           ("单位", "半年", "收回", "有效", "无效", "每票最多推荐"), (16, 9, 8, 8, 8, 12),
-           [(t.unit, t.half, t.valid + t.invalid, t.valid, t.invalid, t.max_ticks) for t in tally.units])
-    invalid = [(b.path.name, b.unit, "；".join(f"{f.cell + '：' if f.cell else ''}{f.message}"
-                                             for f in b.findings))
-               for b in tally.ballots if not b.valid and (b.is_ballot or b.findings[0].severity
-                                                          == Severity.ERROR)]
-    _table(wb.create_sheet("无效票"), "无效票及原因（未计票）", ("文件", "单位", "原因"), (36, 16, 70),
-           invalid)
-    return wb
-
-
-def write_tally(tally: Tally, path: Path, *, force: bool = False) -> Path:
-    return save_workbook(tally_workbook(tally), Path(path), force=force)

@@ -2,7 +2,7 @@
 
 Detection order: the hidden key/value sheet `_kaoping` (written by kaoping), else the title
 text near the top of the first visible sheet (a form retyped by hand, or one whose `_kaoping`
-sheet was deleted). The form labels live here so `forms.py` (writer) and the readers
+sheet was deleted). The form labels live here so `forms.routine` (writer) and the readers
 (`weekly.py`, `monthly.py`, `quarterly.py`) can never disagree about them.
 """
 
@@ -16,6 +16,10 @@ from ..models import FORM_TITLES, FormKind
 from .book import Book, Grid
 
 META_SHEET = "_kaoping"
+# The half-year 集中测评票 (written by forms.halfyear, read by excel.ballots).
+BALLOT_SHEET = "集中测评票"
+TICK = "√"
+TICK_HEADER = "推荐“优秀”"
 TEMPLATE_VERSION = "1"
 
 FORM_KINDS = (FormKind.WEEKLY, FormKind.MONTHLY, FormKind.QUARTERLY)

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook as WorkbookType
 
 from ..errors import KaopingError
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import Inputs, OutputSet, put
+from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..output.workbook import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
 from ..paths import safe_filename
 from ..rules.annual import (
@@ -372,7 +372,7 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Ca
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
                         inputs: Inputs = ()) -> list[Path]:
-    """Write every annual output as one all-or-nothing set (`excel.output.OutputSet`): all
+    """Write every annual output as one all-or-nothing set (`output.files.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账)."""
     targets = annual_targets(outcome, out_dir)

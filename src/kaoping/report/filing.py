@@ -25,8 +25,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from ..excel.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import Inputs, OutputSet, put
+from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..output.workbook import Inputs, OutputSet, put
 from ..models import (
     Outcome,
     Person,
@@ -492,7 +492,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
                  centre_name: str = "全中心", template_dir: Path | None = None,
                  inputs: Inputs = (), pdf: bool = False, errors_left: int = 0) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
-    (`excel.output.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
+    (`output.files.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
     附件 beside it (LibreOffice) is part of the same set. `errors_left` (`--allow-errors`):
     every table and the 台账 say how many 错误 were left open.
 
@@ -500,7 +500,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
     without --force, one of the run's `inputs`) leaves `out_dir` untouched, and so does any
     failure or interrupt while writing.
     """
-    from ..excel.pdf import pdf_targets, stage_pdfs
+    from ..output.pdf import pdf_targets, stage_pdfs
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,

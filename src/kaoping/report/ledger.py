@@ -17,8 +17,8 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..excel.style import BODY_FONT, BORDER, WRAP
-from ..excel.write import Inputs, put, save_workbook
+from ..output.style import BODY_FONT, BORDER, WRAP
+from ..output.workbook import Inputs, put, save_workbook
 from ..rules.quarter import flag_from_label, flag_label
 from ..rules.settings import LimitSettings, Settings
 from ..models import (

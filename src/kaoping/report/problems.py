@@ -7,8 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..excel.style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from ..excel.write import Inputs, put, save_workbook
+from ..output.style import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
+from ..output.workbook import Inputs, put, save_workbook
 from ..models import Finding, FormKind, Severity
 from ..paths import safe_filename
 

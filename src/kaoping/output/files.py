@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError, OutputExistsError
-from .output_errors import SET_UNTOUCHED, os_error
+from .errors import SET_UNTOUCHED, os_error
 
 PREFIX = ".~kaoping-"
 # A temp file of an older kaoping (tempfile.mkstemp: no owner in the name); cleared when it

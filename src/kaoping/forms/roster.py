@@ -13,8 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..models import Person, RankCategory, SpecialCase
-from .roster import (
+from ..excel.roster import (
     COLUMN_BY_KEY,
     COLUMNS,
     DATE_KEYS,
@@ -30,8 +29,18 @@ from .roster import (
     TITLE,
     YES,
 )
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
-from .write import put
+from ..models import Person, RankCategory, SpecialCase
+from ..output.style import (
+    BODY_FONT,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    a4,
+)
+from ..output.workbook import put
 
 NOWRAP = Alignment(horizontal="left", vertical="center", wrap_text=False)
 _WRAPPED = ("special_cases", "remark")  # columns whose long texts wrap onto more lines

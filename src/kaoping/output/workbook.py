@@ -1,5 +1,5 @@
 """Writing workbooks: strict, atomic, never replacing an output without --force, never
-writing over an input (the mechanism is `excel.output`)."""
+writing over an input (the mechanism is `output.files`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
 from ..errors import OutputExistsError
-from .output import OutputSet, RunInputs, refuse_input, write_file
+from .files import OutputSet, RunInputs, refuse_input, write_file
 
 Inputs = RunInputs | Iterable[Path | str | None]  # RunInputs: one memo for a command's writers
 
@@ -27,7 +27,7 @@ def check_writable(path: Path, *, force: bool, inputs: Inputs = ()) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False, inputs: Inputs = ()) -> Path:
-    """Write `data` to `path` atomically (see `excel.output.write_file`)."""
+    """Write `data` to `path` atomically (see `output.files.write_file`)."""
     return write_file(path, lambda tmp: tmp.write_bytes(data), force=force, inputs=inputs)
 
 

@@ -19,8 +19,6 @@ period/half, unit, max_ticks, and for ballots the listed staff (staff, 工号, �
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,69 +28,40 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import KaopingError
-from ..models import FORM_TITLES, Finding, FormKind, Outcome, Person, QuarterLedger, Roster, Severity
+from ..excel.detect import BALLOT_SHEET, META_SHEET, TICK, TICK_HEADER
+from ..models import (
+    FORM_TITLES,
+    Finding,
+    FormKind,
+    Outcome,
+    Person,
+    QuarterLedger,
+    Roster,
+    Severity,
+)
+from ..output.style import (
+    BODY_FONT,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    a4,
+)
+from ..output.workbook import Inputs, OutputSet, put
 from ..paths import safe_filename
-from ..periods import Quarter
+from ..periods import Half, Quarter, half_label, parse_half  # noqa: F401 (re-exported)
 from ..rules.catalog import finding
 from ..rules.due import due_people
-from .style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, a4
-from .write import Inputs, OutputSet, put
 
 TEMPLATE_VERSION = "1"
-META_SHEET = "_kaoping"
-BALLOT_SHEET = "集中测评票"
 RECORD_SHEET = "记实表"
 BALLOT_TITLE = "干部集中测评票"
 RECORD_TITLE = FORM_TITLES[FormKind.GROWTH_RECORD]  # 干部成长考核考察记实表
-TICK = "√"
-TICK_HEADER = "推荐“优秀”"
 QUARTER_CN = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
 # ---------------------------------------------------------------- half-years
-
-
-@dataclass(frozen=True, order=True)
-class Half:
-    year: int
-    half: int  # 1 = 上半年 (Q1, Q2), 2 = 下半年 (Q3, Q4)
-
-    @property
-    def quarters(self) -> tuple[Quarter, Quarter]:
-        first = 2 * self.half - 1
-        return Quarter(self.year, first), Quarter(self.year, first + 1)
-
-    @property
-    def start(self):
-        return self.quarters[0].start
-
-    @property
-    def end(self):
-        return self.quarters[1].end
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{'上' if self.half == 1 else '下'}半年"
-
-    def __str__(self) -> str:
-        return f"{self.year}H{self.half}"
-
-
-_HALF_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?[Hh]\s*([12])|年?\s*([上下])\s*半年?)\s*$")
-
-
-def parse_half(text: str) -> Half:
-    """'2026H1', '2026-h2', '2026年上半年', '2026下半年' → Half."""
-    m = _HALF_RE.match(unicodedata.normalize("NFKC", str(text)))
-    if not m:
-        raise KaopingError(f"无法识别的半年「{text}」，请写成 2026H1（上半年）或 2026H2（下半年）")
-    half = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
-    return Half(int(m.group(1)), half)
-
-
-def half_label(text: str) -> str:
-    """'2026H1' → '2026年上半年'; a text that names no half is kept as it is."""
-    return parse_half(text).label if _HALF_RE.match(text) else text
 
 
 def default_max_ticks(staff: int, ratio: float) -> int:

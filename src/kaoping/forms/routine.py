@@ -33,6 +33,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
+from ..excel import detect as L
 from ..models import (
     FORM_TITLES,
     GRADE_ORDER,
@@ -43,11 +44,10 @@ from ..models import (
     Roster,
     WeeklyLog,
 )
+from ..output.workbook import Inputs, OutputSet, put
 from ..paths import safe_filename
 from ..periods import Month, Quarter
 from ..rules.due import due_people
-from . import detect as L
-from .write import Inputs, OutputSet, put
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx cannot hold
 
@@ -407,7 +407,7 @@ def fill_weekly(ws: Worksheet, cells: CellMap, log: WeeklyLog, style: FillStyle)
             _put(ws[col["status"]], status)
         note = task.note
         if task.completed_on is not None:
-            from .cells import find_date_in_text
+            from ..excel.cells import find_date_in_text
 
             if find_date_in_text(note, year=log.year) is None:
                 done = format_date(task.completed_on, FillStyle(date_style="text-cn"), log.year)
@@ -741,10 +741,10 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
                    inputs: Inputs = (), pdf: bool = False) -> list[Path]:
     """Write one pre-filled blank form per person due for assessment in `period` (monthly:
     附件2 + weekly 附件1 sheets; quarterly: 附件3), as one all-or-nothing set
-    (`excel.output.OutputSet`), with a PDF beside each when `pdf`. Every target is checked
+    (`output.files.OutputSet`), with a PDF beside each when `pdf`. Every target is checked
     before anything is written, so a refusal (existing file without --force, one of the run's
     `inputs`) leaves the folder untouched, and so does any failure. Returns the workbooks."""
-    from .pdf import pdf_targets, stage_pdfs
+    from ..output.pdf import pdf_targets, stage_pdfs
 
     people, everyone = _forms_due(roster, period, unit)
     paths = form_paths(people, period, Path(out_dir), everyone=everyone)

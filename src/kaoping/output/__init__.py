@@ -1,0 +1,1 @@
+"""Writing outputs safely: files never overwriting inputs, batches all-or-nothing, styles, PDF."""
