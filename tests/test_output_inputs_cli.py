@@ -171,3 +171,37 @@ def test_a_problems_list_inside_the_folder_is_replaced_by_a_re_run(run, command)
     after = snapshot(run["folder"])
     del after[str(problems)]
     assert after == forms and leftovers(run["tmp"]) == []
+
+
+# ---------------------------------------------------------------- halfyear tally
+
+
+@pytest.fixture()
+def votes(run) -> Path:
+    out = run["tmp"] / "半年"
+    assert _invoke("halfyear", "forms", "-r", run["roster"], "--half", "2026H1", "-o", out)[0] == 0
+    folder = run["tmp"] / "收回"
+    folder.mkdir()
+    for i, ballot in enumerate(sorted((out / "集中测评票").rglob("*.xlsx"))):
+        (folder / f"票{i}.xlsx").write_bytes(ballot.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("option", ["--out", "--problems"])
+def test_tally_over_a_ballot_is_refused(run, votes, option):
+    ballot = sorted(votes.glob("*.xlsx"))[0]
+    before = snapshot(votes)
+    other = votes.parent / ("r.xlsx" if option == "--problems" else "p.xlsx")
+    args = ["--out", ballot, "--problems", other] if option == "--out" else ["--out", other, "--problems", ballot]
+    code, output = _invoke("halfyear", "tally", votes, *args, "--force")
+    assert code == 2 and REFUSED in output and snapshot(votes) == before
+
+
+def test_tally_re_run_into_the_ballot_folder_replaces_its_own_result(run, votes):
+    result, problems = votes / "推荐结果.xlsx", votes / "问题清单.xlsx"
+    args = ["halfyear", "tally", votes, "--out", result, "--problems", problems]
+    first, out1 = _invoke(*args)
+    assert first in (0, 1) and result.is_file() and problems.is_file()
+    again, out2 = _invoke(*args, "--force")
+    assert again == first, out2
+    assert out2.count("已跳过") == out1.count("已跳过")  # its own files not read

@@ -98,6 +98,7 @@ class FormKind(StrEnum):
     BALLOT = "ballot"  # 集中测评票
     GROWTH_RECORD = "growth_record"  # 干部成长考核考察记实表
     PROBLEMS = "problems"  # 问题清单 written by kaoping: never read back as a form
+    TALLY = "tally"  # 集中测评推荐结果 written by `halfyear tally`: never read back as a ballot
 
 
 FORM_TITLES: dict[FormKind, str] = {
@@ -109,6 +110,7 @@ FORM_TITLES: dict[FormKind, str] = {
     FormKind.ATTENDANCE: "考勤汇总表",
     FormKind.BALLOT: "集中测评票",
     FormKind.GROWTH_RECORD: "干部成长考核考察记实表",
+    FormKind.TALLY: "集中测评推荐结果",
 }
 
 

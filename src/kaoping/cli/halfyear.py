@@ -74,18 +74,24 @@ def tally(
     from rich.table import Table
 
     from ..excel.ballots import tally_ballots
+    from ..output.files import RunInputs
     from ..output.workbook import check_writable
     from ..paths import scan_workbooks
     from ..report.tally import write_tally
     from .common import console, exit_code, print_findings, progress
 
-    check_writable(out, force=force)
+    # The ballots are read, never written over; an earlier result or 问题清单 among them (no
+    # ballot) is this command's own output: not counted, and replaced with --force.
+    own = _own_outputs(out, problems)
+    inputs = RunInputs(ballots, own=own)
+    check_writable(out, force=force, inputs=inputs)
     if problems is not None:
-        check_writable(problems, force=force)
+        check_writable(problems, force=force, inputs=inputs)
     files: list[Path] = []
     for p in ballots:
         files.extend(scan_workbooks(p) if p.is_dir() else [p])
-    files = [f for f in files if f.resolve() != out.resolve()]
+    skipped = {p.resolve() for p in own}
+    files = [f for f in files if f.resolve() not in skipped]
     if not files:
         from ..errors import KaopingError
 
@@ -93,11 +99,11 @@ def tally(
     with progress(len(files), "读取测评票") as bar:
         task = bar.add_task("", total=len(files))
         result = tally_ballots(files, on_file=lambda _p: bar.advance(task))
-    write_tally(result, out, force=force)
+    write_tally(result, out, force=force, inputs=inputs)
     if problems is not None:
         from ..report.problems import write_problems
 
-        write_problems(result.findings, problems, force=force, title="集中测评问题清单")
+        write_problems(result.findings, problems, force=force, title="集中测评问题清单", inputs=inputs)
     con = console()
     for t in result.units:
         table = Table(title=f"{escape(t.unit)}（{escape(t.half or '')}）有效票 {t.valid} 张，无效票 {t.invalid} 张，"
@@ -113,3 +119,11 @@ def tally(
     if result.findings:
         print_findings(result.findings, title="无效票及问题")
     raise typer.Exit(exit_code(result.findings))
+
+
+def _own_outputs(*paths: Path | None) -> list[Path]:
+    """Of the outputs named, the existing files that are no ballot (an earlier 推荐结果 or
+    问题清单): they may be replaced. An output path that is a ballot stays an input."""
+    from ..excel.ballots import read_ballot
+
+    return [p for p in paths if p is not None and p.is_file() and not read_ballot(p).is_ballot]
