@@ -146,6 +146,8 @@ def _number(text: str) -> float:
         raise ValueError(f"天数「{text}」不是数字") from None
     if value < 0:
         raise ValueError(f"天数「{text}」不能为负数")
+    if not value <= 366:  # also nan and inf (float("9" * 5000))
+        raise ValueError(f"天数「{text[:30]}」超过一年的 366 天，请核对")
     return value
 
 
