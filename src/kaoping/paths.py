@@ -39,10 +39,13 @@ def scan_workbooks(folder: Path) -> Iterator[Path]:
     """Every candidate workbook below `folder`, sorted, skipping ignored files.
 
     Other spreadsheet formats (.xls/.et/.ods/.xlsb) are yielded too so the reader can say how
-    to convert them.
+    to convert them, and so are the entries that are no file to read (a pipe, a device, a
+    broken link with a workbook's name; a folder that cannot be opened): the reader lists
+    each (`entry_problem`) without opening it.
 
-    The same files, in the same order, as `sorted(folder.rglob("*"))` filtered by
-    `is_ignored` and the suffix (pinned by tests): see `scan_workbook_names`.
+    The same entries, in the same order, as `sorted(folder.rglob("*"))` filtered by
+    `is_ignored` and the suffix, non-folders and unopenable folders (pinned by tests): see
+    `scan_workbook_names`.
     """
     for name in scan_workbook_names(folder):
         yield Path(name)
@@ -76,7 +79,11 @@ def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
         try:
             with os.scandir(directory) as it:
                 entries = list(it)
-        except (PermissionError, NotADirectoryError, FileNotFoundError):
+        except (NotADirectoryError, FileNotFoundError):
+            continue  # gone since it was listed
+        except OSError:
+            if rel:  # no permission, path too long: the reader names the folder
+                yield rel
             continue
         for entry in entries:
             name = entry.name
@@ -86,9 +93,38 @@ def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, (*rel, name)))
                     continue
-                is_file = entry.is_file()  # follows a symlink to a file, like Path.is_file
             except OSError:
                 continue
-            if (is_file and not name.endswith("~")
-                    and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
+            # Files, and anything else with a workbook's name (a pipe, a device, a broken
+            # link): never opened here.
+            if not name.endswith("~") and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES:
                 yield (*rel, name)
+
+
+def entry_problem(path: Path | str) -> tuple[bool, str] | None:
+    """Why a listed entry is no file to read, from stat() alone (nothing is opened): (is an
+    error, Chinese message), or None for a regular file (or one stat() cannot judge: the
+    reader says why). A folder that cannot be opened is an error (its forms are not read);
+    a pipe, a device or a broken link is not a form someone sent (a 提示)."""
+    import errno
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return False, "这是一个快捷方式（符号链接），指向的文件不存在，已跳过"
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return True, ("路径过长（超过操作系统的限制），无法打开，其中的表格未读取；请把文件夹移到"
+                          "路径较短的位置（如 D:\\考评），或缩短文件夹名后重试")
+        return None
+    except ValueError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return True, ("无法打开这个文件夹（没有读取权限或路径过长），其中的表格未读取；请检查文件夹权限，"
+                      "或把它移到路径较短的位置后重试")
+    if not stat.S_ISREG(st.st_mode):
+        return False, "这不是普通文件（管道、设备等），未打开，已跳过"
+    return None

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KaopingError
-from ..models import Finding, FormKind, MonthlySummary, QuarterlyEvaluation, WeeklyLog
+from ..models import Finding, FormKind, MonthlySummary, QuarterlyEvaluation, Severity, WeeklyLog
 from ..names import normalize_name
+from ..paths import entry_problem
 from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
 from .book import Book, cell_ref, load_book
@@ -59,6 +60,12 @@ def read_workbook(path: Path | str, *, default_year: int | None = None,
     警告). `limits`: the bounds of the read (kaoping.toml [limits]; default the built-in ones)."""
     path = path if isinstance(path, Path) else Path(path)
     result = ReadResult(path=path, kind=None)
+    problem = entry_problem(path)  # a pipe, a device, a folder that cannot be opened
+    if problem is not None:
+        is_error, message = problem
+        result.findings.append(finding("F1", message, file=str(path)) if is_error else
+                               finding("F2", message, severity=Severity.INFO, file=str(path)))
+        return result
     try:
         book = load_book(path, limits or LimitSettings())
     except KaopingError as exc:
