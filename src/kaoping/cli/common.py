@@ -32,7 +32,15 @@ def console() -> Console:
     fast). One per call: nothing is kept between commands."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    con = Console(highlight=False)
+    con.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # exit 2 (guarded), not rich's 1
+    return con
+
+
+def _broken_pipe() -> None:
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, "the output pipe was closed")
 
 
 def guarded(func: F) -> F:
@@ -43,17 +51,48 @@ def guarded(func: F) -> F:
         from ..errors import KaopingError
 
         try:
-            return func(*args, **kwargs)
-        except KaopingError as exc:
-            from rich.markup import escape  # messages may contain "[section]" text
+            try:
+                return func(*args, **kwargs)
+            except KaopingError as exc:
+                from rich.markup import escape  # messages may contain "[section]" text
 
-            console().print(f"[bold red]错误[/]：{escape(exc.where() + exc.message)}")
-            raise typer.Exit(EXIT_CANNOT_RUN) from None
-        except KeyboardInterrupt:
-            console().print("[yellow]已中断。[/]")
-            raise typer.Exit(130) from None
+                console().print(f"[bold red]错误[/]：{escape(exc.where() + exc.message)}")
+                raise typer.Exit(EXIT_CANNOT_RUN) from None
+            except KeyboardInterrupt:
+                console().print("[yellow]已中断。[/]")
+                raise typer.Exit(130) from None
+        except OSError as exc:  # the console itself failed, or an OS error nothing named
+            stop_on_os_error(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def stop_on_os_error(exc: OSError) -> None:
+    """Exit 2 after an OS error no layer turned into a message, most often the console's own:
+    stdout redirected to a full disk, or a pipe closed (`kaoping … | head`). The message
+    goes to stderr in Chinese; stdout is pointed at the null device first, so Python's flush
+    at exit cannot print "Exception ignored … Traceback" after it."""
+    import os
+    import sys
+
+    from ..output.errors import reason
+
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout (a test runner's buffer)
+    if not isinstance(exc, BrokenPipeError):  # the reader went away: nothing to say
+        where = exc.filename or "屏幕输出（或重定向输出的文件）"
+        try:
+            sys.stderr.write(f"错误：{where}：{reason(exc)}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    raise typer.Exit(EXIT_CANNOT_RUN) from None
 
 
 def exit_code(findings: Iterable[Finding]) -> int:
