@@ -14,6 +14,23 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
 MAX_NAME = 100  # characters; leaves room under the 255-byte limit for UTF-8 Chinese
 
 
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """`text` (a path, or a message quoting one) safe to print and to store in a workbook: a
+    file name that was not valid UTF-8 (a GBK zip extracted on Linux reaches Python with
+    lone surrogates) shows its undecodable bytes escaped, 张三.xlsx in GBK as
+    \\xd5\\xc5\\xc8\\xfd.xlsx. Every message and every writer goes through this."""
+    if not _SURROGATES.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: its code point
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def safe_filename(name: str, *, fallback: str = "未命名") -> str:
     """Make one path component safe: no separators, no '..', no reserved Windows names,
     no trailing dots or spaces, no control or zero-width characters."""

@@ -32,9 +32,27 @@ def console() -> Console:
     fast). One per call: nothing is kept between commands."""
     from rich.console import Console
 
-    con = Console(highlight=False)
+    import sys
+
+    con = Console(highlight=False, file=_Shown(sys.stdout))
     con.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # exit 2 (guarded), not rich's 1
     return con
+
+
+class _Shown:
+    """stdout for rich: every text written passes `paths.shown` (a file name that is not
+    valid UTF-8 prints with its bytes escaped, never raw or as an encoding error)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def write(self, text: str) -> int:
+        from ..paths import shown
+
+        return self._file.write(shown(text))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, flush, fileno…
+        return getattr(self._file, name)
 
 
 def _broken_pipe() -> None:
@@ -76,6 +94,7 @@ def stop_on_os_error(exc: OSError) -> None:
     import sys
 
     from ..output.errors import reason
+    from ..paths import shown
 
     try:
         sys.stdout.flush()
@@ -86,7 +105,7 @@ def stop_on_os_error(exc: OSError) -> None:
     except (OSError, ValueError, AttributeError):
         pass  # no real stdout (a test runner's buffer)
     if not isinstance(exc, BrokenPipeError):  # the reader went away: nothing to say
-        where = exc.filename or "屏幕输出（或重定向输出的文件）"
+        where = shown(str(exc.filename)) if exc.filename else "屏幕输出（或重定向输出的文件）"
         try:
             sys.stderr.write(f"错误：{where}：{reason(exc)}\n")
             sys.stderr.flush()

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError, OutputExistsError
+from ..paths import shown
 from .errors import SET_UNTOUCHED, os_error
 
 PREFIX = ".~kaoping-"
@@ -62,7 +63,7 @@ class OutputBusyError(KaopingError):
 
 def output_key(name: str) -> str:
     """The short key of an output name in leftover names (fits any name in 255 bytes)."""
-    return hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(name.casefold().encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
 
 # ---------------------------------------------------------------- hidden names on Windows
@@ -276,7 +277,7 @@ class OutputLock:
 
     def _fill(self, fd: int) -> None:
         content = {"pid": os.getpid(), "host": socket.gethostname(), "token": self.token,
-                   "started": time.strftime("%Y-%m-%d %H:%M:%S"), "output": str(self.target)}
+                   "started": time.strftime("%Y-%m-%d %H:%M:%S"), "output": shown(str(self.target))}
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(json.dumps(content, ensure_ascii=False).encode("utf-8"))
@@ -401,7 +402,8 @@ def write_journal(staging: Path, root: Path, rels: Sequence[str]) -> dict[str, A
     dirs = sorted({p.as_posix() for rel in rels for p in Path(rel).parents
                    if p != Path(".") and not (root / p).exists()})
     journal = {"files": files, "dirs": dirs}
-    (staging / JOURNAL).write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
+    # ASCII: a file name that is not valid UTF-8 (lone surrogates) round-trips as \udcxx.
+    (staging / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
     return journal
 
 

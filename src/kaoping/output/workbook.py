@@ -11,6 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
 from ..errors import OutputExistsError
+from ..paths import shown
 from .files import OutputSet, RunInputs, refuse_input, write_file
 
 Inputs = RunInputs | Iterable[Path | str | None]  # RunInputs: one memo for a command's writers
@@ -39,9 +40,11 @@ def save_workbook(wb: Workbook, path: Path, *, force: bool = False, inputs: Inpu
 def put(cell: Cell, value: Any) -> Cell:
     """Write a value taken from user input. Text is always stored as text, never as a
     formula: '=HYPERLINK(...)' or '+1' appears literally in the output. Control characters
-    that XML cannot hold (e.g. \x07 in a file name) are dropped instead of failing the save."""
+    that XML cannot hold (e.g. \x07 in a file name) are dropped instead of failing the save,
+    and the undecodable bytes of a file name are escaped (`paths.shown`): a lone surrogate
+    would make a workbook that openpyxl cannot open and LibreOffice loses the row of."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", shown(value))
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"

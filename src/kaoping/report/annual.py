@@ -21,7 +21,7 @@ from ..errors import KaopingError
 from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..output.workbook import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
-from ..paths import safe_filename
+from ..paths import safe_filename, shown
 from ..rules.annual import (
     QUARTER_NAMES,
     QUARTERS,
@@ -130,8 +130,17 @@ def outcome_json(outcome: AnnualOutcome, people: Sequence[PersonYear] | None = N
         "ledger_quarters": outcome.ledger_quarters,
         "missing_quarters": outcome.missing_quarters,
         "candidates": [person(p) for p in chosen],
-        "findings": [f.model_dump(mode="json", exclude_none=True) for f in outcome.findings],
+        "findings": [_finding_json(f) for f in outcome.findings],
     }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    """A finding for JSON; a ledger path that is not valid UTF-8 has its bytes escaped (a
+    lone surrogate is no JSON text)."""
+    data = f.model_dump(mode="json", exclude_none=True)
+    if "file" in data:
+        data["file"] = shown(data["file"])
+    return data
 
 
 # ---------------------------------------------------------------- 附件6
