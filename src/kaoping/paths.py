@@ -31,7 +31,23 @@ def shown(text: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def safe_filename(name: str, *, fallback: str = "未命名") -> str:
+def require_file(path: Path | str, what: str) -> Path:
+    """`path`, an input file the user named (花名册, 考勤表, 台账…), or a Chinese
+    `KaopingError` that says what is wrong: missing, a folder, or no regular file."""
+    from .errors import KaopingError
+
+    path = Path(path)
+    if path.is_dir():
+        raise KaopingError(f"这是一个文件夹，不是{what}文件；请指定{what}文件本身（.xlsx）", file=str(path))
+    if not path.exists():
+        raise KaopingError(f"找不到{what}文件；请检查路径和文件名", file=str(path))
+    if not path.is_file():
+        raise KaopingError(f"这不是普通文件（设备、管道等），不能作为{what}；请指定{what}文件（.xlsx）",
+                           file=str(path))
+    return path
+
+
+def safe_filename(name: str, *, fallback: str = "未命名", limit: int = MAX_NAME) -> str:
     """Make one path component safe: no separators, no '..', no reserved Windows names,
     no trailing dots or spaces, no control or zero-width characters."""
     text = unicodedata.normalize("NFKC", str(name))
@@ -41,7 +57,7 @@ def safe_filename(name: str, *, fallback: str = "未命名") -> str:
         text = fallback
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
-    return text[:MAX_NAME]
+    return text[:limit]
 
 
 def is_ignored(path: Path) -> bool:

@@ -44,12 +44,11 @@ def check(
     force: ForceProblemsOpt = False,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
-    from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
+    from ..paths import require_file
     from .common import console, exit_code, print_findings, write_problems
 
-    if not roster.is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster))
+    require_file(roster, "花名册")
     people, findings = read_roster(roster)
     s = summarize(people)
     con = console()

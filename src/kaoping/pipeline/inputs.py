@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, FormKind, Roster
-from ..paths import count_workbook_names
+from ..paths import count_workbook_names, require_file
 from ..rules.settings import Settings
 
 OnFile = Callable[[Any], None]  # called once per workbook read, with what was read
@@ -26,9 +26,7 @@ def load_roster(path: Path | None, settings: Settings) -> tuple[Roster | None, l
         return None, []
     from ..excel.roster import read_roster
 
-    if not Path(path).is_file():
-        raise KaopingError("找不到花名册文件", file=str(path))
-    return read_roster(Path(path), limits=settings.limits)
+    return read_roster(require_file(path, "花名册"), limits=settings.limits)
 
 
 def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,

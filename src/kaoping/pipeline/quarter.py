@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
+from ..paths import require_file
 from ..periods import Month, Quarter
 from ..rules.catalog import finding
 from ..rules.month import SummaryRecord, check_month_records
@@ -225,10 +226,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     from ..rules.quarter import evaluate_quarter
 
     settings = settings or Settings()
-    if not isinstance(roster_path, Roster) and not Path(roster_path).is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster_path))
-    if attendance_path is not None and not Path(attendance_path).is_file():
-        raise KaopingError("找不到考勤表文件", file=str(attendance_path))
+    if not isinstance(roster_path, Roster):
+        require_file(roster_path, "花名册")
+    if attendance_path is not None:
+        require_file(attendance_path, "考勤表")
     read = _read_folder(Path(folder), settings, on_file)
     if isinstance(roster_path, Roster):  # already read (benchmarks, tests, other pipelines)
         roster, findings = roster_path, []

@@ -19,6 +19,7 @@ from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
 from ..output.style import BODY_FONT, BORDER, WRAP
 from ..output.workbook import Inputs, put, save_workbook
+from ..paths import require_file
 from ..rules.quarter import flag_from_label, flag_label
 from ..rules.settings import LimitSettings, Settings
 from ..models import (
@@ -179,8 +180,7 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
     """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell.
     `limits`: kaoping.toml [limits] (its register rows apply)."""
     path = Path(path)
-    if not path.is_file():
-        raise KaopingError("找不到季度结果台账文件", file=str(path))
+    require_file(path, "季度结果台账")
     from ..excel.book import register_limits
 
     book = load_book(path, register_limits(limits))  # one row per person
