@@ -37,6 +37,7 @@ from kaoping.forms.routine import (
 )
 from kaoping.output.workbook import put, save_workbook
 from kaoping.models import (
+    CommendationLevel,
     FormIdentity,
     MonthlySummary,
     Person,
@@ -308,6 +309,7 @@ NOT_GRADED_OPINION = {
     SpecialCategory.DISCIPLINED: "该同志处于处分期内，只参加日常考核，不定档。",
     SpecialCategory.ORG_HANDLING: "该同志受诫勉，只参加日常考核，不定档。",
 }
+COMMENDATION_NAME = "住房公积金数据治理专项工作通报表彰"
 COMMENDED_OPINION = ("该同志在住房公积金数据治理专项工作中表现突出，受到市中心通报表彰，无负面情形，"
                      "本季度直接确定为“好”等次。")
 
@@ -503,7 +505,9 @@ def evaluation(s: Staff, p: Person, q: Quarter) -> QuarterlyEvaluation | None:
     ev = ev.model_copy(update={"self_ticks": [self_grade], "leader_ticks": [grade],
                                "leader_opinion": OPINIONS[grade]})
     if s.sid == "1014" and q.quarter in (2, 3):  # commended by 市中心 (§四(三)4(1))
-        ev = ev.model_copy(update={"commended": True, "leader_opinion": COMMENDED_OPINION})
+        ev = ev.model_copy(update={"commended": True, "leader_opinion": COMMENDED_OPINION,
+                                   "commendation_level": CommendationLevel.CENTRE.value,
+                                   "commendation_name": COMMENDATION_NAME})
     if q.quarter == 3:
         ev = planted_q3(s, ev)
     return ev

@@ -79,12 +79,13 @@ def monthly_summary(p: Person, month: Month, *, tasks: int = 3) -> MonthlySummar
 def quarterly_evaluation(p: Person, quarter: Quarter, *, self_ticks=(QuarterGrade.GOOD,),
                          leader_ticks=(QuarterGrade.FAIRLY_GOOD,), commended: bool = False,
                          direct_poor: bool = False,
-                         opinion: str | None = "工作扎实，完成任务较好。") -> QuarterlyEvaluation:
+                         opinion: str | None = "工作扎实，完成任务较好。",
+                         **kw: Any) -> QuarterlyEvaluation:
     return QuarterlyEvaluation(
         source=SRC, identity=identity(p), year=quarter.year, quarter=quarter.quarter,
         highlights="牵头完成缴存基数调整\n办理业务零差错", shortcomings="创新不足；下季度加强调研",
         self_ticks=list(self_ticks), leader_ticks=list(leader_ticks), commended=commended,
-        direct_poor=direct_poor, leader_opinion=opinion, leader_signature="王处长")
+        direct_poor=direct_poor, leader_opinion=opinion, leader_signature="王处长", **kw)
 
 
 def without_source(model: Any) -> Any:

@@ -23,7 +23,8 @@ G, FG, AV, PO = (QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD, QuarterGrade.AVERA
                  QuarterGrade.POOR)
 CELLS = {"self_ticks": "C9:F9", "leader_ticks": "C12:F12", "leader_opinion": "C13",
          "commended": "C14", "direct_poor": "E14", "period": "A2", "name": "B4", "unit": "D4",
-         "staff_id": "B4"}
+         "staff_id": "B4", "commendation_level": "C15", "commendation_name": "E15"}
+_GIVEN = object()  # a commended form's level and name unless the test says otherwise
 
 
 def person(staff_id: str, name: str | None = None, unit: str = "办公室", *, group: str | None = None,
@@ -41,7 +42,10 @@ def form(p: Person | None = None, leader: QuarterGrade | list[QuarterGrade] | No
          self_: QuarterGrade | list[QuarterGrade] | None = QuarterGrade.FAIRLY_GOOD, *,
          commended: bool = False, direct_poor: bool = False, opinion: str | None = "同意",
          year: int = 2026, quarter: int = 3, file: str | None = None, staff_id: str | None = "",
-         name: str | None = None, unit: str | None = None) -> QuarterlyEvaluation:
+         name: str | None = None, unit: str | None = None, box: bool = True,
+         level: object = _GIVEN, title: object = _GIVEN, highlights: str | None = "按期完成重点任务",
+         shortcomings: str | None = "调研不足，下季度加强", signature: str | None = "王处长"
+         ) -> QuarterlyEvaluation:
     def ticks(x):
         if x is None:
             return []
@@ -55,6 +59,10 @@ def form(p: Person | None = None, leader: QuarterGrade | list[QuarterGrade] | No
                               unit=unit or (p.unit if p else None)),
         year=year, quarter=quarter, self_ticks=ticks(self_), leader_ticks=ticks(leader),
         commended=commended, direct_poor=direct_poor, leader_opinion=opinion,
+        commendation_box=box, highlights=highlights, shortcomings=shortcomings,
+        leader_signature=signature,
+        commendation_level=("市中心" if commended else None) if level is _GIVEN else level,
+        commendation_name=("防汛抢险先进个人" if commended else None) if title is _GIVEN else title,
     )
 
 

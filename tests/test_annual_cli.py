@@ -47,9 +47,11 @@ def inputs(tmp_path: Path):
 
 def test_eligible_json(inputs):
     tmp, roster, paths = inputs
-    res = runner.invoke(app, ["annual", "eligible", "--roster", str(roster), *map(str, paths), "--json"])
+    res = runner.invoke(app, ["annual", "eligible", "--roster", str(roster), *map(str, paths), "--json", "-"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    report = json.loads(res.stdout)
+    assert (report["command"], report["valid"], report["inputs"]["year"]) == ("annual eligible", True, 2026)
+    data = report["summary"]
     assert data["year"] == 2026 and data["provisional"] is False
     assert [c["name"] for c in data["candidates"]] == ["张三", "钱七"]
     assert data["candidates"][0]["quarters"] == {"1": "好", "2": "好", "3": "较好", "4": "较好"}
@@ -71,7 +73,7 @@ def test_eligible_duplicate_and_other_year_is_exit_1(inputs, tmp_path):
     old_path = write_ledger(old, tmp / "台账-2025Q1.xlsx")
     dup = write_ledger(ledgers(PEOPLE, GRADES)[1], tmp / "台账-2026Q2-副本.xlsx")
     res = runner.invoke(app, ["annual", "eligible", "-r", str(roster), *map(str, paths),
-                              str(old_path), str(dup), "--json"])
+                              str(old_path), str(dup), "--json", "-"])
     assert res.exit_code == 1
     data = json.loads(res.stdout)
     msgs = [f["message"] for f in data["findings"] if f["severity"] == "错误"]
@@ -83,11 +85,26 @@ def test_unreadable_ledger_is_finding(inputs):
     bad = tmp / "坏台账.xlsx"
     bad.write_bytes(b"not a workbook")
     res = runner.invoke(app, ["annual", "eligible", "-r", str(roster), *map(str, paths), str(bad),
-                              "--json"])
+                              "--json", "-"])
     assert res.exit_code == 1
     data = json.loads(res.stdout)
     assert any("坏台账.xlsx" in (f.get("file") or "") for f in data["findings"])
-    assert [c["name"] for c in data["candidates"]] == ["张三", "钱七"]
+    assert [c["name"] for c in data["summary"]["candidates"]] == ["张三", "钱七"]
+
+
+def test_report_names_the_centre_from_kaoping_toml_or_the_command_line(inputs):
+    tmp, roster, paths = inputs
+    toml = tmp / "kaoping.toml"
+    toml.write_text('[centre]\nname = "示例市住房公积金管理中心"\n', encoding="utf-8")
+    centre_file = "附件6-公务员平时考核好等次2次以上人员名单表-2026年度-全中心.xlsx"
+    for extra, name in (([], "示例市住房公积金管理中心"), (["--centre-name", "另一个名称"], "另一个名称")):
+        out = tmp / f"out-{name}"
+        res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(out),
+                                  "-c", str(toml), *extra])
+        assert res.exit_code == 0, res.output
+        assert load_workbook(out / centre_file).worksheets[0]["A3"].value.endswith(name)
+        unit = load_workbook(out / "附件6-公务员平时考核好等次2次以上人员名单表-2026年度-鹿城分中心.xlsx")
+        assert unit.worksheets[0]["A3"].value.endswith("鹿城分中心")
 
 
 def test_report_writes_everything(inputs):

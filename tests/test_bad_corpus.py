@@ -150,11 +150,12 @@ def _problems(path: Path) -> dict[str, list[tuple[str, str]]]:
     rows = list(wb["全部"].iter_rows(values_only=True))
     wb.close()
     head = list(rows[1])
-    f_col, r_col, m_col = head.index("文件"), head.index("规则"), head.index("说明")
+    f_col, r_col, m_col = head.index("文件"), head.index("规则"), head.index("问题")
     out: dict[str, list[tuple[str, str]]] = {}
     for r in rows[2:]:
         if r[f_col]:
-            out.setdefault(r[f_col], []).append((r[r_col] or "", r[m_col] or ""))
+            # The 文件 column shows the path below the folder checked: keyed by the name.
+            out.setdefault(Path(r[f_col]).name, []).append((r[r_col] or "", r[m_col] or ""))
     return out
 
 

@@ -101,9 +101,14 @@ def test_quarterly_layout():
         assert label in texts
     tick_dv = [dv for dv in ws.data_validations.dataValidation if dv.formula1 == '"√"']
     assert len(tick_dv) == 1
-    for ref in ("C8", "F8", "C10", "F10", "F11", "F12"):
+    for ref in ("C8", "F8", "C10", "F10", "F11", "F13"):
         assert ref in tick_dv[0].sqref
         assert ws[ref].protection.locked is False
+    # §四(三)4(1): the commendation's level (a dropdown of the two levels) and name
+    assert (ws["B12"].value, ws["D12"].value) == ("表彰级别", "表彰名称")
+    [levels] = [dv for dv in ws.data_validations.dataValidation if dv.formula1 == '"市中心,当地党委政府以上"']
+    assert str(levels.sqref) == "C12"
+    assert ws["C12"].protection.locked is False and ws["E12"].protection.locked is False
     assert _meta(wb)["period"] == "2026Q3"
 
 

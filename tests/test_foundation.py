@@ -102,7 +102,7 @@ def test_problems_workbook_has_a_sheet_per_unit():
     ]
     wb = build_problems_workbook(findings)
     assert wb.sheetnames == ["全部", "办公室", "鹿城分中心", "_kaoping"]
-    assert wb["全部"]["J3"].value == "自评未打钩"  # errors first
+    assert wb["全部"]["I3"].value == "自评未打钩"  # errors first (问题 is column I on 全部)
     assert wb["全部"].max_row == 4
 
 

@@ -284,3 +284,38 @@ def test_preview_script_renders_the_first_page_to_png(tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     # Nothing is written next to the template.
     assert [p.name for p in TEMPLATES.iterdir() if p.suffix in (".pdf", ".png")] == []
+
+
+# ---------------------------------------------------------------- 问题清单
+
+def test_problem_list_prints_a4_landscape_one_page_wide(tmp_path):
+    """A long 问题清单 (two units, long messages) through LibreOffice: every page A4 landscape
+    and one page wide (the header's first and last columns on every page), every sheet's
+    title, every message and the footer's instruction in the text."""
+    from kaoping.models import Finding, Severity
+    from kaoping.report.problems import write_problems
+
+    from helpers_print import squash
+
+    base = tmp_path / "收回"
+    long = "「鹿城分中心」实际参加 13 人，“好”等次 6 人，占 46.2%，超过 40% 上限 5 人（§四(三)3）；定为“好”的："
+    findings = [Finding(rule=["Q1", "Q2", "M9", "W3"][i % 4], severity=Severity.ERROR,
+                        unit=["鹿城分中心", "办公室（人事处）"][i % 2], person=f"张{i}",
+                        file=str(base / "鹿城分中心" / f"张{i}-2026Q3.xlsx"), sheet="季度评价",
+                        cell=f"C{i + 8}", message=f"第{i}条：" + long * (1 + i % 3))
+                for i in range(40)]
+    path = write_problems(findings, tmp_path / "问题清单.xlsx", title="2026年第三季度评价问题清单",
+                          base=base)
+    pdf = to_pdf([path], tmp_path / "pdf")[path]
+    assert check_printout(path, pdf) == []
+    pages = pdf_pages(pdf)
+    assert len(pages) > 3  # the sheets run over several pages, downwards only
+    for n, page in enumerate(pages, 1):
+        assert page.width > page.height, f"page {n} is not landscape"
+        text = squash(page.text)
+        assert "序号" in text and "处理情况" in text, f"page {n} is not the full width"
+        assert "处理情况" in text.split("序号", 1)[1]
+    text = squash("".join(p.text for p in pages))
+    assert all(squash(f.message) in text for f in findings)
+    assert "请逐条改正后" in text
+    assert str(tmp_path) not in "".join(p.text for p in pages)  # paths below the folder checked

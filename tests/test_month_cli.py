@@ -76,10 +76,11 @@ def test_ytd_disagreement_missing_person_and_problems_file(tmp_path: Path, roste
     by_rule = {row["规则"]: row for row in rows}
     assert set(by_rule) == {"M9", "M4", "M13"}
     m9 = by_rule["M9"]
+    # The file as found below the folder checked (the clerk's own folders are not shown).
     assert (m9["级别"], m9["姓名"], m9["单位"], m9["文件"]) == ("错误", "张三", "归集处",
-                                                                "张三-2026-07.xlsx")
+                                                                str(Path("归集处", "张三-2026-07.xlsx")))
     assert m9["单元格"] == "C10"  # 全年累计病事假 on kaoping's 附件2
-    assert "张三-2026-06.xlsx C10" in m9["说明"] and "应为 3.5 天" in m9["说明"]
+    assert "张三-2026-06.xlsx C10" in m9["问题"] and "应为 3.5 天" in m9["问题"]
     assert (by_rule["M13"]["单位"], by_rule["M13"]["姓名"]) == ("瑞安分中心", "赵六")
     assert by_rule["M4"]["姓名"] == "王五" and by_rule["M4"]["单元格"] == "F11"
     # per-unit sheets in the 问题清单
@@ -104,7 +105,7 @@ def test_bad_weekly_rows_and_leave_over_workdays(tmp_path: Path, roster_file: Pa
     rows = _problems(problems)
     assert sorted(row["规则"] for row in rows) == ["M8", "W1"]
     w1 = next(row for row in rows if row["规则"] == "W1")
-    assert w1["工作表"].startswith("第2周") and w1["单元格"] == "F5" and "差不多" in w1["说明"]
+    assert w1["工作表"].startswith("第2周") and w1["单元格"] == "F5" and "差不多" in w1["问题"]
     assert w1["姓名"] == "张三" and w1["单位"] == "归集处"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.errors import KaopingError
+from kaoping.errors import KaopingError, NoFormsError
 from kaoping.models import Severity
 from kaoping.periods import Month, Quarter
 from kaoping.pipeline import run_month, run_quarter, run_week, run_year
@@ -130,10 +130,12 @@ def test_the_settings_reach_spawned_workers(data, monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.setenv("KAOPING_WORKERS", "2")
     tight = Settings(limits=LimitSettings(max_rows=3))
-    run = run_quarter(data / "花名册.xlsx", data / "collected", quarter=Quarter(2026, 3),
-                      settings=tight)
-    refused = [f for f in run.findings if f.rule == "F1"]
-    assert run.files == 160 and len(refused) == 160 and run.evaluations == 0
+    with pytest.raises(NoFormsError, match="读取文件 160 个") as info:
+        run_quarter(data / "花名册.xlsx", data / "collected", quarter=Quarter(2026, 3),
+                    settings=tight)
+    # No form was left to check, so nothing runs (exit 2); the reasons go with the refusal.
+    refused = [f for f in info.value.findings if f.rule == "F1"]
+    assert len(refused) == 160
 
 
 def test_run_year_reads_the_ledgers(tmp_path):

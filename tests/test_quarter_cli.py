@@ -213,12 +213,14 @@ def test_month_forms_of_the_quarter_are_checked_and_others_named(tmp_path: Path)
     problems = tmp_path / "问题.xlsx"
     r = _invoke("quarter", "check", "-r", roster, folder, "--problems", problems)
     ws = load_workbook(problems)["全部"]
-    rows = [[ws.cell(i, c).value for c in range(1, 11)] for i in range(3, ws.max_row + 1)]
-    june_rows = [row for row in rows if row[6] == "上月-张一-2026-06.xlsx"]
-    assert june_rows and june_rows[0][1] == "提示" and "不在2026年第三季度内" in june_rows[0][9]
+    head = [ws.cell(2, c).value for c in range(1, ws.max_column + 1)]
+    rows = [dict(zip(head, (ws.cell(i, c).value for c in range(1, len(head) + 1)), strict=True))
+            for i in range(3, ws.max_row + 1)]
+    june_rows = [row for row in rows if row["文件"] == "上月-张一-2026-06.xlsx"]
+    assert june_rows and june_rows[0]["级别"] == "提示" and "不在2026年第三季度内" in june_rows[0]["问题"]
     # June's 30 days of leave are not counted: 张一 keeps his 好 without a Q5 error.
-    assert not any(row[2] == "Q5" and row[4] == "张一" and row[1] == "错误" for row in rows)
+    assert not any(row["规则"] == "Q5" and row["姓名"] == "张一" and row["级别"] == "错误" for row in rows)
     # July's summary is blank (no 小结, no signature): the month rules name it.
-    july_rules = {row[2] for row in rows if row[6] == "空白-李二-2026-07.xlsx"}
+    july_rules = {row["规则"] for row in rows if row["文件"] == "空白-李二-2026-07.xlsx"}
     assert any(rule.startswith("M") for rule in july_rules), july_rules
-    assert r.exit_code == (1 if any(row[1] == "错误" for row in rows) else 0)
+    assert r.exit_code == (1 if any(row["级别"] == "错误" for row in rows) else 0)

@@ -111,8 +111,9 @@ def test_cell_references_name_the_input_cells(tmp_path: Path):
     cells = _only(read_workbook(path), QuarterlyEvaluation).source.cells
     assert cells["self_ticks"] == "C8:F8"
     assert cells["leader_ticks"] == "C10:F10"
-    assert cells["leader_opinion"] == "C13"
-    assert cells["commended"] == "F11" and cells["direct_poor"] == "F12"
+    assert cells["leader_opinion"] == "C14"
+    assert cells["commended"] == "F11" and cells["direct_poor"] == "F13"
+    assert cells["commendation_level"] == "C12" and cells["commendation_name"] == "E12"
     assert cells["period"] == cells["quarter"] == "A2"
     path = _save(monthly_workbook(p, JULY, monthly_summary(p, JULY)), tmp_path / "m.xlsx")
     got = _only(read_workbook(path), MonthlySummary)
@@ -373,9 +374,28 @@ def test_handmade_quarterly_with_keywords(tmp_path: Path):
     assert got.identity.name == "赵六" and got.identity.staff_id is None
     assert got.identity.unit == "瓯海分中心" and got.identity.post == "副科长"
     assert got.self_ticks == [FG] and got.leader_ticks == [G]
-    assert got.commended is True and got.direct_poor is False
+    # no 受表彰 box on the form: the opinion's words commend nobody (rule Q3 asks for the box)
+    assert got.commended is False and got.commendation_box is False
+    assert got.direct_poor is False
     assert got.leader_signature == "钱七"
     assert got.leader_opinion.startswith("该同志受市委市政府表彰")
+
+
+def test_handmade_quarterly_denied_direct_poor_is_not_one(tmp_path: Path):
+    """“经研究，不直接定为较差，定为一般” on a form without the boxes is no direct 较差 (no Q4)."""
+    path = _handmade_quarterly(tmp_path / "赵六.xlsx", opinion="经研究，不直接定为较差，定为一般。")
+    got = _only(read_workbook(path), QuarterlyEvaluation)
+    assert got.direct_poor is False and got.commended is False
+
+
+def test_kaoping_quarterly_commendation_level_and_name(tmp_path: Path):
+    p = person()
+    model = quarterly_evaluation(p, Q3, commended=True, commendation_level="当地党委政府以上",
+                                 commendation_name="全省抗台先进个人")
+    got = _only(read_workbook(_save(quarterly_workbook(p, Q3, model), tmp_path / "q.xlsx")),
+                QuarterlyEvaluation)
+    assert got.commended is True and got.commendation_box is True
+    assert (got.commendation_level, got.commendation_name) == ("当地党委政府以上", "全省抗台先进个人")
 
 
 def test_handmade_quarterly_inline_ticks(tmp_path: Path):
@@ -392,6 +412,11 @@ def test_handmade_quarterly_inline_ticks(tmp_path: Path):
     ("直接定为较差", (False, True)),
     ("直接确定为“较差”等次", (False, True)),
     ("本季度未受表彰，表现一般", (False, False)),
+    ("该同志负责筹备全市表彰大会，工作出色", (True, False)),  # a suggestion: Q3 asks for the box
+    ("建议年底予以表彰", (True, False)),
+    ("经研究，不直接定为较差，定为一般", (False, False)),
+    ("经研究，直接定为较差", (False, True)),
+    ("未直接确定为“较差”，但需整改", (False, False)),
     ("工作认真", (False, False)),
     (None, (False, False)),
 ])
@@ -465,8 +490,13 @@ def test_handmade_weekly_with_one_line_header(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("text", "status"), [
-    ("已完成", TaskStatus.DONE), ("完成（7月8日）", TaskStatus.DONE), ("进行中", TaskStatus.IN_PROGRESS),
-    ("无法完成", TaskStatus.FAILED), ("未完成", TaskStatus.FAILED), ("待定", None), (None, None)])
+    ("已完成", TaskStatus.DONE), ("已完成（7月8日）", TaskStatus.DONE),
+    (" 已完成 7月3日", TaskStatus.DONE), ("“已完成”", TaskStatus.DONE),
+    ("进行中", TaskStatus.IN_PROGRESS), ("进行中，预计月底完成", TaskStatus.IN_PROGRESS),
+    ("无法完成", TaskStatus.FAILED), ("无法完成，系统未上线", TaskStatus.FAILED),
+    # §四(一) names exactly three values: nothing else is read as one of them
+    ("完成（7月8日）", None), ("待完成", None), ("部分完成", None), ("未完成", None),
+    ("已办结", None), ("正在推进", None), ("已完成/进行中", None), ("待定", None), (None, None)])
 def test_parse_status(text, status):
     assert parse_status(text) == status
 

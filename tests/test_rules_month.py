@@ -454,3 +454,34 @@ def test_split_history_skips_later_months_with_one_note():
     assert [(f.rule, f.severity) for f in notes] == [("M11", Severity.INFO)]
     assert "2026年9月 2 份" in notes[0].message and "2025年8月 1 份" in notes[0].message
     assert other_months_note(Month(2026, 8), []) == []
+
+
+# ---------------------------------------------------------------- M4: who signed (§四(二)2)
+
+
+@pytest.mark.parametrize(("signed", "expected"), [
+    ("李四", None),  # the roster's 直管领导
+    ("王处长 王五", None),  # the 分管领导 (a 科室长's 直管领导), written with his title
+    ("张三", "是本人（张三）签字"),
+    ("赵七", "不是花名册中的直管领导或分管领导（李四、王五）"),
+])
+def test_m4_signature_against_the_roster_leaders(signed, expected):
+    p = person("A001", "张三", direct_leader="李四", supervising_leader="王五")
+    s = monthly(ident=identity("张三", "A001"), verifier_signature=signed)
+    found = [f for f in check_month_batch(JULY, [s], [], roster(p), workdays=WD) if f.rule == "M4"]
+    if expected is None:
+        assert found == []
+        return
+    [f] = found
+    assert f.severity == Severity.WARNING and expected in f.message
+    assert (f.person, f.staff_id, f.file, f.sheet, f.cell) == ("张三", "A001", "张三-2026-07.xlsx",
+                                                               "月度小结", "D10")
+
+
+def test_m4_signature_without_roster_leaders_is_only_checked_for_self():
+    p = person("A001", "张三")
+    other = monthly(ident=identity("张三", "A001"), verifier_signature="赵七")
+    assert [f for f in check_month_batch(JULY, [other], [], roster(p), workdays=WD)
+            if f.rule == "M4"] == []
+    own = monthly(ident=identity("张三", "A001"), verifier_signature="张三")
+    assert rules(check_month_batch(JULY, [own], [], roster(p), workdays=WD)) == ["M4"]

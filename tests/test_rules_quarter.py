@@ -334,25 +334,56 @@ def test_ticks_of_not_graded_people_are_warnings_and_never_good():
     assert out.quotas[0].good == 0 and rules(out, "Q2") == []  # cap of 3 is 1, but 0 好 counted
 
 
-@pytest.mark.parametrize(("until", "category_one"), [(dt.date(2026, 7, 1), True),
-                                                     (dt.date(2026, 6, 30), False)])
-def test_probation_until_boundary(until, category_one):
-    p = person("001", probation_until=until)
-    assert (SpecialCategory.NEW_RECRUIT in special_categories(p, Q3)) is category_one
+ANY_OVERLAP = Settings.model_validate({"categories": {"applies": "any_overlap"}})
 
 
-@pytest.mark.parametrize(("start", "end", "active"), [
-    (dt.date(2026, 5, 1), dt.date(2026, 7, 1), True),  # ends on the quarter's first day
-    (dt.date(2026, 5, 1), dt.date(2026, 6, 30), False),  # ended the day before
-    (dt.date(2026, 9, 30), None, True),  # starts on the last day
-    (dt.date(2026, 10, 1), None, False),  # starts after the quarter
-    (None, None, True),
+# §二 1: in probation on the quarter's last day (default), or on any day of it (any_overlap).
+@pytest.mark.parametrize(("until", "settings", "category_one"), [
+    (dt.date(2026, 9, 30), S, True), (dt.date(2026, 9, 29), S, False),
+    (dt.date(2026, 7, 1), S, False),
+    (dt.date(2026, 7, 1), ANY_OVERLAP, True), (dt.date(2026, 6, 30), ANY_OVERLAP, False),
 ])
-def test_special_case_active_during_quarter(start, end, active):
+def test_probation_until_boundary(until, settings, category_one):
+    p = person("001", probation_until=until)
+    assert (SpecialCategory.NEW_RECRUIT in special_categories(p, Q3, settings=settings)) is category_one
+
+
+@pytest.mark.parametrize(("start", "end", "last_day", "any_day"), [
+    (dt.date(2026, 5, 1), dt.date(2026, 7, 3), False, True),  # investigation closed 3 July
+    (dt.date(2026, 5, 1), dt.date(2026, 7, 1), False, True),  # ends on the quarter's first day
+    (dt.date(2026, 5, 1), dt.date(2026, 6, 30), False, False),  # ended the day before
+    (dt.date(2026, 5, 1), dt.date(2026, 9, 30), True, True),  # ends on the last day
+    (dt.date(2026, 5, 1), dt.date(2026, 9, 29), False, True),  # ends the day before it
+    (dt.date(2026, 9, 30), None, True, True),  # starts on the last day
+    (dt.date(2026, 10, 1), None, False, False),  # starts after the quarter
+    (None, None, True, True),
+])
+def test_special_case_in_force(start, end, last_day, any_day):
     for cat in (SpecialCategory.UNDER_INVESTIGATION, SpecialCategory.DISCIPLINED,
                 SpecialCategory.ORG_HANDLING, SpecialCategory.NEW_RECRUIT):
         p = person("001", cases=[case(cat, start, end)])
-        assert (cat in special_categories(p, Q3)) is active
+        assert (cat in special_categories(p, Q3)) is last_day
+        assert (cat in special_categories(p, Q3, settings=ANY_OVERLAP)) is any_day
+
+
+def test_a_case_closed_early_in_the_quarter_leaves_the_grade():
+    """Issue 14 item 4: an investigation closed on 2026-07-03 no longer removes the Q3 grade;
+    with applies = "any_overlap" it does, and 附件5's 备注 names the category with its dates."""
+    p = person("001", cases=[case(SpecialCategory.UNDER_INVESTIGATION, dt.date(2026, 5, 6),
+                                  dt.date(2026, 7, 3))])
+    out = run([p], [form(p, FG)])
+    assert out.results[0].outcome == Outcome.FAIRLY_GOOD and out.results[0].note is None
+    out = run([p], [form(p, None, None)], settings=ANY_OVERLAP)
+    r = out.results[0]
+    assert r.outcome == Outcome.UNDETERMINED
+    assert r.note == "不定档：涉嫌违纪违法被立案调查尚未结案（2026-05-06至2026-07-03）"
+
+
+def test_the_note_names_each_category_with_its_dates():
+    p = person("001", probation_until=dt.date(2027, 1, 31),
+               cases=[case(SpecialCategory.DISCIPLINED, dt.date(2026, 3, 1))])
+    out = run([p], [form(p, None, None)])
+    assert out.results[0].note == "不定档：新录用公务员（试用期至2027-01-31）、受处分（2026-03-01起）"
 
 
 def test_disciplined_person_ticked_good_is_not_counted():

@@ -20,7 +20,8 @@ SHEET = "季度评价表"
 # Every field in its own cell, so a finding pointing at the wrong field shows.
 CELLS = {"self_ticks": "C9:F9", "leader_ticks": "C12:F12", "leader_opinion": "C13",
          "commended": "C14", "direct_poor": "E14", "period": "A2", "quarter": "A3",
-         "name": "B4", "unit": "D4", "staff_id": "F4"}
+         "name": "B4", "unit": "D4", "staff_id": "F4", "commendation_level": "C15",
+         "commendation_name": "E15"}
 
 
 def placed(ev, file=None, **cells):
@@ -126,6 +127,57 @@ def test_q3_both_direct_boxes():
     out = run([A], [form_of(A, PO, commended=True, direct_poor=True, opinion="说明")])
     both = [f for f in out.findings if f.rule == "Q3" and "同时勾选" in f.message]
     assert [place(f) for f in both] == [("Q3", ERROR, "办公室", "张三", "001", FILE_A, SHEET, "C14、E14")]
+
+
+def test_q3_opinion_suggesting_a_commendation_on_a_form_without_the_box():
+    """§四(三)4(1) never from free text: without the box the 好 stays in the quota and Q3
+    asks for the box; a grade other than 好 or a form with the box (unticked) says nothing."""
+    people = [A, B, person("003", "王五")]
+    for opinion in ("该同志负责筹备全市表彰大会，工作出色", "建议年底予以表彰"):
+        forms = [form_of(A, G, opinion=opinion, box=False), form_of(B, G), form_of(people[2], FG)]
+        out = run(people, forms)
+        f = only(out, "Q3")
+        assert place(f) == ("Q3", ERROR, "办公室", "张三", "001", FILE_A, SHEET, "C13")
+        assert "勾选" in f.message and "表彰级别" in f.message
+        assert QuarterFlag.COMMENDED not in result(out, "001").flags
+        assert only(out, "Q2").severity == ERROR  # 2 好 of 3 > ⌊1.2⌋: the quota error stands
+    quiet = [form_of(A, FG, opinion="建议年底予以表彰", box=False),
+             form_of(B, G, opinion="建议年底予以表彰"),  # the box is there, left empty
+             form_of(people[2], G, opinion="本季度未受表彰", box=False)]
+    assert not [f for f in run(people, quiet).findings if f.rule == "Q3"]
+
+
+@pytest.mark.parametrize(("level", "title", "cell", "words"), [
+    (None, "防汛抢险先进个人", "C15", "表彰级别未填写"),
+    ("科室", "防汛抢险先进个人", "C15", "表彰级别现为“科室”"),
+    ("市中心", None, "E15", "未填写表彰名称"),
+])
+def test_q3_commendation_needs_its_level_and_name(level, title, cell, words):
+    out = run([A, B], [form_of(A, G, commended=True, opinion="受表彰", level=level, title=title),
+                       form_of(B, FG)])
+    f = only(out, "Q3")
+    assert place(f) == ("Q3", ERROR, "办公室", "张三", "001", FILE_A, SHEET, cell)
+    assert words in f.message
+    r = result(out, "001")
+    assert QuarterFlag.COMMENDED not in r.flags and "待核实" in r.note  # counted in the quota
+
+
+@pytest.mark.parametrize("level", ["市中心", "当地党委政府以上"])
+def test_q3_commendation_with_level_and_name_is_outside_the_quota(level):
+    out = run([A, B], [form_of(A, G, commended=True, opinion="受表彰", level=level), form_of(B, FG)])
+    assert not [f for f in out.findings if f.rule in ("Q2", "Q3")]
+    r = result(out, "001")
+    assert QuarterFlag.COMMENDED in r.flags and f"{level}：防汛抢险先进个人" in r.note
+
+
+def test_q3_commendation_needs_no_negative_circumstance():
+    """如无负面情形: attendance under 80% is one; at 80% exactly it is not."""
+    low = run([A], [form_of(A, G, commended=True, opinion="受表彰")], [leave("001", 7, sick=12.5)])
+    f = only(low, "Q3")
+    assert place(f) == ("Q3", ERROR, "办公室", "张三", "001", FILE_A, SHEET, "C14")
+    assert "如无负面情形" in f.message and QuarterFlag.COMMENDED not in result(low, "001").flags
+    fine = run([A], [form_of(A, G, commended=True, opinion="受表彰")], [leave("001", 7, sick=12)])
+    assert not [f for f in fine.findings if f.rule == "Q3"]
 
 
 def test_q4_direct_poor_but_not_poor():
@@ -353,3 +405,24 @@ def test_hire_workdays_maps_only_people_hired_during_the_quarter():
     unknown = [person("6", hired_on=dt.date(2099, 2, 1))]
     assert hire_workdays(unknown, Quarter(2099, 1)) == {"6": None}
     assert hire_workdays(unknown, Quarter(2099, 1), {"2099-02": 20, "2099-03": 22}) == {"6": 42.0}
+
+
+# ---------------------------------------------------------------- Q12 §四(三)1 blank parts
+
+
+@pytest.mark.parametrize(("blank", "cell", "words"), [
+    ({"highlights": None}, "C5", "主要工作亮点及成效"),
+    ({"shortcomings": "  "}, "C6", "存在的不足和改进措施"),
+    ({"signature": None}, "F14", "领导签字"),
+])
+def test_q12_blank_self_evaluation_or_signature_is_a_warning(blank, cell, words):
+    ev = placed(form(A, FG, **blank), highlights="C5", shortcomings="C6", leader_signature="F14")
+    out = run([A], [ev])
+    f = only(out, "Q12")
+    assert place(f) == ("Q12", WARNING, "办公室", "张三", "001", FILE_A, SHEET, cell)
+    assert words in f.message
+    assert result(out, "001").outcome == Outcome.FAIRLY_GOOD  # no grade changes
+
+
+def test_q12_filled_form_says_nothing():
+    assert not [f for f in run([A], [form_of(A, FG)]).findings if f.rule == "Q12"]

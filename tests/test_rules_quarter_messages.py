@@ -54,7 +54,7 @@ def test_q3_q4_q5_q7_texts_and_note():
 
 def test_commended_good_note():
     out, _ = texts([A], [form(A, G, commended=True, opinion="获表彰")])
-    assert (out.results[0].note, out.results[0].flags) == ("受表彰直接定好（不占比例）",
+    assert (out.results[0].note, out.results[0].flags) == ("受表彰直接定好（市中心：防汛抢险先进个人，不占比例）",
                                                            [QuarterFlag.COMMENDED])
 
 

@@ -68,7 +68,7 @@ def test_json_names_a_ledger_path_with_escaped_bytes(tmp_path):
     roster = write_roster(tmp_path / "花名册.xlsx")
     bad = Path(os.fsdecode(bytes(tmp_path) + b"/" + GBK + b".xlsx"))
     bad.write_bytes(b"not a ledger")
-    result = runner.invoke(app, ["annual", "eligible", "-r", str(roster), str(bad), "--year", "2026", "--json"])
+    result = runner.invoke(app, ["annual", "eligible", "-r", str(roster), str(bad), "--year", "2026", "--json", "-"])
     data = json.loads(result.stdout)
     files = [f.get("file", "") for f in data["findings"]]
     assert any(ESCAPED in f for f in files), files

@@ -73,8 +73,36 @@ def test_each_kind_of_bad_status_in_monthly_and_standalone_forms(tmp_path: Path)
     zhang = [row for row in rows if row["姓名"] == "张三"]
     assert {row["单位"] for row in zhang} == {"归集处"}
     assert all(str(row["工作表"]).startswith("第3周") for row in zhang)
-    assert "无法完成的说明原因" in next(row["说明"] for row in rows if row["规则"] == "W4")
-    assert "已完成的注明完成时间" in next(row["说明"] for row in rows if row["规则"] == "W3")
+    assert "无法完成的说明原因" in next(row["问题"] for row in rows if row["规则"] == "W4")
+    assert "已完成的注明完成时间" in next(row["问题"] for row in rows if row["规则"] == "W3")
+
+
+def test_only_the_three_statuses_are_read(tmp_path: Path):
+    """§四(一) names exactly 进行中/已完成/无法完成 (a date or reason may follow): 待完成,
+    部分完成 and 未完成 are W1 errors, not a 已完成 missing its date (W3) or a 无法完成 whose
+    reason is the word itself."""
+    s = monthly(7, ident=identity("张三", "A001", "归集处"))
+    day = dt.date(2026, 7, 13)
+    s.weeks[2].tasks = [
+        task(4, received_on=day, status=None, status_text="待完成", completed_on=None),
+        task(5, received_on=day, status=None, status_text="部分完成", completed_on=None),
+        task(6, received_on=day, status=None, status_text="未完成", completed_on=None),
+        task(7, received_on=day, status=None, status_text="已完成 7月14日", completed_on=None),
+        task(8, received_on=day, status=None, status_text="无法完成，系统未上线",
+             completed_on=None),
+        task(9, received_on=day, status=None, status_text="进行中，月底前完成", completed_on=None,
+             deadline=dt.date(2026, 7, 31)),
+    ]
+    save_workbook(monthly_workbook(ZHANG, JULY, s), tmp_path / "张三-2026-07.xlsx")
+    problems = tmp_path / "out" / "问题清单.xlsx"
+    r = _invoke("week", "check", tmp_path, "--problems", problems)
+    assert r.exit_code == 1, r.output
+    rows = _rows(problems)
+    assert [(row["规则"], row["单元格"]) for row in rows] == [("W1", "F4"), ("W1", "F5"),
+                                                           ("W1", "F6")]
+    assert all(str(row["工作表"]).startswith("第3周") and row["文件"].endswith("张三-2026-07.xlsx")
+               for row in rows)
+    assert "“待完成”无效" in rows[0]["问题"] and "“已完成”" in rows[0]["问题"]
 
 
 def test_duplicate_week_and_empty_week(tmp_path: Path):

@@ -19,6 +19,15 @@ class KaopingError(Exception):
         return ("，".join(parts) + "：") if parts else ""
 
 
+class NoFormsError(KaopingError):
+    """Not one form of the period in the folder: nothing is checked or written (exit 2).
+    `findings`: what reading the folder found (unreadable files…), shown on screen."""
+
+    def __init__(self, message: str, *, findings: list | None = None, file: str | None = None) -> None:
+        super().__init__(message, file=file)
+        self.findings = list(findings or [])
+
+
 class OutputExistsError(KaopingError):
     """An output file exists and --force was not given."""
 

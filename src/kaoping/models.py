@@ -74,6 +74,15 @@ class SpecialCategory(StrEnum):
         return list(SpecialCategory).index(self) + 1
 
 
+class ReserveLevel(StrEnum):
+    """§五(三): the three levels of the 后备干部人才库 (its rules are 另行规定: kaoping keeps
+    the roster's entries and reports on them, it does not decide who is in the pool)."""
+
+    SECTION_MEMBER = "股级"
+    DEPUTY_CHIEF = "副科级"
+    CHIEF = "正科级"
+
+
 class TaskStatus(StrEnum):
     """完成情况 of a 一周小记 row (§四(一))."""
 
@@ -180,7 +189,16 @@ class Person(_Model):
     special_cases: list[SpecialCase] = Field(default_factory=list)  # 特殊情形
     on_establishment: bool = True  # 是否在编 (§二: only 在编 cadres are assessed)
     refused_or_falsified: bool = False  # §五(一): 无正当理由不参加或弄虚作假且拒不改正
+    reserve_level: ReserveLevel | None = None  # 后备层级 (§五(三))
+    reserve_in: dt.date | None = None  # 入库日期: open = since always
+    reserve_out: dt.date | None = None  # 出库日期: open = still in the pool
     row: int | None = None  # roster row, for messages
+
+    def in_reserve_during(self, start: dt.date, end: dt.date) -> bool:
+        """In the reserve pool at some time in [start, end] (inclusive)."""
+        return self.reserve_level is not None and (
+            (self.reserve_in is None or self.reserve_in <= end)
+            and (self.reserve_out is None or self.reserve_out >= start))
 
     @property
     def quota_key(self) -> str:
@@ -280,10 +298,28 @@ class QuarterlyEvaluation(_Model):
     leader_ticks: list[QuarterGrade] = Field(default_factory=list)  # 领导评价档次
     # kaoping's form adds two tick boxes under 领导意见栏 so the special cases of §四(三)4
     # are explicit; on a hand-made form the reader falls back to keywords in the opinion.
-    commended: bool = False  # §四(三)4(1) 受表彰直接定“好”
+    commended: bool = False  # §四(三)4(1) 受表彰直接定“好”: its box ticked, never from text
+    # Whether the form has that box at all (a hand-made form may not): without it no
+    # commendation is assumed, and an opinion that suggests one is an error (rule Q3).
+    commendation_box: bool = True
+    commendation_level: str | None = None  # 表彰级别 as written (CommendationLevel values)
+    commendation_name: str | None = None  # 表彰名称
     direct_poor: bool = False  # §四(三)4(2) 直接定“较差”
     leader_opinion: str | None = None  # 领导意见栏
     leader_signature: str | None = None  # 签字
+
+    @property
+    def blank_parts(self) -> tuple[str, ...]:
+        """The fields of 个人自评 (§四(三)1(1)) and the leader's 签字 left blank."""
+        return tuple(f for f in ("highlights", "shortcomings", "leader_signature")
+                     if not (getattr(self, f) or "").strip())
+
+
+class CommendationLevel(StrEnum):
+    """§四(三)4(1) 受到市中心、当地党委政府以上表彰: the two levels that grade 好 directly."""
+
+    CENTRE = "市中心"
+    LOCAL_GOVERNMENT = "当地党委政府以上"
 
 
 class MonthAttendance(_Model):

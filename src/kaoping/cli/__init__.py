@@ -8,11 +8,28 @@ from __future__ import annotations
 
 import typer
 
-from . import annual, calendar, forms, halfyear, month, quarter, roster, rules, week
+from . import (
+    annual,
+    calendar,
+    chinese,
+    examples,
+    explain,
+    forms,
+    halfyear,
+    month,
+    profile,
+    quarter,
+    roster,
+    rules,
+    week,
+)
+
+chinese.install()  # help screens and usage errors in Chinese
 
 app = typer.Typer(
     name="kaoping",
     help="干部日常考评（公务员平时考核）工具：生成表格、检查收回的表格、定档核比例、输出备案表。",
+    epilog=examples.epilog(""),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -26,6 +43,8 @@ app.add_typer(quarter.app, name="quarter")
 app.add_typer(annual.app, name="annual")
 app.add_typer(halfyear.app, name="halfyear")
 calendar.register(app)
+explain.register(app)
+profile.register(app)
 rules.register(app)
 
 

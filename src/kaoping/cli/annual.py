@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="年度：优秀候选、附件6、年度综评名单（§五 结果运用）", no_args_is_help=True)
 
@@ -32,64 +33,42 @@ def _inputs(roster: Path, ledgers: list[Path], settings: Path | None):
     return run_inputs(roster, *ledgers, settings_path=settings)
 
 
-def _write_problems(findings, problems: Path | None, force: bool, inputs) -> None:
-    from .common import write_problems
+def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path], inputs) -> None:
+    from .common import common_folder, write_problems
 
     write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
-                   inputs=inputs)
+                   base=common_folder(ledgers), inputs=inputs)
 
 
-@app.command("eligible")
+@app.command("eligible", epilog=epilog("annual eligible"))
 @guarded
 def eligible(
     ledgers: list[Path] = _LEDGERS,
     roster: Path = _ROSTER,
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出（供其他程序读取）"),
+    json_path: Path | None = typer.Option(
+        None, "--json", metavar="路径", help="同时把结果（优秀候选和问题）写成 JSON 报告，供其他程序读取"
+                                            "（- 表示输出到标准输出，此时不显示表格）；格式见 docs/JSON报告.md"),
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
 ) -> None:
     """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
-    import json
-
-    from .common import console, exit_code, print_findings
+    from ..config import load_settings, settings_file
+    from ..pipeline.report_json import year_report
+    from .common import console, exit_code, print_findings, write_json
 
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force, _inputs(roster, ledgers, settings))
-    if as_json:
-        from ..report.annual import outcome_json
-
-        typer.echo(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2))
+    read = _inputs(roster, ledgers, settings)
+    _write_problems(outcome.findings, problems, force, ledgers, read)
+    inputs = {"ledgers": ledgers, "roster": roster}
+    if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
+                                      settings_file=settings_file(settings)),
+                  json_path, force=force, inputs=read):
         raise typer.Exit(exit_code(outcome.findings))
 
-    from rich.markup import escape
-    from rich.table import Table
-
-    from ..rules.annual import QUARTERS
-
+    _print_candidates(outcome)
     con = console()
-    min_good = outcome.min_good
-    title = f"{outcome.year}年度优秀候选（好≥{min_good}次且无一般、较差）"
-    if outcome.provisional:
-        from ..rules.annual import quarter_list
-
-        title += f" —— 暂定：缺{quarter_list(outcome.missing_quarters)}台账"
-    table = Table(title=title)
-    for col in ("单位", "姓名", "科室", "职务职级", "一季度", "二季度", "三季度", "四季度", "好", "备注"):
-        table.add_column(col, overflow="fold")
-    for unit in outcome.units():
-        for p in (c for c in outcome.candidates if c.unit == unit):
-            note = p.remark() or ""
-            if p.provisional and "暂定" not in note:
-                note = "暂定"
-            table.add_row(escape(unit), escape(p.name), escape(p.section or ""), escape(p.rank or ""),
-                          *(escape(p.quarter_text(q)) for q in QUARTERS), str(p.good),
-                          f"[yellow]{escape(note)}[/]" if p.provisional else escape(note))
-    if outcome.candidates:
-        con.print(table)
-    else:
-        con.print(f"{escape(title)}：[yellow]无[/]")
     con.print(f"共 {len(outcome.candidates)} 人；另：原则上基本称职或不称职 {len(outcome.basic_or_incompetent)} 人，"
               f"可直接定不称职 {len(outcome.may_be_incompetent)} 人，确定不称职 {len(outcome.incompetent)} 人"
               "（详见 kaoping annual report）。")
@@ -98,7 +77,42 @@ def eligible(
     raise typer.Exit(exit_code(outcome.findings))
 
 
-@app.command("report")
+def _candidate_cells(p) -> list:
+    from rich.text import Text
+
+    from ..rules.annual import QUARTERS
+
+    note = p.remark() or ""
+    if p.provisional and "暂定" not in note:
+        note = "暂定"
+    return [p.unit, p.name, p.section or "", p.rank or "", *(p.quarter_text(q) for q in QUARTERS),
+            str(p.good), Text(note, style="yellow" if p.provisional else "")]
+
+
+def _print_candidates(outcome) -> None:
+    """The 优秀 candidates, by unit (a block a person when the console is narrow)."""
+    from rich.markup import escape
+
+    from .common import console
+    from .tables import Column, print_table
+
+    title = f"{outcome.year}年度优秀候选（好≥{outcome.min_good}次且无一般、较差）"
+    if outcome.provisional:
+        from ..rules.annual import quarter_list
+
+        title += f" —— 暂定：缺{quarter_list(outcome.missing_quarters)}台账"
+    if not outcome.candidates:
+        console().print(f"{escape(title)}：[yellow]无[/]")
+        return
+    columns = [Column("单位", "name"), Column("姓名", "name"), Column("科室", "name"),
+               Column("职务职级", "name"), *(Column(f"{q}季度") for q in "一二三四"),
+               Column("好", justify="right"), Column("备注", "text")]
+    rows = [_candidate_cells(p) for unit in outcome.units()
+            for p in outcome.candidates if p.unit == unit]
+    print_table(console(), columns, rows, title=title)
+
+
+@app.command("report", epilog=epilog("annual report"))
 @guarded
 def report(
     ledgers: list[Path] = _LEDGERS,
@@ -107,12 +121,15 @@ def report(
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
     problems: Path | None = _PROBLEMS,
+    centre_name: str | None = typer.Option(
+        None, "--centre-name", help="全中心附件6 的呈报单位名称；不给时取 kaoping.toml 的 [centre] name（默认“全中心”）"),
     force: bool = _FORCE,
 ) -> None:
     """输出附件6（各单位及全中心）和年度综评工作簿（优秀候选、基本称职或不称职、不称职名单，
     谈话提醒/批评教育名单，登记表平时考核结果）。"""
     from rich.markup import escape
 
+    from ..config import load_settings
     from ..report.annual import annual_targets, write_annual_report
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, progress
@@ -128,8 +145,9 @@ def report(
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
         paths = write_annual_report(outcome, out, force=force, inputs=inputs,
-                                    on_progress=lambda _p: bar.advance(task))
-    _write_problems(outcome.findings, problems, force, inputs)
+                                    on_progress=lambda _p: bar.advance(task),
+                                    centre_name=centre_name or load_settings(settings).centre.name)
+    _write_problems(outcome.findings, problems, force, ledgers, inputs)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

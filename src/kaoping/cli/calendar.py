@@ -7,18 +7,19 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping calendar` to the main app (a single command, not a group)."""
-    app.command("calendar", help="显示某年每月、每季度的法定工作日天数和考评各项报送截止日期；可导出 .ics 日历。")(
-        calendar_command
-    )
+    app.command("calendar", epilog=epilog("calendar"),
+                help="显示某年每月、每季度的法定工作日天数和考评各项报送截止日期；可导出 .ics 日历。")(
+        calendar_command)
 
 
 @guarded
 def calendar_command(
-    year: int = typer.Argument(..., help="年份，例如 2026", min=1900, max=9998),
+    year: int = typer.Argument(..., metavar="年份", help="年份，例如 2026", min=1900, max=9998),
     ics: Path | None = typer.Option(None, "--ics", help="同时导出 iCalendar 日历文件（.ics），可导入 Outlook/手机日历"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的 .ics 文件"),
     settings_path: Path | None = typer.Option(
@@ -32,6 +33,7 @@ def calendar_command(
     from ..periods import Month, Quarter
     from ..config import settings_file
     from .common import console
+    from .tables import Column, print_table
 
     con = console()
     settings = load_settings(settings_path)
@@ -76,14 +78,13 @@ def calendar_command(
         con.print(f"[yellow]警告[/]：{escape(unknown_calendar_error(unknown[0]).message)}")
 
     items = deadlines(year)
-    dl = Table(title=f"{year} 年考评日程")
-    for col in ("日期", "星期", "事项", "依据"):
-        dl.add_column(col, overflow="fold")
+    rows = []
     for d in items:
         when = f"{d.date:%m-%d}" + (f" 至 {d.end:%m-%d}" if d.end else "")
         week = f"周{weekday_cn[d.date.weekday()]}" if d.end is None else ""
-        dl.add_row(when, week, d.title, d.clause)
-    con.print(dl)
+        rows.append([when, week, d.clause, d.title])
+    print_table(con, [Column("日期", "name"), Column("星期", "name"), Column("依据", "name"),
+                      Column("事项", "text")], rows, title=f"{year} 年考评日程")
 
     if ics is not None:
         from ..output.workbook import atomic_write_bytes

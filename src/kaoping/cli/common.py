@@ -26,6 +26,9 @@ R = TypeVar("R")
 SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", "-c", help="配置文件 kaoping.toml")]
 ProblemsOpt = Annotated[Optional[Path], typer.Option("--problems", help="把问题清单写入此 Excel 文件")]
 ForceProblemsOpt = Annotated[bool, typer.Option("--force", help="问题清单文件已存在时覆盖")]
+JsonOpt = Annotated[Optional[Path], typer.Option(
+    "--json", metavar="路径", help="同时把检查结果写成 JSON 报告，供其他程序读取（- 表示输出到标准输出，"
+                                 "此时不显示表格）；格式见 docs/JSON报告.md")]
 
 def console() -> Console:
     """The console commands print to (rich is imported on first use: `kaoping --help` stays
@@ -121,11 +124,12 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", limit: int = 200) -> None:
-    """A rich table of findings, errors first; long lists are cut with a pointer to --problems."""
-    from rich.table import Table
+    """A table of findings, errors first (one block a finding when the console is narrow);
+    long lists are cut with a pointer to --problems."""
     from rich.text import Text
 
     from ..models import Severity
+    from .tables import Column, print_table
 
     con = console()
     if not findings:
@@ -134,36 +138,75 @@ def print_findings(findings: Sequence[Finding], *, title: str = "问题清单", 
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     rows = sorted(findings, key=lambda f: (order[f.severity], f.unit or "", f.file or "", f.rule))
     style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    table = Table(title=title, show_lines=False, expand=False)
-    for col in ("级别", "规则", "单位", "姓名", "位置", "说明"):
-        table.add_column(col, overflow="fold")
+    columns = [Column("级别", "name"), Column("规则", "name"), Column("单位", "name"),
+               Column("姓名", "name"), Column("位置", "name"), Column("说明", "text")]
+    cells = []
     for f in rows[:limit]:
         where = " ".join(x for x in (Path(f.file).name if f.file else None, f.sheet, f.cell) if x)
-        # Text(): units, names, file names and messages quote user input, never markup.
-        table.add_row(f"[{style[f.severity]}]{f.severity.value}[/]", f.rule,
-                      *(Text(x) for x in (f.unit or "", f.person or "", where, f.message)))
-    con.print(table)
+        # Text: units, names, file names and messages quote user input, never markup.
+        cells.append([Text(f.severity.value, style=style[f.severity]), f.rule,
+                      *(Text(x) for x in (f.unit or "", f.person or "", where, f.message))])
+    print_table(con, columns, cells, title=title)
     if len(rows) > limit:
         con.print(f"……另有 {len(rows) - limit} 条未显示，请用 --problems 输出完整问题清单。")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
     con.print("合计：" + "，".join(f"{s.value} {n} 条" for s, n in counts.items()))
 
 
-def progress(total: int, description: str):
-    """A rich progress bar for long batches (transient, so reports stay readable)."""
+def common_folder(paths: Sequence[Path]) -> Path | None:
+    """The folder the given files (or folders) share, for showing their paths below it."""
+    import os
+
+    parents = [str(p if p.is_dir() else p.parent) for p in paths]
+    try:
+        return Path(os.path.commonpath(parents)) if parents else None
+    except ValueError:  # different drives on Windows, or absolute beside relative
+        return None
+
+
+def json_to_stdout(path: Path | None) -> bool:
+    """`--json -`: the report is all that goes to stdout."""
+    return path is not None and str(path) == "-"
+
+
+def write_json(report: Callable[[], dict[str, Any]], path: Path | None, *, force: bool,
+               inputs: Iterable[Path | None] = ()) -> bool:
+    """Write the --json report (built by `report()` only when asked for) to `path`, or to
+    stdout for "-"; True when it went to stdout, so the caller prints nothing else."""
+    if path is None:
+        return False
+    from ..pipeline.report_json import report_text
+
+    text = report_text(report())
+    if json_to_stdout(path):
+        typer.echo(text, nl=False)
+        return True
+    from rich.markup import escape
+
+    from ..output.workbook import atomic_write_bytes
+
+    written = atomic_write_bytes(path, text.encode("utf-8"), force=force, inputs=inputs)
+    console().print(f"JSON 报告已写入：{escape(str(written))}")
+    return False
+
+
+def progress(total: int, description: str, *, quiet: bool = False):
+    """A rich progress bar for long batches (transient, so reports stay readable); none when
+    `quiet` (stdout carries a JSON report)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console(), transient=True, disable=total < 2)
+                    console=console(), transient=True, disable=quiet or total < 2)
 
 
-def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R]) -> R:
+def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R], *,
+                  quiet: bool = False) -> R:
     """`run(on_file)` with a progress bar over the workbooks below `folder`, shown from the
     first workbook read (a command that stops before reading shows none)."""
     from ..pipeline import count_workbooks
 
     total = count_workbooks(folder)
-    bar = progress(total, description)
+    bar = progress(total, description, quiet=quiet)
     task: list[Any] = []
 
     def advance(_file: Any) -> None:
@@ -190,14 +233,16 @@ def run_inputs(*paths: Path | None, settings_path: Path | None = None, own: Iter
 
 
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True, inputs: Iterable[Path | None] = ()) -> None:
-    """Write the 问题清单 to --problems when it was given (and say where)."""
+                   announce: bool = True, inputs: Iterable[Path | None] = (),
+                   base: Path | None = None) -> None:
+    """Write the 问题清单 to --problems when it was given (and say where); paths in it are
+    shown below `base`, the folder checked."""
     if path is None:
         return
     from rich.markup import escape
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title, inputs=inputs)
+    written = write(findings, path, force=force, title=title, inputs=inputs, base=base)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

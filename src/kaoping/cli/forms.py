@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="生成空白表格（按花名册每人一份，已预填姓名、单位、职务和期间）",
                   no_args_is_help=True)
@@ -51,11 +52,26 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
                                  inputs=[roster], pdf=pdf)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
+    if kind == "quarterly":
+        _print_seats(ros, per, unit)
     if pdf and written:
         con.print(f"[green]已用 LibreOffice 输出 {len(written)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
 
 
-@app.command("monthly")
+def _print_seats(ros, quarter, unit: str | None) -> None:
+    """The 好 seats of each unit / 考核组 for the quarter (as `kaoping quarter quota`)."""
+    from ..config import load_settings
+    from ..pipeline.quota import seats_of
+    from .seats import print_seats
+
+    settings = load_settings(None)
+    seats, centre = seats_of(ros, quarter, settings)
+    if unit is not None:
+        seats = [s for s in seats if unit in s.units]
+    print_seats(seats, centre, quarter, settings)
+
+
+@app.command("monthly", epilog=epilog("forms monthly"))
 @guarded
 def monthly(
     roster: Path = _ROSTER,
@@ -69,7 +85,7 @@ def monthly(
     _run("monthly", roster, period, out, unit, force, pdf)
 
 
-@app.command("quarterly")
+@app.command("quarterly", epilog=epilog("forms quarterly"))
 @guarded
 def quarterly(
     roster: Path = _ROSTER,
@@ -79,11 +95,12 @@ def quarterly(
     force: bool = _FORCE,
     pdf: bool = _PDF,
 ) -> None:
-    """生成每人一份的季度评价表（附件3）。"""
+    """生成每人一份的季度评价表（附件3），并列出各单位（考核组）本季度可定“好”等次的名额
+    （同 kaoping quarter quota）。"""
     _run("quarterly", roster, period, out, unit, force, pdf)
 
 
-@app.command("blank")
+@app.command("blank", epilog=epilog("forms blank"))
 @guarded
 def blank(
     out: Path = typer.Option(..., "--out", "-o", help="输出目录"),

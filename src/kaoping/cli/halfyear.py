@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实表、集中测评票、计票", no_args_is_help=True)
 
@@ -14,7 +15,7 @@ _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xlsx")
 
 
-@app.command("forms")
+@app.command("forms", epilog=epilog("halfyear forms"))
 @guarded
 def forms(
     roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
@@ -59,7 +60,7 @@ def forms(
     raise typer.Exit(exit_code(findings))
 
 
-@app.command("tally")
+@app.command("tally", epilog=epilog("halfyear tally"))
 @guarded
 def tally(
     ballots: list[Path] = typer.Argument(..., metavar="测评票.xlsx...",
@@ -71,14 +72,14 @@ def tally(
     """统计集中测评票：有效票计票，无效票（超过最多推荐人数、名单外人员、无法识别的标记、无法读取）
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
     from rich.markup import escape
-    from rich.table import Table
 
     from ..excel.ballots import tally_ballots
     from ..output.files import RunInputs
     from ..output.workbook import check_writable
     from ..paths import scan_workbooks
     from ..report.tally import write_tally
-    from .common import console, exit_code, print_findings, progress
+    from .common import common_folder, console, exit_code, print_findings, progress
+    from .tables import Column, print_table
 
     # The ballots are read, never written over; an earlier result or 问题清单 among them (no
     # ballot) is this command's own output: not counted, and replaced with --force.
@@ -103,22 +104,45 @@ def tally(
     if problems is not None:
         from ..report.problems import write_problems
 
-        write_problems(result.findings, problems, force=force, title="集中测评问题清单", inputs=inputs)
+        write_problems(result.findings, problems, force=force, title="集中测评问题清单", inputs=inputs,
+                       base=common_folder(ballots))
     con = console()
+    columns = [Column("名次", justify="right"), Column("姓名", "name"), Column("工号", "name"),
+               Column("得票", justify="right"), Column("得票率", justify="right")]
     for t in result.units:
-        table = Table(title=f"{escape(t.unit)}（{escape(t.half or '')}）有效票 {t.valid} 张，无效票 {t.invalid} 张，"
-                            f"每票最多推荐 {t.max_ticks} 人")
-        for col in ("名次", "姓名", "工号", "得票", "得票率"):
-            table.add_column(col)
-        for row in t.ranking:
-            table.add_row(str(row.rank), escape(row.name), escape(row.staff_id), str(row.votes),
-                          f"{row.share:.1%}")
-        con.print(table)
+        title = (f"{t.unit}（{t.half or ''}）有效票 {t.valid} 张，无效票 {t.invalid} 张，"
+                 f"每票最多推荐 {t.max_ticks} 人")
+        print_table(con, columns, [[str(row.rank), row.name, row.staff_id, str(row.votes), f"{row.share:.1%}"]
+                                   for row in t.ranking], title=title)
     con.print(f"共读取 {len(result.ballots)} 个文件：有效票 {result.valid} 张，无效票 {result.invalid} 张，"
               f"无法读取或不是测评票 {result.skipped} 个。结果已写入 {escape(str(out))}")
     if result.findings:
         print_findings(result.findings, title="无效票及问题")
     raise typer.Exit(exit_code(result.findings))
+
+
+@app.command("check", epilog=epilog("halfyear check"))
+@guarded
+def check(
+    folder: Path = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
+                                  show_default=False),
+    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    half: str | None = typer.Option(None, "--half", help="半年：2026H1 或 2026H2；不给时按记实表上的半年"),
+    problems: Path | None = _PROBLEMS,
+    force: bool = _FORCE,
+) -> None:
+    """检查收回的《干部成长考核考察记实表》（§四(四)1 个别谈话）：按单位列出应谈话人数、已签字人数，
+    以及没有已签字记实表的人（缺谈话记录、谈话人或被谈话人签字、谈话日期，或根本没交）。
+    退出码：0 无错误，1 有错误，2 无法运行。"""
+    from .common import exit_code, print_findings, write_problems
+    from .talks import print_talks, run_with_progress
+
+    run = run_with_progress(roster, folder, half)
+    print_talks(run)
+    print_findings(run.findings, title="记实表问题")
+    write_problems(run.findings, problems, force=force, inputs=[roster, folder],
+                   title=f"{run.check.half.label}干部成长考核考察记实表问题清单")
+    raise typer.Exit(exit_code(run.findings))
 
 
 def _own_outputs(*paths: Path | None) -> list[Path]:

@@ -7,15 +7,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import EXIT_OK, ForceProblemsOpt, ProblemsOpt, guarded
+from .common import EXIT_OK, ForceProblemsOpt, JsonOpt, ProblemsOpt, guarded
+from .examples import epilog
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
 
 
-@app.command("template")
+@app.command("template", epilog=epilog("roster template"))
 @guarded
 def template(
-    out: Annotated[Path, typer.Argument(help="输出的空白花名册，如 花名册.xlsx")],
+    out: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="输出的空白花名册，如 花名册.xlsx")],
     units: Annotated[Optional[str], typer.Option(
         "--units", "-u", help="单位下拉框的选项，用逗号分隔，如 办公室,财务处,鹿城分中心")] = None,
     force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖")] = False,
@@ -36,21 +37,28 @@ def template(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command("check")
+@app.command("check", epilog=epilog("roster check"))
 @guarded
 def check(
-    roster: Annotated[Path, typer.Argument(help="花名册文件（.xlsx）")],
+    roster: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="花名册文件（.xlsx）")],
     problems: ProblemsOpt = None,
+    json_path: JsonOpt = None,
     force: ForceProblemsOpt = False,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
     from ..excel.roster import read_roster, summarize
     from ..paths import require_file
-    from .common import console, exit_code, print_findings, write_problems
+    from ..pipeline.report_json import roster_report
+    from .common import console, exit_code, print_findings, write_json, write_problems
 
     require_file(roster, "花名册")
     people, findings = read_roster(roster)
     s = summarize(people)
+    if write_json(lambda: roster_report(findings, s, inputs={"roster": roster}), json_path,
+                  force=force, inputs=[roster]):
+        write_problems(findings, problems, force=force, title="花名册问题清单", announce=False,
+                       inputs=[roster], base=roster.parent)
+        raise typer.Exit(exit_code(findings))
     con = console()
     con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
     _print_units_and_ranks(s)
@@ -58,48 +66,38 @@ def check(
         _print_cases(s)
 
     print_findings(findings, title="花名册问题")
-    write_problems(findings, problems, force=force, title="花名册问题清单", inputs=[roster])
+    write_problems(findings, problems, force=force, title="花名册问题清单", inputs=[roster], base=roster.parent)
     raise typer.Exit(exit_code(findings))
 
 
 def _print_units_and_ranks(s) -> None:
-    from rich.table import Table
-
     from .common import console
+    from .tables import Column, print_table
 
-    units = Table(title="各单位在编人数")
-    for col in ("单位", "考核组", "人数"):
-        units.add_column(col)
-    for unit, group, n in s.by_unit:
-        units.add_row(unit, group or "（自成一组）", str(n))
-    console().print(units)
-
-    ranks = Table(title="职级类别（附件4）")
-    ranks.add_column("职级类别")
-    ranks.add_column("人数", justify="right")
-    for cat, n in s.by_rank:
-        ranks.add_row(cat.value, str(n))
-    console().print(ranks)
+    con = console()
+    print_table(con, [Column("单位", "name"), Column("考核组", "name"), Column("人数", justify="right")],
+                [[unit, group or "（自成一组）", str(n)] for unit, group, n in s.by_unit],
+                title="各单位在编人数")
+    print_table(con, [Column("职级类别", "name"), Column("人数", justify="right")],
+                [[cat.value, str(n)] for cat, n in s.by_rank], title="职级类别（附件4）")
 
 
 def _print_cases(s) -> None:
     """§二 特殊情形 and the other marks of the roster, one row per person and case."""
-    from rich.table import Table
-
     from .common import console
+    from .tables import Column, print_table
 
-    cases = Table(title="特殊情形及其他标记")
-    for col in ("姓名", "工号", "单位", "情形", "起止"):
-        cases.add_column(col, overflow="fold")
+    rows = []
     for p in s.probation:
         until = f"~{p.probation_until}" if p.probation_until else ""
-        cases.add_row(p.name, p.staff_id, p.unit, "§二 第1类 新录用公务员（试用期）", until)
+        rows.append([p.name, p.staff_id, p.unit, until, "§二 第1类 新录用公务员（试用期）"])
     for p, c in s.cases:
         span = (f"{c.start or ''}~{c.end or ''}" if (c.start or c.end) else "")
-        cases.add_row(p.name, p.staff_id, p.unit, f"§二 第{c.category.number}类 {c.category.value}",
-                      span)
+        rows.append([p.name, p.staff_id, p.unit, span, f"§二 第{c.category.number}类 {c.category.value}"])
     for p in s.not_on_establishment:
-        cases.add_row(p.name, p.staff_id, p.unit, "不在编（不参加考评）", "")
+        rows.append([p.name, p.staff_id, p.unit, "", "不在编（不参加考评）"])
     for p in s.refused:
-        cases.add_row(p.name, p.staff_id, p.unit, "拒不参加或弄虚作假（§五(一) 年度不称职）", "")
-    console().print(cases)
+        rows.append([p.name, p.staff_id, p.unit, "", "拒不参加或弄虚作假（§五(一) 年度不称职）"])
+    columns = [Column("姓名", "name"), Column("工号", "name"), Column("单位", "name"),
+               Column("起止", "name"), Column("情形", "text")]
+    print_table(console(), columns, rows, title="特殊情形及其他标记")

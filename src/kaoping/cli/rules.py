@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .common import guarded
+from .examples import epilog
 
 if TYPE_CHECKING:
     from ..rules.catalog import Rule
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 def register(app: typer.Typer) -> None:
     """Add `kaoping rules` to the main app (a single command, not a group)."""
-    app.command("rules", help="列出 kaoping 检查的全部规则（规则号、级别、办法条款、名称、怎么改）；"
+    app.command("rules", epilog=epilog("rules"), help="列出 kaoping 检查的全部规则（规则号、级别、办法条款、名称、怎么改）；"
                               "可按规则号（如 Q5）或条款（如 §四(三)3）查找。")(rules_command)
 
 
@@ -77,15 +78,11 @@ def rules_command(
 
 
 def _print_table(chosen: list[Rule]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from .common import console
+    from .tables import Column, print_table
 
-    table = Table(title="kaoping 规则目录（依据：温公积金〔2021〕46号《干部日常考评管理办法（试行）》）")
-    for col in ("规则", "级别", "条款", "名称", "怎么改"):
-        table.add_column(col, overflow="fold")
-    for r in chosen:
-        table.add_row(r.id, _levels(r), *(Text(x) for x in (r.clause, r.title, r.fix)))
-    console().print(table)
+    columns = [Column("规则", "name"), Column("级别", "name"), Column("条款", "name"),
+               Column("名称", "name"), Column("怎么改", "text")]
+    print_table(console(), columns, [[r.id, _levels(r), r.clause, r.title, r.fix] for r in chosen],
+                title="kaoping 规则目录（依据：温公积金〔2021〕46号《干部日常考评管理办法（试行）》）")
     console().print(f"共 {len(chosen)} 条。条款“kaoping”是工具自己对文件和输入的检查。")

@@ -18,10 +18,18 @@ from ..models import (
     SourceRef,
 )
 from ..periods import parse_quarter
+from ..rules.opinion import says_direct_poor, suggests_commendation
 from .book import cell_ref
 from .cells import TICK_MARKS, clean_text, parse_tick
-from .context import ReadContext, form_period, form_sheet, head_rows, read_areas, read_identity
-from .detect import QUARTERLY_SHEET, label_key
+from .context import (
+    ReadContext,
+    form_period,
+    form_sheet,
+    head_rows,
+    read_areas,
+    read_identity,
+)
+from .detect import L_COMMEND_LEVEL, L_COMMEND_NAME, QUARTERLY_SHEET, label_key
 from .sheet import Hit, Sheet, has_signature, nfkc
 
 _QUARTER_TEXT = re.compile(r"第\s*[（(]?\s*([1-4一二三四])\s*[)）]?\s*季度")
@@ -40,10 +48,6 @@ _TICK_CHARS = "".join(sorted(TICK_MARKS))
 _TICKS_AND_SPACES = re.compile(r"[\s" + _TICK_CHARS + r"]+")
 _SIGN_PART = re.compile(r"(签[字名]\s*[:：])")
 _SIGNER = re.compile(r"[（(]处室或分支机构负责人[)）]\s*$")
-_DIRECT_GOOD = re.compile(r"直接(?:确定|定)为?好")
-_DIRECT_POOR = re.compile(r"直接(?:确定|定)为?较差")
-_NOT_COMMENDED = re.compile(r"(?:未|没有|无|不)[^，,。；;]{0,6}表彰")
-_QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
 
 GradeRow = tuple[int, dict[QuarterGrade, int]]  # (row, {grade: column}) of the four labels
 
@@ -200,30 +204,51 @@ def _opinion(ctx: ReadContext, sh: Sheet, data: dict, cells: dict[str, str]) -> 
 
 
 def opinion_flags(opinion: str | None) -> tuple[bool, bool]:
-    """(commended, direct_poor) from keywords in a 领导意见 (hand-made forms without the two
-    boxes): 表彰 / 直接定为“好” → §四(三)4(1); 直接确定为较差 / 直接定为较差 → §四(三)4(2)."""
-    if not opinion:
-        return False, False
-    s = _QUOTES.sub("", nfkc(opinion))
-    commended = bool(_DIRECT_GOOD.search(s)) or ("表彰" in s and not _NOT_COMMENDED.search(s))
-    return commended, bool(_DIRECT_POOR.search(s))
+    """(suggests a commendation, grades 较差 directly) in a 领导意见 (a hand-made form's words;
+    `rules.opinion`): 表彰 / 直接定为“好” → §四(三)4(1), 直接确定为较差 → §四(三)4(2), unless the
+    clause denies it ("未受表彰", "不直接定为较差")."""
+    return suggests_commendation(opinion), says_direct_poor(opinion)
 
 
 def _special_cases(sh: Sheet, data: dict, cells: dict[str, str], tick_cells: set[Hit]) -> None:
-    """§四(三)4(1)(2): kaoping's two tick boxes, else keywords in the opinion."""
+    """§四(三)4(1)(2): kaoping's tick boxes. Without the 受表彰 box nobody is commended (rule
+    Q3 asks for the box when the opinion suggests it); without the 直接定较差 box a direct
+    较差 is read from the opinion's words."""
     commended = sh.find(lambda k: "受表彰" in k and "直接" in k)
     poor = sh.find(lambda k: "直接定" in k and "较差" in k and "表彰" not in k
                    and not k.startswith("注"))
-    if commended is None or poor is None:
-        data["commended"], data["direct_poor"] = opinion_flags(data["leader_opinion"])
-        if data["leader_opinion"] and cells.get("leader_opinion"):
-            cells["commended"] = cells["direct_poor"] = cells["leader_opinion"]
-        return
-    for key, (r, c, _) in (("commended", commended), ("direct_poor", poor)):
-        box = sh.right_of(r, c)
-        data[key] = parse_tick(sh.value(*box))
-        cells[key] = cell_ref(*box)
+    data["commendation_box"] = commended is not None
+    if commended is None:
+        data["commended"] = False
+    else:
+        _commendation(sh, commended[:2], data, cells, tick_cells)
+    if poor is None:
+        data["direct_poor"] = says_direct_poor(data["leader_opinion"])
+    else:
+        box = sh.right_of(poor[0], poor[1])
+        data["direct_poor"] = parse_tick(sh.value(*box))
+        cells["direct_poor"] = cell_ref(*box)
         tick_cells.add(box)
+    for key in ("commended", "direct_poor"):
+        if key not in cells and data["leader_opinion"] and cells.get("leader_opinion"):
+            cells[key] = cells["leader_opinion"]
+
+
+def _commendation(sh: Sheet, at: Hit, data: dict, cells: dict[str, str],
+                  tick_cells: set[Hit]) -> None:
+    """The 受表彰直接定“好” box and, on kaoping's form, the 表彰级别 and 表彰名称 beside it."""
+    box = sh.right_of(*at)
+    data["commended"] = parse_tick(sh.value(*box))
+    cells["commended"] = cell_ref(*box)
+    tick_cells.add(box)
+    for key, label in (("commendation_level", L_COMMEND_LEVEL),
+                       ("commendation_name", L_COMMEND_NAME)):
+        hit = sh.find(lambda k, label=label: k.startswith(label))
+        if hit is None:
+            continue
+        value_at = sh.right_of(hit[0], hit[1])
+        data[key] = clean_text(sh.value(*value_at))
+        cells[key] = cell_ref(*value_at)
 
 
 # ---------------------------------------------------------------- the workbook

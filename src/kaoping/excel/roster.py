@@ -4,13 +4,14 @@ The roster is the clerk's list of every cadre (§二 考评对象: 市管理中�
 （含）在编干部). It names each person's 单位 (a 处室 of the head office or a 分支机构), the 附件4
 row (职级类别) and the 特殊情形 that make someone 不定档 (§二 categories 1, 3, 4, 5; category 2
 is derived from attendance by the quarter engine and is never entered here). The blank
-template is written by `excel.roster_template`; who is due in a period is `rules.due`.
+template is written by `forms.roster`; who is due in a period is `rules.due`.
 
 Rule ids of roster findings:
   R1 duplicate 工号 (错误)                 R5 unknown 特殊情形 (错误)
   R2 blank 工号/姓名/单位 (错误)           R6 是/否 column with another value (错误)
   R3 blank or unknown 职级类别 (错误)      R7 same 姓名 twice in one 单位 (提示)
   R4 a date that does not parse (错误)     R8 inconsistent 特殊情形 dates (警告/错误)
+  R9 后备层级 unknown, or its 入库/出库 dates inconsistent (错误)
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import KaopingError
-from ..models import Finding, Person, RankCategory, Roster, Severity, SpecialCase, SpecialCategory
+from ..models import (
+    Finding,
+    Person,
+    RankCategory,
+    ReserveLevel,
+    Roster,
+    Severity,
+    SpecialCase,
+    SpecialCategory,
+)
 from ..names import normalize_name
 from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
@@ -129,11 +139,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("refused_or_falsified", "拒不参加或弄虚作假", ("拒不参加考核或弄虚作假",), 12, False,
            "是 / 否。无正当理由不参加平时考核或弄虚作假，经教育后拒不改正的填“是”，年度考核确定为不称职。",
            "§五(一)"),
+    Column("reserve_level", "后备层级", ("后备干部层级", "后备干部"), 10, False,
+           "可选。列入后备干部人才库的层级：股级 / 副科级 / 正科级（从下拉框选择）；不在库中的不填。"
+           "人才库的具体办法另行规定，kaoping 只按此列在年度综评中列出库中人员。",
+           "§五(三)"),
+    Column("reserve_in", "入库日期", ("入库",), 12, False,
+           "列入后备干部人才库的日期；不填表示一直在库。", "§五(三)"),
+    Column("reserve_out", "出库日期", ("出库",), 12, False,
+           "调出后备干部人才库的日期；不填表示仍在库中。", "§五(三)"),
     Column("remark", "备注", ("说明",), 20, False, "其他说明，kaoping 不读取。", "—"),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_KEYS = ("staff_id", "name", "unit", "rank_category")
-DATE_KEYS = ("hired_on", "probation_until", "case_start", "case_end")
+DATE_KEYS = ("hired_on", "probation_until", "case_start", "case_end", "reserve_in", "reserve_out")
 
 
 # ---------------------------------------------------------------- header matching
@@ -189,6 +207,12 @@ def _rank_category(text: str) -> RankCategory | None:
         return RankCategory(key)
     except ValueError:
         return _RANK_ALIASES.get(key)
+
+
+def _reserve_level(text: str) -> ReserveLevel | None:
+    """股级 / 副科级 / 正科级, also written with 后备 or 干部 around it ('副科级后备')."""
+    core = re.sub(r"\s|后备|干部|人才|层级", "", text)
+    return next((v for v in ReserveLevel if core == v.value), None)
 
 
 def _yes_no(text: str | None) -> bool | None:
@@ -359,7 +383,7 @@ class _RosterReading:
             rank_category=rank_category, direct_leader=self.same(r.text.get("direct_leader")),
             supervising_leader=self.same(r.text.get("supervising_leader")),
             hired_on=self.same(dates["hired_on"]), probation_until=self.same(dates["probation_until"]),
-            special_cases=cases, row=r.row, **flags)
+            special_cases=cases, row=r.row, **self._reserve(r, dates), **flags)
 
     def _required(self, r: _Row) -> bool:
         """R2: 工号, 姓名 and 单位 are written."""
@@ -428,6 +452,27 @@ class _RosterReading:
                          r, "special_cases", severity=Severity.ERROR)
         return [SpecialCase(category=c.category, start=c.start, end=c.end, note=c.note)
                 for c in parsed]
+
+    def _reserve(self, r: _Row, dates: dict[str, dt.date | None]) -> dict[str, object]:
+        """R9 (§五(三)): 后备层级 one of the three levels, 入库 not after 出库, no dates
+        without a level. A wrong entry leaves the person out of the pool (and says so)."""
+        text = r.text.get("reserve_level")
+        start, end = dates["reserve_in"], dates["reserve_out"]
+        level = _reserve_level(text) if text else None
+        if text and level is None:
+            allowed = " / ".join(v.value for v in ReserveLevel)
+            self.add("R9", f"无法识别的后备层级「{text}」，应为：{allowed}；此人暂不列入后备干部名单",
+                     r, "reserve_level")
+        elif level is None and (start or end):
+            self.add("R9", "填写了入库或出库日期，但“后备层级”为空；此人暂不列入后备干部名单",
+                     r, "reserve_in" if start else "reserve_out")
+        elif start and end and start > end:
+            self.add("R9", f"入库日期 {start} 晚于出库日期 {end}；此人暂不列入后备干部名单",
+                     r, "reserve_in")
+            level = None
+        if level is None:
+            return {}
+        return {"reserve_level": level, "reserve_in": start, "reserve_out": end}
 
     def _unique_id(self, r: _Row, usable: bool) -> bool:
         """R1: a 工号 already used by an earlier row leaves this row out."""

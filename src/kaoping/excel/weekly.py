@@ -32,12 +32,11 @@ _WEEK_LINE = re.compile(r"姓名[:：]?\s*(?P<name>.*?)\s*单位及职务[:：]?
 _MONTH_DOT_DAY = re.compile(r"\d{1,2}\.\d")
 _SPACES = re.compile(r"\s+")
 
-# 完成情况 words, tried in this order ('未完成' is not done)
-_STATUS_WORDS = (
-    (TaskStatus.FAILED, re.compile("无法完成|未能完成|不能完成|未完成")),
-    (TaskStatus.IN_PROGRESS, re.compile("进行中|正在进行|推进中|正在推进|持续推进|在办")),
-    (TaskStatus.DONE, re.compile("已完成|完成|已办结|办结")),
-)
+# 完成情况 (§四(一)) is one of exactly three words, optionally followed by the completion date
+# or the reason ("已完成 7月3日", "无法完成，系统未上线"); a synonym or another word ("待完成",
+# "部分完成", "未完成", "已办结") is no status at all, so rule W1 says it is invalid.
+_STATUS_START = re.compile(r"^[\s“”\"'‘’「」【】\[\]（）()]*("
+                           + "|".join(s.value for s in TaskStatus) + ")")
 
 # The task table's columns, by what their header says (the first test a header cell passes).
 _COLUMNS: dict[str, Callable[[str], bool]] = {
@@ -54,11 +53,20 @@ Week = tuple[dt.date | None, dt.date | None]
 
 
 def parse_status(text: str | None) -> TaskStatus | None:
-    """完成情况 text → status ('已完成（7月8日）' → DONE); None when not recognisable."""
+    """完成情况 text → status: it starts with 进行中, 已完成 or 无法完成 ('已完成（7月8日）' →
+    DONE) and names no other of the three after it; None otherwise ('待完成', '部分完成',
+    '未完成', '已完成/进行中')."""
     if not text:
         return None
     key = _SPACES.sub("", text)
-    return next((status for status, words in _STATUS_WORDS if words.search(key)), None)
+    m = _STATUS_START.match(key)
+    if m is None:
+        return None
+    status = TaskStatus(m.group(1))
+    rest = key[m.end():]
+    if any(other.value in rest for other in TaskStatus if other is not status):
+        return None  # two statuses at once: which one is meant cannot be told
+    return status
 
 
 # ---------------------------------------------------------------- the task table's header

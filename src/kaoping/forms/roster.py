@@ -29,7 +29,7 @@ from ..excel.roster import (
     TITLE,
     YES,
 )
-from ..models import Person, RankCategory, SpecialCase
+from ..models import Person, RankCategory, ReserveLevel, SpecialCase
 from ..output.style import (
     BODY_FONT,
     BORDER,
@@ -136,6 +136,7 @@ def _dropdowns(wb: Workbook, ws: Worksheet, units: list[str], last_row: int) -> 
         "B": ("职级类别", [r.value for r in RankCategory]),
         "C": ("特殊情形", [c.value for c in ENTERABLE_CASES]),
         "D": ("是否", [YES, NO]),
+        "E": ("后备层级", [v.value for v in ReserveLevel]),
     }
     for letter, (head, values) in list_values.items():
         put(lists[f"{letter}1"], head)
@@ -150,6 +151,7 @@ def _dropdowns(wb: Workbook, ws: Worksheet, units: list[str], last_row: int) -> 
          "受组织处理或诫勉。病事假超期（第2类）自动判断，不要填写。"),
         ("on_establishment", "D", True, "stop", "是 / 否（不填按“是”）。"),
         ("refused_or_falsified", "D", True, "stop", "是 / 否（§五(一)）。"),
+        ("reserve_level", "E", True, "stop", "后备干部人才库层级：股级 / 副科级 / 正科级（§五(三)）；不在库中的不填。"),
     ):
         n = len(list_values[list_col][1])
         if n:
@@ -206,6 +208,8 @@ def _person_values(p: Person) -> dict[str, object]:
         "probation_until": p.probation_until,
         "on_establishment": YES if p.on_establishment else NO,
         "refused_or_falsified": YES if p.refused_or_falsified else NO,
+        "reserve_level": p.reserve_level.value if p.reserve_level else None,
+        "reserve_in": p.reserve_in, "reserve_out": p.reserve_out,
     }
     if len(p.special_cases) == 1 and not p.special_cases[0].note:
         c = p.special_cases[0]

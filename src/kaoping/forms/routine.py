@@ -37,6 +37,7 @@ from ..excel import detect as L
 from ..models import (
     FORM_TITLES,
     GRADE_ORDER,
+    CommendationLevel,
     FormKind,
     MonthlySummary,
     Person,
@@ -585,7 +586,7 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
         dv.add(lay.box(8, c, align=CENTER))
     cells["self_ticks"] = _rng(8, _GRADE_COLS[0], 8, _GRADE_COLS[-1])
     # 领导评价 §四(三)1(2), with the special cases of §四(三)4 as explicit boxes
-    lay.label(9, 1, L.L_LEADER, 14, 1)
+    lay.label(9, 1, L.L_LEADER, 15, 1)
     lay.label(9, 2, L.L_LEADER_GRADE, 10, 2)
     for c, grade in zip(_GRADE_COLS, GRADE_ORDER, strict=True):
         lay.label(9, c, grade.value)
@@ -594,22 +595,40 @@ def quarterly_sheet(ws: Worksheet, *, person: Person | None = None,
     for r in (7, 8, 9, 10):
         # 9–10 carry the three-line label 领导/评价/档次: 2 × 26 pt printed it touching the borders
         ws.row_dimensions[r].height = 30 if r >= 9 else 26
-    for r, (key, text) in enumerate((("commended", L.L_COMMENDED),
-                                     ("direct_poor", L.L_DIRECT_POOR)), start=11):
+    for r, key, text in ((11, "commended", L.L_COMMENDED), (13, "direct_poor", L.L_DIRECT_POOR)):
         lay.label(r, 2, text, r, 5, align=RIGHT)
         cells[key] = lay.box(r, 6, align=CENTER)
         dv.add(cells[key])
         ws.row_dimensions[r].height = 26
-    lay.label(13, 2, L.L_OPINION, 14, 2)
-    cells["leader_opinion"] = lay.box(13, 3, 13, 6, align=TOP_LEFT)
-    ws.row_dimensions[13].height = 150
-    lay.label(14, 3, L.L_LEADER_SIGN, 14, 5, align=RIGHT)
-    cells["leader_signature"] = lay.box(14, 6, align=LEFT)
-    ws.row_dimensions[14].height = 30
-    lay.label(15, 1, L.QUARTERLY_NOTE, 15, 6, align=LEFT, border=False, font=NOTE_FONT)
+    _commendation_row(lay, ws, 12, cells)
+    lay.label(14, 2, L.L_OPINION, 15, 2)
+    cells["leader_opinion"] = lay.box(14, 3, 14, 6, align=TOP_LEFT)
+    ws.row_dimensions[14].height = 150
+    lay.label(15, 3, L.L_LEADER_SIGN, 15, 5, align=RIGHT)
+    cells["leader_signature"] = lay.box(15, 6, align=LEFT)
     ws.row_dimensions[15].height = 30
-    lay.finish(15)
+    lay.label(16, 1, L.QUARTERLY_NOTE, 16, 6, align=LEFT, border=False, font=NOTE_FONT)
+    ws.row_dimensions[16].height = 30
+    lay.finish(16)
     return cells
+
+
+def _commendation_row(lay: _Layout, ws: Worksheet, r: int, cells: CellMap) -> None:
+    """Under the 受表彰 box, the commendation's 表彰级别 (a dropdown of the two levels of
+    §四(三)4(1)) and 表彰名称: what it was, recorded with the 好 it grades."""
+    lay.label(r, 2, L.L_COMMEND_LEVEL, align=RIGHT)
+    cells["commendation_level"] = lay.box(r, 3, align=CENTER)
+    levels = DataValidation(type="list", allow_blank=True,
+                            formula1='"' + ",".join(v.value for v in CommendationLevel) + '"')
+    levels.errorStyle = "warning"
+    levels.errorTitle = L.L_COMMEND_LEVEL
+    levels.error = "表彰级别应为：" + "、".join(v.value for v in CommendationLevel)
+    levels.showErrorMessage = True
+    ws.add_data_validation(levels)
+    levels.add(cells["commendation_level"])
+    lay.label(r, 4, L.L_COMMEND_NAME, align=RIGHT)
+    cells["commendation_name"] = lay.box(r, 5, r, 6, align=LEFT)
+    ws.row_dimensions[r].height = 30
 
 
 def _cells_of(range_ref: str, ws: Worksheet) -> list[str]:
@@ -635,6 +654,9 @@ def fill_quarterly(ws: Worksheet, cells: CellMap, ev: QuarterlyEvaluation,
                 _put(ws[ref], style.tick)
     if ev.commended:
         _put(ws[cells["commended"]], style.tick)
+    for key in ("commendation_level", "commendation_name"):
+        if getattr(ev, key):
+            _put(ws[cells[key]], getattr(ev, key))
     if ev.direct_poor:
         _put(ws[cells["direct_poor"]], style.tick)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections.abc import Sequence
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,3 +29,30 @@ def a4(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True) -> Non
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+# An 11 pt line of the body font, in points, with the cell's own top and bottom room.
+LINE_HEIGHT = 14.5
+ROW_PADDING = 4
+
+
+def text_lines(text: object, width: float, *, cjk: float = 2.0, other: float = 1.1) -> int:
+    """How many lines `text` takes wrapped in a column `width` units wide: an 11 pt CJK
+    character is about two units of Excel's column width, other characters about one (a
+    little over, so a row is rather a line too tall than clipped)."""
+    room = max(width - 1, 1)  # the cell's own left and right padding
+    lines = 0
+    for line in str(text).split("\n"):
+        units = sum(cjk if unicodedata.east_asian_width(ch) in "WF" else other for ch in line)
+        lines += max(1, math.ceil(units / room))
+    return lines
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
+    """The height (points) a row needs so each wrapped value prints whole: neither Excel nor
+    LibreOffice grows a row by itself when a workbook is opened, so text would run over the
+    rows below (or be clipped) on paper."""
+    lines = max((text_lines(v, w) for v, w in zip(values, widths, strict=True) if v not in (None, "")),
+                default=1)
+    return lines * LINE_HEIGHT + ROW_PADDING
+

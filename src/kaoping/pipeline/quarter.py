@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import KaopingError
+from ..errors import KaopingError, NoFormsError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
 from ..paths import require_file
 from ..periods import Month, Quarter
@@ -44,6 +44,7 @@ class QuarterRun:
     workdays: float | None = None  # official workdays of the quarter
     settings: Settings = field(default_factory=Settings)
     own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
+    units: list[str] | None = None  # the run is limited to these units (--unit)
 
     @property
     def errors(self) -> int:
@@ -200,25 +201,78 @@ def _attendance_sheet(path: Path, quarter: Quarter, roster: Roster, settings: Se
     return [r for r in sheet if (r.year, r.month) in months], findings
 
 
-def _quarter_workdays(quarter: Quarter, settings: Settings) -> tuple[float | None, list[Finding]]:
-    from ..calendar import CalendarUnknownError, quarter_workdays
+def _quarter_workdays(quarter: Quarter, settings: Settings) -> tuple[float | None, dict[str, int]]:
+    """The quarter's official workdays, or None and the months the calendar does not know
+    ("2027-07" → its Mon–Fri days: the engine's Q5 错误 shows them as `kaoping.toml` lines)."""
+    from ..calendar import CalendarUnknownError, month_detail, quarter_workdays
 
+    overrides = settings.attendance.workdays
     try:
-        return quarter_workdays(quarter, settings.attendance.workdays), []
-    except CalendarUnknownError as exc:
-        return None, [finding("Q5", f"{exc.message}；本次未核出勤率。可在 kaoping.toml 的 "
-                                    "[attendance.workdays] 中写明各月工作日天数",
-                              severity=Severity.WARNING)]
+        return quarter_workdays(quarter, overrides), {}
+    except CalendarUnknownError:
+        details = [month_detail(m, overrides) for m in quarter.months]
+        return None, {str(d.month): d.weekdays for d in details if d.workdays is None}
+
+
+def _check_units(roster: Roster, units: Sequence[str]) -> list[str]:
+    """The units of `--unit`, each on the roster and with the whole of its 考核组: a 40% cap
+    counted over part of a group would be another cap (§四(三)3)."""
+    known = roster.units()
+    unknown = [u for u in units if u not in known]
+    if unknown:
+        raise KaopingError(f"花名册中没有单位「{'、'.join(unknown)}」；花名册中的单位：{'、'.join(known)}",
+                           file=roster.source)
+    chosen = set(units)
+    groups: dict[str, set[str]] = {}
+    for p in roster.people:
+        groups.setdefault(p.quota_key, set()).add(p.unit)
+    for key, members in groups.items():
+        if members & chosen and not members <= chosen:
+            rest = [u for u in known if u in members - chosen]
+            raise KaopingError(
+                f"考核组「{key}」的“好”等次比例按组内各单位合并核定（§四(三)3），须一起处理；"
+                f"请再加上 {' '.join(f'--unit {u}' for u in rest)}", file=roster.source)
+    return [u for u in known if u in chosen]
+
+
+def _no_forms(quarter: Quarter, read: _Folder, folder: Path) -> NoFormsError:
+    """Exit 2: not one 季度评价表 of the quarter — a wrong or empty folder is never filed as
+    everybody 未参加."""
+    other = Counter(Quarter(e.year, e.quarter) for e in read.evaluations)
+    found = "、".join(f"{q.year}年第{CN_QUARTER.get(q.quarter, q.quarter)}季度 {n} 份"
+                      for q, n in sorted(other.items(), key=lambda kv: (kv[0].year, kv[0].quarter)))
+    seen = f"（读取文件 {read.files} 个" + (f"，其中季度评价表：{found}）" if found else "，没有季度评价表）")
+    label = f"{quarter.year}年第{CN_QUARTER[quarter.quarter]}季度"
+    return NoFormsError(f"文件夹中没有{label}的季度评价表{seen}，未检查、未输出任何文件；"
+                        f"请核对文件夹是否选对、表格是否已收齐，或用 --period 指定正确的季度",
+                        findings=read.findings, file=str(folder))
+
+
+def _within(findings: list[Finding], roster: Roster, scope: Sequence[str] | None) -> list[Finding]:
+    """With --unit, the findings of other units' people and forms are left out (a finding of
+    a file that names nobody stays: it cannot be told whose it is)."""
+    if scope is None:
+        return findings
+    units = set(scope)
+    unit_of = {p.staff_id: p.unit for p in roster.people}
+
+    def kept(f: Finding) -> bool:
+        unit = unit_of.get(f.staff_id or "", f.unit)
+        return unit is None or unit in units
+
+    return [f for f in findings if kept(f)]
 
 
 def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | None = None,
                 attendance_path: Path | None = None, settings: Settings | None = None,
-                on_file: OnFile | None = None) -> QuarterRun:
+                on_file: OnFile | None = None, units: Sequence[str] | None = None) -> QuarterRun:
     """Read every workbook under `folder` and the roster (a path, or a `Roster` already
-    read), check the quarter's monthly forms, merge attendance, run Q1–Q8.
+    read), check the quarter's monthly forms, merge attendance, run Q1–Q8; with `units`,
+    for the people of those units only (whole 考核组).
 
     Raises `KaopingError` when the command cannot run at all (missing folder, not a roster,
-    unreadable attendance sheet, forms of several quarters and no `quarter`)."""
+    unreadable attendance sheet, forms of several quarters and no `quarter`, no 季度评价表 of
+    the quarter at all, a unit not on the roster or part of a 考核组)."""
     from ..calendar import hire_workdays
     from ..excel.roster import read_roster
     from ..rules.attendance import RosterIndex, collect_attendance, merge_attendance
@@ -237,6 +291,9 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         roster, findings = read_roster(Path(roster_path), limits=settings.limits)
     findings = [*findings, *read.findings]
     quarter = quarter or infer_quarter(read.evaluations, read.summaries)
+    if not any((e.year, e.quarter) == (quarter.year, quarter.quarter) for e in read.evaluations):
+        raise _no_forms(quarter, read, Path(folder))
+    scope = _check_units(roster, units) if units else None
     findings += check_quarter_months(quarter, read.summaries, read.logs, settings)
 
     months = {(m.year, m.month) for m in quarter.months}
@@ -250,16 +307,16 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
         sheet, sheet_findings = _attendance_sheet(attendance_path, quarter, roster, settings)
         findings += sheet_findings
         records = merge_attendance(records, sheet)
-    workdays, workday_findings = _quarter_workdays(quarter, settings)
-    findings += workday_findings
+    workdays, unknown_months = _quarter_workdays(quarter, settings)
     # The calendar's data reaches the engine as figures: workdays from each mid-quarter
     # hire's first day (rules/ reads no calendar).
     hired = hire_workdays(due_people(roster, quarter.start, quarter.end), quarter,
                           settings.attendance.workdays)
     outcome = evaluate_quarter(roster, quarter, read.evaluations, records, workdays=workdays,
-                               settings=settings, hire_workdays=hired, roster_index=index)
-    findings += outcome.findings
+                               settings=settings, hire_workdays=hired, roster_index=index,
+                               unknown_months=unknown_months, units=scope)
+    findings = _within([*findings, *outcome.findings], roster, scope)
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=read.files, evaluations=len(read.evaluations),
                       summaries=len(summaries), attendance_records=len(records),
-                      workdays=workdays, settings=settings, own=read.own)
+                      workdays=workdays, settings=settings, own=read.own, units=scope)

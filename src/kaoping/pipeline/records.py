@@ -47,8 +47,12 @@ class EvaluationRecord:
     self_ticks: tuple[QuarterGrade, ...]
     leader_ticks: tuple[QuarterGrade, ...]
     commended: bool
+    commendation_box: bool
+    commendation_level: str | None
+    commendation_name: str | None
     direct_poor: bool
-    leader_opinion: str | None  # Q7 asks whether it is blank
+    leader_opinion: str | None  # Q7 asks whether it is blank, Q3 what it suggests
+    blank_parts: tuple[str, ...]  # Q12: 个人自评 or 签字 left blank
 
     @property
     def source(self) -> SourceRef:
@@ -58,8 +62,9 @@ class EvaluationRecord:
     def of(cls, ev: QuarterlyEvaluation) -> EvaluationRecord:
         src = ev.source
         return cls(ev.identity, src.file, src.sheet, src.cells, ev.year, ev.quarter,
-                   tuple(ev.self_ticks), tuple(ev.leader_ticks), ev.commended, ev.direct_poor,
-                   ev.leader_opinion)
+                   tuple(ev.self_ticks), tuple(ev.leader_ticks), ev.commended,
+                   ev.commendation_box, ev.commendation_level, ev.commendation_name,
+                   ev.direct_poor, ev.leader_opinion, ev.blank_parts)
 
 
 FormRecord = SummaryRecord | WeekRecord | EvaluationRecord

@@ -55,6 +55,9 @@ def _unit_row(unit: str, mine: list[Any], errs: Counter, warns: Counter) -> Summ
 
 
 def _centre_row(run: QuarterRun) -> SummaryRow:
+    """The centre: its cap is the sum of the groups' caps (§四(三)3 is applied per 考核组,
+    so 40% of the whole centre, one more when the groups' remainders add up, caps nothing);
+    its ratio, like the groups', leaves out the commended (附件4's 好等次比例 counts them)."""
     results = run.outcome.results
     centre = getattr(run.outcome, "centre", None)
     counts = _counts(results)
@@ -63,10 +66,12 @@ def _centre_row(run: QuarterRun) -> SummaryRow:
                           participants=len(results) - counts[Outcome.ABSENT],
                           good=counts[Outcome.GOOD], commended=0, cap=None, ratio=None,
                           counts=counts, errors=run.errors, warnings=run.warnings)
+    quotas = list(run.outcome.quotas)
+    cap = sum(q.cap for q in quotas) if quotas else centre.cap
     return SummaryRow(label="全中心", level=0, participants=centre.participants,
-                      good=counts[Outcome.GOOD], commended=centre.commended, cap=centre.cap,
+                      good=counts[Outcome.GOOD], commended=centre.commended, cap=cap,
                       ratio=centre.ratio, counts=counts, errors=run.errors,
-                      warnings=run.warnings, over=bool(centre.over))
+                      warnings=run.warnings, over=centre.good > cap)
 
 
 def summary_rows(run: QuarterRun) -> list[SummaryRow]:

@@ -21,7 +21,7 @@ from ..errors import KaopingError
 from ..output.style import BODY_FONT, BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, a4
 from ..output.workbook import Inputs, OutputSet, put
 from ..models import Finding, QuarterLedger, Severity
-from ..paths import safe_filename, shown
+from ..paths import safe_filename
 from ..rules.annual import (
     QUARTER_NAMES,
     QUARTERS,
@@ -132,17 +132,8 @@ def outcome_json(outcome: AnnualOutcome, people: Sequence[PersonYear] | None = N
         "ledger_quarters": outcome.ledger_quarters,
         "missing_quarters": outcome.missing_quarters,
         "candidates": [person(p) for p in chosen],
-        "findings": [_finding_json(f) for f in outcome.findings],
+        "findings": [f.model_dump(mode="json", exclude_none=True) for f in outcome.findings],
     }
-
-
-def _finding_json(f: Finding) -> dict[str, Any]:
-    """A finding for JSON; a ledger path that is not valid UTF-8 has its bytes escaped (a
-    lone surrogate is no JSON text)."""
-    data = f.model_dump(mode="json", exclude_none=True)
-    if "file" in data:
-        data["file"] = shown(data["file"])
-    return data
 
 
 # ---------------------------------------------------------------- 附件6
@@ -166,10 +157,10 @@ def _find_note_row(ws, start: int) -> int | None:
 
 
 def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
-                    template_dir: Path | None = None) -> WorkbookType:
+                    template_dir: Path | None = None, centre_name: str = CENTRE) -> WorkbookType:
     """附件6 公务员平时考核好等次2次以上人员名单表, filled into the committed template.
 
-    `unit=None` is the 全中心 table. Rows: everyone with 好 ≥ `excellent_min_good` in the year;
+    `unit=None` is the 全中心 table (呈报单位 `centre_name`, `[centre] name` of kaoping.toml). Rows: everyone with 好 ≥ `excellent_min_good` in the year;
     备注 says when they also had 一般/较差 or when the result is provisional."""
     wb = load_template(ANNEX6_FILE, template_dir)
     ws = wb.worksheets[0]
@@ -178,7 +169,7 @@ def annex6_workbook(outcome: AnnualOutcome, unit: str | None, *,
     put(ws[LIST_PERIOD_CELL], f"（{outcome.year}年度）{suffix}")
     label = ws[LIST_UNIT_CELL].value or "呈报单位盖章："
     label = str(label).split("：")[0] + "："
-    put(ws[LIST_UNIT_CELL], label + (unit or CENTRE))
+    put(ws[LIST_UNIT_CELL], label + (unit or centre_name))
 
     # The template has a few ruled blank rows then the 注 line; grow the table when needed.
     note_row = _find_note_row(ws, LIST_FIRST_ROW)
@@ -287,6 +278,39 @@ def _yes(flag: bool) -> str | None:
     return "是" if flag else None
 
 
+_POOL_BASIS = ("§五(三)：建立股级、副科级、正科级后备干部人才库，并实施动态管理（具体办法另行规定）。"
+               "按花名册“后备层级”“入库日期”“出库日期”列出本年度在库人员，供党组研究，kaoping 不作决定。")
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _pool_sheets(wb: Any, outcome: AnnualOutcome, tag: str) -> None:
+    """后备干部 (§五(三)): the pool's members with their year; 后备干部记录变差: whose record
+    worsened this year, and why (`rules.reserve.worsened`)."""
+    y, pool = outcome.year, outcome.pool
+    rows = [[i, m.level.value, m.person.staff_id, m.person.name, m.person.unit, m.person.section,
+             m.person.rank, _iso(m.person.reserve_in), _iso(m.person.reserve_out),
+             *[m.year.quarter_text(q) for q in QUARTERS], m.year.good,
+             "、".join(m.marks()) or None, "是" if m.worsened else None]
+            for i, m in enumerate(pool, start=1)]
+    _table(wb.create_sheet("后备干部"), f"{y}年度后备干部人才库人员平时考核情况{tag}",
+           ("序号", "后备层级", "工号", "姓名", "单位", "科室", "职务职级", "入库日期", "出库日期",
+            "第一季度", "第二季度", "第三季度", "第四季度", "好", "一般/较差/不定档", "记录变差"),
+           rows, (6, 8, 10, 10, 14, 10, 12, 11, 11, 8, 8, 8, 8, 5, 22, 8), note=_POOL_BASIS)
+    worse = [m for m in pool if m.worsened]
+    wrows = [[i, m.level.value, m.person.staff_id, m.person.name, m.person.unit,
+              *[m.year.quarter_text(q) for q in QUARTERS], "；".join(m.worsened)]
+             for i, m in enumerate(worse, start=1)]
+    _table(wb.create_sheet("后备干部记录变差"), f"{y}年度后备干部中平时考核记录变差的人员{tag}",
+           ("序号", "后备层级", "工号", "姓名", "单位", "第一季度", "第二季度", "第三季度", "第四季度",
+            "变差情况"),
+           wrows, (6, 8, 10, 10, 14, 8, 8, 8, 8, 50),
+           note="记录变差：本年某季度等次低于本年上一个定档季度，或有一般、较差等次，或因立案调查、"
+                "受处分、受组织处理或诫勉不定档（§二第3–5类）。供动态管理参考。")
+
+
 def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
     """年度综评-YYYY.xlsx: 汇总, Y1–Y4 lists, follow-ups by quarter, 登记表 lines, 说明."""
     y = outcome.year
@@ -334,6 +358,8 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
                 "落实情况", "落实日期"),
                frows, (10, 6, 10, 10, 16, 12, 14, 9, 10, 30, 12), note=basis)
 
+    _pool_sheets(wb, outcome, tag)
+
     lrows = [[i, p.staff_id, p.name, p.unit, p.registration_line(y)]
              for i, p in enumerate(outcome.people, start=1)]
     _table(wb.create_sheet("登记表"), f"《公务员年度考核登记表》平时考核结果{tag}",
@@ -349,6 +375,8 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
         ("人数", str(len(outcome.people))),
         ("优秀候选", str(len(outcome.candidates))),
         ("好等次2次以上（附件6）", str(len(outcome.good_repeatedly))),
+        ("后备干部（§五(三)）", (f"{len(outcome.pool)} 人，其中记录变差 "
+                            f"{sum(1 for m in outcome.pool if m.worsened)} 人")),
     ]
     for r, (k, v) in enumerate(lines, start=1):
         put(info.cell(r, 1), k).font = HEADER_FONT
@@ -361,12 +389,14 @@ def results_workbook(outcome: AnnualOutcome) -> WorkbookType:
 # ---------------------------------------------------------------- writing
 
 
-def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Callable[[], WorkbookType]]]:
+def annual_targets(outcome: AnnualOutcome, out_dir: Path, *, centre_name: str = CENTRE
+                   ) -> list[tuple[Path, Callable[[], WorkbookType]]]:
     """Every output file and how to build it: 附件6 for the centre and each unit, 年度综评."""
     out_dir = Path(out_dir)
     y = outcome.year
     targets: list[tuple[Path, Callable[[], WorkbookType]]] = [
-        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx", lambda: annex6_workbook(outcome, None)),
+        (out_dir / f"{ANNEX6_STEM}-{y}年度-{CENTRE}.xlsx",
+         lambda: annex6_workbook(outcome, None, centre_name=centre_name)),
     ]
     used = {CENTRE}
     for unit in outcome.units():
@@ -382,11 +412,11 @@ def annual_targets(outcome: AnnualOutcome, out_dir: Path) -> list[tuple[Path, Ca
 
 def write_annual_report(outcome: AnnualOutcome, out_dir: Path, *, force: bool = False,
                         on_progress: Callable[[Path], None] | None = None,
-                        inputs: Inputs = ()) -> list[Path]:
+                        inputs: Inputs = (), centre_name: str = CENTRE) -> list[Path]:
     """Write every annual output as one all-or-nothing set (`output.files.OutputSet`): all
     targets are checked first; without `force`, nothing is written when any of them exists;
     none may be one of the run's `inputs` (roster, 台账)."""
-    targets = annual_targets(outcome, out_dir)
+    targets = annual_targets(outcome, out_dir, centre_name=centre_name)
     with OutputSet(Path(out_dir), [p for p, _ in targets], force=force, inputs=inputs) as out:
         for path, build in targets:
             out.save(build(), path)

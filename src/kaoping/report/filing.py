@@ -155,8 +155,13 @@ def period_text(quarter: Quarter, *, annual_form: bool = True) -> str:
     return f"（{quarter.year}年度第{q}季度）" if annual_form else f"（{quarter.year}年第{q}季度）"
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+# The annexes leave the filing date for the clerk to write by hand: "年 月 日".
+BLANK_DATE = "      年    月    日"
+
+
+def date_text(day: dt.date | None) -> str:
+    """附件4/5's date line: the date given, or the annex's blank "年 月 日"."""
+    return BLANK_DATE if day is None else f"{day.year}年{day.month}月{day.day}日"
 
 
 def _pct(x: float | None) -> str:
@@ -173,7 +178,14 @@ def _quota_sentence(q: QuotaSummary) -> str:
             f"不含表彰的“好”等次 {q.good} 人，{verdict}")
 
 
-def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False) -> str:
+_APPLIES_TEXT = {
+    "last_day": "特殊情形以季度最后一天是否在期内为准",
+    "any_overlap": "特殊情形与季度有一天重叠即不定档",
+}
+
+
+def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, centre: bool = False,
+                  settings: Settings | None = None) -> str:
     parts = [
         f"好等次比例＝好等次人数÷实际参加考核人数（应参加考核人数－未参加考核人数）"
         f"＝{counts.good}÷{counts.participants}。"
@@ -185,7 +197,9 @@ def annex4_remark(counts: RowCounts, quotas: Sequence[QuotaSummary] = (), *, cen
     else:
         parts.append("无受表彰直接确定为“好”等次人员。")
     if counts.grades[Outcome.UNDETERMINED]:
-        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员（§二）。")
+        applies = settings.categories.applies if settings is not None else "last_day"
+        parts.append(f"不确定等次 {counts.grades[Outcome.UNDETERMINED]} 人为只参加考核、不定档人员"
+                     f"（§二；{_APPLIES_TEXT[applies]}）。")
     if centre:
         # The centre sheet must stay one page: only the groups over their cap are named.
         over = [q for q in quotas if q.over]
@@ -260,10 +274,29 @@ def allow_errors_note(errors_left: int) -> str | None:
             "其中数字可能有误；请按问题清单改正后重新生成，再盖章备案。")
 
 
+def mark_unchecked(files: dict[Path, Workbook], errors_left: int) -> None:
+    """Put `allow_errors_note` on every 附件4 (head of its 备注) and 附件5 (a red line below
+    its 注) of a filing; nothing when no 错误 is left."""
+    note = allow_errors_note(errors_left)
+    if note is None:
+        return
+    for path, wb in files.items():
+        ws = wb.worksheets[0]
+        if path.name.startswith("附件4"):
+            remark = ws.cell(A4_REMARK_ROW, 2).value
+            put(ws.cell(A4_REMARK_ROW, 2), f"{note}\n{remark}" if remark else note)
+        elif path.name.startswith("附件5"):
+            r = ws.max_row + 1
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LIST_COLS)
+            c = put(ws.cell(r, 1), note)
+            c.font, c.alignment = _ALERT_FONT, WRAP
+            ws.row_dimensions[r].height = 36
+
+
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
-                    template_dir: Path | None = None, errors_left: int = 0) -> Workbook:
-    """附件4 filled for one unit (or the centre); `errors_left`: see `allow_errors_note`."""
+                    report_date: dt.date | None, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
+                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
+    """附件4 filled for one unit (or the centre)."""
     wb = load_template(ANNEX4_FILE, template_dir)
     ws = wb.worksheets[0]
     put(ws[A4_PERIOD_CELL], period_text(quarter))
@@ -284,9 +317,7 @@ def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
     cell.number_format = "0.0%"
     put(ws.cell(A4_UNIT_ROW, 2), unit_label)
     put(ws.cell(A4_SEAL_ROW, 2), f"（盖 章）\n{date_text(report_date)}")
-    remark = annex4_remark(total, quotas, centre=centre)
-    note = allow_errors_note(errors_left)
-    put(ws.cell(A4_REMARK_ROW, 2), f"{note}\n{remark}" if note else remark)
+    put(ws.cell(A4_REMARK_ROW, 2), annex4_remark(total, quotas, centre=centre, settings=settings))
     ws.title = "备案表"
     return wb
 
@@ -302,26 +333,17 @@ def annex5_rows(results: Iterable[QuarterResult], *, centre: bool = False,
 
 
 def annex5_workbook(results: Iterable[QuarterResult], *, unit_label: str, quarter: Quarter,
-                    report_date: dt.date, centre: bool = False,
-                    template_dir: Path | None = None, settings: Settings | None = None,
-                    errors_left: int = 0) -> Workbook:
+                    report_date: dt.date | None, centre: bool = False,
+                    template_dir: Path | None = None, settings: Settings | None = None) -> Workbook:
     wb = load_template(ANNEX5_FILE, template_dir)
-    ws = wb.worksheets[0]
-    fill_list(ws, annex5_rows(results, centre=centre, settings=settings),
+    fill_list(wb.worksheets[0], annex5_rows(results, centre=centre, settings=settings),
               period=period_text(quarter, annual_form=False),
               unit_label=unit_label, report_date=report_date)
-    note = allow_errors_note(errors_left)
-    if note:  # below the 注 line, across the table, in red
-        r = ws.max_row + 1
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LIST_COLS)
-        c = put(ws.cell(r, 1), note)
-        c.font, c.alignment = _ALERT_FONT, WRAP
-        ws.row_dimensions[r].height = 36
     return wb
 
 
 def fill_list(ws, rows: Sequence[Sequence[Any]], *, period: str, unit_label: str,
-              report_date: dt.date) -> None:
+              report_date: dt.date | None) -> None:
     """Fill a 附件5/附件6-style list sheet: rows replace the template's blank ruled rows and
     the 注 line moves below the last one. Every value goes through `put()`."""
     put(ws[LIST_PERIOD_CELL], period)
@@ -435,21 +457,65 @@ def _unit_dirs(units: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def ledger_name(quarter: Quarter, units: Sequence[str] | None = None) -> str:
+    """季度结果台账-2026Q3.xlsx; a run limited to some units (--unit) names them, so the
+    ledgers of separate runs sit side by side for `annual` to read together."""
+    if not units:
+        return f"季度结果台账-{quarter}.xlsx"
+    return safe_filename(f"季度结果台账-{quarter}-{'、'.join(units)}", fallback="季度结果台账") + ".xlsx"
+
+
 def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                 report_date: dt.date | None = None, centre_name: str = "全中心",
-                template_dir: Path | None = None, errors_left: int = 0) -> FilingPlan:
-    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账.
-    `errors_left`: the 错误 still open (`--allow-errors`), marked on every output."""
-    report_date = report_date or dt.date.today()
+                template_dir: Path | None = None,
+                units: Sequence[str] | None = None, errors_left: int = 0) -> FilingPlan:
+    """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账. With
+    `units` (a run limited by --unit) only those units' tables and their 台账: no centre
+    tables, whose figures would leave the other units out. Without `report_date` the date
+    lines stay blank ("年 月 日"), as the annexes print them: a filing made later than its
+    quarter must not carry the day it was generated. `errors_left`: the 错误 still open
+    (`--allow-errors`), marked on every table and in the 台账 (`mark_unchecked`)."""
     out_dir = Path(out_dir)
     tag = str(quarter)
     results = list(outcome.results)
     quotas = list(getattr(outcome, "quotas", []) or [])
     settings = getattr(outcome, "settings", None)  # the thresholds the texts name
+    if units:
+        files = _unit_tables(list(units), results, roster, quarter, out_dir, quotas, settings,
+                             report_date=report_date, template_dir=template_dir)[0]
+        mark_unchecked(files, errors_left)
+        ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
+                               errors_left=errors_left)
+        files[out_dir / ledger_name(quarter, units)] = ledger_workbook(ledger, settings=settings)
+        return FilingPlan(files)
     units = list(roster.units())
     for r in results:
         if r.unit not in units:
             units.append(r.unit)
+    files, per_unit = _unit_tables(units, results, roster, quarter, out_dir, quotas, settings,
+                                   report_date=report_date, template_dir=template_dir)
+    centre = annex4_counts(results, roster.people, quarter)
+    wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
+                          quotas=quotas, centre=True, template_dir=template_dir, settings=settings)
+    add_unit_chart(wb4, per_unit, quotas)
+    folder = out_dir / CENTRE_DIR
+    files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
+    files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
+        results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
+        template_dir=template_dir, settings=settings)
+    mark_unchecked(files, errors_left)
+    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
+                           errors_left=errors_left)
+    files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings)
+    return FilingPlan(files)
+
+
+def _unit_tables(units: list[str], results: list[QuarterResult], roster: Roster, quarter: Quarter,
+                 out_dir: Path, quotas: list[QuotaSummary], settings: Settings | None, *,
+                 report_date: dt.date, template_dir: Path | None
+                 ) -> tuple[dict[Path, Workbook], list[tuple[str, RowCounts]]]:
+    """附件4 and 附件5 of each of `units`, and each unit's totals (for the centre chart)."""
+    tag = str(quarter)
     dirs = _unit_dirs(units)
     files: dict[Path, Workbook] = {}
     per_unit: list[tuple[str, RowCounts]] = []
@@ -462,24 +528,11 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
         folder = out_dir / dirs[unit]
         files[folder / f"附件4-备案表-{tag}.xlsx"] = annex4_workbook(
             counts, unit_label=unit, quarter=quarter, report_date=report_date, quotas=unit_quotas,
-            template_dir=template_dir, errors_left=errors_left)
+            template_dir=template_dir, settings=settings)
         files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
             mine, unit_label=unit, quarter=quarter, report_date=report_date,
-            template_dir=template_dir, settings=settings, errors_left=errors_left)
-    centre = annex4_counts(results, roster.people, quarter)
-    wb4 = annex4_workbook(centre, unit_label=centre_name, quarter=quarter, report_date=report_date,
-                          quotas=quotas, centre=True, template_dir=template_dir,
-                          errors_left=errors_left)
-    add_unit_chart(wb4, per_unit, quotas)
-    folder = out_dir / CENTRE_DIR
-    files[folder / f"附件4-备案表-{tag}.xlsx"] = wb4
-    files[folder / f"附件5-名单表-{tag}.xlsx"] = annex5_workbook(
-        results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
-        template_dir=template_dir, settings=settings, errors_left=errors_left)
-    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
-                           errors_left=errors_left)
-    files[out_dir / f"季度结果台账-{tag}.xlsx"] = ledger_workbook(ledger, settings=settings)
-    return FilingPlan(files)
+            template_dir=template_dir, settings=settings)
+    return files, per_unit
 
 
 def printed(paths: Iterable[Path]) -> list[Path]:
@@ -490,7 +543,8 @@ def printed(paths: Iterable[Path]) -> list[Path]:
 def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                  force: bool = False, report_date: dt.date | None = None,
                  centre_name: str = "全中心", template_dir: Path | None = None,
-                 inputs: Inputs = (), pdf: bool = False, errors_left: int = 0) -> list[Path]:
+                 inputs: Inputs = (), pdf: bool = False,
+                 units: Sequence[str] | None = None, errors_left: int = 0) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
     (`output.files.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
     附件 beside it (LibreOffice) is part of the same set. `errors_left` (`--allow-errors`):
@@ -504,7 +558,7 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
-                       centre_name=centre_name, template_dir=template_dir,
+                       centre_name=centre_name, template_dir=template_dir, units=units,
                        errors_left=errors_left)
     pdfs = pdf_targets(printed(plan.files)) if pdf else []
     with OutputSet(out_dir, [*plan.files, *pdfs], force=force, inputs=inputs) as out:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ..models import (
     Finding,
@@ -199,6 +200,7 @@ class AnnualOutcome:
     ledger_quarters: list[int] = field(default_factory=list)  # quarters with a usable ledger
     missing_quarters: list[int] = field(default_factory=list)  # quarters with no usable ledger
     min_good: int = 2
+    pool: list[Any] = field(default_factory=list)  # rules.reserve.PoolMember (§五(三))
 
     @property
     def provisional(self) -> bool:
@@ -432,9 +434,12 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
               if p.on_establishment or p.staff_id in listed]
     findings += [not_on_roster(sid, year_ledgers)
                  for sid in sorted(listed - {p.staff_id for p in roster.people})]
+    from .reserve import reserve_pool  # it reads PersonYear from here
+
     return AnnualOutcome(year=year, people=people, findings=findings,
                          ledger_quarters=sorted(usable), missing_quarters=missing,
-                         min_good=settings.annual.excellent_min_good)
+                         min_good=settings.annual.excellent_min_good,
+                         pool=reserve_pool(roster.people, people, year))
 
 
 def _person_year(person: Person, year_ledgers: _YearLedgers, settings: Settings) -> PersonYear:

@@ -8,9 +8,10 @@ the week rules W1–W10 are in `rules.week`):
 - M3 提示  a block shorter than `settings.text.min_block_chars` characters: the measures ask
            for 重点突出，避免泛泛而谈 (said of the quarterly self-evaluation, §四(三)1(1); applied
            here by analogy).
-- M4 警告  no 直管领导审定 signature (§四(二)2). A warning, not an error: the signed paper
-           original is kept by 综合科/人事处 and electronic copies are often collected before
-           signing; the clerk must follow it up but the data can still be checked.
+- M4 警告  no 直管领导审定 signature (§四(二)2), or (with a roster) one that is the person's
+           own or neither the roster's 直管领导 nor 分管领导. A warning, not an error: the signed
+           paper original is kept by 综合科/人事处 and electronic copies are often collected
+           before signing; the clerk must follow it up but the data can still be checked.
 - M5 警告  a week of the month (`Month.weeks()`) has no 一周小记 sheet, or a sheet belongs to
            another month (§四(一) 月末附在《月度小结表》之后).
 - M6 错误  an 出勤 number is negative or not a multiple of 0.5 day (§四(二)1(5)).
@@ -53,7 +54,7 @@ from ..models import (
     WeeklyLog,
 )
 from ..periods import Month
-from .attendance import RosterIndex, resolve_person
+from .attendance import RosterIndex, normalize_name, resolve_person
 from .catalog import finding
 from .due import due_people
 from .settings import Settings
@@ -137,6 +138,26 @@ def _m4_signed(summary: MonthlySummary) -> list[Finding]:
         return []
     return [finding("M4", "“直管领导审定”未签字：月度小结须由科室长/处室长或分管领导核实签字",
                     cell=summary.source.cell("verifier_signature"), **_where(summary))]
+
+
+def _m4_signed_by_the_leader(d: SummaryRecord) -> list[Finding]:
+    """M4 §四(二)2 由科室长、处室长或分管领导核实签字: the signer is the person's 直管领导 or
+    分管领导 on the roster (a 科室长/处室长's 直管领导 is the 分管领导), not the person."""
+    p, signed = d.person, normalize_name(d.verifier_signature)
+    if p is None or not signed:
+        return []
+    leaders = [n for n in (p.direct_leader, p.supervising_leader) if normalize_name(n)]
+    if any(normalize_name(n) in signed for n in leaders):
+        return []
+    where = {**_where(d), "cell": d.source.cell("verifier_signature")}
+    if normalize_name(p.name) in signed:
+        return [finding("M4", f"“直管领导审定”是本人（{p.name}）签字：月度小结须由直管领导核实签字"
+                              + (f"（花名册：{'、'.join(leaders)}）" if leaders else ""), **where)]
+    if not leaders:
+        return []  # the roster names no leader to compare with
+    return [finding("M4", f"“直管领导审定”签字「{d.verifier_signature}」不是花名册中的直管领导或"
+                          f"分管领导（{'、'.join(leaders)}），请核实由谁审定，或更新花名册",
+                    **where)]
 
 
 def _m6_m7_leave_figures(summary: MonthlySummary) -> list[Finding]:
@@ -268,6 +289,7 @@ class SummaryRecord:
     weeks: tuple[WeekRecord, ...]  # the attached sheets, checked under the summary's person
     person: Person | None = None  # the roster person, when resolved (`check_month_batch`)
     problem: str | None = None  # `resolve_person`'s sentence (M14)
+    verifier_signature: str | None = None  # 直管领导审定 签字 (M4 against the roster's leaders)
 
     @property
     def source(self) -> SourceRef:
@@ -299,7 +321,8 @@ def summarize(summary: MonthlySummary, settings: Settings | None = None) -> Summ
         summary.month, summary.sick_personal_days,
         summary.annual_leave_days, summary.sick_personal_days_ytd, summary.annual_leave_days_ytd,
         key, tuple(_own_findings(summary, settings or Settings())), tuple(wrong), missing,
-        _sheet_records(summary, key, weeks or []))
+        _sheet_records(summary, key, weeks or []),
+        verifier_signature=summary.verifier_signature)
 
 
 # ---------------------------------------------------------------- 全年累计 (M9/M10, §四(二)1(5))
@@ -506,6 +529,7 @@ def _keep_one_per_person(month: Month, records: Sequence[SummaryRecord],
             kept.matched.add(d.person.staff_id)
         kept.summaries.append(d)
         out += d.findings
+        out += _m4_signed_by_the_leader(d)
         out += _m8_leave_within_workdays(d, workdays)
         out += d.wrong_weeks
         out += _m5_weeks_still_missing(d, loose.get(d.key, ()))

@@ -32,12 +32,14 @@ Pure: no file or console I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models import (
+    CommendationLevel,
     Finding,
     MonthAttendance,
     Outcome,
@@ -62,6 +64,7 @@ from .attendance import (
     resolve_person,
 )
 from .catalog import finding
+from .opinion import commendation_level, suggests_commendation
 from .quota import CENTRE_KEY, QuotaSummary, check_quotas, good_cap
 from .settings import Settings
 
@@ -125,9 +128,17 @@ class QuarterForm(Protocol):
     @property
     def commended(self) -> bool: ...
     @property
+    def commendation_box(self) -> bool: ...
+    @property
+    def commendation_level(self) -> str | None: ...
+    @property
+    def commendation_name(self) -> str | None: ...
+    @property
     def direct_poor(self) -> bool: ...
     @property
     def leader_opinion(self) -> str | None: ...
+    @property
+    def blank_parts(self) -> Sequence[str]: ...
 
 
 @dataclass
@@ -148,23 +159,58 @@ def is_due(person: Person, quarter: Quarter) -> bool:
     return due.is_due(person, quarter.start, quarter.end)
 
 
+def in_force(start: dt.date | None, end: dt.date | None, quarter: Quarter,
+             settings: Settings) -> bool:
+    """Whether a case from `start` to `end` (None: open) removes `quarter` from grading
+    (`[categories] applies`): in force on the quarter's last day (default), or on any day."""
+    if settings.categories.applies == "any_overlap":
+        return (start is None or start <= quarter.end) and (end is None or end >= quarter.start)
+    return (start is None or start <= quarter.end) and (end is None or end >= quarter.end)
+
+
+def _cases_in_force(person: Person, quarter: Quarter, settings: Settings
+                    ) -> list[tuple[SpecialCategory, str]]:
+    """(category, its dates) of each roster case — 特殊情形 and 试用期至 — that applies."""
+    out = [(c.category, _dates_text(c.start, c.end)) for c in person.special_cases
+           if in_force(c.start, c.end, quarter, settings)]
+    if person.probation_until is not None and in_force(None, person.probation_until, quarter, settings):
+        out.append((SpecialCategory.NEW_RECRUIT, f"试用期至{person.probation_until}"))
+    if person.rank_category == RankCategory.PROBATION:
+        out.append((SpecialCategory.NEW_RECRUIT, ""))  # 职级类别 试用期: no dates to name
+    return out
+
+
+def _dates_text(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return f"{start}至{end}"
+    if start:
+        return f"{start}起"
+    return f"至{end}" if end else ""
+
+
 def special_categories(person: Person, quarter: Quarter,
-                       attendance: AttendanceResult | None = None) -> list[SpecialCategory]:
-    """The §二 categories (不定档) that apply to `person` in `quarter`, in the measures' order."""
-    start = quarter.start
-    active = {c.category for c in person.special_cases if c.active_during(start, quarter.end)}
-    applies = {
-        # §二 1 新录用公务员: in probation at any time during the quarter.
-        SpecialCategory.NEW_RECRUIT: (
-            person.rank_category == RankCategory.PROBATION
-            or (person.probation_until is not None and person.probation_until >= start)
-            or SpecialCategory.NEW_RECRUIT in active),
-        # §二 2 病事假累计时间超过当期平时考核周期一半.
-        SpecialCategory.LONG_LEAVE: ((attendance is not None and attendance.long_leave)
-                                     or SpecialCategory.LONG_LEAVE in active),
-    }
-    # §二 3–5 from the roster's 特殊情形.
-    return [c for c in SpecialCategory if applies.get(c, c in active)]
+                       attendance: AttendanceResult | None = None,
+                       settings: Settings | None = None) -> list[SpecialCategory]:
+    """The §二 categories (不定档) that apply to `person` in `quarter`, in the measures' order:
+    1 新录用 (职级类别 试用期, 试用期至, or a 新录用 case), 3–5 from the roster's 特殊情形 — each
+    as `[categories] applies` says (in force on the quarter's last day by default) — and
+    2 病事假超过当期平时考核周期一半 from the attendance (or an explicit case)."""
+    active = {cat for cat, _ in _cases_in_force(person, quarter, settings or Settings())}
+    if attendance is not None and attendance.long_leave:
+        active.add(SpecialCategory.LONG_LEAVE)
+    return [c for c in SpecialCategory if c in active]
+
+
+def categories_note(person: Person, quarter: Quarter, cats: Sequence[SpecialCategory],
+                    settings: Settings) -> str:
+    """附件5 备注 of a 不定档 person: each category with the dates it rests on, e.g.
+    '不定档：受处分（2026-03-01至2027-02-28）'."""
+    dates: dict[SpecialCategory, list[str]] = {}
+    for cat, text in _cases_in_force(person, quarter, settings):
+        if text and text not in dates.setdefault(cat, []):
+            dates[cat].append(text)
+    parts = [c.value + (f"（{'，'.join(dates[c])}）" if dates.get(c) else "") for c in cats]
+    return "不定档：" + "、".join(parts)
 
 
 # ---------------------------------------------------------------- texts that name a threshold
@@ -224,6 +270,7 @@ class _Context:
     settings: Settings
     index: RosterIndex
     due_ids: frozenset[str]
+    units: frozenset[str] | None = None  # the run is limited to these units (--unit)
 
     @property
     def label(self) -> str:
@@ -234,7 +281,9 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
                      attendance: Sequence[MonthAttendance], *, workdays: float | None,
                      settings: Settings | None = None,
                      hire_workdays: Mapping[str, float | None] | None = None,
-                     roster_index: RosterIndex | None = None) -> QuarterOutcome:
+                     roster_index: RosterIndex | None = None,
+                     unknown_months: Mapping[str, int] | None = None,
+                     units: Iterable[str] | None = None) -> QuarterOutcome:
     """Apply Q1–Q8 to one quarter.
 
     `workdays` is the quarter's official workdays (`kaoping.calendar.quarter_workdays`); None
@@ -243,20 +292,28 @@ def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[Qua
     of each person due who was hired during the quarter to the official workdays from the
     hire date to the quarter's end (`kaoping.calendar.hire_workdays`), None when the calendar
     does not know them; such a person left out or None gets the whole quarter's workdays and
-    a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller."""
+    a 提示. `roster_index`: a `RosterIndex` of `roster` already built by the caller.
+    `unknown_months` ("2027-07" → its Mon–Fri days) names the months whose official workdays
+    the calendar does not know: with `workdays` None that is an 错误 (the 80% rule and §二
+    category 2 could change a grade), not the 提示 of a caller that gave no workdays.
+    `units` limits the evaluation to the people of those units (`quarter --unit`): the forms
+    of other units' people are left out without a finding."""
     settings = settings or Settings()
-    people = [p for p in roster.people if is_due(p, quarter)]
+    scope = frozenset(units) if units is not None else None
+    people = [p for p in roster.people if is_due(p, quarter) and (scope is None or p.unit in scope)]
     ctx = _Context(quarter, settings, roster_index if roster_index is not None else RosterIndex(roster),
-                   frozenset(p.staff_id for p in people))
+                   frozenset(p.staff_id for p in people), scope)
     forms, findings = match_forms(evaluations, ctx)
+    findings += units_without_forms(people, forms, ctx)
     att, found = check_attendance(people, attendance, forms, ctx, workdays=workdays,
-                                  hire_workdays=hire_workdays or {})
+                                  hire_workdays=hire_workdays or {},
+                                  unknown_months=unknown_months or {})
     findings += found
     results: list[QuarterResult] = []
     for p in people:
         result, found = person_result(p, forms.get(p.staff_id), att.get(p.staff_id), ctx)
         results.append(result)
-        findings += found
+        findings += found + blank_parts(forms.get(p.staff_id), p)
     quotas, centre, found = check_quotas(results, ctx.label, settings)
     findings += found
     return QuarterOutcome(results=results, findings=findings, quotas=quotas, centre=centre,
@@ -287,6 +344,8 @@ def _match_form(form: QuarterForm, counted: dict[str, QuarterForm], ctx: _Contex
     person, problem = resolve_person(ctx.index, ident.staff_id, ident.name, ident.unit)
     if person is None:
         return [not_on_roster(form, problem)]
+    if ctx.units is not None and person.unit not in ctx.units:
+        return []  # another unit's form, outside this run (--unit)
     mismatch = unit_mismatch(form, person, problem) or name_mismatch(form, person)
     refused = not_due(form, person, ctx) or second_form(form, counted.get(person.staff_id), person, ctx)
     if refused is None:
@@ -352,6 +411,25 @@ def second_form(form: QuarterForm, first: QuarterForm | None, person: Person,
         severity=ERROR, cell=form.source.cell("name"), **_form_where(form, person))
 
 
+def units_without_forms(people: Sequence[Person], forms: Mapping[str, QuarterForm],
+                        ctx: _Context) -> list[Finding]:
+    """Q8 错误 (§四(三)5): a unit of which not one form came in while other units' did — most
+    likely a folder not collected or put elsewhere, and filing it would list everyone there
+    as 未参加. (No form at all is the pipeline's refusal to run.)"""
+    if not forms:
+        return []
+    due: dict[str, int] = {}
+    for p in people:
+        due[p.unit] = due.get(p.unit, 0) + 1
+    present = {ctx.index.by_id[sid].unit for sid in forms}
+    example = next(u for u in due if u in present)
+    return [finding(
+        "Q8", (f"「{unit}」应交{ctx.label}评价表 {n} 份，一份也没有收到，而其他单位的表已收到；"
+               f"请核对是否漏收了该单位的表格或放错了文件夹。确实只处理已收到的单位时，"
+               f"用 --unit 指定单位（如 --unit {example}）"),
+        severity=ERROR, unit=unit) for unit, n in due.items() if unit not in present]
+
+
 def no_form(person: Person, ctx: _Context) -> Finding:
     """Q8 警告 (§四(三)5): due but no form → 未参加."""
     return finding("Q8", f"未收到{ctx.label}评价表（附件3），按未参加考核统计",
@@ -363,11 +441,12 @@ def no_form(person: Person, ctx: _Context) -> Finding:
 
 def check_attendance(people: Sequence[Person], records: Sequence[MonthAttendance],
                      forms: Mapping[str, QuarterForm], ctx: _Context, *, workdays: float | None,
-                     hire_workdays: Mapping[str, float | None]
+                     hire_workdays: Mapping[str, float | None],
+                     unknown_months: Mapping[str, int] | None = None
                      ) -> tuple[dict[str, AttendanceResult], list[Finding]]:
     """Everyone due's attendance over the quarter, by 工号, and the 提示/警告 about its data."""
     if workdays is None:
-        return {}, [no_workdays(ctx)]
+        return {}, [unknown_workdays(ctx, unknown_months) if unknown_months else no_workdays(ctx)]
     findings = [] if records else [no_attendance_data(ctx)]
     by_person: dict[str, list[MonthAttendance]] = {}
     for rec in records:
@@ -404,6 +483,29 @@ def no_workdays(ctx: _Context) -> Finding:
         severity=INFO)
 
 
+def workdays_toml(unknown_months: Mapping[str, int]) -> str:
+    """The `kaoping.toml` lines that give the unknown months, each with its Mon–Fri count as
+    the figure to correct (statutory holidays off, 调休 make-up days on)."""
+    lines = ["[attendance.workdays]"]
+    lines += [f'"{key}" = {weekdays}  # 周一至周五共 {weekdays} 天：减去法定节假日、加上调休上班日'
+              for key, weekdays in sorted(unknown_months.items())]
+    return "\n".join(lines)
+
+
+def unknown_workdays(ctx: _Context, unknown_months: Mapping[str, int]) -> Finding:
+    """Q5 错误 (§四(三)4(3), §二 2): the calendar does not know the quarter's workdays, so
+    neither the 80% rule nor 病事假超过一半 can be applied — either could change a grade (79%
+    filed as 较好), so nothing is filed until `[attendance.workdays]` gives the months."""
+    months = "、".join(sorted(unknown_months))
+    return finding(
+        "Q5", (f"kaoping 内置的国务院节假日安排不包含{months}，不知道{ctx.label}的法定工作日，"
+               f"无法核对出勤是否达到应出勤天数的{format_ratio(ctx.settings.attendance.min_ratio)}"
+               f"（§四(三)4(3)）和病事假是否超过考核周期一半（§二第2类），备案表不能输出。"
+               f"请在 kaoping.toml 中加入下面几行，把每月的天数改为当月法定工作日天数"
+               f"（或升级 chinesecalendar）：\n{workdays_toml(unknown_months)}"),
+        severity=ERROR)
+
+
 def no_attendance_data(ctx: _Context) -> Finding:
     """Q5 提示: no leave record at all — everybody counts as never on leave."""
     return finding("Q5", f"未提供{ctx.label}的出勤数据（月度小结表或考勤表），出勤率按无请假计算",
@@ -436,7 +538,7 @@ def leave_exceeds_workdays(p: Person, a: AttendanceResult, ctx: _Context) -> Fin
 def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | None,
                   ctx: _Context) -> tuple[QuarterResult, list[Finding]]:
     """`p`'s result: 未参加 without a form (Q8), 不定档 (Q6), or graded (Q1, Q3–Q5, Q7)."""
-    cats = special_categories(p, ctx.quarter, a)
+    cats = special_categories(p, ctx.quarter, a, ctx.settings)
     result = QuarterResult(
         staff_id=p.staff_id, name=p.name, unit=p.unit, quota_group=p.quota_group,
         section=p.section, rank=p.rank, rank_category=p.rank_category,
@@ -456,10 +558,25 @@ def person_result(p: Person, form: QuarterForm | None, a: AttendanceResult | Non
     if cats:
         # §二: take part, no 定档; outcome 不确定 (provincial default).
         result.flags.append(QuarterFlag.NOT_GRADED)
-        result.note = "不定档：" + "、".join(c.value for c in cats)
+        result.note = categories_note(p, ctx.quarter, cats, ctx.settings)
         found = ticked_not_graded(form, cats, p)
         return result, [found] if found else []
     return result, graded_result(result, form, a, p, ctx)
+
+
+_PART_TITLES = {"highlights": "个人自评“主要工作亮点及成效”", "shortcomings": "个人自评“存在的不足和改进措施”",
+                "leader_signature": "领导签字"}
+
+
+def blank_parts(form: QuarterForm | None, p: Person) -> list[Finding]:
+    """Q12 警告 (§四(三)1(1) 个人自评, 1(2) 领导评价): a counted form's 个人自评 areas and its
+    leader's 签字 are filled in; none of them changes a grade, so a warning each."""
+    if form is None:
+        return []
+    return [finding("Q12", f"{_PART_TITLES[part]}未填写，请补填"
+                           + ("（由评价的上级领导签字）" if part == "leader_signature" else ""),
+                    cell=form.source.cell(part), **_form_where(form, p))
+            for part in form.blank_parts]
 
 
 def ticked_not_graded(form: QuarterForm, cats: Sequence[SpecialCategory], p: Person) -> Finding | None:
@@ -482,10 +599,13 @@ def graded_result(result: QuarterResult, form: QuarterForm, a: AttendanceResult 
     """A graded person: the leader's tick is the grade (§四(三)1), bounded by §四(三)4."""
     grade = _record_ticks(result, form)
     low = a if a is not None and a.low else None
-    _record_direct_grades(result, form, grade, low, ctx.settings)
     where = _form_where(form, p)
+    commendation = commendation_problem(form, grade, low, where, ctx.settings)
+    _record_direct_grades(result, form, grade, low, ctx.settings,
+                          commended=commendation is None)
     found = (self_tick_count(form, where), leader_tick_count(form, where),
              both_direct_boxes(form, where), commended_not_good(form, grade, where),
+             commendation, commendation_not_ticked(form, grade, where),
              direct_poor_not_poor(form, grade, where),
              low_attendance_graded_high(form, low, grade, where, ctx) if low else None,
              unexplained_direct_grade(form, low is not None, where))
@@ -504,13 +624,19 @@ def _record_ticks(result: QuarterResult, form: QuarterForm) -> QuarterGrade | No
 
 
 def _record_direct_grades(result: QuarterResult, form: QuarterForm, grade: QuarterGrade | None,
-                          low: AttendanceResult | None, settings: Settings) -> None:
-    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota), direct 较差,
-    attendance below the ratio; and a grade still to be corrected."""
+                          low: AttendanceResult | None, settings: Settings, *,
+                          commended: bool) -> None:
+    """The flags and 附件5 备注 of §四(三)4: commended 好 (outside the quota, with the
+    commendation's level and name; `commended` False while its details are wanting), direct
+    较差, attendance below the ratio; and a grade still to be corrected."""
     notes = ["领导评价档次待更正"] if grade is None else []
     if form.commended and grade == QuarterGrade.GOOD:
-        result.flags.append(QuarterFlag.COMMENDED)
-        notes.append("受表彰直接定好（不占比例）")
+        if commended:
+            result.flags.append(QuarterFlag.COMMENDED)
+            notes.append(f"受表彰直接定好（{form.commendation_level}：{form.commendation_name}，"
+                         "不占比例）")
+        else:
+            notes.append("受表彰直接定好待核实（暂计入比例）")
     if form.direct_poor:
         result.flags.append(QuarterFlag.DIRECT_POOR)
         notes.append("直接定较差")
@@ -556,6 +682,51 @@ def commended_not_good(form: QuarterForm, grade: QuarterGrade | None,
                f"「{_ticks_text(form.leader_ticks)}」；直接定好应勾选“好”，"
                f"否则请取消“受表彰直接定好”"),
         cell=form.source.cell("commended") or form.source.cell("leader_ticks"), **where)
+
+
+def commendation_problem(form: QuarterForm, grade: QuarterGrade | None,
+                         low: AttendanceResult | None, where: dict[str, Any],
+                         settings: Settings) -> Finding | None:
+    """Q3 错误 (§四(三)4(1) 受到市中心、当地党委政府以上表彰的，如无负面情形…直接确定为“好”):
+    a ticked 受表彰 box on a 好 needs the commendation's level (one of the two) and name, and
+    no negative circumstance among the other flags; until then the 好 counts in the quota."""
+    if not form.commended or grade != QuarterGrade.GOOD:
+        return None
+    src = form.source
+    level = commendation_level(form.commendation_level)
+    if level is None:
+        written = f"现为“{form.commendation_level}”" if form.commendation_level else "未填写"
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但表彰级别{written}；§四(三)4(1) 只认市中心、当地党委政府以上的"
+                   f"表彰，请在“表彰级别”中选择“{CommendationLevel.CENTRE.value}”或"
+                   f"“{CommendationLevel.LOCAL_GOVERNMENT.value}”，否则取消勾选；改正前此“好”计入比例"),
+            cell=src.cell("commendation_level") or src.cell("commended"), **where)
+    if _blank(form.commendation_name):
+        return finding(
+            "Q3", ("勾选了“受表彰直接定好”，但未填写表彰名称；请在“表彰名称”中写明受到的表彰"
+                   "（如“2026年度防汛抢险先进个人”）；改正前此“好”计入比例"),
+            cell=src.cell("commendation_name") or src.cell("commended"), **where)
+    if low is not None:
+        return finding(
+            "Q3", (f"勾选了“受表彰直接定好”，但本季度{low_attendance_label(settings)}"
+                   f"（{low.describe()}），不符合“如无负面情形”（§四(三)4(1)）；请取消勾选并改定档次"),
+            cell=src.cell("commended"), **where)
+    return None
+
+
+def commendation_not_ticked(form: QuarterForm, grade: QuarterGrade | None,
+                            where: dict[str, Any]) -> Finding | None:
+    """Q3 错误 (§四(三)4(1)): on a form without the 受表彰 box, an opinion that suggests a
+    commendation does not take the 好 out of the quota; the box must say it."""
+    if form.commendation_box or grade != QuarterGrade.GOOD:
+        return None
+    if not suggests_commendation(form.leader_opinion):
+        return None
+    return finding(
+        "Q3", ("领导意见提到表彰或直接定好，但表中没有“受表彰直接定“好””勾选框，kaoping 不据文字认定表彰，"
+               "此“好”计入比例；如属受表彰直接定好（§四(三)4(1)），请改用 kaoping 生成的季度评价表，勾选"
+               "该框并填写表彰级别、名称；如不属于，请在表中加一行“受表彰直接定“好””并留空"),
+        cell=form.source.cell("leader_opinion"), **where)
 
 
 def direct_poor_not_poor(form: QuarterForm, grade: QuarterGrade | None,

@@ -57,6 +57,15 @@ class AttendanceSettings(BaseModel):
         return value
 
 
+class CategorySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # §二 1, 3–5 (新录用、立案调查尚未结案、受处分、受组织处理或诫勉): which quarters a case
+    # with dates removes from grading. "last_day": the case is in force on the quarter's last
+    # day (the evaluation looks at the state then: "尚未结案", "受处分的"); "any_overlap": any
+    # day of the quarter inside the case.
+    applies: Literal["last_day", "any_overlap"] = "last_day"
+
+
 class AnnualSettings(BaseModel):
     model_config = _STRICT
     # §五(一): 优秀 from those with 好 ≥ 2 (2个以上 includes 2) and no 一般/较差.
@@ -69,6 +78,12 @@ class TextSettings(BaseModel):
     model_config = _STRICT
     # §四(三)1(1) 重点突出，避免泛泛而谈: a block shorter than this is a 提示 (0: never).
     min_block_chars: int = Field(15, ge=0, le=1000, strict=True)
+
+
+class CentreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # 附件4、附件5、附件6 呈报单位 of the centre-wide tables: the centre's own name.
+    name: str = Field("全中心", min_length=1)
 
 
 class LimitSettings(BaseModel):
@@ -93,6 +108,8 @@ class Settings(BaseModel):
     model_config = _STRICT
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    categories: CategorySettings = Field(default_factory=CategorySettings)
     annual: AnnualSettings = Field(default_factory=AnnualSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    centre: CentreSettings = Field(default_factory=CentreSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -1,0 +1,86 @@
+"""`kaoping profile` as a library call: roster + 季度结果台账 of one or more years → one
+干部画像 per person (`report.profile`).
+
+The ledgers are grouped by year; each year is evaluated as `annual report` does
+(`rules.annual.evaluate_year`), so the profile's year results are the annual report's. The
+people: everybody the years' evaluations hold who is on the roster, or the one `--person`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import KaopingError
+from ..models import Finding, QuarterLedger, QuarterResult, Roster, Severity
+from ..report.profile import PersonProfile, ProfileYear
+from ..rules.annual import AnnualOutcome, evaluate_year
+from ..rules.settings import Settings
+
+
+@dataclass
+class ProfileRun:
+    profiles: list[PersonProfile]
+    years: list[int]
+    findings: list[Finding] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
+
+
+def _rows(ledgers: Sequence[QuarterLedger], year: int) -> dict[tuple[int, str], QuarterResult]:
+    """(quarter, 工号) → the row of the year's ledgers (the first one; duplicates are Y0's)."""
+    out: dict[tuple[int, str], QuarterResult] = {}
+    for lg in ledgers:
+        if lg.year != year:
+            continue
+        for r in lg.results:
+            out.setdefault((lg.quarter, r.staff_id), r)
+    return out
+
+
+def _profiles(roster: Roster, ledgers: Sequence[QuarterLedger], years: Sequence[int],
+              outcomes: dict[int, AnnualOutcome], staff_ids: Sequence[str]) -> list[PersonProfile]:
+    by_id = roster.by_id()
+    rows = {y: _rows(ledgers, y) for y in years}
+    held = {y: {py.staff_id: py for py in outcomes[y].people} for y in years}
+    return [PersonProfile(by_id[sid], [
+        ProfileYear(y, {q: rows[y].get((q, sid)) for q in (1, 2, 3, 4)}, held[y].get(sid))
+        for y in years]) for sid in staff_ids]
+
+
+def _people(roster: Roster, outcomes: dict[int, AnnualOutcome], who: str | None) -> list[str]:
+    """The 工号 to profile, in roster order."""
+    if who is not None:
+        from .explain import find_person
+
+        return [find_person(roster, who).staff_id]
+    held = {py.staff_id for o in outcomes.values() for py in o.people if py.in_roster}
+    return [p.staff_id for p in roster.people if p.staff_id in held]
+
+
+def run_profile(roster_path: Path, ledger_paths: Sequence[Path], *, person: str | None = None,
+                settings: Settings | None = None) -> ProfileRun:
+    """The profiles of everybody held by the ledgers' years (or of `person`: 工号 or a unique
+    name). Raises `KaopingError` when the roster cannot be read or no ledger could be."""
+    from ..excel.roster import read_roster
+    from ..report.annual import read_ledgers
+
+    settings = settings or Settings()
+    if not Path(roster_path).is_file():
+        raise KaopingError("找不到花名册文件", file=str(roster_path))
+    roster, findings = read_roster(Path(roster_path), limits=settings.limits)
+    ledgers, found = read_ledgers(list(ledger_paths), limits=settings.limits)
+    findings += found
+    years = sorted({lg.year for lg in ledgers})
+    if not years:
+        raise KaopingError("没有可读取的季度结果台账；请给出 quarter report 输出的 季度结果台账-*.xlsx")
+    outcomes = {y: evaluate_year(roster, [lg for lg in ledgers if lg.year == y], y, settings)
+                for y in years}
+    for y in years:
+        findings += outcomes[y].findings
+    ids = _people(roster, outcomes, person)
+    return ProfileRun(_profiles(roster, ledgers, years, outcomes, ids), years, findings, settings)
