@@ -44,10 +44,10 @@ class Case:
 def _quarter_cases() -> Iterator[Case]:
     for q in range(1, 5):
         folder = f"{COLLECTED}/2026Q{q}"
-        # --force: Q3 has planted errors and is filed anyway (as examples/README shows).
+        # --allow-errors: Q3 has planted errors and is filed anyway, marked (as examples/README shows).
         yield Case(f"quarter-report-2026Q{q}", (
             "quarter", "report", "--roster", ROSTER, folder, "--out", "{out}/filing",
-            "--problems", "{out}/问题清单.xlsx", "--date", FILING_DATE, "--force"))
+            "--problems", "{out}/问题清单.xlsx", "--date", FILING_DATE, "--allow-errors"))
 
 
 def _month_cases() -> Iterator[Case]:

@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "rules": {"models"},
     "paths": set(),
     "excel": _READ_WRITE,
-    "output": set(),
+    "output": {"paths"},  # paths.shown: file names that are not valid UTF-8
     "forms": _READ_WRITE | {"excel", "output"},
     "report": _READ_WRITE | {"excel", "output"},
     "calendar": set(),

@@ -159,8 +159,6 @@ def test_month_check_problems_fault_keeps_the_old_list(quarter, tmp_path, monkey
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, reason="cli/month.py does not pass the run's inputs to "
-                   "write_problems yet (wired by the lead after the CLI restructuring)")
 def test_month_check_refuses_a_problems_list_over_a_collected_form(quarter):
     form = next(quarter["folder"].rglob("*-2026-07.xlsx"))
     before = _inputs(quarter)

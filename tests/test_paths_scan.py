@@ -1,5 +1,7 @@
 """`paths.scan_workbooks` (os.scandir walk) yields exactly what the plain
-`sorted(folder.rglob("*"))` + `is_ignored` + suffix filter yields, in the same order."""
+`sorted(folder.rglob("*"))` + `is_ignored` + suffix filter yields, in the same order: every
+entry with a workbook's name that is no folder (files, and the pipes, devices and broken
+links the reader then lists as 提示), and the folders that cannot be opened."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from kaoping.paths import WORKBOOK_SUFFIXES, is_ignored, scan_workbook_names, sc
 
 def _plain(folder: Path) -> list[Path]:
     return [p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not is_ignored(p.relative_to(folder))
-            and p.suffix.lower() in WORKBOOK_SUFFIXES]
+            if not p.is_dir() and not is_ignored(p.relative_to(folder))
+            and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.endswith("~")]
 
 
 def _touch(path: Path) -> None:
@@ -40,7 +42,7 @@ def test_tricky_tree_same_files_same_order(tmp_path: Path) -> None:
     assert got == _plain(tmp_path)
     assert scan_workbook_names(tmp_path) == [str(p) for p in got]
     names = [p.relative_to(tmp_path).as_posix() for p in got]
-    assert "link-file.xlsx" in names and "dir.xlsx" not in names and "broken.xlsx" not in names
+    assert "link-file.xlsx" in names and "dir.xlsx" not in names and "broken.xlsx" in names
     assert not any(n.startswith("link-dir/") for n in names)  # symlinked folders not entered
     assert not any("~$" in n or n.startswith(".hidden") for n in names)
 
@@ -52,14 +54,42 @@ def test_missing_folder_and_file_give_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_unreadable_subfolder_is_skipped(tmp_path: Path) -> None:
+def test_unreadable_subfolder_is_listed_not_entered(tmp_path: Path) -> None:
     _touch(tmp_path / "ok" / "a.xlsx")
     _touch(tmp_path / "locked" / "b.xlsx")
     (tmp_path / "locked").chmod(0)
     try:
-        assert [p.name for p in scan_workbooks(tmp_path)] == ["a.xlsx"]
+        assert [p.name for p in scan_workbooks(tmp_path)] == ["locked", "a.xlsx"]
     finally:
         (tmp_path / "locked").chmod(0o755)
+
+
+def test_a_folder_past_the_path_limit_is_listed_not_entered(tmp_path: Path) -> None:
+    from kaoping.paths import entry_problem
+
+    _touch(tmp_path / "a.xlsx")
+    deep = _deep_folder(tmp_path)
+    listed = scan_workbook_names(tmp_path)
+    assert listed[0] == str(tmp_path / "a.xlsx") and len(listed) == 2
+    is_error, message = entry_problem(listed[1])
+    assert is_error and "路径过长" in message and str(deep).startswith(listed[1])
+
+
+def _deep_folder(root: Path) -> Path:
+    """Folders nested past the OS path limit (PATH_MAX 4096 on Linux), made from inside."""
+    here = os.getcwd()
+    path = root
+    try:
+        os.chdir(root)
+        for _ in range(25):
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+            path = path / ("d" * 200)
+        with open("x.xlsx", "wb") as f:
+            f.write(b"x")
+    finally:
+        os.chdir(here)
+    return path
 
 
 _segment = st.text(alphabet="aAbB1~$.张三 -_", min_size=1, max_size=6).filter(

@@ -134,7 +134,11 @@ def test_report_refuses_while_errors_remain(tmp_path: Path):
     r = _invoke("quarter", "report", "-r", roster, folder, "-o", out)
     assert r.exit_code == 1 and "未输出" in r.output
     assert not out.exists()
+    # --force only overwrites: it never files with errors left.
     r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "--force")
+    assert r.exit_code == 1 and "未输出" in r.output and "--allow-errors" in r.output
+    assert not out.exists()
+    r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "--allow-errors")
     assert r.exit_code == 1 and (out / "季度结果台账-2026Q3.xlsx").is_file()
 
 
@@ -145,7 +149,7 @@ def test_low_attendance_from_monthly_summaries(tmp_path: Path):
     folder = tmp_path / "collected"
     write_forms(folder, leave={"1002": 20})
     out = tmp_path / "out"
-    r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "--force")
+    r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "--allow-errors")
     assert r.exit_code == 1 and "Q5" in r.output
     from kaoping.models import QuarterFlag
     from kaoping.report.ledger import read_ledger
@@ -167,7 +171,7 @@ def test_attendance_sheet_overrides_summaries(tmp_path: Path):
     wb.active.append(["9999", "2026-07", 1, 0, 0])
     sheet = save_workbook(wb, tmp_path / "考勤.xlsx")
     out = tmp_path / "out"
-    r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "-a", sheet, "--force")
+    r = _invoke("quarter", "report", "-r", roster, folder, "-o", out, "-a", sheet, "--allow-errors")
     assert "9999" in r.output
     from kaoping.report.ledger import read_ledger
 

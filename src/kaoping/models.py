@@ -108,6 +108,7 @@ class FormKind(StrEnum):
     GROWTH_RECORD = "growth_record"  # 干部成长考核考察记实表
     PROBLEMS = "problems"  # 问题清单 written by kaoping: never read back as a form
     FOLLOWUP = "followup"  # 谈话提醒和批评教育名单 of a quarter (§五(二)), returned filled in
+    TALLY = "tally"  # 集中测评推荐结果 written by `halfyear tally`: never read back as a ballot
 
 
 FORM_TITLES: dict[FormKind, str] = {
@@ -119,6 +120,7 @@ FORM_TITLES: dict[FormKind, str] = {
     FormKind.ATTENDANCE: "考勤汇总表",
     FormKind.BALLOT: "集中测评票",
     FormKind.GROWTH_RECORD: "干部成长考核考察记实表",
+    FormKind.TALLY: "集中测评推荐结果",
 }
 
 
@@ -397,3 +399,5 @@ class QuarterLedger(_Model):
     results: list[QuarterResult] = Field(default_factory=list)
     source: str | None = None
     sheet: str | None = None  # the sheet it was read from, for messages
+    # 错误 still open when `quarter report --allow-errors` wrote it (0: filed clean).
+    errors_left: int = Field(0, ge=0)

@@ -18,7 +18,40 @@ MAX_NAME = 100  # characters
 MAX_NAME_BYTES = 150
 
 
-def safe_filename(name: str, *, fallback: str = "未命名") -> str:
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """`text` (a path, or a message quoting one) safe to print and to store in a workbook: a
+    file name that was not valid UTF-8 (a GBK zip extracted on Linux reaches Python with
+    lone surrogates) shows its undecodable bytes escaped, 张三.xlsx in GBK as
+    \\xd5\\xc5\\xc8\\xfd.xlsx. Every message and every writer goes through this."""
+    if not _SURROGATES.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: its code point
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def require_file(path: Path | str, what: str) -> Path:
+    """`path`, an input file the user named (花名册, 考勤表, 台账…), or a Chinese
+    `KaopingError` that says what is wrong: missing, a folder, or no regular file."""
+    from .errors import KaopingError
+
+    path = Path(path)
+    if path.is_dir():
+        raise KaopingError(f"这是一个文件夹，不是{what}文件；请指定{what}文件本身（.xlsx）", file=str(path))
+    if not path.exists():
+        raise KaopingError(f"找不到{what}文件；请检查路径和文件名", file=str(path))
+    if not path.is_file():
+        raise KaopingError(f"这不是普通文件（设备、管道等），不能作为{what}；请指定{what}文件（.xlsx）",
+                           file=str(path))
+    return path
+
+
+def safe_filename(name: str, *, fallback: str = "未命名", limit: int = MAX_NAME) -> str:
     """Make one path component safe: no separators, no '..', no reserved Windows names,
     no trailing dots or spaces, no control or zero-width characters."""
     text = unicodedata.normalize("NFKC", str(name))
@@ -28,7 +61,7 @@ def safe_filename(name: str, *, fallback: str = "未命名") -> str:
         text = fallback
     if text.split(".")[0].strip().upper() in _RESERVED:  # Windows ignores "CON .xlsx"'s space
         text = "_" + text
-    text = text[:MAX_NAME]
+    text = text[:limit]
     while len(text.encode("utf-8")) > MAX_NAME_BYTES:
         text = text[:-1]
     # Windows drops a trailing dot or space, so the cut must not end on one.
@@ -47,10 +80,13 @@ def scan_workbooks(folder: Path) -> Iterator[Path]:
     """Every candidate workbook below `folder`, sorted, skipping ignored files.
 
     Other spreadsheet formats (.xls/.et/.ods/.xlsb) are yielded too so the reader can say how
-    to convert them.
+    to convert them, and so are the entries that are no file to read (a pipe, a device, a
+    broken link with a workbook's name; a folder that cannot be opened): the reader lists
+    each (`entry_problem`) without opening it.
 
-    The same files, in the same order, as `sorted(folder.rglob("*"))` filtered by
-    `is_ignored` and the suffix (pinned by tests): see `scan_workbook_names`.
+    The same entries, in the same order, as `sorted(folder.rglob("*"))` filtered by
+    `is_ignored` and the suffix, non-folders and unopenable folders (pinned by tests): see
+    `scan_workbook_names`.
     """
     for name in scan_workbook_names(folder):
         yield Path(name)
@@ -84,7 +120,11 @@ def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
         try:
             with os.scandir(directory) as it:
                 entries = list(it)
-        except (PermissionError, NotADirectoryError, FileNotFoundError):
+        except (NotADirectoryError, FileNotFoundError):
+            continue  # gone since it was listed
+        except OSError:
+            if rel:  # no permission, path too long: the reader names the folder
+                yield rel
             continue
         for entry in entries:
             name = entry.name
@@ -94,11 +134,11 @@ def _workbook_parts(folder: Path | str) -> Iterator[tuple[str, ...]]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, (*rel, name)))
                     continue
-                is_file = entry.is_file()  # follows a symlink to a file, like Path.is_file
             except OSError:
                 continue
-            if (is_file and not name.endswith("~")
-                    and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES):
+            # Files, and anything else with a workbook's name (a pipe, a device, a broken
+            # link): never opened here.
+            if not name.endswith("~") and os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES:
                 yield (*rel, name)
 
 
@@ -106,3 +146,32 @@ def shipped_templates() -> Path:
     """The xlsx templates kaoping ships (package `kaoping.templates`: templates/xlsx/ in the
     repository, kaoping/templates/xlsx/ in an installed wheel)."""
     return Path(str(files("kaoping.templates") / "xlsx"))
+
+
+def entry_problem(path: Path | str) -> tuple[bool, str] | None:
+    """Why a listed entry is no file to read, from stat() alone (nothing is opened): (is an
+    error, Chinese message), or None for a regular file (or one stat() cannot judge: the
+    reader says why). A folder that cannot be opened is an error (its forms are not read);
+    a pipe, a device or a broken link is not a form someone sent (a 提示)."""
+    import errno
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return False, "这是一个快捷方式（符号链接），指向的文件不存在，已跳过"
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return True, ("路径过长（超过操作系统的限制），无法打开，其中的表格未读取；请把文件夹移到"
+                          "路径较短的位置（如 D:\\考评），或缩短文件夹名后重试")
+        return None
+    except ValueError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return True, ("无法打开这个文件夹（没有读取权限或路径过长），其中的表格未读取；请检查文件夹权限，"
+                      "或把它移到路径较短的位置后重试")
+    if not stat.S_ISREG(st.st_mode):
+        return False, "这不是普通文件（管道、设备等），未打开，已跳过"
+    return None

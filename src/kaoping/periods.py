@@ -73,12 +73,23 @@ _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?[Qq]|年第?)\s*([1-4一二三
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
+# Years a period given on the command line may have: the calendar's (`calendar 1900`…
+# `calendar 9998`); 9999-12's weeks would run past the last date Python has.
+YEARS = (1900, 9998)
+
+
+def _year(text: str, year: int, what: str) -> int:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise KaopingError(f"{what}「{text}」的年份超出范围：应在 {YEARS[0]} 到 {YEARS[1]} 年之间")
+    return year
+
+
 def parse_month(text: str) -> Month:
     """'2026-07', '2026/7', '2026年7月' → Month(2026, 7)."""
     m = _MONTH_RE.match(text)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise KaopingError(f"无法识别的月份「{text}」，请写成 2026-07 的形式")
-    return Month(int(m.group(1)), int(m.group(2)))
+    return Month(_year(text, int(m.group(1)), "月份"), int(m.group(2)))
 
 
 def parse_quarter(text: str) -> Quarter:
@@ -87,7 +98,7 @@ def parse_quarter(text: str) -> Quarter:
     if not m:
         raise KaopingError(f"无法识别的季度「{text}」，请写成 2026Q3 的形式")
     q = m.group(2)
-    return Quarter(int(m.group(1)), _CN_DIGITS.get(q) or int(q))
+    return Quarter(_year(text, int(m.group(1)), "季度"), _CN_DIGITS.get(q) or int(q))
 
 
 # ---------------------------------------------------------------- half-years (§四(四))
@@ -128,7 +139,7 @@ def parse_half(text: str) -> Half:
     if not m:
         raise KaopingError(f"无法识别的半年「{text}」，请写成 2026H1（上半年）或 2026H2（下半年）")
     half = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
-    return Half(int(m.group(1)), half)
+    return Half(_year(text, int(m.group(1)), "半年"), half)
 
 
 def half_label(text: str) -> str:

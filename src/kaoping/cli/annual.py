@@ -28,12 +28,19 @@ def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | 
                     records=records).outcome
 
 
-def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path],
+def _inputs(roster: Path, ledgers: list[Path], settings: Path | None, *more: Path | None):
+    """What `annual` reads: no output may be written over it, --force or not."""
+    from .common import run_inputs
+
+    return run_inputs(roster, *ledgers, *more, settings_path=settings)
+
+
+def _write_problems(findings, problems: Path | None, force: bool, ledgers: list[Path], inputs,
                     templates: Path | None = None) -> None:
     from .common import common_folder, write_problems
 
     write_problems(findings, problems, force=force, title="年度综评问题清单", announce=False,
-                   base=common_folder(ledgers), templates=templates)
+                   base=common_folder(ledgers), inputs=inputs, templates=templates)
 
 
 @app.command("eligible", epilog=epilog("annual eligible"))
@@ -57,11 +64,12 @@ def eligible(
 
     layouts = problems_templates(templates, load_settings(settings), problems)
     outcome = _load(roster, ledgers, year, settings)
-    _write_problems(outcome.findings, problems, force, ledgers, layouts)
+    read = _inputs(roster, ledgers, settings)
+    _write_problems(outcome.findings, problems, force, ledgers, read, layouts)
     inputs = {"ledgers": ledgers, "roster": roster}
     if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
                                       settings_file=settings_file(settings)),
-                  json_path, force=force, inputs=[roster, *ledgers, settings]):
+                  json_path, force=force, inputs=read):
         raise typer.Exit(exit_code(outcome.findings))
 
     _print_candidates(outcome)
@@ -144,16 +152,20 @@ def report(
     run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally,
                    records=records)
     outcome = run.outcome
+    inputs = _inputs(roster, ledgers, settings, *tally, records, layouts)
+    if problems is not None:  # refused before the set is written, not after
+        from ..output.workbook import check_writable
+
+        check_writable(problems, force=force, inputs=inputs)
     con = console()
     total = len(annual_targets(outcome, out, run.votes, template_dir=layouts))
     with progress(total, "写入年度报表") as bar:
         task = bar.add_task("", total=total)
         paths = write_annual_report(outcome, out, force=force, votes=run.votes, template_dir=layouts,
                                     on_progress=lambda _p: bar.advance(task),
-                                    inputs=[*ledgers, roster, settings, layouts, *tally,
-                                            *([records] if records else [])],
+                                    inputs=inputs,
                                     centre_name=centre_name or load_settings(settings).centre.name)
-    _write_problems(run.findings, problems, force, ledgers, layouts)
+    _write_problems(run.findings, problems, force, ledgers, inputs, layouts)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")
     if outcome.provisional:

@@ -31,15 +31,17 @@ def calendar_command(
     from ..calendar import deadlines, unknown_calendar_error, month_detail, to_ics
     from ..config import load_settings
     from ..periods import Month, Quarter
+    from ..config import settings_file
     from .common import console
     from .tables import Column, print_table
 
     con = console()
     settings = load_settings(settings_path)
+    inputs = [settings_file(settings_path)]  # what the command reads: never written over
     if ics is not None:
         from ..output.workbook import check_writable
 
-        check_writable(ics, force=force)  # refuse before printing anything
+        check_writable(ics, force=force, inputs=inputs)  # refuse before printing anything
     overrides = settings.attendance.workdays
     weekday_cn = "一二三四五六日"
 
@@ -85,11 +87,9 @@ def calendar_command(
                       Column("事项", "text")], rows, title=f"{year} 年考评日程")
 
     if ics is not None:
-        from ..errors import KaopingError
         from ..output.workbook import atomic_write_bytes
 
-        try:
-            atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force)
-        except OSError as exc:
-            raise KaopingError(f"无法写入文件：{exc.strerror or exc}", file=str(ics)) from None
+        # An OS error comes back as a Chinese KaopingError naming the file.
+        atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force,
+                           inputs=inputs)
         con.print(f"已导出日历：{ics}（{len(items)} 项）")

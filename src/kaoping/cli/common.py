@@ -69,7 +69,33 @@ def console() -> Console:
     fast). One per call: nothing is kept between commands."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    import sys
+
+    con = Console(highlight=False, file=_Shown(sys.stdout))
+    con.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # exit 2 (guarded), not rich's 1
+    return con
+
+
+class _Shown:
+    """stdout for rich: every text written passes `paths.shown` (a file name that is not
+    valid UTF-8 prints with its bytes escaped, never raw or as an encoding error)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def write(self, text: str) -> int:
+        from ..paths import shown
+
+        return self._file.write(shown(text))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, flush, fileno…
+        return getattr(self._file, name)
+
+
+def _broken_pipe() -> None:
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, "the output pipe was closed")
 
 
 def guarded(func: F) -> F:
@@ -80,17 +106,49 @@ def guarded(func: F) -> F:
         from ..errors import KaopingError
 
         try:
-            return func(*args, **kwargs)
-        except KaopingError as exc:
-            from rich.markup import escape  # messages may contain "[section]" text
+            try:
+                return func(*args, **kwargs)
+            except KaopingError as exc:
+                from rich.markup import escape  # messages may contain "[section]" text
 
-            console().print(f"[bold red]错误[/]：{escape(exc.where() + exc.message)}")
-            raise typer.Exit(EXIT_CANNOT_RUN) from None
-        except KeyboardInterrupt:
-            console().print("[yellow]已中断。[/]")
-            raise typer.Exit(130) from None
+                console().print(f"[bold red]错误[/]：{escape(exc.where() + exc.message)}")
+                raise typer.Exit(EXIT_CANNOT_RUN) from None
+            except KeyboardInterrupt:
+                console().print("[yellow]已中断。[/]")
+                raise typer.Exit(130) from None
+        except OSError as exc:  # the console itself failed, or an OS error nothing named
+            stop_on_os_error(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def stop_on_os_error(exc: OSError) -> None:
+    """Exit 2 after an OS error no layer turned into a message, most often the console's own:
+    stdout redirected to a full disk, or a pipe closed (`kaoping … | head`). The message
+    goes to stderr in Chinese; stdout is pointed at the null device first, so Python's flush
+    at exit cannot print "Exception ignored … Traceback" after it."""
+    import os
+    import sys
+
+    from ..output.errors import reason
+    from ..paths import shown
+
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout (a test runner's buffer)
+    if not isinstance(exc, BrokenPipeError):  # the reader went away: nothing to say
+        where = shown(str(exc.filename)) if exc.filename else "屏幕输出（或重定向输出的文件）"
+        try:
+            sys.stderr.write(f"错误：{where}：{reason(exc)}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    raise typer.Exit(EXIT_CANNOT_RUN) from None
 
 
 def exit_code(findings: Iterable[Finding]) -> int:
@@ -160,7 +218,7 @@ def json_to_stdout(path: Path | None) -> bool:
 
 
 def write_json(report: Callable[[], dict[str, Any]], path: Path | None, *, force: bool,
-               inputs: Sequence[Path | None] = ()) -> bool:
+               inputs: Iterable[Path | None] = ()) -> bool:
     """Write the --json report (built by `report()` only when asked for) to `path`, or to
     stdout for "-"; True when it went to stdout, so the caller prints nothing else."""
     if path is None:
@@ -212,8 +270,18 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
             bar.stop()
 
 
+def run_inputs(*paths: Path | None, settings_path: Path | None = None, own: Iterable[Path] = ()):
+    """Everything a command reads (files and folders, with the kaoping.toml actually read):
+    no output may be written over any of them, --force or not. `own`: the 问题清单 kaoping
+    wrote inside an input folder, which a re-run may replace."""
+    from ..config import settings_file
+    from ..output.files import RunInputs
+
+    return RunInputs([*paths, settings_file(settings_path)], own=own)
+
+
 def write_problems(findings: Sequence[Finding], path: Path | None, *, force: bool, title: str,
-                   announce: bool = True, inputs: Sequence[Path | None] = (),
+                   announce: bool = True, inputs: Iterable[Path | None] = (),
                    base: Path | None = None, templates: Path | None = None) -> None:
     """Write the 问题清单 to --problems when it was given (and say where); paths in it are
     shown below `base`, the folder checked; `templates`: a restyled template set."""
@@ -223,7 +291,9 @@ def write_problems(findings: Sequence[Finding], path: Path | None, *, force: boo
 
     from ..report.problems import write_problems as write
 
-    written = write(findings, path, force=force, title=title, inputs=[*inputs, templates], base=base,
-                    template_dir=templates)
+    from ..output.files import RunInputs
+
+    written = write(findings, path, force=force, title=title, inputs=RunInputs.of(inputs).plus(templates),
+                    base=base, template_dir=templates)
     if announce:
         console().print(f"问题清单已写入：{escape(str(written))}")

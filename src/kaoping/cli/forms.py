@@ -12,10 +12,8 @@ from .examples import epilog
 app = typer.Typer(help="生成空白表格（按花名册每人一份，已预填姓名、单位、职务和期间）",
                   no_args_is_help=True)
 
-_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx（见 kaoping roster template）",
-                       exists=False, dir_okay=False)
-_OUT = typer.Option(..., "--out", "-o", help="输出目录；文件写到 目录/单位/科室/姓名-期间.xlsx",
-                    file_okay=False)
+_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx（见 kaoping roster template）")  # checked in Chinese (paths.require_file)
+_OUT = typer.Option(..., "--out", "-o", help="输出目录；文件写到 目录/单位/科室/姓名-期间.xlsx")  # a file there: a Chinese refusal (output.files)
 _UNIT = typer.Option(None, "--unit", "-u", help="只生成该单位（处室或分支机构）的表格")
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的同名文件（默认一个也不覆盖）")
 _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格输出 PDF（放在 .xlsx 旁），便于打印")
@@ -23,9 +21,9 @@ _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格�
 
 def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool,
          pdf: bool = False) -> None:
-    from ..errors import KaopingError
-    from ..forms.routine import generate_forms
     from ..excel.roster import read_roster
+    from ..forms.routine import generate_forms
+    from ..paths import require_file
     from ..periods import parse_month, parse_quarter
     from .common import console, print_findings, progress
 
@@ -34,8 +32,7 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
 
         require_soffice()  # say so before any work when LibreOffice is missing
     per = parse_month(period) if kind == "monthly" else parse_quarter(period)
-    if not roster.is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster))
+    require_file(roster, "花名册")
     ros, findings = read_roster(roster)
     from ..models import Severity
 
@@ -50,18 +47,15 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         def on_progress(i: int, total: int, path: Path) -> None:
             bar.update(task, completed=i, total=total)
 
-        written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress)
+        # The PDFs are part of the same all-or-nothing set; the roster is never written over.
+        written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress,
+                                 inputs=[roster], pdf=pdf)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
     if kind == "quarterly":
         _print_seats(ros, per, unit)
     if pdf and written:
-        from ..output.pdf import pdf_beside
-
-        with progress(len(written), "输出 PDF") as bar:
-            task = bar.add_task("", total=len(written))
-            pdfs = pdf_beside(written, force=force, on_progress=lambda _p: bar.advance(task))
-        con.print(f"[green]已用 LibreOffice 输出 {len(pdfs)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
+        con.print(f"[green]已用 LibreOffice 输出 {len(written)} 个 PDF[/]（与同名 .xlsx 放在一起）。")
 
 
 def _print_seats(ros, quarter, unit: str | None) -> None:
@@ -109,7 +103,7 @@ def quarterly(
 @app.command("blank", epilog=epilog("forms blank"))
 @guarded
 def blank(
-    out: Path = typer.Option(..., "--out", "-o", help="输出目录", file_okay=False),
+    out: Path = typer.Option(..., "--out", "-o", help="输出目录"),
     force: bool = _FORCE,
 ) -> None:
     """输出空白的附件1 一周小记表、附件2 月度小结表、附件3 季度评价表（不预填人员，供手工分发）。"""

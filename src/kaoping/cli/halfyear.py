@@ -56,7 +56,8 @@ def forms(
         task = bar.add_task("", total=total + 50)
         result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
                                          ratio=ratio, force=force,
-                                         on_progress=lambda _p: bar.advance(task))
+                                         on_progress=lambda _p: bar.advance(task),
+                                         inputs=[roster, *ledger])
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")
@@ -83,6 +84,7 @@ def tally(
     from rich.markup import escape
 
     from ..excel.ballots import tally_ballots
+    from ..output.files import RunInputs
     from ..output.workbook import check_writable
     from ..paths import scan_workbooks
     from ..report.tally import write_tally
@@ -90,13 +92,18 @@ def tally(
     from .tables import Column, print_table
 
     layouts = problems_templates(templates, None, problems)
-    check_writable(out, force=force)
+    # The ballots are read, never written over; an earlier result or 问题清单 among them (no
+    # ballot) is this command's own output: not counted, and replaced with --force.
+    own = _own_outputs(out, problems)
+    inputs = RunInputs([*ballots, layouts], own=own)
+    check_writable(out, force=force, inputs=inputs)
     if problems is not None:
-        check_writable(problems, force=force)
+        check_writable(problems, force=force, inputs=inputs)
     files: list[Path] = []
     for p in ballots:
         files.extend(scan_workbooks(p) if p.is_dir() else [p])
-    files = [f for f in files if f.resolve() != out.resolve()]
+    skipped = {p.resolve() for p in own}
+    files = [f for f in files if f.resolve() not in skipped]
     if not files:
         from ..errors import KaopingError
 
@@ -104,12 +111,12 @@ def tally(
     with progress(len(files), "读取测评票") as bar:
         task = bar.add_task("", total=len(files))
         result = tally_ballots(files, on_file=lambda _p: bar.advance(task))
-    write_tally(result, out, force=force)
+    write_tally(result, out, force=force, inputs=inputs)
     if problems is not None:
         from ..report.problems import write_problems
 
-        write_problems(result.findings, problems, force=force, title="集中测评问题清单",
-                       base=common_folder(ballots), inputs=[layouts], template_dir=layouts)
+        write_problems(result.findings, problems, force=force, title="集中测评问题清单", inputs=inputs,
+                       base=common_folder(ballots), template_dir=layouts)
     con = console()
     columns = [Column("名次", justify="right"), Column("姓名", "name"), Column("工号", "name"),
                Column("得票", justify="right"), Column("得票率", justify="right")]
@@ -154,3 +161,11 @@ def check(
     write_problems(run.findings, problems, force=force, inputs=[roster, folder], base=folder,
                    title=f"{run.check.half.label}干部成长考核考察记实表问题清单")
     raise typer.Exit(exit_code(run.findings))
+
+
+def _own_outputs(*paths: Path | None) -> list[Path]:
+    """Of the outputs named, the existing files that are no ballot (an earlier 推荐结果 or
+    问题清单): they may be replaced. An output path that is a ballot stays an input."""
+    from ..excel.ballots import read_ballot
+
+    return [p for p in paths if p is not None and p.is_file() and not read_ballot(p).is_ballot]

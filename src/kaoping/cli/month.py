@@ -44,6 +44,7 @@ def check(
         json_to_stdout,
         print_findings,
         problems_templates,
+        run_inputs,
         with_progress,
         write_json,
         write_problems,
@@ -57,10 +58,12 @@ def check(
         quiet=json_to_stdout(json_path))
     m = run.month
     title = f"{m.year}年{m.month}月月度小结问题清单"
+    inputs = run_inputs(folder, roster, settings_path=settings_path, own=run.own)
     if write_json(lambda: month_report(run, inputs={"folder": folder, "roster": roster, "period": str(m)},
                                        settings_file=settings_file(settings_path)),
-                  json_path, force=force, inputs=[folder, roster, settings_path]):
-        write_problems(run.findings, problems, force=force, title=title, announce=False, base=folder)
+                  json_path, force=force, inputs=inputs):
+        write_problems(run.findings, problems, force=force, title=title, announce=False, base=folder,
+                       inputs=inputs)
         raise typer.Exit(exit_code(run.findings))
     con = console()
     if run.calendar_note is not None:
@@ -71,7 +74,8 @@ def check(
               + (f"；本月工作日 {run.workdays:g} 天" if run.workdays is not None else ""))
     _print_units(run.tallies(), with_roster=run.roster is not None)
     print_findings(run.findings, title=f"{m.year}年{m.month}月 月度小结问题")
-    write_problems(run.findings, problems, force=force, title=title, base=folder, templates=layouts)
+    write_problems(run.findings, problems, force=force, title=title, base=folder, inputs=inputs,
+                   templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 

@@ -147,19 +147,20 @@ def check(
     """
     from ..config import load_settings, settings_file
     from ..pipeline.report_json import quarter_report
-    from .common import exit_code, json_to_stdout, print_findings, problems_templates, write_json
+    from .common import exit_code, json_to_stdout, print_findings, problems_templates, run_inputs, write_json
 
     layouts = problems_templates(templates, load_settings(settings_path), problems)
     quiet = json_to_stdout(json_path)
     run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
-    inputs = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
-    if write_json(lambda: quarter_report(run, inputs=inputs, settings_file=settings_file(settings_path)),
-                  json_path, force=force, inputs=[roster, folder, attendance, settings_path]):
-        _write_problems(run, folder, problems, force, announce=False, templates=layouts)
+    shown = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
+    inputs = run_inputs(roster, folder, attendance, layouts, settings_path=settings_path, own=run.own)
+    if write_json(lambda: quarter_report(run, inputs=shown, settings_file=settings_file(settings_path)),
+                  json_path, force=force, inputs=inputs):
+        _write_problems(run, folder, problems, force, inputs, announce=False, templates=layouts)
         raise typer.Exit(exit_code(run.findings))
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
-    _write_problems(run, folder, problems, force, templates=layouts)
+    _write_problems(run, folder, problems, force, inputs, templates=layouts)
     raise typer.Exit(exit_code(run.findings))
 
 
@@ -179,7 +180,9 @@ def report(
         "--centre-name", help="全中心汇总表的呈报单位名称；不给时取 kaoping.toml 的 [centre] name"
                               "（默认“全中心”）")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="仍有错误时也输出，并覆盖已存在的输出文件")] = False,
+        "--force", help="覆盖已存在的输出文件（不会因此在仍有错误时输出）")] = False,
+    allow_errors: Annotated[bool, typer.Option(
+        "--allow-errors", help="仍有错误时也输出；每个附件4、附件5都写明“未通过检查”，台账带标记，年度综评时报错")] = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时用 LibreOffice 把附件4、附件5 输出为 PDF（放在各 .xlsx 旁），便于打印盖章")] = False,
     unit: UnitOpt = None,
@@ -193,17 +196,17 @@ def report(
     OUT/全中心/…、OUT/季度结果台账-2026Q3.xlsx；加 --unit 时只输出这些单位的表和
     OUT/季度结果台账-2026Q3-<单位>.xlsx，不输出全中心表。
     文件夹中没有该季度的季度评价表时不输出任何文件（退出码 2）。
-    仍有“错误”时不输出（退出码 1），改正后重试，或加 --force 强制输出。
+    仍有“错误”时不输出（退出码 1），改正后重试；确需先行输出加 --allow-errors（每份输出都标明未通过检查）。
+    输出文件已存在时加 --force 覆盖。
     退出码：0 无错误，1 有错误，2 无法运行。
     """
     import datetime as dt
 
-    from ..config import DEFAULT_NAME as DEFAULT_SETTINGS
     from ..config import load_settings
     from ..errors import KaopingError
     from ..report.annex_templates import check_templates
     from ..report.filing import FILING_TEMPLATES, write_filing
-    from .common import console, exit_code, print_findings, problems_templates
+    from .common import console, exit_code, print_findings, problems_templates, run_inputs
 
     if pdf:
         from ..output.pdf import require_soffice
@@ -219,18 +222,20 @@ def report(
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
     run = _run(roster, folder, period, attendance, settings_path, unit)
     # Everything the run read: no output may be written over it, --force or not.
-    inputs = [roster, folder, attendance, settings_path or Path(DEFAULT_SETTINGS), layouts]
+    inputs = run_inputs(roster, folder, attendance, layouts, settings_path=settings_path, own=run.own)
     con = console()
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
     _write_problems(run, folder, problems, force, inputs, templates=layouts)
-    if run.errors and not force:
+    if run.errors and not allow_errors:
         con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
-                  "如确需先行输出，请加 --force。")
+                  "如确需先行输出（每份输出都会标明未通过检查），请加 --allow-errors。"
+                  + ("（--force 只用于覆盖已存在的文件。）" if force else ""))
         raise typer.Exit(EXIT_FINDINGS)
     written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
                            report_date=day, centre_name=centre_name or run.settings.centre.name,
-                           inputs=inputs, pdf=pdf, units=run.units, template_dir=layouts)
+                           inputs=inputs, pdf=pdf, units=run.units, template_dir=layouts,
+                           errors_left=run.errors)
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")
@@ -241,5 +246,6 @@ def report(
     if day is None:
         con.print("附件4、附件5 的填报日期留空（“年 月 日”），打印后手写；要填上日期请加 --date 2026-10-15。")
     if run.errors:
-        con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --force 输出），备案前请核对。[/]")
+        con.print(f"[yellow]注意：仍有 {run.errors} 条错误（已按 --allow-errors 输出，附件4、附件5 上均已注明"
+                  "“未通过检查”，台账带有标记，年度综评时会报错），请改正后重新输出再备案。[/]")
     raise typer.Exit(exit_code(run.findings))

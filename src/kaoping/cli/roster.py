@@ -47,21 +47,19 @@ def check(
     templates: TemplatesOpt = None,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
-    from ..errors import KaopingError
     from ..excel.roster import read_roster, summarize
-    from ..report.problems import write_problems
+    from ..paths import require_file
     from ..pipeline.report_json import roster_report
-    from .common import console, exit_code, print_findings, problems_templates, write_json
+    from .common import console, exit_code, print_findings, problems_templates, write_json, write_problems
 
     layouts = problems_templates(templates, None, problems)
-    if not roster.is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster))
+    require_file(roster, "花名册")
     people, findings = read_roster(roster)
     s = summarize(people)
     if write_json(lambda: roster_report(findings, s, inputs={"roster": roster}), json_path,
                   force=force, inputs=[roster]):
-        if problems is not None:
-            write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent)
+        write_problems(findings, problems, force=force, title="花名册问题清单", announce=False,
+                       inputs=[roster], base=roster.parent, templates=layouts)
         raise typer.Exit(exit_code(findings))
     con = console()
     con.print(f"[bold]花名册[/]：{roster}　共 {s.total} 人，其中在编 {s.on_establishment} 人")
@@ -70,10 +68,8 @@ def check(
         _print_cases(s)
 
     print_findings(findings, title="花名册问题")
-    if problems is not None:
-        write_problems(findings, problems, force=force, title="花名册问题清单", base=roster.parent,
-                       inputs=[roster, layouts], template_dir=layouts)
-        con.print(f"问题清单已写入：{problems}")
+    write_problems(findings, problems, force=force, title="花名册问题清单", inputs=[roster], base=roster.parent,
+                   templates=layouts)
     raise typer.Exit(exit_code(findings))
 
 

@@ -42,6 +42,7 @@ def check(
         json_to_stdout,
         print_findings,
         problems_templates,
+        run_inputs,
         with_progress,
         write_json,
         write_problems,
@@ -53,11 +54,12 @@ def check(
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
         folder, roster=roster, settings=settings, skip=problems, on_file=on_file),
         quiet=json_to_stdout(json_path))
+    inputs = run_inputs(folder, roster, settings_path=settings_path, own=run.own)
     if write_json(lambda: week_report(run, inputs={"folder": folder, "roster": roster},
                                       settings_file=settings_file(settings_path)),
-                  json_path, force=force, inputs=[folder, roster, settings_path]):
+                  json_path, force=force, inputs=inputs):
         write_problems(run.findings, problems, force=force, title="一周小记问题清单", announce=False,
-                       base=folder)
+                       base=folder, inputs=inputs)
         raise typer.Exit(exit_code(run.findings))
     con = console()
     con.print(f"[bold]一周小记检查[/]：{escape(str(folder))}　共 {len(run.logs)} 份一周小记，"
@@ -66,6 +68,6 @@ def check(
     print_table(con, columns, [[t.unit, str(t.received), Text(str(t.errors), style="bold red" if t.errors else ""),
                                 str(t.warnings), str(t.infos)] for t in run.tallies()], title="各单位汇总")
     print_findings(run.findings, title="一周小记问题")
-    write_problems(run.findings, problems, force=force, title="一周小记问题清单", base=folder,
+    write_problems(run.findings, problems, force=force, title="一周小记问题清单", base=folder, inputs=inputs,
                    templates=layouts)
     raise typer.Exit(exit_code(run.findings))

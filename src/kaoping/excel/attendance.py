@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError
+from ..paths import require_file
 from ..models import Finding, MonthAttendance, SourceRef
 from ..periods import Month, parse_month
 from ..rules.catalog import finding
@@ -197,8 +198,7 @@ def read_attendance(path: Path, *, limits: LimitSettings | None = None
     """Read an attendance sheet. Raises `KaopingError` when the file cannot be read or has no
     recognisable header; cell problems become 错误 findings (rule A1) and skip their row."""
     path = Path(path)
-    if not path.is_file():
-        raise KaopingError("找不到考勤表文件", file=str(path))
+    require_file(path, "考勤表")
     book = load_book(path, register_limits(limits))  # one row per person and month: a register
     grid, header_row, cols = _sheet_and_header(book, path)
     rows = _AttendanceRows(path, grid, cols)

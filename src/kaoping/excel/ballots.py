@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import KaopingError
 from ..models import FORM_TITLES, Finding, FormKind, Severity
 from ..names import normalize_name
+from ..paths import entry_problem
 from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
 from .book import Book, Grid, cell_ref, load_book
@@ -177,6 +178,9 @@ def read_ballot(path: Path, *, limits: LimitSettings | None = None) -> Ballot:
     """Read one ballot. Never raises for a bad file: problems become findings and the ballot is
     invalid (not counted)."""
     b = Ballot(path=Path(path))
+    problem = entry_problem(b.path)  # a pipe, a device, a folder that cannot be opened
+    if problem is not None:
+        return b.skipped(problem[1], Severity.ERROR if problem[0] else Severity.INFO)
     try:
         book = load_book(b.path, limits or LimitSettings())
     except KaopingError as exc:

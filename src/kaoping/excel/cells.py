@@ -45,9 +45,9 @@ NOT_TICK = frozenset({"□", "否", "☐", "○", "×", "✗", "✘", "无", "-"
 
 def _text(v: Any) -> str:
     """A value as text; whole floats lose their '.0'."""
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return str(int(v))
-    return str(v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def clean_text(v: Any) -> str | None:
@@ -223,16 +223,22 @@ def _cn_number(text: str) -> float | None:
     return None
 
 
+MAX_DAYS = 366  # no leave figure (a month's, or the year's so far) can exceed a year
+
+
 def parse_days(v: Any) -> float | None:
     """A number of leave days: 1.5, '1.5', '１．５', '1.5天', '1.5 天', '半天' (0.5),
-    '1天半' (1.5), '两天' (2), '无' (0). Blank or '/' → None. Negative → `CellError`."""
+    '1天半' (1.5), '两天' (2), '无' (0). Blank or '/' → None. Negative, or more than a
+    year (1e308, a 5,000-digit text) → `CellError`: one finding, never an overflow later."""
     if v is None:
         return None
     if isinstance(v, bool):
         raise CellError(f"「{v}」不是天数，请填写数字，如 1.5")
     if isinstance(v, (int, float)):
-        if math.isnan(v) or math.isinf(v):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
             raise CellError("天数不是有效数字，请填写数字，如 1.5")
+        if abs(v) > MAX_DAYS:
+            raise CellError(f"天数「{_short(_text(v))}」超过一年的 {MAX_DAYS} 天，请核对")
         value = float(v)
     else:
         shown = str(v).strip()
@@ -245,6 +251,8 @@ def parse_days(v: Any) -> float | None:
         negative = text.startswith("-")
         body = text[1:] if negative else text
         body = re.sub(r"个?(?:工作)?[天日]", "", body)
+        if len(body) > 20:  # no count of days is written with 20 characters
+            raise CellError(f"无法识别的天数「{_short(shown)}」，请填写数字，如 1.5")
         if m := _DAYS.match(body):
             value = float(m.group(1)) + (0.5 if m.group(2) else 0.0)
         elif (n := _cn_number(body)) is not None:
@@ -253,9 +261,16 @@ def parse_days(v: Any) -> float | None:
             raise CellError(f"无法识别的天数「{shown}」，请填写数字，如 1.5")
         if negative:
             value = -value
+        if abs(value) > MAX_DAYS:
+            raise CellError(f"天数「{_short(shown)}」超过一年的 {MAX_DAYS} 天，请核对")
     if value < 0:
         raise CellError(f"天数不能为负数（{_text(v)}），请核对")
     return value
+
+
+def _short(text: str, limit: int = 30) -> str:
+    """User text quoted in a message, cut to `limit` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 def parse_int(v: Any) -> int | None:
@@ -271,6 +286,8 @@ def parse_int(v: Any) -> int | None:
     if not text:
         return None
     if text.isdigit():
+        if len(text) > 9:  # a 序号, not a 5,000-digit number (int() refuses past 4,300)
+            raise CellError(f"「{_short(text)}」不是有效的序号")
         return int(text)
     if (n := _cn_number(text)) is not None and float(n).is_integer():
         return int(n)

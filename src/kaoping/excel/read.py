@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KaopingError
-from ..models import Finding, FormKind, MonthlySummary, QuarterlyEvaluation, WeeklyLog
+from ..models import FORM_TITLES, Finding, FormKind, MonthlySummary, QuarterlyEvaluation, Severity, WeeklyLog
 from ..names import normalize_name
+from ..paths import entry_problem
 from ..rules.catalog import finding
 from ..rules.settings import LimitSettings
 from .book import Book, cell_ref, load_book
@@ -59,6 +60,12 @@ def read_workbook(path: Path | str, *, default_year: int | None = None,
     警告). `limits`: the bounds of the read (kaoping.toml [limits]; default the built-in ones)."""
     path = path if isinstance(path, Path) else Path(path)
     result = ReadResult(path=path, kind=None)
+    problem = entry_problem(path)  # a pipe, a device, a folder that cannot be opened
+    if problem is not None:
+        is_error, message = problem
+        result.findings.append(finding("F1", message, file=str(path)) if is_error else
+                               finding("F2", message, severity=Severity.INFO, file=str(path)))
+        return result
     try:
         book = load_book(path, limits or LimitSettings())
     except KaopingError as exc:
@@ -71,7 +78,7 @@ def read_workbook(path: Path | str, *, default_year: int | None = None,
     det = detect_kind(book)
     result.kind = det.kind
     if det.kind not in FORM_KINDS:
-        result.findings.append(finding("F2", "不是 kaoping 表格，已跳过", file=str(path)))
+        result.findings.append(finding("F2", not_a_form(det.meta.get("kind", "")), file=str(path)))
         return result
     ctx = ReadContext(path, book, det.meta, default_year)
     _uncached_formulas(ctx, book)
@@ -82,6 +89,22 @@ def read_workbook(path: Path | str, *, default_year: int | None = None,
     _attach_person(ctx.findings, result.forms, det.meta)
     result.findings.extend(ctx.findings)
     return result
+
+
+# What kaoping itself writes (never a form sent back), by the kind in its `_kaoping` sheet.
+_OUTPUTS = {"annex4": "附件4 备案表", "annex5": "附件5 名单表", "annex6": "附件6 名单表",
+            FormKind.LEDGER.value: "季度结果台账", FormKind.PROBLEMS.value: "问题清单",
+            FormKind.TALLY.value: "集中测评推荐结果"}
+
+
+def not_a_form(kind: str) -> str:
+    """The F2 text for a workbook that is no 附件1–3: what it is when kaoping can tell."""
+    if kind in _OUTPUTS:
+        return f"这是 kaoping 输出的{_OUTPUTS[kind]}，不是收回的考评表，已跳过"
+    titles = {k.value: t for k, t in FORM_TITLES.items()}
+    if kind in titles:
+        return f"这是{titles[kind]}，不是一周小记、月度小结或季度评价表，已跳过"
+    return "不是 kaoping 表格，已跳过"
 
 
 def _uncached_formulas(ctx: ReadContext, book: Book) -> None:

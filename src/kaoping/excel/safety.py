@@ -194,8 +194,21 @@ def _check_size(path: Path, size: int, limits: LimitSettings) -> None:
     if size == 0:
         raise _fail(path, "文件是空的（0 字节），多半是保存或传输时出错", RESEND)
     if size > limits.max_file_bytes:
-        raise _fail(path, f"文件过大（{_mb(size)}，上限 {_mb(limits.max_file_bytes)}），不像一份考评表",
+        raise _fail(path, f"文件过大（{_over(size, limits.max_file_bytes)}），不像一份考评表",
                     "请确认发来的是考评表；如确实是，请删除其中的图片和多余工作表后另存")
+
+
+def _sizes(size: int | float, limit: int | float) -> tuple[str, str]:
+    """A size and its limit in MB, or in bytes when the two would read the same in MB (a
+    file just over the limit must not read "50.0 MB，上限 50.0 MB")."""
+    if _mb(size) == _mb(limit):
+        return f"{int(size)} 字节", f"{int(limit)} 字节"
+    return _mb(size), _mb(limit)
+
+
+def _over(size: int | float, limit: int | float) -> str:
+    """「60.2 MB，上限 50.0 MB」 (see `_sizes`)."""
+    return "{}，上限 {}".format(*_sizes(size, limit))
 
 
 def _mb(n: int | float) -> str:
@@ -264,7 +277,8 @@ def _check_unique_names(path: Path, infos: list[zipfile.ZipInfo]) -> None:
 def _check_declared_total(path: Path, infos: list[zipfile.ZipInfo], limits: LimitSettings) -> None:
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_uncompressed_bytes:
-        raise _fail(path, f"解压后总大小 {_mb(declared)} 超过上限 {_mb(limits.max_uncompressed_bytes)}，"
+        shown, limit = _sizes(declared, limits.max_uncompressed_bytes)
+        raise _fail(path, f"解压后总大小 {shown} 超过上限 {limit}，"
                           "疑似“压缩炸弹”，已拒绝读取（未解压任何内容）")
 
 

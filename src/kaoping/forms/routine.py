@@ -47,7 +47,7 @@ from ..models import (
     WeeklyLog,
 )
 from ..output.workbook import Inputs, OutputSet, put
-from ..paths import safe_filename
+from ..paths import MAX_NAME, safe_filename
 from ..periods import Month, Quarter
 from ..rules.due import due_people
 
@@ -731,8 +731,10 @@ def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path,
         folder = Path(out_dir) / safe_filename(p.unit, fallback="未填单位")
         if p.section:
             folder = folder / safe_filename(p.section)
-        stem = f"{p.name}-{period}" if counts.get(p.name, 1) == 1 else f"{p.name}-{period}-{p.staff_id}"
-        paths.append(folder / (safe_filename(stem) + ".xlsx"))
+        tail = safe_filename(f"-{period}" if counts.get(p.name, 1) == 1 else f"-{period}-{p.staff_id}")
+        # A long name is cut, never the period (or 工号) after it.
+        name = safe_filename(p.name, limit=max(MAX_NAME - len(tail), 1))
+        paths.append(folder / f"{name}{tail}.xlsx")
     seen: dict[Path, int] = {}
     for i, path in enumerate(paths):  # names that only collide after being made safe
         key = Path(str(path).casefold())
@@ -769,7 +771,7 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
                    inputs: Inputs = (), pdf: bool = False) -> list[Path]:
     """Write one pre-filled blank form per person due for assessment in `period` (monthly:
     附件2 + weekly 附件1 sheets; quarterly: 附件3), as one all-or-nothing set
-    (`excel.output.OutputSet`), with a PDF beside each when `pdf`. Every target is checked
+    (`output.files.OutputSet`), with a PDF beside each when `pdf`. Every target is checked
     before anything is written, so a refusal (existing file without --force, one of the run's
     `inputs`) leaves the folder untouched, and so does any failure. Returns the workbooks."""
     from ..output.pdf import pdf_targets, stage_pdfs

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError, OutputExistsError
+from ..paths import shown
 from .errors import SET_UNTOUCHED, os_error
 
 PREFIX = ".~kaoping-"
@@ -62,7 +63,7 @@ class OutputBusyError(KaopingError):
 
 def output_key(name: str) -> str:
     """The short key of an output name in leftover names (fits any name in 255 bytes)."""
-    return hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(name.casefold().encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
 
 # ---------------------------------------------------------------- hidden names on Windows
@@ -113,11 +114,29 @@ def _remove(path: Path) -> None:
 
 class RunInputs:
     """The files a run reads: (st_dev, st_ino) of each input file and of every file below
-    each input folder, built at the first question (one memo per output, not per process)."""
+    each input folder, built at the first question (one memo per output, not per process).
 
-    def __init__(self, inputs: Iterable[Path | str | None] = ()) -> None:
+    `own`: files below an input folder that are kaoping's own earlier outputs, read and
+    skipped as such (a 问题清单 of the last run inside the checked folder): not inputs, so a
+    re-run may replace them with --force."""
+
+    def __init__(self, inputs: Iterable[Path | str | None] = (), *,
+                 own: Iterable[Path | str] = ()) -> None:
         self._given = [Path(p) for p in inputs if p is not None]
+        self._own = [Path(p) for p in own]
         self._ids: dict[tuple[Any, ...], Path] | None = None
+
+    @classmethod
+    def of(cls, inputs: RunInputs | Iterable[Path | str | None]) -> RunInputs:
+        """`inputs` as given (one memo shared by a command's writers), or built from paths."""
+        return inputs if isinstance(inputs, RunInputs) else cls(inputs)
+
+    def plus(self, *paths: Path | str | None) -> RunInputs:
+        """These inputs and `paths` (a template folder the run also reads), same `own`."""
+        return RunInputs([*self._given, *paths], own=self._own)
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._given)
 
     def owner(self, target: Path) -> Path | None:
         """The input file `target` is (same file, a symlink to it, or a hard link of it)."""
@@ -128,11 +147,12 @@ class RunInputs:
 
     def _index(self) -> dict[tuple[Any, ...], Path]:
         if self._ids is None:
+            own = {_file_id(p) for p in self._own} - {None}
             self._ids = {}
             for path in self._given:
                 for file in _files_of(path):
                     key = _file_id(file)
-                    if key is not None:
+                    if key is not None and key not in own:
                         self._ids.setdefault(key, file)
         return self._ids
 
@@ -261,7 +281,7 @@ class OutputLock:
 
     def _fill(self, fd: int) -> None:
         content = {"pid": os.getpid(), "host": socket.gethostname(), "token": self.token,
-                   "started": time.strftime("%Y-%m-%d %H:%M:%S"), "output": str(self.target)}
+                   "started": time.strftime("%Y-%m-%d %H:%M:%S"), "output": shown(str(self.target))}
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(json.dumps(content, ensure_ascii=False).encode("utf-8"))
@@ -386,7 +406,8 @@ def write_journal(staging: Path, root: Path, rels: Sequence[str]) -> dict[str, A
     dirs = sorted({p.as_posix() for rel in rels for p in Path(rel).parents
                    if p != Path(".") and not (root / p).exists()})
     journal = {"files": files, "dirs": dirs}
-    (staging / JOURNAL).write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
+    # ASCII: a file name that is not valid UTF-8 (lone surrogates) round-trips as \udcxx.
+    (staging / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
     return journal
 
 
@@ -441,7 +462,7 @@ def _move_in(staging: Path, root: Path, rel: str) -> None:
 
 
 def write_file(path: Path, write: Callable[[Path], Any], *, force: bool = False,
-               inputs: Iterable[Path | str | None] = ()) -> Path:
+               inputs: RunInputs | Iterable[Path | str | None] = ()) -> Path:
     """Write one output: `write(tmp)` on a temporary file beside `path`, then rename it into
     place (see the module docstring for the refusals, lock, mode and messages)."""
     path = Path(path)
@@ -456,7 +477,7 @@ def write_file(path: Path, write: Callable[[Path], Any], *, force: bool = False,
     tmp: Path | None = None
     try:
         clear_leftovers(folder, key, started=started)
-        check_target(path, force=force, inputs=RunInputs(inputs))
+        check_target(path, force=force, inputs=RunInputs.of(inputs))
         tmp = _new_temp(folder, key, path)
         write(tmp)
         _move(tmp, path)
@@ -513,14 +534,14 @@ class OutputSet:
     """
 
     def __init__(self, root: Path, targets: Iterable[Path], *, force: bool = False,
-                 inputs: Iterable[Path | str | None] = ()) -> None:
+                 inputs: RunInputs | Iterable[Path | str | None] = ()) -> None:
         self.root = Path(root)
         self.targets = [Path(t) for t in targets]
         self.rels = [_relative(t, self.root) for t in self.targets]
         if len(set(self.rels)) != len(self.rels):
             raise ValueError("an output set names a file twice")
         self.force = force
-        self.inputs = RunInputs(inputs)
+        self.inputs = RunInputs.of(inputs)
         self.key = output_key(self.root.name)
         self.mode = ""          # "new" or "merge" (see _make_staging)
         self.staging: Path | None = None

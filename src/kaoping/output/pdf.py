@@ -5,7 +5,7 @@ Every call runs soffice with a private profile (``-env:UserInstallation=file:///
 parallel runs, and a desktop LibreOffice the user has open, never clash; several files go
 through one soffice process (start-up costs more than a conversion); output first lands in a
 private temporary folder, so soffice never writes next to an input, and then in the staging
-folder of an all-or-nothing output set (`excel.output.OutputSet`): an existing output is only
+folder of an all-or-nothing output set (`output.files.OutputSet`): an existing output is only
 replaced with ``force``, and a failure leaves no PDF of the batch behind.
 """
 
@@ -231,7 +231,7 @@ def convert(paths: Sequence[Path | str], fmt: str, out_dir: Path | str, *,
 
     Outputs go to `out_dir/<stem>.<fmt>`, or, with `relative_to`, keep each input's folder
     below `relative_to` (`forms --pdf` puts every PDF beside its generated form). Returns the
-    output paths in input order. All or nothing (`excel.output.OutputSet`): raises
+    output paths in input order. All or nothing (`output.files.OutputSet`): raises
     `KaopingError` (Chinese) when soffice is missing, an output would overwrite an input (the
     workbooks converted or other `inputs` of the run), an output exists and `force` is not
     set, two inputs map to one output, or soffice fails or times out; then no output is

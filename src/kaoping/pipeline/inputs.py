@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KaopingError
-from ..models import Finding, Roster, Severity
-from ..paths import count_workbook_names
+from ..models import Finding, FormKind, Roster, Severity
+from ..paths import count_workbook_names, require_file
 from ..rules.settings import Settings
 
 OnFile = Callable[[Any], None]  # called once per workbook read, with what was read
@@ -26,17 +26,17 @@ def load_roster(path: Path | None, settings: Settings) -> tuple[Roster | None, l
         return None, []
     from ..excel.roster import read_roster
 
-    if not Path(path).is_file():
-        raise KaopingError("找不到花名册文件", file=str(path))
-    return read_roster(Path(path), limits=settings.limits)
+    return read_roster(require_file(path, "花名册"), limits=settings.limits)
 
 
 def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,
-               on_file: OnFile | None = None) -> tuple[list[object], list[Finding]]:
-    """Every form below `folder` and the readers' findings, for `week check`/`month check`.
+               on_file: OnFile | None = None) -> tuple[list[object], list[Finding], list[Path]]:
+    """Every form below `folder`, the readers' findings, and the 问题清单 kaoping wrote there
+    (`is_own_output`), for `week check`/`month check`.
 
     `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
-    is not a form (its messages quote form titles, which would fool kind detection)."""
+    is no form and needs no finding. Only a 问题清单 is skipped: a form at that path is read
+    (and the writer refuses to replace it)."""
     from ..excel.read import read_folder
 
     folder = Path(folder)
@@ -47,14 +47,23 @@ def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,
     skipped = skip.resolve() if skip is not None else None
     forms: list[object] = []
     findings: list[Finding] = []
+    own: list[Path] = []
     for result in read_folder(folder, limits=settings.limits):
         if on_file is not None:
             on_file(result)
-        if skipped is not None and result.path.resolve() == skipped:
-            continue
+        if is_own_output(result):
+            own.append(result.path)
+            if skipped is not None and result.path.resolve() == skipped:
+                continue
         forms.extend(result.forms)
         findings.extend(result.findings)
-    return forms, findings
+    return forms, findings, own
+
+
+def is_own_output(result: Any) -> bool:
+    """A 问题清单 kaoping wrote (its `_kaoping` sheet says so): it may be replaced by a
+    re-run's list, unlike every other file of the folder."""
+    return result.kind == FormKind.PROBLEMS
 
 
 def read_returned(folder: Path, read: Callable[..., Any], settings: Settings, *, what: str,

@@ -32,6 +32,7 @@ class MonthRun:
     calendar_note: str | None = None  # why workdays is None (M8 not checked)
     roster: Roster | None = None
     settings: Settings = field(default_factory=Settings)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
 
     @property
     def errors(self) -> int:
@@ -53,7 +54,7 @@ def run_month(folder: Path, *, roster: Path | None = None, month: Month | None =
 
     settings = settings or Settings()
     people, findings = load_roster(roster, settings)
-    forms, read_findings = read_forms(folder, settings, skip=skip, on_file=on_file)
+    forms, read_findings, own = read_forms(folder, settings, skip=skip, on_file=on_file)
     findings = [*findings, *read_findings]
     summaries = [f for f in forms if isinstance(f, MonthlySummary)]
     month = month or infer_month(summaries)
@@ -68,4 +69,4 @@ def run_month(folder: Path, *, roster: Path | None = None, month: Month | None =
     findings += check_month_batch(month, batch, loose, people, workdays=workdays,
                                   settings=settings, history=history)
     return MonthRun(month=month, batch=batch, history=history, findings=findings,
-                    workdays=workdays, calendar_note=note, roster=people, settings=settings)
+                    workdays=workdays, calendar_note=note, roster=people, settings=settings, own=own)

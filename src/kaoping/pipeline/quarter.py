@@ -17,12 +17,13 @@ from typing import Any
 
 from ..errors import KaopingError, NoFormsError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
+from ..paths import require_file
 from ..periods import Month, Quarter
 from ..rules.catalog import finding
 from ..rules.month import SummaryRecord, check_month_records
 from ..rules.settings import Settings
 from ..rules.week import WeekRecord
-from .inputs import OnFile
+from .inputs import OnFile, is_own_output
 from .records import EvaluationRecord, records_of
 
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -42,6 +43,7 @@ class QuarterRun:
     attendance_records: int = 0  # month records used (summaries and sheet merged)
     workdays: float | None = None  # official workdays of the quarter
     settings: Settings = field(default_factory=Settings)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
     units: list[str] | None = None  # the run is limited to these units (--unit)
 
     @property
@@ -86,6 +88,7 @@ class _Folder:
     evaluations: list[EvaluationRecord] = field(default_factory=list)
     summaries: list[SummaryRecord] = field(default_factory=list)
     logs: list[WeekRecord] = field(default_factory=list)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
 
 
 def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _Folder:
@@ -100,6 +103,8 @@ def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _F
                               limits=settings.limits):
         out.files += 1
         out.findings += result.findings
+        if is_own_output(result):
+            out.own.append(result.path)
         for form in result.forms:
             if isinstance(form, WeekRecord):
                 out.logs.append(form)
@@ -275,10 +280,10 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     from ..rules.quarter import evaluate_quarter
 
     settings = settings or Settings()
-    if not isinstance(roster_path, Roster) and not Path(roster_path).is_file():
-        raise KaopingError("找不到花名册文件", file=str(roster_path))
-    if attendance_path is not None and not Path(attendance_path).is_file():
-        raise KaopingError("找不到考勤表文件", file=str(attendance_path))
+    if not isinstance(roster_path, Roster):
+        require_file(roster_path, "花名册")
+    if attendance_path is not None:
+        require_file(attendance_path, "考勤表")
     read = _read_folder(Path(folder), settings, on_file)
     if isinstance(roster_path, Roster):  # already read (benchmarks, tests, other pipelines)
         roster, findings = roster_path, []
@@ -314,4 +319,4 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
     return QuarterRun(quarter=quarter, roster=roster, outcome=outcome, findings=findings,
                       files=read.files, evaluations=len(read.evaluations),
                       summaries=len(summaries), attendance_records=len(records),
-                      workdays=workdays, settings=settings, units=scope)
+                      workdays=workdays, settings=settings, own=read.own, units=scope)

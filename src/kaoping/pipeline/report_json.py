@@ -108,8 +108,22 @@ def check_report(command: str, findings: Sequence[Finding], *, inputs: Mapping[s
 
 
 def report_text(report: Mapping[str, Any]) -> str:
-    """The report as the file holds it: UTF-8 JSON, Chinese unescaped, one key a line."""
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    """The report as the file holds it: UTF-8 JSON, Chinese unescaped, one key a line; a
+    file name that is not valid UTF-8 with its bytes escaped (`paths.shown`: a lone
+    surrogate is no UTF-8)."""
+    return json.dumps(_shown_text(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _shown_text(value: Any) -> Any:
+    from ..paths import shown
+
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, Mapping):
+        return {k: _shown_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown_text(v) for v in value]
+    return value
 
 
 # ---------------------------------------------------------------- one builder a command

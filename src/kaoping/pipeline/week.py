@@ -20,6 +20,7 @@ class WeekRun:
     findings: list[Finding]  # roster + files + W1–W10, in that order
     roster: Roster | None = None
     settings: Settings = field(default_factory=Settings)
+    own: list[Path] = field(default_factory=list)  # 问题清单 kaoping wrote in the folder
 
     @property
     def people(self) -> int:
@@ -41,8 +42,8 @@ def run_week(folder: Path, *, roster: Path | None = None, settings: Settings | N
     (W1–W9) and the logs against each other (W10). `skip`: see `inputs.read_forms`."""
     settings = settings or Settings()
     people, findings = load_roster(roster, settings)
-    forms, read_findings = read_forms(folder, settings, skip=skip, on_file=on_file)
+    forms, read_findings, own = read_forms(folder, settings, skip=skip, on_file=on_file)
     findings = [*findings, *read_findings]
     logs = resolve_logs(weekly_logs_of(forms), people)
     findings += check_week_batch(logs)
-    return WeekRun(logs=logs, findings=findings, roster=people, settings=settings)
+    return WeekRun(logs=logs, findings=findings, roster=people, settings=settings, own=own)

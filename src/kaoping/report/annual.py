@@ -96,8 +96,10 @@ def load_year(roster_path: Path, ledger_paths: Sequence[Path], *, year: int | No
     ledgers, ledger_findings = read_ledgers(ledger_paths, limits=settings.limits)
     if year is None:
         year = guess_year(ledgers)
-    if year is None:
-        raise KaopingError("没有可读取的季度结果台账，无法确定年度；请检查台账文件或用 --year 指定年度")
+    if year is None:  # say why each ledger could not be read: that is what to fix
+        why = "；".join(f"{f.file}：{f.message}" for f in ledger_findings)
+        raise KaopingError("没有可读取的季度结果台账，无法确定年度" + (f"（{why}）" if why else "")
+                           + "；请改正台账文件，或用 --year 指定年度")
     outcome = evaluate_year(roster, ledgers, year, settings)
     outcome.findings = [*roster_findings, *ledger_findings, *outcome.findings]
     return outcome

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
 from ..excel.followup_layout import followup_file
@@ -270,6 +271,45 @@ def _row_values(c: RowCounts) -> dict[str, int]:
     return dict(zip(A4_FIELDS, numbers, strict=True))
 
 
+_ALERT_FONT = Font(name="仿宋", size=11, bold=True, color="C00000")
+
+
+def allow_errors_note(errors_left: int) -> str | None:
+    """The line every table written by `quarter report --allow-errors` carries (附件4 备注,
+    附件5 below its 注), so a table with open 错误 cannot pass for a checked one."""
+    if not errors_left:
+        return None
+    return (f"【未通过检查】本表生成时仍有 {errors_left} 条错误未改正（按 --allow-errors 输出），"
+            "其中数字可能有误；请按问题清单改正后重新生成，再盖章备案。")
+
+
+def mark_unchecked(files: dict[Path, Workbook], errors_left: int) -> None:
+    """Put `allow_errors_note` on every 附件4 (head of its 备注) and 附件5 (a red line below
+    its 注) of a filing; nothing when no 错误 is left."""
+    note = allow_errors_note(errors_left)
+    if note is None:
+        return
+    for path, wb in files.items():
+        ws = wb.worksheets[0]
+        if path.name.startswith("附件4") and (cell := _remark_cell(ws)) is not None:
+            put(cell, f"{note}\n{cell.value}" if cell.value else note)
+        elif path.name.startswith("附件5"):
+            r = ws.max_row + 1
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ws.max_column)
+            c = put(ws.cell(r, 1), note)
+            c.font, c.alignment = _ALERT_FONT, WRAP
+            ws.row_dimensions[r].height = 36
+
+
+def _remark_cell(ws):
+    """The 备注 cell of a filled 附件4: right of the “备注” label (wherever a restyled template
+    put that row)."""
+    for (label,) in ws.iter_rows(max_col=1):
+        if isinstance(label.value, str) and label.value.strip() == "备注":
+            return ws.cell(label.row, 2)
+    return None
+
+
 def annex4_workbook(counts: Annex4Counts, *, unit_label: str, quarter: Quarter,
                     report_date: dt.date | None, quotas: Sequence[QuotaSummary] = (), centre: bool = False,
                     template: Template | None = None, settings: Settings | None = None) -> Workbook:
@@ -404,12 +444,13 @@ def ledger_name(quarter: Quarter, units: Sequence[str] | None = None) -> str:
 def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_dir: Path, *,
                 report_date: dt.date | None = None, centre_name: str = "全中心",
                 template_dir: Path | None = None,
-                units: Sequence[str] | None = None) -> FilingPlan:
+                units: Sequence[str] | None = None, errors_left: int = 0) -> FilingPlan:
     """Build (in memory) 附件4 and 附件5 for each unit and for the centre, and the 台账. With
     `units` (a run limited by --unit) only those units' tables and their 台账: no centre
     tables, whose figures would leave the other units out. Without `report_date` the date
     lines stay blank ("年 月 日"), as the annexes print them: a filing made later than its
-    quarter must not carry the day it was generated."""
+    quarter must not carry the day it was generated. `errors_left`: the 错误 still open
+    (`--allow-errors`), marked on every table and in the 台账 (`mark_unchecked`)."""
     out_dir = Path(out_dir)
     tag = str(quarter)
     results = list(outcome.results)
@@ -420,7 +461,9 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
     if units:
         files = _unit_tables(list(units), results, roster, quarter, out_dir, quotas, settings,
                              report_date=report_date, templates=templates)[0]
-        ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+        mark_unchecked(files, errors_left)
+        ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
+                               errors_left=errors_left)
         files[out_dir / ledger_name(quarter, units)] = ledger_workbook(
             ledger, settings=settings, template=templates.ledger)
         return FilingPlan(files)
@@ -440,7 +483,9 @@ def plan_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_d
         results, unit_label=centre_name, quarter=quarter, report_date=report_date, centre=True,
         template=templates.annex5, settings=settings)
     files[folder / followup_file(quarter)] = followup_workbook(results, quarter, centre_name)
-    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results)
+    mark_unchecked(files, errors_left)
+    ledger = QuarterLedger(year=quarter.year, quarter=quarter.quarter, results=results,
+                           errors_left=errors_left)
     files[out_dir / ledger_name(quarter)] = ledger_workbook(ledger, settings=settings,
                                                             template=templates.ledger)
     return FilingPlan(files)
@@ -481,10 +526,11 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
                  force: bool = False, report_date: dt.date | None = None,
                  centre_name: str = "全中心", template_dir: Path | None = None,
                  inputs: Inputs = (), pdf: bool = False,
-                 units: Sequence[str] | None = None) -> list[Path]:
+                 units: Sequence[str] | None = None, errors_left: int = 0) -> list[Path]:
     """Write every filing table and the 台账 under `out_dir` as one all-or-nothing set
     (`output.files.OutputSet`); returns the workbooks written. With `pdf`, a PDF of each
-    附件 beside it (LibreOffice) is part of the same set.
+    附件 beside it (LibreOffice) is part of the same set. `errors_left` (`--allow-errors`):
+    every table and the 台账 say how many 错误 were left open.
 
     All targets are checked before the first one is written, so a refusal (existing file
     without --force, one of the run's `inputs`) leaves `out_dir` untouched, and so does any
@@ -494,7 +540,8 @@ def write_filing(outcome: QuarterOutcome, roster: Roster, quarter: Quarter, out_
 
     out_dir = Path(out_dir)
     plan = plan_filing(outcome, roster, quarter, out_dir, report_date=report_date,
-                       centre_name=centre_name, template_dir=template_dir, units=units)
+                       centre_name=centre_name, template_dir=template_dir, units=units,
+                       errors_left=errors_left)
     pdfs = pdf_targets(printed(plan.files)) if pdf else []
     with OutputSet(out_dir, [*plan.files, *pdfs], force=force, inputs=inputs) as out:
         for path, wb in plan.files.items():

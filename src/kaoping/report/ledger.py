@@ -17,7 +17,11 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..output.workbook import Inputs, save_workbook
+from ..output.style import BODY_FONT, BORDER, WRAP
+from ..output.workbook import Inputs, put, save_workbook
+from ..paths import require_file
+from ..rules.quarter import flag_from_label, flag_label
+from ..rules.settings import LimitSettings, Settings
 from ..models import (
     Outcome,
     QuarterFlag,
@@ -80,6 +84,8 @@ def ledger_workbook(ledger: QuarterLedger, *, settings: Settings | None = None,
         elif key == "template_version":
             row[0].value = "version"
             row[1].value = LEDGER_VERSION
+    if ledger.errors_left:  # filed with --allow-errors: `annual` says so (Y6)
+        meta.append(["errors_left", str(ledger.errors_left)])
     return wb
 
 
@@ -144,6 +150,8 @@ def _number(text: str) -> float:
         raise ValueError(f"天数「{text}」不是数字") from None
     if value < 0:
         raise ValueError(f"天数「{text}」不能为负数")
+    if not value <= 366:  # also nan and inf (float("9" * 5000))
+        raise ValueError(f"天数「{text[:30]}」超过一年的 366 天，请核对")
     return value
 
 
@@ -175,14 +183,14 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
     """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell.
     `limits`: kaoping.toml [limits] (its register rows apply)."""
     path = Path(path)
-    if not path.is_file():
-        raise KaopingError("找不到季度结果台账文件", file=str(path))
+    require_file(path, "季度结果台账")
     from ..excel.book import register_limits
 
     book = load_book(path, register_limits(limits))  # one row per person
     meta = _meta(book.sheet(META_SHEET), path)
     year = _int_meta(meta, "year", "年度", path, 2000, 2100)
     quarter = _int_meta(meta, "quarter", "季度", path, 1, 4)
+    errors_left = _int_meta(meta, "errors_left", "遗留错误数", path, 0, 10**9) if "errors_left" in meta else 0
     version = meta.get("version", LEDGER_VERSION)
     if version != LEDGER_VERSION:
         raise KaopingError(f"台账版本「{version}」不受支持（当前为 {LEDGER_VERSION}）",
@@ -239,4 +247,4 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
         seen[data["staff_id"]] = r
         results.append(QuarterResult(**data, row=r))
     return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path),
-                         sheet=grid.name)
+                         sheet=grid.name, errors_left=errors_left)

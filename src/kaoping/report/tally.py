@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import KaopingError
 from ..excel.ballots import Tally
 from ..excel.book import Grid, cell_ref, load_book
-from ..models import Severity
+from ..models import FormKind, Severity
 from ..output.style import (
     BODY_FONT,
     BORDER,
@@ -23,7 +23,7 @@ from ..output.style import (
     WRAP,
     a4,
 )
-from ..output.workbook import put, save_workbook
+from ..output.workbook import Inputs, put, save_workbook
 from ..periods import half_label
 from ..rules.settings import LimitSettings
 
@@ -77,11 +77,16 @@ def tally_workbook(tally: Tally) -> Workbook:
                                                           == Severity.ERROR)]
     _table(wb.create_sheet("无效票"), "无效票及原因（未计票）", ("文件", "单位", "原因"), (36, 16, 70),
            invalid)
+    # Marked, so a re-run over the same folder skips it instead of taking it for a ballot.
+    meta = wb.create_sheet("_kaoping")
+    meta.append(["kind", FormKind.TALLY.value])
+    meta.sheet_state = "hidden"
     return wb
 
 
-def write_tally(tally: Tally, path: Path, *, force: bool = False) -> Path:
-    return save_workbook(tally_workbook(tally), Path(path), force=force)
+def write_tally(tally: Tally, path: Path, *, force: bool = False, inputs: Inputs = ()) -> Path:
+    """Save the 推荐结果 atomically; never over one of the run's `inputs` (the ballots)."""
+    return save_workbook(tally_workbook(tally), Path(path), force=force, inputs=inputs)
 
 
 # ---------------------------------------------------------------- reading it back (annual report)

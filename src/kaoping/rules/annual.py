@@ -435,6 +435,17 @@ def usable_ledgers(ledgers: Sequence[QuarterLedger], year: int
     return usable, findings
 
 
+def filed_with_errors(ledger: QuarterLedger) -> Finding | None:
+    """Y6 错误: a ledger written by `quarter report --allow-errors` may hold grades the open
+    错误 would change, so every conclusion drawn from it is in doubt."""
+    if not ledger.errors_left:
+        return None
+    return finding("Y6", (f"{ledger.year}年{QUARTER_NAMES.get(ledger.quarter, '')}的台账是在仍有 "
+                          f"{ledger.errors_left} 条错误时按 --allow-errors 输出的，其中的等次可能有误；"
+                          "请按该季度问题清单改正后重新运行 quarter report，用新台账替换"),
+                   file=ledger.source)
+
+
 def duplicate_ledgers(q: int, group: Sequence[QuarterLedger], year: int) -> list[Finding]:
     """Y0 错误: two ledgers of one quarter sharing people (whole ledgers given twice are
     reported once per pair)."""
@@ -494,6 +505,7 @@ def evaluate_year(roster: Roster, ledgers: Sequence[QuarterLedger], year: int,
     usable, findings = usable_ledgers(ledgers, year)
     year_ledgers = _YearLedgers.of(usable)
     for q, group in usable.items():
+        findings += [f for f in map(filed_with_errors, group) if f is not None]
         findings += duplicate_ledgers(q, group, year)
         findings += repeated_in_one_ledger(year_ledgers.entries[q])
     missing = [q for q in QUARTERS if q not in usable]

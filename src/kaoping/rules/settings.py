@@ -5,9 +5,22 @@ Overridable by `kaoping.toml` (see `kaoping.config.load_settings`).
 
 from __future__ import annotations
 
-from typing import Literal
+import calendar
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Every section: unknown keys refused, nan/inf refused. Integers are strict (true/false and
+# 1.5 are no counts); decimals take integers. Every number has its range (docs/设置.md).
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+_MONTH = re.compile(r"\s*(\d{4})\s*-\s*(\d{1,2})\s*")  # as calendar.py reads it
+
+# Workbook bounds a sheet can have at all (Excel: 1,048,576 rows, 16,384 columns); the byte
+# bounds keep a read in memory on an office PC.
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+MAX_FILE_BYTES = 2 * 1024 ** 3
+MAX_UNCOMPRESSED_BYTES = 4 * 1024 ** 3
 
 
 class QuotaException(BaseModel):
@@ -23,9 +36,9 @@ class QuotaException(BaseModel):
 
 
 class QuotaSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
     # §四(三)3: 好 原则上掌握在实际参加平时考核公务员总人数的40%以内.
-    good_ratio: float = Field(0.4, gt=0, le=1)
+    good_ratio: float = Field(0.4, gt=0, le=1, strict=True)
     # A count of people: 40% of 12 = 4.8 → at most 4 (floor). "round"/"ceil" for local policy.
     rounding: Literal["floor", "round", "ceil"] = "floor"
     # 实际参加平时考核 = everyone who took part, 不定档 people included ("participants"),
@@ -36,13 +49,26 @@ class QuotaSettings(BaseModel):
 
 
 class AttendanceSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
     # §四(三)4(3): 当季累计出勤天数未达到应出勤天数80%的，不能定为"好"和"较好".
-    min_ratio: float = Field(0.8, gt=0, le=1)
+    min_ratio: float = Field(0.8, gt=0, le=1, strict=True)
     # §二 category 2: 病事假累计时间超过当期平时考核周期一半.
-    long_leave_ratio: float = Field(0.5, gt=0, le=1)
+    long_leave_ratio: float = Field(0.5, gt=0, le=1, strict=True)
     # Workdays for months chinesecalendar does not know: {"2027-01": 20, ...}.
-    workdays: dict[str, float] = Field(default_factory=dict)
+    workdays: dict[str, Annotated[float, Field(strict=True)]] = Field(default_factory=dict)
+
+    @field_validator("workdays")
+    @classmethod
+    def _months_and_days(cls, value: dict[str, float]) -> dict[str, float]:
+        """Keys "YYYY-MM" (1900-01 to 9999-12), values 0 to the days of that month."""
+        for key, days in value.items():
+            m = _MONTH.fullmatch(key)
+            if not m or not 1900 <= int(m.group(1)) <= 9999 or not 1 <= int(m.group(2)) <= 12:
+                raise ValueError(f"月份「{key}」无法识别，应写成 \"2027-01\" 的形式（1900-01 到 9999-12）")
+            most = calendar.monthrange(int(m.group(1)), int(m.group(2)))[1]
+            if not 0 <= days <= most:
+                raise ValueError(f"「{key}」= {days:g} 超出范围：应为 0 到 {most} 之间的数（当月天数）")
+        return value
 
 
 class CategorySettings(BaseModel):
@@ -55,11 +81,11 @@ class CategorySettings(BaseModel):
 
 
 class AnnualSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
     # §五(一): 优秀 from those with 好 ≥ 2 (2个以上 includes 2) and no 一般/较差.
-    excellent_min_good: int = 2
+    excellent_min_good: int = Field(2, ge=1, le=4, strict=True)
     # §五(一): 一般、较差 累计次数超过2次 → 基本称职或不称职.
-    average_poor_max: int = 2
+    average_poor_max: int = Field(2, ge=0, le=4, strict=True)
 
 
 class HalfyearSettings(BaseModel):
@@ -71,9 +97,9 @@ class HalfyearSettings(BaseModel):
 
 
 class TextSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    # §四(三)1(1) 重点突出，避免泛泛而谈: a block shorter than this is a 提示.
-    min_block_chars: int = 15
+    model_config = _STRICT
+    # §四(三)1(1) 重点突出，避免泛泛而谈: a block shorter than this is a 提示 (0: never).
+    min_block_chars: int = Field(15, ge=0, le=1000, strict=True)
 
 
 class FollowupSettings(BaseModel):
@@ -92,15 +118,15 @@ class CentreSettings(BaseModel):
 class LimitSettings(BaseModel):
     """Defences against hostile or broken workbooks (see README "限制")."""
 
-    model_config = ConfigDict(extra="forbid")
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_uncompressed_bytes: int = 200 * 1024 * 1024
-    max_compression_ratio: float = 200.0
-    max_rows: int = 5_000
-    max_columns: int = 200
+    model_config = _STRICT
+    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, le=MAX_FILE_BYTES, strict=True)
+    max_uncompressed_bytes: int = Field(200 * 1024 * 1024, ge=1, le=MAX_UNCOMPRESSED_BYTES, strict=True)
+    max_compression_ratio: float = Field(200.0, ge=1, le=100_000, strict=True)
+    max_rows: int = Field(5_000, ge=1, le=EXCEL_ROWS, strict=True)
+    max_columns: int = Field(200, ge=1, le=EXCEL_COLUMNS, strict=True)
     # Registers have one row per person (花名册, 季度结果台账) or per person and month (考勤表):
     # a city or province has tens of thousands of rows, far more than any form.
-    max_register_rows: int = 200_000
+    max_register_rows: int = Field(200_000, ge=1, le=EXCEL_ROWS, strict=True)
 
     def for_registers(self) -> LimitSettings:
         """These limits with `max_rows` raised to `max_register_rows` (roster, ledger, attendance)."""
@@ -115,7 +141,7 @@ class TemplateSettings(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
     categories: CategorySettings = Field(default_factory=CategorySettings)
