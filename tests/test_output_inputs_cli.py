@@ -132,13 +132,13 @@ def test_forms_refuse_a_set_over_a_hard_link_of_the_roster(run):
 
 def test_halfyear_forms_refuse_a_set_over_a_hard_link_of_a_ledger(run):
     out = run["tmp"] / "半年"
-    code, _ = _invoke("halfyear", "forms", "-r", run["roster"], "--half", "2026H1", "-o", out,
+    code, _ = _invoke("halfyear", "forms", "--max-ticks", "3", "-r", run["roster"], "--half", "2026H1", "-o", out,
                       "--ledger", run["ledger"])
     assert code == 0
     record = sorted((out / "干部成长考核考察记实表").rglob("*.xlsx"))[0]
     record.unlink()
     os.link(run["ledger"], record)
-    _refused(run, "halfyear", "forms", "-r", run["roster"], "--half", "2026H1", "-o", out,
+    _refused(run, "halfyear", "forms", "--max-ticks", "3", "-r", run["roster"], "--half", "2026H1", "-o", out,
              "--ledger", run["ledger"], "--force")
 
 
@@ -179,7 +179,7 @@ def test_a_problems_list_inside_the_folder_is_replaced_by_a_re_run(run, command)
 @pytest.fixture()
 def votes(run) -> Path:
     out = run["tmp"] / "半年"
-    assert _invoke("halfyear", "forms", "-r", run["roster"], "--half", "2026H1", "-o", out)[0] == 0
+    assert _invoke("halfyear", "forms", "--max-ticks", "3", "-r", run["roster"], "--half", "2026H1", "-o", out)[0] == 0
     folder = run["tmp"] / "收回"
     folder.mkdir()
     for i, ballot in enumerate(sorted((out / "集中测评票").rglob("*.xlsx"))):
