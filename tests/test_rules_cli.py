@@ -44,7 +44,7 @@ def test_json_lists_every_rule_as_a_dict():
     ("§四(三)3", ["Q2"]),  # the 40% quota, and not §四(三)4(3)
     ("四（三）4(3)", ["A1", "Q5"]),  # full-width brackets, no §; the attendance sheet too
     ("§四(二)1(5)", ["M6", "M7", "M8", "M9", "M10"]),
-    ("§四(三)5", ["Q8", "Y5"]),  # Q8 (§二、§四(三)5) and Y5 (a 台账 filed with --allow-errors)
+    ("§四(三)5", ["Q8", "Y6"]),  # Q8 (§二、§四(三)5) and Y6 (a 台账 filed with --allow-errors)
     ("附件3", ["Q7"]),
     ("kaoping", ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"]),
 ])
