@@ -228,7 +228,7 @@ def test_report_puts_the_tally_beside_the_candidates(inputs):
     old = _tally_file(tmp / "测评结果-2025H2.xlsx", "2025H2", {"001": 4})
     out = tmp / "out"
     res = runner.invoke(app, ["annual", "report", "-r", str(roster), *map(str, paths), "--out", str(out),
-                              "--tally", str(h1), "--tally", str(h2), "-t", str(old)],
+                              "--tally", str(h1), "--tally", str(h2), "--tally", str(old)],
                         env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output  # the other year's half is a 警告
     assert "2025年下半年不属于2026年度" in res.output

@@ -125,7 +125,7 @@ def report(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
     year: int | None = _YEAR,
     settings: Path | None = _SETTINGS,
-    tally: list[Path] = typer.Option([], "--tally", "-t",
+    tally: list[Path] = typer.Option([], "--tally",
                                      help="halfyear tally 输出的测评结果 .xlsx（可多次给出，上、下半年各一份），"
                                           "推荐结果列在优秀候选旁（§四(四)2）"),
     problems: Path | None = _PROBLEMS,

@@ -9,7 +9,6 @@ import typer
 
 from .examples import epilog
 from .common import SettingsOpt, guarded
-from .examples import epilog
 
 
 def register(app: typer.Typer) -> None:

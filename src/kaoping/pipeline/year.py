@@ -56,3 +56,15 @@ def run_year(roster: Path, ledgers: Sequence[Path], *, year: int | None = None,
             for r in read_tally(path, limits=settings.limits.for_registers())]
     votes, findings = year_votes(outcome, rows)
     return YearRun(outcome, votes, findings)
+
+
+def _follow_ups(outcome: AnnualOutcome, folder: Path, settings: Settings, today: dt.date) -> None:
+    """The year's items of the returned lists, and their findings, into `outcome`."""
+    from ..rules.followups import check_followups
+    from .followups import read_lists
+
+    lists, found, _ = read_lists(folder, settings)
+    check = check_followups([lst for lst in lists if lst.year == outcome.year], outcome.people,
+                            today, settings)
+    outcome.follow_up_items = check.items
+    outcome.findings = [*outcome.findings, *found, *check.findings]

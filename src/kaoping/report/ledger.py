@@ -17,8 +17,7 @@ from openpyxl import Workbook
 
 from ..errors import KaopingError
 from ..excel.book import Grid, cell_ref, load_book
-from ..output.style import BODY_FONT, BORDER, WRAP
-from ..output.workbook import Inputs, put, save_workbook
+from ..output.workbook import Inputs, save_workbook
 from ..paths import require_file
 from ..rules.quarter import flag_from_label, flag_label
 from ..rules.settings import LimitSettings, Settings
@@ -31,8 +30,6 @@ from ..models import (
     RankCategory,
     SpecialCategory,
 )
-from ..rules.quarter import flag_from_label, flag_label
-from ..rules.settings import LimitSettings, Settings
 from .annex_templates import (
     LEDGER_HEADERS,
     LEDGER_SHEET,
