@@ -15,6 +15,9 @@ Deterministic, from the scenario of examples/generate.py (its STAFF and roster):
   TALK_PLANTED (one never returned, one not signed by the interviewee, one dated in July).
 - examples/collected/2026H1/测评票/<单位>/测评票-01.xlsx …: the 集中测评票 of 2026H1, one per
   person of the unit, all valid (`write_ballots`).
+- examples/谈话提醒/2026Qn/<单位>/谈话提醒和批评教育名单-2026Qn.xlsx (Q1–Q3): the lists
+  `quarter report` writes, returned by the units filled in: every follow-up done 10 days after
+  the quarter's filing deadline, except FOLLOWUP_PLANTED (one done late, one never done).
 """
 
 from __future__ import annotations
@@ -188,12 +191,51 @@ def write_ballots(gen, out: Path) -> list[Path]:
     return written
 
 
+# 工号 → what happened to the follow-up (examples/README.md); the others were done on time.
+FOLLOWUP_PLANTED = {"3003": "late", "3007": "never"}  # 姜涛 late each quarter; 邹燕 (Q2) never
+
+
+def write_followups(gen, out: Path) -> list[Path]:
+    """Q1–Q3's per-unit 谈话提醒和批评教育名单 (kaoping's own writer), filled in as returned."""
+    from kaoping.excel import followup_layout as L
+    from kaoping.output.workbook import put, save_workbook
+    from kaoping.paths import safe_filename
+    from kaoping.periods import Quarter
+    from kaoping.pipeline import run_quarter
+    from kaoping.report.followup import followup_workbook
+
+    if out.exists():
+        shutil.rmtree(out)
+    written: list[Path] = []
+    for q in (Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3)):
+        run = run_quarter(EXAMPLES / "花名册.xlsx", EXAMPLES / "collected" / str(q), quarter=q)
+        results = run.outcome.results
+        deadline = q.end + dt.timedelta(days=20)  # the 20th of the next month
+        for unit in sorted({r.unit for r in results}):
+            wb = followup_workbook([r for r in results if r.unit == unit], q, unit)
+            for sheet in L.SHEETS:
+                ws = wb[sheet]
+                for r in range(L.FIRST_ROW, ws.max_row + 1):
+                    sid = ws.cell(r, L.COL["工号"]).value
+                    if not sid or sid == L.EMPTY or FOLLOWUP_PLANTED.get(str(sid)) == "never":
+                        continue
+                    late = FOLLOWUP_PLANTED.get(str(sid)) == "late"
+                    done = deadline + dt.timedelta(days=45 if late else 10)
+                    put(ws.cell(r, L.COL["落实情况"]), "已谈话提醒" if sheet == L.TALK_SHEET else "已批评教育")
+                    put(ws.cell(r, L.COL["落实日期"]), done)
+            path = out / str(q) / safe_filename(unit) / L.followup_file(q)
+            written.append(save_workbook(wb, path, force=True))
+    return written
+
+
 def main() -> int:
     gen = _generator()
     ledgers = write_ledgers_2025(gen, EXAMPLES / "台账")
     talks = write_talk_records(gen, EXAMPLES / "collected" / HALF_DIR)
     ballots = write_ballots(gen, EXAMPLES / "collected" / HALF_DIR / "测评票")
-    print(f"2025 年季度结果台账 {len(ledgers)} 个，{HALF_DIR} 记实表 {len(talks)} 份、测评票 {len(ballots)} 张")
+    lists = write_followups(gen, EXAMPLES / "谈话提醒")
+    print(f"2025 年季度结果台账 {len(ledgers)} 个，{HALF_DIR} 记实表 {len(talks)} 份、测评票 {len(ballots)} 张，"
+          f"交回的谈话提醒和批评教育名单 {len(lists)} 份")
     return 0
 
 
