@@ -15,9 +15,7 @@ it finds fields by their labels, so a retyped form or one with an inserted row s
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -46,6 +44,7 @@ from ..models import (
     Roster,
     WeeklyLog,
 )
+from ..output.style import text_lines
 from ..output.workbook import Inputs, OutputSet, put
 from ..paths import MAX_NAME, safe_filename
 from ..periods import Month, Quarter
@@ -187,11 +186,7 @@ class _Layout:
 def _text_lines(text: str, width: float) -> int:
     """Printed lines of `text` wrapped in a box `width` column units wide (12 pt: a CJK
     character takes about 2.3 units, other characters about 1.2)."""
-    lines = 0
-    for line in str(text).split("\n"):
-        w = sum(2.3 if unicodedata.east_asian_width(ch) in "WF" else 1.2 for ch in line)
-        lines += max(1, math.ceil(w / max(width - 1, 1)))
-    return lines
+    return text_lines(text, width, cjk=2.3, other=1.2)
 
 
 def _fit_row(ws: Worksheet, ref: str, text: object) -> None:
