@@ -19,15 +19,6 @@ _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xls
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 
 
-def _load(roster: Path, ledgers: list[Path], year: int | None, settings: Path | None,
-          records: Path | None = None):
-    from ..config import load_settings
-    from ..pipeline import run_year
-
-    return run_year(roster, ledgers, year=year, settings=load_settings(settings),
-                    records=records).outcome
-
-
 def _inputs(roster: Path, ledgers: list[Path], settings: Path | None, *more: Path | None):
     """What `annual` reads: no output may be written over it, --force or not."""
     from .common import run_inputs
@@ -59,15 +50,17 @@ def eligible(
 ) -> None:
     """列出年度考核“优秀”候选人：当年季度考核好等次2个以上且无一般、较差等次（§五(一)）。"""
     from ..config import load_settings, settings_file
+    from ..pipeline import run_year
     from ..pipeline.report_json import year_report
     from .common import console, exit_code, print_findings, problems_templates, write_json
 
-    layouts = problems_templates(templates, load_settings(settings), problems)
-    outcome = _load(roster, ledgers, year, settings)
+    conf = load_settings(settings)
+    layouts = problems_templates(templates, conf, problems)
+    outcome = run_year(roster, ledgers, year=year, settings=conf).outcome
     read = _inputs(roster, ledgers, settings)
     _write_problems(outcome.findings, problems, force, ledgers, read, layouts)
     inputs = {"ledgers": ledgers, "roster": roster}
-    if write_json(lambda: year_report(outcome, inputs=inputs, settings=load_settings(settings),
+    if write_json(lambda: year_report(outcome, inputs=inputs, settings=conf,
                                       settings_file=settings_file(settings)),
                   json_path, force=force, inputs=read):
         raise typer.Exit(exit_code(outcome.findings))
@@ -147,9 +140,10 @@ def report(
     from ..rules.annual import quarter_list
     from .common import console, exit_code, print_findings, problems_templates, progress
 
-    layouts = problems_templates(templates, load_settings(settings), problems)
+    conf = load_settings(settings)
+    layouts = problems_templates(templates, conf, problems)
     check_templates([ANNEX6_SPEC], layouts)  # a wrong template stops before the ledgers are read
-    run = run_year(roster, ledgers, year=year, settings=load_settings(settings), tallies=tally,
+    run = run_year(roster, ledgers, year=year, settings=conf, tallies=tally,
                    records=records)
     outcome = run.outcome
     inputs = _inputs(roster, ledgers, settings, *tally, records, layouts)
@@ -164,7 +158,7 @@ def report(
         paths = write_annual_report(outcome, out, force=force, votes=run.votes, template_dir=layouts,
                                     on_progress=lambda _p: bar.advance(task),
                                     inputs=inputs,
-                                    centre_name=centre_name or load_settings(settings).centre.name)
+                                    centre_name=centre_name or conf.centre.name)
     _write_problems(run.findings, problems, force, ledgers, inputs, layouts)
     for p in paths:
         con.print(f"已写入 {escape(str(p))}")

@@ -30,9 +30,9 @@ UnitOpt = Annotated[Optional[list[str]], typer.Option(
 
 
 def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None,
-         settings_path: Path | None, units: list[str] | None = None, *, quiet: bool = False):
-    """Shared by check and report: the library pipeline with a progress bar."""
-    from ..config import load_settings
+         settings, units: list[str] | None = None, *, quiet: bool = False):
+    """Shared by check and report: the library pipeline with a progress bar (`settings`: the
+    kaoping.toml the command already read)."""
     from ..periods import parse_quarter
     from ..pipeline import run_quarter
     from .common import with_progress
@@ -40,7 +40,6 @@ def _run(roster: Path, folder: Path, period: str | None, attendance: Path | None
     from ..errors import NoFormsError
     from .common import print_findings
 
-    settings = load_settings(settings_path)
     quarter = parse_quarter(period) if period else None
     try:
         return with_progress(folder, "读取表格", lambda on_file: run_quarter(
@@ -149,9 +148,10 @@ def check(
     from ..pipeline.report_json import quarter_report
     from .common import exit_code, json_to_stdout, print_findings, problems_templates, run_inputs, write_json
 
-    layouts = problems_templates(templates, load_settings(settings_path), problems)
+    settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     quiet = json_to_stdout(json_path)
-    run = _run(roster, folder, period, attendance, settings_path, unit, quiet=quiet)
+    run = _run(roster, folder, period, attendance, settings, unit, quiet=quiet)
     shown = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
     inputs = run_inputs(roster, folder, attendance, layouts, settings_path=settings_path, own=run.own)
     if write_json(lambda: quarter_report(run, inputs=shown, settings_file=settings_file(settings_path)),
@@ -218,9 +218,10 @@ def report(
             day = dt.date.fromisoformat(report_date.strip())
         except ValueError:
             raise KaopingError(f"无法识别的日期「{report_date}」，请写成 2026-10-15") from None
-    layouts = problems_templates(templates, load_settings(settings_path), problems)
+    settings = load_settings(settings_path)
+    layouts = problems_templates(templates, settings, problems)
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
-    run = _run(roster, folder, period, attendance, settings_path, unit)
+    run = _run(roster, folder, period, attendance, settings, unit)
     # Everything the run read: no output may be written over it, --force or not.
     inputs = run_inputs(roster, folder, attendance, layouts, settings_path=settings_path, own=run.own)
     con = console()
