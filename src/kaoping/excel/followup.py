@@ -20,7 +20,7 @@ from ..errors import KaopingError
 from ..rules.settings import LimitSettings
 from .book import Grid, cell_ref, load_book
 from .cells import parse_date
-from .detect import META_SHEET
+from .detect import read_meta
 
 KIND = "followup"  # `_kaoping` kind of the lists (models.FormKind.FOLLOWUP)
 ACTIONS = ("谈话提醒", "批评教育")  # §五(二): 一般 → 谈话提醒, 较差 → 批评教育
@@ -124,8 +124,7 @@ def read_followup(path: Path, *, limits: LimitSettings | None = None) -> Followu
     except KaopingError as exc:
         lst.problem = f"无法读取：{exc.message}"
         return lst
-    meta = book.sheet(META_SHEET)
-    kv = {meta.text(r, 1): meta.text(r, 2) for r in range(1, meta.max_row + 1)} if meta else {}
+    kv = read_meta(book)
     if kv.get("kind") and kv["kind"] != KIND:
         lst.problem, lst.other_kind = "不是谈话提醒和批评教育名单", True
         return lst

@@ -18,9 +18,9 @@ from pathlib import Path
 from ..errors import KaopingError
 from ..models import FormKind
 from ..rules.settings import LimitSettings
-from .book import Book, Grid, cell_ref, load_book
+from .book import Grid, cell_ref, load_book
 from .cells import parse_date
-from .detect import META_SHEET
+from .detect import read_meta
 
 RECORD_SHEET = "记实表"
 _HALF_TEXT = re.compile(r"(\d{4})年([上下])半年")
@@ -65,13 +65,6 @@ def _filled(text: str | None) -> str | None:
     """A signature or date as written, None for the template's underscores."""
     text = _BLANKS.sub("", text or "")
     return text or None
-
-
-def _meta(book: Book) -> dict[str, str]:
-    grid = book.sheet(META_SHEET)
-    if grid is None:
-        return {}
-    return {grid.text(r, 1): grid.text(r, 2) for r in range(1, grid.max_row + 1) if grid.text(r, 1)}
 
 
 def _labelled(grid: Grid, label: str) -> tuple[str | None, str | None]:
@@ -128,7 +121,7 @@ def read_growth_record(path: Path, *, limits: LimitSettings | None = None) -> Gr
     except KaopingError as exc:
         rec.problem = f"无法读取：{exc.message}"
         return rec
-    meta = _meta(book)
+    meta = read_meta(book)
     if meta.get("kind") and meta["kind"] != FormKind.GROWTH_RECORD.value:
         rec.problem, rec.other_kind = "不是干部成长考核考察记实表", True
         return rec
