@@ -55,7 +55,7 @@ def check(
     from ..config import load_settings
     from ..errors import KaopingError
     from ..pipeline.followups import run_followups
-    from .common import exit_code, print_findings, with_progress, write_problems
+    from .common import exit_code, print_findings, run_inputs, with_progress, write_problems
 
     try:
         today = dt.date.fromisoformat(on.strip()) if on else None
@@ -66,6 +66,7 @@ def check(
         roster, folder, today=today, settings=settings, on_file=on_file))
     _print(run)
     print_findings(run.findings, title="谈话提醒和批评教育问题")
-    write_problems(run.findings, problems, force=force, inputs=[roster, folder, settings_path],
+    # run_inputs: with the kaoping.toml actually read (./kaoping.toml without -c)
+    write_problems(run.findings, problems, force=force, inputs=run_inputs(roster, folder, settings_path=settings_path),
                    title="谈话提醒和批评教育问题清单")
     raise typer.Exit(exit_code(run.findings))
