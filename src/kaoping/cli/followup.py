@@ -54,13 +54,14 @@ def check(
     from ..config import load_settings
     from ..errors import KaopingError
     from ..pipeline.followups import run_followups
-    from .common import exit_code, print_findings, with_progress, write_problems
+    from .common import exit_code, print_findings, refuse_existing, with_progress, write_problems
 
     try:
         today = dt.date.fromisoformat(on.strip()) if on else None
     except ValueError:
         raise KaopingError(f"无法识别的日期「{on}」，请写成 2026-12-31") from None
     settings = load_settings(settings_path)
+    refuse_existing(problems, force=force, files=[roster])
     run = with_progress(folder, "读取名单", lambda on_file: run_followups(
         roster, folder, today=today, settings=settings, on_file=on_file))
     _print(run)
