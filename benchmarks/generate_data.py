@@ -36,7 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-VERSION = 1  # bump when the generated content changes; old caches are ignored
+VERSION = 2  # bump when the generated content changes; old caches are ignored
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 YEAR, QUARTER = 2026, 3
@@ -143,7 +143,8 @@ def _monthly_summary(p, month, v: int):
         problems="部分业务政策更新较快，学习还不够系统深入。",
         next_plans="加强政策学习，提升业务办理的规范性和准确性。",
         sick_personal_days=sick, annual_leave_days=annual, sick_personal_days_ytd=ytd_sick,
-        annual_leave_days_ytd=ytd_annual, verifier_signature=TOKENS["leader"], weeks=weeks)
+        annual_leave_days_ytd=ytd_annual, statutory_leave_days=0.0, comp_leave_days=0.0,
+        statutory_leave_days_ytd=0.0, comp_leave_days_ytd=0.0, verifier_signature=TOKENS["leader"], weeks=weeks)
 
 
 def _evaluation(p, quarter, v: int):

@@ -1,4 +1,4 @@
-"""`excel.batch.FolderReader`: the same results, in the same order, whether read in this
+"""`pipeline.batch.FolderReader`: the same results, in the same order, whether read in this
 process or by workers, started early or not, and the workers are gone after close()."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.excel.batch import CHUNK, FolderReader
-from kaoping.excel.read import read_folder, read_workbook
+from kaoping.pipeline.batch import CHUNK, FolderReader
+from kaoping.excel.read import read_workbook
+from kaoping.pipeline.batch import read_folder
 from kaoping.paths import scan_workbooks
 from kaoping.pipeline import records_of
 from kaoping.rules.settings import Settings
@@ -101,7 +102,7 @@ def test_spawned_workers_give_the_sequential_results_with_the_callers_limits(mon
 def test_start_method_from_the_environment(monkeypatch, value: str, expected: str | None) -> None:
     import multiprocessing
 
-    from kaoping.excel.batch import pool_context
+    from kaoping.pipeline.batch import pool_context
 
     monkeypatch.setenv("KAOPING_START_METHOD", value)
     default = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -111,7 +112,7 @@ def test_start_method_from_the_environment(monkeypatch, value: str, expected: st
 @pytest.mark.parametrize("value", ["threads", "fork-please"])
 def test_unknown_start_method_is_refused_in_chinese(monkeypatch, value: str) -> None:
     from kaoping.errors import KaopingError
-    from kaoping.excel.batch import pool_context
+    from kaoping.pipeline.batch import pool_context
 
     monkeypatch.setenv("KAOPING_START_METHOD", value)
     with pytest.raises(KaopingError, match="KAOPING_START_METHOD"):
@@ -122,7 +123,7 @@ def test_fork_where_the_platform_has_none_is_refused(monkeypatch) -> None:
     import multiprocessing
 
     from kaoping.errors import KaopingError
-    from kaoping.excel.batch import pool_context
+    from kaoping.pipeline.batch import pool_context
 
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.delenv("KAOPING_START_METHOD", raising=False)

@@ -102,3 +102,40 @@ def test_quarter_summary_is_a_table_with_a_legend_at_80_columns(q3_at_80):
     assert "不定＝不确定等次" in "".join(q3_at_80.split())
     row = next(line for line in q3_at_80.splitlines() if line.startswith("鹿城分中心"))
     assert row.split() == ["鹿城分中心", "13", "6", "5", "46.2%超", "6", "0", "0", "1", "0", "2", "0"]
+
+
+UNITS = ["机关", "鹿城分中心", "瓯海分中心", "瑞安分中心", "全中心"]
+
+
+def _run_at(width: int, *args: str) -> str:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": str(width)})
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_quota_table_splits_no_unit_name_nor_label(width):
+    out = _run_at(width, "quarter", "quota", "-r", str(EXAMPLES / "花名册.xlsx"), "-p", "2026Q3")
+    labels = ["应参加考核人数（§二）", "可定“好”等次人数（名额）", "40%，向下取整"]
+    assert split_names(out, UNITS + labels) == []
+    assert max(cell_len(line.rstrip()) for line in out.splitlines()) <= width
+
+
+def test_quota_table_reads_down_at_120_and_in_blocks_at_80():
+    wide = _run_at(120, "quarter", "quota", "-r", str(EXAMPLES / "花名册.xlsx"), "-p", "2026Q3")
+    header = next(line for line in wide.splitlines() if "鹿城分中心" in line and "全中心" in line)
+    assert header.split() == UNITS
+    cap = next(line for line in wide.splitlines() if line.startswith("可定“好”等次人数"))
+    assert cap.split()[1:] == ["9", "5", "4", "4", "23"]
+    narrow = _run_at(80, "quarter", "quota", "-r", str(EXAMPLES / "花名册.xlsx"), "-p", "2026Q3")
+    lines = [line.rstrip() for line in narrow.splitlines()]
+    at = lines.index("鹿城分中心")  # a block: the unit alone on its line, its figures below
+    assert "可定“好”等次人数（名额）：5" in "".join(lines[at + 1:at + 4]).replace(" ", "")
+
+
+def test_followup_table_splits_no_name_nor_date_at_80_columns():
+    out = _run_at(80, "followup", "check", "-r", str(EXAMPLES / "花名册.xlsx"),
+                  str(EXAMPLES / "谈话提醒"), "--date", "2026-12-31")
+    assert split_names(out, ["姜涛", "邹燕", "瓯海分中心", "归集管理处", "2026-05-20", "2026-06-04",
+                             "2026年第一季度", "逾期未落实"]) == []
+    assert max(cell_len(line.rstrip()) for line in out.splitlines()) <= 80

@@ -181,3 +181,28 @@ def test_quarter_report_pdf_failure_writes_no_workbook_either(quarter, tmp_path,
     xlsx = sorted(p for p in quarter["out"].rglob("附件*.xlsx"))
     assert sorted(quarter["out"].rglob("*.pdf")) == [p.with_suffix(".pdf") for p in xlsx]
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["quarter", "check"], ["quarter", "report", "--out", "{tmp}/out"], ["month", "check"], ["week", "check"]])
+@pytest.mark.parametrize("option", ["--problems", "--json"])
+def test_an_existing_output_is_refused_before_the_folder_is_read(tmp_path, monkeypatch, command, option):
+    """The clerk learns at once, not after the whole folder was read, that the file exists."""
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+    from kaoping.pipeline import batch
+
+    if option == "--json" and command[1] == "report":
+        pytest.skip("quarter report has no --json")
+    existing = tmp_path / "已有.xlsx"
+    existing.write_bytes(b"old")
+    read = []
+    monkeypatch.setattr(batch, "read_folder", lambda *a, **k: read.append(a) or iter(()))
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    args = [c.format(tmp=tmp_path) for c in command] + [
+        "-r", str(examples / "花名册.xlsx"), str(examples / "collected" / "2026Q3"), option, str(existing)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "输出文件已存在" in result.output and "--force" in result.output
+    assert read == [] and existing.read_bytes() == b"old"

@@ -11,7 +11,7 @@ from kaoping.forms.roster import roster_template_workbook
 from kaoping.forms.routine import monthly_workbook, quarterly_workbook
 from kaoping.models import QuarterGrade, Severity
 from kaoping.output.workbook import save_workbook
-from kaoping.periods import Month, Quarter
+from kaoping.periods import Quarter
 from kaoping.pipeline import run_quarter
 
 Q3 = Quarter(2026, 3)  # 66 workdays: 23 + 21 + 22

@@ -38,7 +38,7 @@ def test_count_is_the_number_of_paths_listed(tmp_path):
 
 
 def test_read_workers_choice(monkeypatch):
-    from kaoping.excel.read import PARALLEL_MIN_FILES, read_workers
+    from kaoping.pipeline.batch import PARALLEL_MIN_FILES, read_workers
 
     monkeypatch.delenv("KAOPING_WORKERS", raising=False)
     assert read_workers(PARALLEL_MIN_FILES - 1) == 1

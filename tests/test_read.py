@@ -24,7 +24,8 @@ from kaoping.forms.routine import (
     weekly_workbook,
 )
 from kaoping.excel.quarterly import opinion_flags
-from kaoping.excel.read import read_folder, read_workbook
+from kaoping.excel.read import read_workbook
+from kaoping.pipeline.batch import read_folder
 from kaoping.excel.weekly import parse_status
 from kaoping.models import (
     FormKind,

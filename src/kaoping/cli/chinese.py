@@ -5,8 +5,9 @@ of them not through gettext. kaoping pins typer to 0.29 (pyproject.toml), so the
 replaced here, in one place, at the points typer looks them up:
 
 - the help screen's panel titles, 默认值 / 必填 marks and the 查看帮助 hint are
-  `typer.rich_utils` module strings, read when a screen is drawn (set before each run:
-  `rich_utils` imports rich, so it is not imported to print a help screen faster);
+  `typer.rich_utils` module strings, read when a screen is drawn (set when typer imports
+  the module, by a post-import hook: `rich_utils` imports rich, so a run that draws no help
+  screen or error panel never imports it);
 - the 用法 line comes from click's `HelpFormatter.write_usage`;
 - each usage error's text is its exception's `format_message()`, so a Chinese message is
   what both the error panel and a caller of `make_context` get;
@@ -17,7 +18,10 @@ replaced here, in one place, at the points typer looks them up:
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -197,15 +201,47 @@ def _usage_args(args: str) -> str:
 
 
 def _translate_rich_utils() -> None:
-    """Set typer.rich_utils' strings (imported here, on the first run, not at import)."""
-    from typer import rich_utils
+    """Set typer.rich_utils' strings: now when it is imported, else as soon as typer imports it
+    (it imports rich's markup and tracebacks, ~0.1 s: a run that draws no help screen and no
+    error panel does not pay for it)."""
+    module = sys.modules.get(_RICH_UTILS)
+    if module is not None:
+        _set_rich_strings(module)
+    elif not any(isinstance(f, _TranslateOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _TranslateOnImport())
 
+
+_RICH_UTILS = "typer.rich_utils"
+
+
+def _set_rich_strings(rich_utils: Any) -> None:
     for name, text in RICH_STRINGS.items():
         setattr(rich_utils, name, text)
     highlights = rich_utils.OptionHighlighter.highlights
     pattern = f"(?P<usage>{USAGE})"
     if pattern not in highlights:
         rich_utils.OptionHighlighter.highlights = [*highlights, pattern]
+
+
+class _TranslateOnImport(importlib.abc.MetaPathFinder):
+    """A post-import hook for typer.rich_utils: the other finders find it, and its module
+    gets the Chinese strings right after it runs."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != _RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)  # once; and the real finders answer for the spec
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_and_translate(module: Any) -> None:
+            run(module)
+            _set_rich_strings(module)
+
+        spec.loader.exec_module = exec_and_translate  # type: ignore[method-assign]
+        return spec
 
 
 def _wrap_main(main: Callable[..., Any]) -> Callable[..., Any]:

@@ -270,6 +270,24 @@ def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any],
             bar.stop()
 
 
+def refuse_existing(*paths: Path | None, force: bool, files: Iterable[Path | None] = ()) -> None:
+    """Before the slow reading: an output file (--problems, --json) that is one of the input
+    `files` (the roster, an attendance sheet: --force or not), or that already exists
+    without --force, is refused now, not after the whole folder was read. (Whether it lies in
+    the checked folder is asked when it is written: only the run knows which 问题清单 there
+    are kaoping's own.)"""
+    from ..errors import OutputExistsError
+    from ..output.files import RunInputs, refuse_input
+
+    inputs = RunInputs(files)
+    for path in paths:
+        if path is None or json_to_stdout(path) or not (path.exists() or path.is_symlink()):
+            continue
+        refuse_input(path, inputs)
+        if not force:
+            raise OutputExistsError("输出文件已存在；如确需覆盖，请加 --force", file=str(path))
+
+
 def run_inputs(*paths: Path | None, settings_path: Path | None = None, own: Iterable[Path] = ()):
     """Everything a command reads (files and folders, with the kaoping.toml actually read):
     no output may be written over any of them, --force or not. `own`: the 问题清单 kaoping

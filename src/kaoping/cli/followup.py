@@ -14,22 +14,21 @@ app = typer.Typer(help="谈话提醒、批评教育（§五(二)）：读回各�
                   no_args_is_help=True)
 
 
+_STATUS_STYLE = {"逾期未落实": "bold red", "无法判断": "bold red", "逾期落实": "yellow"}
+
+
 def _print(run) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     from .common import console
+    from .tables import Column, print_table
 
-    table = Table(title=f"谈话提醒和批评教育落实情况（§五(二)，截至 {run.today}）", box=box.SIMPLE_HEAD)
-    for col in ("季度", "措施", "姓名", "单位", "期限", "落实日期", "状态"):
-        table.add_column(col, overflow="fold")
-    for i in run.check.items:
-        style = {"逾期未落实": "bold red", "无法判断": "bold red", "逾期落实": "yellow"}.get(i.status, "")
-        table.add_row(i.label, i.action, Text(i.person.name), Text(i.person.unit), str(i.due),
-                      str(i.entry.done_on or ""), Text(i.status, style=style))
+    columns = [Column("姓名", "name"), Column("单位", "name"), Column("季度"), Column("措施"),
+               Column("期限"), Column("落实日期"), Column("状态")]
+    rows = [[i.person.name, i.person.unit, i.label, i.action, str(i.due), str(i.entry.done_on or ""),
+             Text(i.status, style=_STATUS_STYLE.get(i.status, ""))] for i in run.check.items]
     con = console()
-    con.print(table)
+    print_table(con, columns, rows, title=f"谈话提醒和批评教育落实情况（§五(二)，截至 {run.today}）")
     counts = "，".join(f"{s} {len(run.check.of(s))} 人次"
                       for s in ("已落实", "逾期落实", "逾期未落实", "未到期", "无法判断"))
     con.print(f"读取文件 {run.files} 个，名单 {run.lists} 份；{counts}。")
@@ -55,13 +54,14 @@ def check(
     from ..config import load_settings
     from ..errors import KaopingError
     from ..pipeline.followups import run_followups
-    from .common import exit_code, print_findings, run_inputs, with_progress, write_problems
+    from .common import exit_code, print_findings, refuse_existing, run_inputs, with_progress, write_problems
 
     try:
         today = dt.date.fromisoformat(on.strip()) if on else None
     except ValueError:
         raise KaopingError(f"无法识别的日期「{on}」，请写成 2026-12-31") from None
     settings = load_settings(settings_path)
+    refuse_existing(problems, force=force, files=[roster])
     run = with_progress(folder, "读取名单", lambda on_file: run_followups(
         roster, folder, today=today, settings=settings, on_file=on_file))
     _print(run)

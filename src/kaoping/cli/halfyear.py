@@ -149,9 +149,10 @@ def check(
     以及没有已签字记实表的人（缺谈话记录、谈话人或被谈话人签字、谈话日期，或根本没交）。
     退出码：0 无错误，1 有错误，2 无法运行。"""
     from ..pipeline.report_json import talks_report
-    from .common import exit_code, json_to_stdout, print_findings, write_json, write_problems
+    from .common import exit_code, json_to_stdout, print_findings, refuse_existing, write_json, write_problems
     from .talks import print_talks, run_with_progress
 
+    refuse_existing(problems, json_path, force=force, files=[roster])
     run = run_with_progress(roster, folder, half, quiet=json_to_stdout(json_path))
     if write_json(lambda: talks_report(run, inputs={"folder": folder, "roster": roster}), json_path,
                   force=force, inputs=[roster, folder]):

@@ -44,6 +44,7 @@ def check(
         json_to_stdout,
         print_findings,
         problems_templates,
+        refuse_existing,
         run_inputs,
         with_progress,
         write_json,
@@ -52,6 +53,7 @@ def check(
 
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
+    refuse_existing(problems, json_path, force=force, files=[roster])
     month = parse_month(period) if period else None
     run = with_progress(folder, "读取月度小结", lambda on_file: run_month(
         folder, roster=roster, month=month, settings=settings, skip=problems, on_file=on_file),

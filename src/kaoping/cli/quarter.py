@@ -146,10 +146,12 @@ def check(
     """
     from ..config import load_settings, settings_file
     from ..pipeline.report_json import quarter_report
-    from .common import exit_code, json_to_stdout, print_findings, problems_templates, run_inputs, write_json
+    from .common import (exit_code, json_to_stdout, print_findings, problems_templates, refuse_existing,
+                         run_inputs, write_json)
 
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
+    refuse_existing(problems, json_path, force=force, files=[roster, attendance, settings_file(settings_path)])
     quiet = json_to_stdout(json_path)
     run = _run(roster, folder, period, attendance, settings, unit, quiet=quiet)
     shown = {"folder": folder, "roster": roster, "attendance": attendance, "units": unit}
@@ -202,11 +204,11 @@ def report(
     """
     import datetime as dt
 
-    from ..config import load_settings
+    from ..config import load_settings, settings_file
     from ..errors import KaopingError
     from ..report.annex_templates import check_templates
     from ..report.filing import FILING_TEMPLATES, write_filing
-    from .common import console, exit_code, print_findings, problems_templates, run_inputs
+    from .common import console, exit_code, print_findings, problems_templates, refuse_existing, run_inputs
 
     if pdf:
         from ..output.pdf import require_soffice
@@ -221,6 +223,7 @@ def report(
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
     check_templates(FILING_TEMPLATES, layouts)  # a wrong template stops before the slow read
+    refuse_existing(problems, force=force, files=[roster, attendance, settings_file(settings_path)])
     run = _run(roster, folder, period, attendance, settings, unit)
     # Everything the run read: no output may be written over it, --force or not.
     inputs = run_inputs(roster, folder, attendance, layouts, settings_path=settings_path, own=run.own)

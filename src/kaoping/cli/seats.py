@@ -12,26 +12,30 @@ from .common import SettingsOpt, guarded
 
 
 def print_seats(seats, centre, quarter, settings) -> None:
-    """One table: a row per quota key and the centre, the figures of `report.seats.seat_lines`."""
-    from rich import box
-    from rich.table import Table
+    """The figures of `report.seats.seat_lines`: one column per quota key (they read down, as on
+    the printed notice) when that fits the console with labels and unit names whole, else one
+    block per unit (`cli.tables`)."""
     from rich.text import Text
 
     from ..report.seats import NOTE, quarter_label, scope_label, seat_lines
     from .common import console
+    from .tables import Column, print_table, wide, widths
 
-    columns = [*seats, centre]
-    lines = [seat_lines(s, settings) for s in columns]
-    # One column per quota key: the figures read down, as on the printed notice.
-    table = Table(title=f"{quarter_label(quarter)}各单位（考核组）“好”等次名额（§四(三)3）",
-                  box=box.SIMPLE_HEAD)
-    table.add_column("", overflow="fold", min_width=18)
-    for s in columns:
-        table.add_column(Text(s.key), justify="right", overflow="fold")
-    for i, (label, _) in enumerate(lines[0]):
-        table.add_row(label, *(Text(str(figures[i][1])) for figures in lines))
+    scopes = [*seats, centre]
+    lines = [seat_lines(s, settings) for s in scopes]
+    labels = [label for label, _ in lines[0]]
+    title = f"{quarter_label(quarter)}各单位（考核组）“好”等次名额（§四(三)3）"
     con = console()
-    con.print(table)
+    across = [Column(""), *(Column(s.key, "name", "right") for s in scopes)]
+    rows = [[Text(label), *(Text(str(figures[i][1])) for figures in lines)]
+            for i, label in enumerate(labels)]
+    sizes = widths(across, rows, con.width)
+    if sizes is not None:
+        con.print(wide(across, rows, sizes, Text(title)))
+    else:  # one unit a block: 单位, then its 标签：数 pairs
+        print_table(con, [Column("单位", "name"), *(Column(label) for label in labels)],
+                    [[s.key, *(str(v) for _, v in figures)] for s, figures in zip(scopes, lines)],
+                    title=title)
     for s in seats:
         if s.not_graded:
             who = "、".join(f"{n.person.name}（{n.reason}）" for n in s.not_graded)

@@ -17,23 +17,20 @@ def run_with_progress(roster: Path, folder: Path, half: str | None, *, quiet: bo
 
 def print_talks(run) -> None:
     """Per unit: who should have a record, how many are signed, who has none."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     from .common import console
+    from .tables import Column, print_table
 
     check = run.check
-    table = Table(title=f"{check.half.label}个别谈话记实表（§四(四)1）", box=box.SIMPLE_HEAD)
-    for col in ("单位", "应谈话", "已签字", "未签字/未交"):
-        table.add_column(col, overflow="fold", justify="left" if col in ("单位", "未签字/未交") else "right")
     missing = {p.staff_id for p in check.missing()}
+    rows = []
     for unit, people in check.by_unit().items():
         absent = [p for p in people if p.staff_id in missing]
         names = "、".join(p.name + ("（未签字）" if p.staff_id in check.unsigned else "（未交）")
                          for p in absent)
-        table.add_row(Text(unit), str(len(people)), str(len(people) - len(absent)), Text(names or "—"))
+        rows.append([unit, str(len(people)), str(len(people) - len(absent)), names or "—"])
+    columns = [Column("单位", "name"), Column("应谈话", justify="right"),
+               Column("已签字", justify="right"), Column("未签字/未交", "text")]
     con = console()
-    con.print(table)
+    print_table(con, columns, rows, title=f"{check.half.label}个别谈话记实表（§四(四)1）")
     con.print(f"读取文件 {run.files} 个；应谈话 {len(check.expected)} 人，已签字 {len(check.signed)} 人，"
               f"未签字或未交 {len(missing)} 人。")

@@ -42,6 +42,7 @@ def check(
         json_to_stdout,
         print_findings,
         problems_templates,
+        refuse_existing,
         run_inputs,
         with_progress,
         write_json,
@@ -51,6 +52,7 @@ def check(
 
     settings = load_settings(settings_path)
     layouts = problems_templates(templates, settings, problems)
+    refuse_existing(problems, json_path, force=force, files=[roster])
     run = with_progress(folder, "读取一周小记", lambda on_file: run_week(
         folder, roster=roster, settings=settings, skip=problems, on_file=on_file),
         quiet=json_to_stdout(json_path))

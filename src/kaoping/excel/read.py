@@ -1,6 +1,6 @@
 """Read filled 附件1/2/3 workbooks into the models of `kaoping.models`: one workbook
-(`read_workbook`, dispatched by its kind to `weekly`, `monthly` or `quarterly`) or a folder
-of them (`read_folder`, in worker processes for large batches).
+(`read_workbook`, dispatched by its kind to `weekly`, `monthly` or `quarterly`); a folder of
+them is read by `kaoping.pipeline.batch.read_folder` (in worker processes for large batches).
 
 Fields are found by their LABEL text (then the input cell to the right, see `excel.sheet`),
 never by fixed positions, so forms retyped by hand, forms with an inserted row and forms whose
@@ -25,7 +25,6 @@ cell and a Chinese message. File/format rule ids:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,50 +215,3 @@ def _attach_person(findings: list[Finding], forms: list[Form], meta: dict[str, s
             f.staff_id = staff_id
         if f.unit is None:
             f.unit = unit
-
-
-PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
-
-
-def read_workers(files: int, workers: int | None = None) -> int:
-    """How many processes read a batch of `files`: `workers`, else env KAOPING_WORKERS, else
-    one per CPU this process may use for batches of PARALLEL_MIN_FILES or more, else 1."""
-    import os
-
-    from .batch import CHUNK
-
-    if workers is None:
-        env = os.environ.get("KAOPING_WORKERS", "").strip()
-        if env.isdigit():
-            workers = int(env)
-    if workers is None:
-        if files < PARALLEL_MIN_FILES:
-            return 1
-        try:
-            workers = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            workers = os.cpu_count() or 1
-    return max(1, min(workers, files // CHUNK + 1))
-
-
-def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
-                default_year: int | None = None, workers: int | None = None,
-                transform: Callable[[ReadResult], ReadResult] | None = None,
-                limits: LimitSettings | None = None) -> Iterator[ReadResult]:
-    """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
-
-    Large batches are read by a pool of worker processes (`excel.batch.FolderReader`, see
-    `read_workers`); results come back in the same sorted order, and are the same, as when
-    read in one process. `transform` (a picklable, module-level function) is applied to each
-    result where it is read, e.g. to keep only what a batch needs before it crosses to this
-    process. `limits` (kaoping.toml [limits]) go to every worker with its work, so they hold
-    under any start method. Nothing is read, and no process started, until the first result
-    is asked for."""
-    from .batch import FolderReader
-
-    with FolderReader(folder, default_year=default_year, workers=workers,
-                      transform=transform, limits=limits) as reader:
-        for path, result in reader:
-            if on_file is not None:
-                on_file(Path(path))
-            yield result

@@ -37,7 +37,7 @@ def read_forms(folder: Path, settings: Settings, *, skip: Path | None = None,
     `skip` is this run's own 问题清单 when it is written inside `folder`: a previous run's copy
     is no form and needs no finding. Only a 问题清单 is skipped: a form at that path is read
     (and the writer refuses to replace it)."""
-    from ..excel.read import read_folder
+    from .batch import read_folder
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -92,7 +92,7 @@ class _Folder:
 
 
 def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _Folder:
-    from ..excel.read import read_folder
+    from .batch import read_folder
 
     if not folder.exists():
         raise KaopingError("找不到要检查的文件夹", file=str(folder))

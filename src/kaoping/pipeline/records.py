@@ -1,6 +1,6 @@
 """What `run_quarter` keeps of each workbook, made where the file is read.
 
-A large folder is read by a pool of worker processes (`excel.read.read_folder`). Each worker
+A large folder is read by a pool of worker processes (`pipeline.batch.read_folder`). Each worker
 runs the rules that look at one form alone right after reading it, and sends back only a
 compact record per form, so neither the pool's traffic nor the main process's memory holds
 the forms' texts and task rows:

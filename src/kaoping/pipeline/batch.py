@@ -1,8 +1,9 @@
-"""Reading a whole folder of collected workbooks, in worker processes for large batches.
+"""Reading a whole folder of collected workbooks (`read_folder`), in worker processes for
+large batches: the reading of one workbook is `kaoping.excel.read.read_workbook`.
 
 `FolderReader` yields one `ReadResult` per workbook, in the sorted order of
 `paths.scan_workbooks`, the same results as reading them one by one in this process. Large
-batches (see `read.read_workers`) are read by a pool of processes; results stream back in
+batches (see `read_workers`) are read by a pool of processes; results stream back in
 order through a bounded window of pending chunks, so memory holds a window, not the batch.
 
 The workers are forked when the reading starts (`start()`, which the first iteration calls),
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..excel.read import ReadResult
     from ..rules.settings import LimitSettings
 
 CHUNK = 16  # files per task sent to a worker
@@ -32,7 +34,7 @@ WINDOW_PER_WORKER = 16
 def _read_chunk(paths: list[str], default_year: int | None,
                 transform: Callable[[Any], Any] | None = None,
                 limits: LimitSettings | None = None) -> list[Any]:
-    from .read import read_workbook
+    from ..excel.read import read_workbook
 
     results = [read_workbook(p, default_year=default_year, limits=limits) for p in paths]
     return results if transform is None else [transform(r) for r in results]
@@ -51,8 +53,6 @@ class FolderReader:
                  transform: Callable[[Any], Any] | None = None,
                  limits: LimitSettings | None = None) -> None:
         from ..paths import count_workbook_names
-        from .read import read_workers
-
         self.folder = Path(folder)
         self.default_year = default_year
         self.transform = transform
@@ -115,7 +115,7 @@ class FolderReader:
         # import lock that another thread of the caller (the progress bar) held at fork time.
         import python_calamine  # noqa: F401
 
-        from . import read, safety  # noqa: F401
+        from ..excel import read, safety  # noqa: F401
 
         self._pool = ProcessPoolExecutor(self.workers, mp_context=pool_context())
         # The executor starts all its workers at the first submit: a no-op one, so that they
@@ -127,7 +127,7 @@ class FolderReader:
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """(path as text, result) for every workbook, in order."""
         if self.workers <= 1:
-            from .read import read_workbook
+            from ..excel.read import read_workbook
 
             for path in self.listing:
                 result = read_workbook(path, default_year=self.default_year, limits=self.limits)
@@ -169,3 +169,46 @@ def pool_context() -> Any:
         raise KaopingError(f"环境变量 KAOPING_START_METHOD 的值“{method}”不可用，"
                            f"本机可用：{usable}（或不设置，自动选择）")
     return multiprocessing.get_context(method)
+
+
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+
+
+def read_workers(files: int, workers: int | None = None) -> int:
+    """How many processes read a batch of `files`: `workers`, else env KAOPING_WORKERS, else
+    one per CPU this process may use for batches of PARALLEL_MIN_FILES or more, else 1."""
+    import os
+
+    if workers is None:
+        env = os.environ.get("KAOPING_WORKERS", "").strip()
+        if env.isdigit():
+            workers = int(env)
+    if workers is None:
+        if files < PARALLEL_MIN_FILES:
+            return 1
+        try:
+            workers = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            workers = os.cpu_count() or 1
+    return max(1, min(workers, files // CHUNK + 1))
+
+
+def read_folder(folder: Path | str, on_file: Callable[[Path], None] | None = None, *,
+                default_year: int | None = None, workers: int | None = None,
+                transform: Callable[[ReadResult], Any] | None = None,
+                limits: LimitSettings | None = None) -> Iterator[Any]:
+    """Read every workbook below `folder` (sorted; lock files and hidden files skipped).
+
+    Large batches are read by a pool of worker processes (`FolderReader`, see
+    `read_workers`); results come back in the same sorted order, and are the same, as when
+    read in one process. `transform` (a picklable, module-level function) is applied to each
+    result where it is read, e.g. to keep only what a batch needs before it crosses to this
+    process. `limits` (kaoping.toml [limits]) go to every worker with its work, so they hold
+    under any start method. Nothing is read, and no process started, until the first result
+    is asked for."""
+    with FolderReader(folder, default_year=default_year, workers=workers,
+                      transform=transform, limits=limits) as reader:
+        for path, result in reader:
+            if on_file is not None:
+                on_file(Path(path))
+            yield result
