@@ -181,3 +181,43 @@ def test_an_error_value_in_an_attendance_days_cell_is_an_error_not_zero_days(tmp
     assert (f.rule, f.severity, f.file, f.sheet, f.cell) == ("A1", Severity.ERROR, str(path), ws.title, "C3")
     assert "Excel 错误值 #REF!" in f.message and "填 0" in f.message
     assert [r.staff_id for r in records] == ["1001"]  # the row is not counted as 0 days
+
+
+# ---------------------------------------------------------------- the roster
+
+
+def _roster_with_error(tmp_path: Path, label: str | None, value: str = "#REF!") -> tuple[Path, str | None]:
+    """The test roster with the second person's `label` cell holding an error value."""
+    from helpers_quarter_cli import write_roster
+
+    path = write_roster(tmp_path / "花名册.xlsx")
+    if label is None:
+        return path, None
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "工号" for c in r))
+    col = next(c.column_letter for c in header if c.value == label)
+    ref = f"{col}{header[0].row + 2}"
+    ws[ref] = value
+    ws[ref].data_type = "e"
+    wb.save(path)
+    return path, ref
+
+
+@pytest.mark.parametrize("label", ["特殊情形", "入职日期", "是否在编"])
+def test_an_error_value_in_a_roster_cell_is_an_error_naming_the_cell(tmp_path, label):
+    from kaoping.excel.roster import read_roster
+
+    path, ref = _roster_with_error(tmp_path, label)
+    _, findings = read_roster(path)
+    [f] = [f for f in findings if f.rule == "R10"]
+    assert (f.severity, f.file, f.cell, f.person) == (Severity.ERROR, str(path), ref, "李二")
+    assert "Excel 错误值 #REF!" in f.message
+
+
+@pytest.mark.parametrize("label", [None, "备注"])
+def test_no_error_value_or_one_in_the_unread_remark_is_no_r10(tmp_path, label):
+    from kaoping.excel.roster import read_roster
+
+    path, _ = _roster_with_error(tmp_path, label)
+    assert [f for f in read_roster(path)[1] if f.rule == "R10"] == []

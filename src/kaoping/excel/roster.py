@@ -387,6 +387,8 @@ class _RosterReading:
         """The row's cells; None for a blank row or a trailing note ('注：…' alone)."""
         raw = {k: self.grid.value(row, c) for k, c in self.cols.items()}
         text = {k: clean_text(v) for k, v in raw.items()}
+        if self.grid.error_values:
+            self._error_values(row, raw)
         if all(t is None for t in text.values()):
             return None
         r = _Row(row, raw, text, _staff_id(raw.get("staff_id")),
@@ -395,6 +397,15 @@ class _RosterReading:
                 and (r.sid or "").startswith(("注", "说明", "备注"))):
             return None
         return r
+
+    def _error_values(self, row: int, raw: dict[str, object]) -> None:
+        """R10: an Excel error value reads as blank (a 不定档 case or a date silently lost)."""
+        sid, unit = _staff_id(raw.get("staff_id")), clean_text(raw.get("unit"))
+        name = normalize_name(raw.get("name")) or None if clean_text(raw.get("name")) else None
+        for key, col in self.cols.items():
+            if key != "remark" and (error := self.grid.error_values.get((row, col))) is not None:  # 备注 is not read
+                self.add("R10", f"该单元格是 Excel 错误值 {error}，kaoping 读出来是空白，不能当作未填写；"
+                         "请改为应填的内容后保存", row, key, name=name, sid=sid, unit=unit)
 
     def person(self, r: _Row) -> Person | None:
         """The row's person, None when the row cannot be one (R1, R2, R3); every problem of
