@@ -211,7 +211,8 @@ def test_an_error_value_in_a_roster_cell_is_an_error_naming_the_cell(tmp_path, l
     path, ref = _roster_with_error(tmp_path, label)
     _, findings = read_roster(path)
     [f] = [f for f in findings if f.rule == "R10"]
-    assert (f.severity, f.file, f.cell, f.person) == (Severity.ERROR, str(path), ref, "李二")
+    sheet = load_workbook(path).worksheets[0].title
+    assert (f.severity, f.file, f.sheet, f.cell, f.person) == (Severity.ERROR, str(path), sheet, ref, "李二")
     assert "Excel 错误值 #REF!" in f.message
 
 
