@@ -75,6 +75,38 @@ def _error_value(form: Path, field: str, value: str, dst: Path) -> Path:
     return dst
 
 
+def _attendance_with_error(path: Path) -> Path:
+    """A 考勤表 of two rows, the second one's 病事假 the Excel error value #REF!."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["工号", "月份", "病事假", "年休"])
+    ws.append(["1001", "2026-07", 0, 0])
+    ws.append(["1002", "2026-07", 0, 0])
+    ws["C3"] = "#REF!"
+    ws["C3"].data_type = "e"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _roster_with_error(roster: Path, label: str, dst: Path) -> Path:
+    """A copy of `roster` whose second person's `label` cell holds #REF!."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(roster)
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "工号" for c in r))
+    col = next(c.column_letter for c in header if c.value == label)
+    ref = f"{col}{header[0].row + 2}"
+    ws[ref] = "#REF!"
+    ws[ref].data_type = "e"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return dst
+
+
 def _shared_index(path: Path, index: bytes) -> Path:
     """A one-sheet workbook whose A1 names shared string `index` of a table of two."""
     from helpers_safety import bad_corpus_builder
@@ -100,7 +132,14 @@ def _cell_cases(root: Path, b: dict[str, Path]) -> list[Case]:
     _shared_index(broken / "负" / "编号为负.xlsx", b"-1")
     _shared_index(broken / "超出" / "编号超出.xlsx", b"7")
     roster = str(b["roster"])
+    sheet = _attendance_with_error(root / "错误值" / "考勤.xlsx")
+    bad_roster = _roster_with_error(b["roster"], "特殊情形", root / "错误值" / "花名册.xlsx")
     return [
+        Case("考勤表天数格是#REF!", "考勤表病事假格是 #REF!：A1 错误，该行不按 0 天计入", [
+            "quarter", "check", str(b["folder"]), "-r", roster, "-p", "2026Q3", "-a", str(sheet)], (1,),
+            "Excel 错误值 #REF!"),
+        Case("花名册情形格是#REF!", "花名册“特殊情形”格是 #REF!：R10 错误，不是“没有情形”", [
+            "roster", "check", str(bad_roster)], (1,), "Excel 错误值 #REF!"),
         Case("勾选格是#REF!", "自评档次的勾选格是 Excel 错误值 #REF!：F3 错误，不是“未勾选”", [
             "quarter", "check", str(ticks), "-r", roster, "-p", "2026Q3"], (1,), "Excel 错误值 #REF!"),
         Case("天数格是#DIV/0!", "病事假天数格是公式错误值 #DIV/0!：F3 错误，不是 0 天", [
