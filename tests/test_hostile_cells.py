@@ -222,3 +222,34 @@ def test_no_error_value_or_one_in_the_unread_remark_is_no_r10(tmp_path, label):
 
     path, _ = _roster_with_error(tmp_path, label)
     assert [f for f in read_roster(path)[1] if f.rule == "R10"] == []
+
+
+# ---------------------------------------------------------------- returned 谈话提醒 lists
+
+
+@pytest.mark.parametrize("error", [True, False])
+def test_an_error_value_as_the_date_done_is_x3_not_overdue(tmp_path, error):
+    """A 落实日期 holding #REF! read as blank made the talk 逾期未落实 (a 警告), not a question."""
+    import datetime as dt
+
+    from test_followups import PEOPLE, write_list
+
+    from kaoping.forms.roster import roster_template_workbook
+    from kaoping.output.workbook import save_workbook
+    from kaoping.pipeline.followups import run_followups
+
+    roster = save_workbook(roster_template_workbook(people=PEOPLE), tmp_path / "花名册.xlsx")
+    path = write_list(tmp_path / "名单" / "鹿城.xlsx", {"谈话提醒": [("001", "张三", "已谈话", dt.date(2026, 10, 28))]})
+    if error:
+        wb = load_workbook(path)
+        wb["谈话提醒"]["J4"] = "#REF!"
+        wb["谈话提醒"]["J4"].data_type = "e"
+        wb.save(path)
+    run = run_followups(roster, path.parent, today=dt.date(2026, 12, 31))
+    [item] = run.check.items
+    if not error:
+        assert item.status == "已落实" and run.findings == []
+        return
+    [f] = run.findings
+    assert (f.rule, f.severity, f.file, f.sheet, f.cell) == ("X3", Severity.ERROR, str(path), "谈话提醒", "J4")
+    assert "#REF!（Excel 错误值）" in f.message and item.status == "无法判断"

@@ -87,6 +87,8 @@ def _entry(grid: Grid, r: int, cols: dict[str, int], action: str, year: int | No
             done_on = parse_date(raw_date, year=year)
         except KaopingError:
             done_on_text = str(raw_date).strip()
+    if (error := grid.error_values.get((r, cols["落实日期"]))) is not None:
+        done_on_text = f"{error}（Excel 错误值）"  # read as blank it would be 未落实
     sid = _text(grid, r, cols.get("工号"))
     return FollowupEntry(
         action=action, staff_id=sid, name=_text(grid, r, cols.get("姓名")),
