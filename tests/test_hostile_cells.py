@@ -253,3 +253,32 @@ def test_an_error_value_as_the_date_done_is_x3_not_overdue(tmp_path, error):
     [f] = run.findings
     assert (f.rule, f.severity, f.file, f.sheet, f.cell) == ("X3", Severity.ERROR, str(path), "谈话提醒", "J4")
     assert "#REF!（Excel 错误值）" in f.message and item.status == "无法判断"
+
+
+# ---------------------------------------------------------------- 集中测评票
+
+
+@pytest.mark.parametrize("error", [True, False])
+def test_an_error_value_in_a_ballot_tick_cell_makes_the_ballot_invalid(tmp_path, error):
+    """Read as blank it was a vote not given, on a ballot counted as valid."""
+    from test_halfyear import LUCHENG
+
+    from kaoping.excel.ballots import read_ballot
+    from kaoping.forms.halfyear import Half, ballot_workbook
+    from kaoping.output.workbook import save_workbook
+
+    path = save_workbook(ballot_workbook("鹿城分中心", LUCHENG, Half(2026, 1), 2), tmp_path / "票.xlsx")
+    wb = load_workbook(path)
+    ws = wb["集中测评票"]
+    ws["E6"] = "√"
+    if error:
+        ws["E7"] = "#N/A"
+        ws["E7"].data_type = "e"
+    wb.save(path)
+    b = read_ballot(path)
+    if not error:
+        assert b.valid and b.votes == ["001"] and b.findings == []
+        return
+    [f] = b.findings
+    assert not b.valid and (f.rule, f.file, f.sheet, f.cell) == ("H3", str(path), "集中测评票", "E7")
+    assert "Excel 错误值 #N/A" in f.message

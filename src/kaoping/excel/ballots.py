@@ -152,6 +152,10 @@ def _marks(b: Ballot, grid: Grid, header: tuple[int, int, int], row_of: dict[str
     for r in range(hrow + 1, grid.max_row + 1):
         raw = grid.value(r, tick_col)
         name = normalize_name(grid.value(r, name_col))
+        if (error := grid.error_values.get((r, tick_col))) is not None:  # reads as blank: no vote
+            problems.append(("H3", f"该格是 Excel 错误值 {error}，看不出是否推荐（推荐请打“{TICK}”，"
+                                   "不推荐请留空）", cell_ref(r, tick_col)))
+            continue
         if not parse_tick(raw):
             if raw is not None and str(raw).strip() and normalize_name(raw) not in NOT_TICK:
                 problems.append(("H3", f"无法识别的标记「{str(raw).strip()}」（推荐请打“{TICK}”，"
