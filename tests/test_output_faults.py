@@ -431,12 +431,12 @@ def _holding_the_lock(command: _Command):
     return held()
 
 
-# Which faults where: every fault at the first file written; at the last file written and at
-# the last move an interrupt (and EACCES at the move: Windows' answer when the old file is
-# open in Excel); the lock once. OS errors share one path (output.errors.os_error), so the
-# full product would only repeat it.
-MATRIX = [*(("write-first", f) for f in ["interrupt", *OS_FAULTS]), ("write-last", "interrupt"),
-          ("move-last", "interrupt"), ("move-last", "EACCES"), ("lock", "lock")]
+# Which faults where: every fault at the first file written; an interrupt at the middle and
+# the last file written and at the last move (and EACCES there: Windows' answer when the old
+# file is open in Excel); the lock once. OS errors share one path (output.errors.os_error),
+# so the full product would only repeat it.
+MATRIX = [*(("write-first", f) for f in ["interrupt", *OS_FAULTS]), ("write-middle", "interrupt"),
+          ("write-last", "interrupt"), ("move-last", "interrupt"), ("move-last", "EACCES"), ("lock", "lock")]
 EXPECTED = {"interrupt": (130, "已中断"), "lock": (2, "另一个kaoping"),
             **{f: (2, REASONS[f]) for f in OS_FAULTS}}
 
@@ -487,7 +487,8 @@ def test_fault_matrix(world, tmp_path, monkeypatch, name, where, fault, old):
     if where == "lock":
         context = _holding_the_lock(command)
     elif where.startswith("write"):
-        context = failing_write(monkeypatch, 1 if where == "write-first" else n, exc)
+        k = {"write-first": 1, "write-middle": (n + 1) // 2, "write-last": n}[where]
+        context = failing_write(monkeypatch, k, exc)
     else:
         context = _moving_fails(monkeypatch, command, old, n, exc)
     with context:
