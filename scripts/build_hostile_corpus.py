@@ -59,6 +59,70 @@ def _set_leave(form: Path, value: object) -> None:
     raise AssertionError(f"no leave figure in {form}")
 
 
+def _error_value(form: Path, field: str, value: str, dst: Path) -> Path:
+    """A copy of `form` whose cell for `field` holds the Excel error value `value` (t="e")."""
+    from openpyxl import load_workbook
+
+    from kaoping.excel.read import read_workbook
+
+    ref = read_workbook(form).forms[0].source.cells[field].split(":")[0]
+    wb = load_workbook(form)
+    ws = wb.worksheets[0]
+    ws[ref] = value
+    ws[ref].data_type = "e"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return dst
+
+
+def _shared_index(path: Path, index: bytes) -> Path:
+    """A one-sheet workbook whose A1 names shared string `index` of a table of two."""
+    from helpers_safety import bad_corpus_builder
+
+    b = bad_corpus_builder()
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           b'count="2" uniqueCount="2"><si><t>a</t></si><si><t>b</t></si></sst>')
+    xml = b.sheet_xml(b'<row r="1"><c r="A1" t="s"><v>' + index + b"</v></c></row>", "A1:A1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b.minimal_xlsx(xml, shared=sst))
+    return path
+
+
+def _cell_cases(root: Path, b: dict[str, Path]) -> list[Case]:
+    """Cells calamine reads wrong without a word: Excel error values, broken shared strings."""
+    quarterly = next(b["folder"].rglob("*-2026Q3.xlsx"))
+    monthly = next(b["folder"].rglob("*-2026-07.xlsx"))
+    ticks = root / "错误值" / "季度"
+    _error_value(quarterly, "self_ticks", "#REF!", ticks / quarterly.name)
+    days = root / "错误值" / "月度"
+    _error_value(monthly, "sick_personal_days", "#DIV/0!", days / monthly.name)
+    broken = root / "共享文字"
+    _shared_index(broken / "负" / "编号为负.xlsx", b"-1")
+    _shared_index(broken / "超出" / "编号超出.xlsx", b"7")
+    roster = str(b["roster"])
+    return [
+        Case("勾选格是#REF!", "自评档次的勾选格是 Excel 错误值 #REF!：F3 错误，不是“未勾选”", [
+            "quarter", "check", str(ticks), "-r", roster, "-p", "2026Q3"], (1,), "Excel 错误值 #REF!"),
+        Case("天数格是#DIV/0!", "病事假天数格是公式错误值 #DIV/0!：F3 错误，不是 0 天", [
+            "month", "check", str(days), "-r", roster, "-p", "2026-07"], (1,), "Excel 错误值 #DIV/0!"),
+        Case("共享文字编号-1", "单元格的共享文字编号是 -1（calamine 读成第一条文字）：整份文件一条 F1", [
+            "week", "check", str(broken / "负")], (1,), "共享文字编号无效"),
+        Case("共享文字编号超出", "编号超出共享文字表：中文的 F1，没有 calamine 的英文原文", [
+            "week", "check", str(broken / "超出")], (1,), "文件已损坏"),
+    ]
+
+
+def _ledger(path: Path) -> Path:
+    """A readable 季度结果台账 of the base roster's people (kaoping's own writer)."""
+    from helpers_annual import FG, ledgers
+    from helpers_quarter_cli import PEOPLE
+    from kaoping.report.ledger import write_ledger
+
+    [ledger] = ledgers(list(PEOPLE), {p.staff_id: [FG] * 4 for p in PEOPLE}, quarters=(2,))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_ledger(ledger, path)
+
+
 def _deep(folder: Path) -> None:
     here = os.getcwd()
     try:
@@ -132,7 +196,13 @@ def build(root: Path) -> list[Case]:
     _deep(odd)
     cases.append(Case("管道断链GBK名与深路径", "管道、断链、GBK 文件名、超过路径上限的文件夹", [
         "week", "check", str(odd), "--problems", str(root / "问题清单.xlsx")], (1,), "路径过长"))
-    return cases + _config_cases(root, b)
+    good = _ledger(root / "台账" / "台账-2026Q2.xlsx")
+    link = root / "台账的硬链接.xlsx"
+    os.link(good, link)
+    cases.append(Case("问题清单写到台账的硬链接", "--problems 指向所读台账的硬链接，加 --force", [
+        "annual", "eligible", "-r", str(b["roster"]), str(good), "--problems", str(link), "--force"],
+        (2,), "硬链接"))
+    return cases + _cell_cases(root, b) + _config_cases(root, b)
 
 
 def main(argv: list[str]) -> int:

@@ -57,24 +57,39 @@ def leftovers(root: Path) -> list[Path]:
 
 @contextmanager
 def failing_write(monkeypatch: pytest.MonkeyPatch, k: int, fault: Callable[[], BaseException]) -> Iterator[None]:
-    """The k-th file written into an output set gets half its bytes, then `fault`."""
-    real = output.OutputSet.write
+    """The k-th output file written (a file of a set, or a single file's temporary file, in
+    the order the run writes them) gets half its bytes, then `fault`: injected at
+    `output.put_bytes`, the one write primitive."""
+    real = output.put_bytes
     count = [0]
 
-    def write(self: output.OutputSet, target: Path, fn: Callable[[Path], Any]) -> Path:
+    def put_bytes(path: Path, fn: Callable[[Path], Any]) -> None:
         count[0] += 1
         if count[0] != k:
-            return real(self, target, fn)
+            return real(path, fn)
 
-        def half(path: Path) -> None:
-            path.write_bytes(b"PK\x03\x04 half a workbook")
+        def half(p: Path) -> None:
+            p.write_bytes(b"PK\x03\x04 half a workbook")
             raise fault()
 
-        return real(self, target, half)
+        return real(path, half)
 
-    monkeypatch.setattr(output.OutputSet, "write", write)
+    monkeypatch.setattr(output, "put_bytes", put_bytes)
     yield
-    monkeypatch.setattr(output.OutputSet, "write", real)
+    monkeypatch.setattr(output, "put_bytes", real)
+
+
+def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The paths `output.put_bytes` writes from now on (to know n, the files of a run)."""
+    written: list[Path] = []
+    real = output.put_bytes
+
+    def put_bytes(path: Path, fn: Callable[[Path], Any]) -> None:
+        written.append(Path(path))
+        real(path, fn)
+
+    monkeypatch.setattr(output, "put_bytes", put_bytes)
+    return written
 
 
 def is_move_in(src: Path, dst: Path) -> bool:
@@ -105,8 +120,8 @@ def failing_move(monkeypatch: pytest.MonkeyPatch, k: int, fault: Callable[[], Ba
 
 
 def run_killed(code: str, *, kill_at: str, k: int, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `code` in a fresh Python that SIGKILLs itself at the k-th `kill_at` ("write": a
-    file written into a set, "move": a file moved in, "save": a single-file save), as a
+    """Run `code` in a fresh Python that SIGKILLs itself at the k-th `kill_at` ("write": an
+    output file written, "move": a file moved in, "save": a single-file save), as a
     power cut or `kill -9` would: no cleanup at all."""
     prelude = textwrap.dedent(f"""
         import os, signal, sys
@@ -120,11 +135,11 @@ def run_killed(code: str, *, kill_at: str, k: int, cwd: Path) -> subprocess.Comp
                 os.kill(os.getpid(), signal.SIGKILL)
         kind = {kill_at!r}
         if kind == "write":
-            real_write = output.OutputSet.write
-            def write(self, target, fn):
+            real_put = output.put_bytes
+            def put_bytes(path, fn):
                 tick()
-                return real_write(self, target, fn)
-            output.OutputSet.write = write
+                return real_put(path, fn)
+            output.put_bytes = put_bytes
         elif kind == "move":
             real_move = output._move
             from helpers_output import is_move_in

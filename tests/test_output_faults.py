@@ -1,6 +1,9 @@
 """Faults injected into the writes of an output set (the 附件4/5 + 台账 filing, the forms)
 and of a single file (a 问题清单): an interrupt, a full disk, no permission, a read-only disk
-at the k-th file written or moved into place, and a kill (SIGKILL) of the writing process.
+at the k-th file written or moved into place, and a kill (SIGKILL) of the writing process;
+at the end the same faults and a held lock end to end (`test_fault_matrix`: quarter report,
+quarter check --problems, annual report), and the OS errors' Chinese messages. Faults are
+injected at the one write primitive (`output.files.put_bytes`) and the one move (`_move`).
 
 Each asserts: no traceback (a Chinese `KaopingError`, or the interrupt itself for the CLI to
 turn into exit 130), every input byte-identical with its mtime, the old set or nothing —
@@ -8,6 +11,7 @@ never a part of the new one — and no temp, staging or lock file left."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -18,6 +22,7 @@ from openpyxl import Workbook
 from helpers_output import (
     ENGLISH,
     OS_FAULTS,
+    count_writes,
     failing_move,
     failing_write,
     fake_soffice,
@@ -318,3 +323,229 @@ write_problems([], Path("问题清单.xlsx"))
     assert len(leftovers(tmp_path)) == 2  # the half-written temp file and the lock
     write_problems([], tmp_path / "问题清单.xlsx")
     assert [p.name for p in tmp_path.iterdir()] == ["问题清单.xlsx"]
+
+
+# ---------------------------------------------------------------- the matrix, end to end
+#
+# Every fault of issue 15 against three commands as the clerk runs them: `quarter report` (a
+# set of files), `quarter check --problems` (one file) and `annual report` (a set with the
+# year's files). Each is run into a fresh output and over an old one (--force), with the
+# fault at the k-th file written (`output.put_bytes`), at the k-th file moved into place
+# (`output._move`), or with another run holding the lock. Checked every time: the
+# documented exit code (130 interrupted, 2 otherwise), a Chinese message without English or
+# traceback, every input byte-identical with its mtime, the old output exactly as it was
+# (or no output at all), and no temp, staging or lock file anywhere.
+
+
+class _Command:
+    def __init__(self, name: str, argv, inputs: list[Path], output: Path) -> None:
+        self.name, self.argv, self.inputs, self.output = name, argv, inputs, output
+
+    def run(self, *extra: str):
+        from typer.testing import CliRunner
+
+        from kaoping.cli import app
+
+        result = CliRunner().invoke(app, [str(a) for a in [*self.argv, *extra]],
+                                    env={"COLUMNS": "300", "KAOPING_WORKERS": "1"})
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        return result.exit_code, "".join(result.output.split())
+
+
+def _build_inputs(root: Path) -> None:
+    """A roster, a quarter's collected forms and the year's four ledgers under root/in."""
+    from helpers_annual import AV, FG, G, ledgers
+    from helpers_quarter_cli import PEOPLE, write_forms, write_roster
+    from kaoping.report.ledger import write_ledger
+
+    write_roster(root / "in" / "花名册.xlsx")
+    write_forms(root / "in" / "collected", leave={})
+    grades = {p.staff_id: [G, FG, AV, FG] for p in PEOPLE}
+    for lg in ledgers(list(PEOPLE), grades):
+        write_ledger(lg, root / "in" / f"台账-2026Q{lg.quarter}.xlsx")
+
+
+def _commands(root: Path) -> dict[str, _Command]:
+    """The three commands on the inputs under root/in, writing below root/out."""
+    roster, folder = root / "in" / "花名册.xlsx", root / "in" / "collected"
+    books = [root / "in" / f"台账-2026Q{q}.xlsx" for q in (1, 2, 3, 4)]
+    out = root / "out"
+    inputs = [roster, folder, *books]
+    return {
+        "quarter report": _Command("quarter report", [
+            "quarter", "report", "-r", roster, folder, "-o", out / "报送", "--date", "2026-10-15"],
+            inputs, out / "报送"),
+        "quarter check --problems": _Command("quarter check --problems", [
+            "quarter", "check", folder, "-r", roster, "-p", "2026Q3", "--problems", out / "问题清单.xlsx"],
+            inputs, out / "问题清单.xlsx"),
+        "annual report": _Command("annual report", [
+            "annual", "report", "-r", roster, *books, "-o", out / "年度"], inputs, out / "年度"),
+    }
+
+
+def _everything(path: Path) -> dict:
+    return snapshot(path) if path.exists() else {}
+
+
+def _moving_fails(monkeypatch, command: _Command, old: bool, n: int, fault):
+    """The last move into place fails: the n-th file moved into an old set, else the one
+    rename that puts a new set's folder or a single file in place."""
+    from kaoping.output import files as output
+
+    if old and command.output.suffix != ".xlsx":
+        return failing_move(monkeypatch, n, fault)
+    real = output._move
+
+    def move(src: Path, dst: Path) -> None:
+        if Path(dst) == command.output:
+            raise fault()
+        real(src, dst)
+
+    monkeypatch.setattr(output, "_move", move)
+    return contextlib.nullcontext()
+
+
+def _holding_the_lock(command: _Command):
+    """A live process holds the output's lock (as a second kaoping writing it would)."""
+    import json
+    import socket
+    import subprocess
+    import sys
+
+    from kaoping.output.files import output_key
+
+    @contextlib.contextmanager
+    def held():
+        sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        lock = command.output.parent / f".~kaoping-lock-{output_key(command.output.name)}"
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        lock.write_text(json.dumps({"pid": sleeper.pid, "host": socket.gethostname(), "token": "x",
+                                    "started": "2026-10-15 09:00:00", "output": str(command.output)}))
+        try:
+            yield
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+            lock.unlink()
+
+    return held()
+
+
+# Which faults where: every fault at the first file written; at the last file written and at
+# the last move an interrupt (and EACCES at the move: Windows' answer when the old file is
+# open in Excel); the lock once. OS errors share one path (output.errors.os_error), so the
+# full product would only repeat it.
+MATRIX = [*(("write-first", f) for f in ["interrupt", *OS_FAULTS]), ("write-last", "interrupt"),
+          ("move-last", "interrupt"), ("move-last", "EACCES"), ("lock", "lock")]
+EXPECTED = {"interrupt": (130, "已中断"), "lock": (2, "另一个kaoping"),
+            **{f: (2, REASONS[f]) for f in OS_FAULTS}}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    """The inputs and, under old/, each command's output of a clean run (built once, copied
+    by each case with their mtimes); and n, the files each command writes."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("world")
+    _build_inputs(root)
+    mp = pytest.MonkeyPatch()
+    counts: dict[str, int] = {}
+    for name, command in _commands(root).items():
+        written = count_writes(mp)
+        code, text = command.run()
+        mp.undo()
+        assert code in (0, 1) and command.output.exists(), text
+        counts[name] = len(written)
+    shutil.move(root / "out", root / "old")
+    return root, counts
+
+
+def _case(world, tmp_path: Path, name: str, old: bool) -> tuple[_Command, int]:
+    import shutil
+
+    root, counts = world
+    shutil.copytree(root / "in", tmp_path / "in", copy_function=shutil.copy2)
+    command = _commands(tmp_path)[name]
+    if old:
+        src = root / "old" / command.output.relative_to(tmp_path / "out")
+        command.output.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, command.output, copy_function=shutil.copy2)
+        else:
+            shutil.copy2(src, command.output)
+    return command, counts[name]
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["fresh", "over-old"])
+@pytest.mark.parametrize(("where", "fault"), MATRIX, ids=[f"{w}-{f}" for w, f in MATRIX])
+@pytest.mark.parametrize("name", ["quarter report", "quarter check --problems", "annual report"])
+def test_fault_matrix(world, tmp_path, monkeypatch, name, where, fault, old):
+    command, n = _case(world, tmp_path, name, old)
+    before, old_output = snapshot(*command.inputs), _everything(command.output)
+    exc = KeyboardInterrupt if fault in ("interrupt", "lock") else OS_FAULTS[fault]
+    if where == "lock":
+        context = _holding_the_lock(command)
+    elif where.startswith("write"):
+        context = failing_write(monkeypatch, 1 if where == "write-first" else n, exc)
+    else:
+        context = _moving_fails(monkeypatch, command, old, n, exc)
+    with context:
+        code, text = command.run(*(["--force"] if old else []))
+    monkeypatch.undo()
+    expected_code, reason = EXPECTED[fault]
+    assert (code, reason in text) == (expected_code, True), text[-1500:]
+    assert not any(e.replace(" ", "") in text for e in ENGLISH), text[-1500:]
+    assert snapshot(*command.inputs) == before
+    assert _everything(command.output) == old_output
+    assert leftovers(tmp_path) == []
+    if not old and where != "lock":
+        assert not command.output.exists() and not command.output.parent.exists()
+
+
+# ---------------------------------------------------------------- OS errors in Chinese
+
+
+def _winerror(code: int) -> OSError:
+    exc = PermissionError(13, "The process cannot access the file because it is being used by another process")
+    exc.winerror = code  # as Windows sets it (ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION)
+    return exc
+
+
+@pytest.mark.parametrize(("exc", "text"), [
+    (OS_FAULTS["ENOSPC"](), "磁盘已满"),
+    (OS_FAULTS["EROFS"](), "只读"),
+    (OS_FAULTS["EEXIST"](), "已有同名"),
+    (OS_FAULTS["EACCES"](), "没有写入权限"),
+    (IsADirectoryError(21, "Is a directory"), "这是一个文件夹"),
+    (_winerror(32), "请先在 Excel/WPS 中关闭"),
+    (_winerror(33), "请先在 Excel/WPS 中关闭"),
+], ids=["ENOSPC", "EROFS", "EEXIST", "EACCES", "EISDIR", "winerror32", "winerror33"])
+def test_an_os_error_is_said_in_chinese_naming_the_file(tmp_path, exc, text):
+    from kaoping.output.errors import os_error
+
+    err = os_error(exc, tmp_path / "问题清单.xlsx")
+    said = err.where() + err.message
+    assert text in said and "问题清单.xlsx" in said and not any(e in said for e in ENGLISH), said
+    assert "being used" not in said
+
+
+def test_a_problems_list_open_in_excel_on_windows_is_kept_and_said(tmp_path, monkeypatch):
+    """Windows refuses to replace a file Excel holds open (winerror 32) at the rename."""
+    from kaoping.output import files as output
+
+    target = tmp_path / "问题清单.xlsx"
+    target.write_bytes(b"the list the clerk has open")
+    old = snapshot(target)
+    real = output._move
+
+    def move(src: Path, dst: Path) -> None:
+        if Path(dst) == target:
+            raise _winerror(32)
+        real(src, dst)
+
+    monkeypatch.setattr(output, "_move", move)
+    with pytest.raises(KaopingError) as err:
+        write_problems([], target, force=True)
+    assert "请先在 Excel/WPS 中关闭该文件" in err.value.message and err.value.file == str(target)
+    assert snapshot(target) == old and leftovers(tmp_path) == []

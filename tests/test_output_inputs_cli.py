@@ -205,3 +205,162 @@ def test_tally_re_run_into_the_ballot_folder_replaces_its_own_result(run, votes)
     again, out2 = _invoke(*args, "--force")
     assert again == first, out2
     assert out2.count("已跳过") == out1.count("已跳过")  # its own files not read
+
+
+# ---------------------------------------------------------------- every other writing command
+#
+# Issue 15, item 3: each command that writes, pointed at one of its inputs (a set: a hard
+# link of an input where one of its files goes; a folder output: an input file as the
+# folder), is refused with --force, exit 2, every input unchanged. `explain`, `rules` and
+# `templates check` write nothing; `templates export`, `forms blank` and `roster template`
+# read no file of the user's.
+
+
+def _set_over_a_hard_link_refused(r: dict[str, Path], args: list, out: Path, source: Path) -> None:
+    code, output = _invoke(*args)
+    assert code in (0, 1), output
+    target = sorted(out.rglob("*.xlsx"))[0]
+    target.unlink()
+    os.link(source, target)
+    before = snapshot(out)
+    assert "硬链接" in _refused(r, *args, "--force")
+    assert snapshot(out) == before
+
+
+def _folder_over_an_input_file_refused(r: dict[str, Path], args: list) -> None:
+    before = _all_inputs(r)
+    code, output = _invoke(*args, "--force")
+    assert code == 2 and "不是文件夹" in output, output
+    assert _all_inputs(r) == before and leftovers(r["tmp"]) == []
+
+
+@pytest.mark.parametrize("source", ["roster", "settings"])
+def test_quota_notices_over_a_hard_link_of_an_input_are_refused(run, source):
+    out = run["tmp"] / "名额"
+    _set_over_a_hard_link_refused(run, ["quarter", "quota", "-r", run["roster"], "-p", "2026Q3", "-o", out],
+                                  out, run[source])
+
+
+def test_quota_notices_into_the_roster_file_are_refused(run):
+    _folder_over_an_input_file_refused(run, ["quarter", "quota", "-r", run["roster"], "-p", "2026Q3",
+                                             "-o", run["roster"]])
+
+
+@pytest.mark.parametrize("source", ["ledger", "roster"])
+def test_profiles_over_a_hard_link_of_an_input_are_refused(run, source):
+    out = run["tmp"] / "画像"
+    _set_over_a_hard_link_refused(run, ["profile", *run["ledgers"], "-r", run["roster"], "-o", out],
+                                  out, run[source])
+
+
+def test_profiles_into_a_ledger_file_are_refused(run):
+    _folder_over_an_input_file_refused(run, ["profile", *run["ledgers"], "-r", run["roster"],
+                                             "-o", run["ledger"]])
+
+
+@pytest.mark.parametrize("kind", ["monthly", "quarterly"])
+def test_forms_into_the_roster_file_are_refused(run, kind):
+    period = "2026-07" if kind == "monthly" else "2026Q3"
+    _folder_over_an_input_file_refused(run, ["forms", kind, "-r", run["roster"], "-p", period,
+                                             "-o", run["roster"]])
+
+
+@pytest.mark.parametrize("source", ["roster", "settings"])
+def test_forms_over_a_hard_link_of_an_input_are_refused(run, source):
+    """forms monthly over the roster; forms quarterly also reads kaoping.toml (the 好 seats it
+    prints): an input too."""
+    out = run["tmp"] / "下发"
+    kind = "quarterly" if source == "settings" else "monthly"
+    period = "2026Q3" if kind == "quarterly" else "2026-07"
+    _set_over_a_hard_link_refused(run, ["forms", kind, "-r", run["roster"], "-p", period, "-o", out],
+                                  out, run[source])
+
+
+def test_halfyear_forms_over_a_hard_link_of_the_settings_are_refused(run):
+    """Without --max-ticks the ballots' limit comes from kaoping.toml: read, so an input."""
+    run["settings"].write_text("[halfyear]\nmax_ticks = 3\n", encoding="utf-8")
+    out = run["tmp"] / "半年"
+    _set_over_a_hard_link_refused(run, ["halfyear", "forms", "-r", run["roster"], "--half", "2026H1",
+                                        "-o", out], out, run["settings"])
+
+
+def test_halfyear_forms_into_the_roster_file_are_refused(run):
+    _folder_over_an_input_file_refused(run, ["halfyear", "forms", "--max-ticks", "3", "-r", run["roster"],
+                                             "--half", "2026H1", "-o", run["roster"]])
+
+
+@pytest.fixture()
+def records(run) -> Path:
+    """The 记实表 of 2026H1 as the units return them (kaoping's own, unsigned)."""
+    out = run["tmp"] / "半年"
+    assert _invoke("halfyear", "forms", "--max-ticks", "3", "-r", run["roster"], "--half", "2026H1",
+                   "-o", out)[0] == 0
+    return out / "干部成长考核考察记实表"
+
+
+@pytest.mark.parametrize("option", ["--problems", "--json"])
+@pytest.mark.parametrize("target", ["roster", "record"])
+def test_halfyear_check_output_over_an_input_is_refused(run, records, option, target):
+    record = sorted(records.rglob("*.xlsx"))[0]
+    path = run["roster"] if target == "roster" else record
+    before = snapshot(records)
+    _refused(run, "halfyear", "check", records, "-r", run["roster"], "--half", "2026H1", option, path, "--force")
+    assert snapshot(records) == before
+
+
+@pytest.fixture()
+def returned(run) -> Path:
+    """The 谈话提醒和批评教育名单 of Q3 as the units return them (quarter report's)."""
+    out = run["tmp"] / "报送"
+    code, output = _invoke("quarter", "report", run["folder"], "-r", run["roster"], "-p", "2026Q3", "-o", out,
+                           "--date", "2026-10-15")
+    assert code == 0, output
+    folder = run["tmp"] / "交回"
+    folder.mkdir()
+    for i, path in enumerate(sorted(out.rglob("谈话提醒和批评教育名单-*.xlsx"))):
+        (folder / f"{i}-{path.name}").write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("target", ["roster", "list", "settings"])
+def test_followup_check_problems_over_an_input_is_refused(run, returned, target):
+    """kaoping.toml read from the current folder (no -c) is an input too."""
+    path = {"roster": run["roster"], "list": sorted(returned.glob("*.xlsx"))[0], "settings": run["settings"]}[target]
+    before = snapshot(returned)
+    _refused(run, "followup", "check", returned, "-r", run["roster"], "--problems", path, "--force")
+    assert snapshot(returned) == before
+
+
+def test_annual_report_problems_over_a_returned_list_is_refused(run, returned):
+    before = snapshot(returned)
+    _refused(run, "annual", "report", "-r", run["roster"], *run["ledgers"], "-o", run["tmp"] / "年度",
+             "--records", returned, "--problems", sorted(returned.glob("*.xlsx"))[0], "--force")
+    assert snapshot(returned) == before and not (run["tmp"] / "年度").exists()
+
+
+@pytest.mark.parametrize("over", ["tally", "returned list"])
+def test_annual_report_set_over_a_hard_link_of_its_tally_or_records_is_refused(run, votes, returned, over):
+    tally = run["tmp"] / "推荐结果.xlsx"
+    assert _invoke("halfyear", "tally", votes, "--out", tally)[0] in (0, 1)
+    source = tally if over == "tally" else sorted(returned.glob("*.xlsx"))[0]
+    out = run["tmp"] / "年度"
+    args = ["annual", "report", "-r", run["roster"], *run["ledgers"], "-o", out, "--tally", tally,
+            "--records", returned]
+    before = snapshot(tally, returned)
+    _set_over_a_hard_link_refused(run, args, out, source)
+    assert snapshot(tally, returned) == before
+
+
+def test_annual_report_problems_over_its_tally_is_refused(run, votes):
+    tally = run["tmp"] / "推荐结果.xlsx"
+    assert _invoke("halfyear", "tally", votes, "--out", tally)[0] in (0, 1)
+    before = snapshot(tally)
+    _refused(run, "annual", "report", "-r", run["roster"], *run["ledgers"], "-o", run["tmp"] / "年度",
+             "--tally", tally, "--problems", tally, "--force")
+    assert snapshot(tally) == before
+
+
+@pytest.mark.parametrize("command", ["week", "month", "quarter"])
+def test_check_json_over_an_input_is_refused(run, command):
+    period = {"week": [], "month": ["-p", "2026-07"], "quarter": ["-p", "2026Q3"]}[command]
+    _refused(run, command, "check", run["folder"], "-r", run["roster"], *period, "--json", run["roster"], "--force")

@@ -77,5 +77,6 @@ def check(
         raise typer.Exit(exit_code(run.findings))
     _print(run)
     print_findings(run.findings, title="谈话提醒和批评教育问题")
+    # run_inputs: with the kaoping.toml actually read (./kaoping.toml without -c)
     write_problems(run.findings, problems, force=force, inputs=inputs, base=folder, title=title)
     raise typer.Exit(exit_code(run.findings))

@@ -21,6 +21,7 @@ _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格�
 
 def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool,
          pdf: bool = False) -> None:
+    from ..config import settings_file
     from ..excel.roster import read_roster
     from ..forms.routine import generate_forms
     from ..paths import require_file
@@ -47,9 +48,11 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         def on_progress(i: int, total: int, path: Path) -> None:
             bar.update(task, completed=i, total=total)
 
-        # The PDFs are part of the same all-or-nothing set; the roster is never written over.
+        # The PDFs are part of the same all-or-nothing set; the roster, and the kaoping.toml
+        # the quarterly forms' seats are read from, are never written over.
+        read = [roster, settings_file(None) if kind == "quarterly" else None]
         written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress,
-                                 inputs=[roster], pdf=pdf)
+                                 inputs=read, pdf=pdf)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
     if kind == "quarterly":

@@ -38,13 +38,15 @@ def forms(
     from ..excel.roster import read_roster
     from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
     from ..report.annual import read_ledgers
-    from ..config import load_settings
+    from ..config import load_settings, settings_file
     from ..errors import KaopingError
     from ..forms.halfyear import NO_MAX_TICKS
     from .common import console, exit_code, print_findings, progress
 
     h = parse_half(half)
+    read: list[Path | None] = [roster, *ledger]
     if max_ticks is None and ratio is None:  # the options first, else kaoping.toml's [halfyear]
+        read.append(settings_file(settings_path))
         given = load_settings(settings_path).halfyear
         max_ticks, ratio = given.max_ticks, given.ticks_ratio if given.max_ticks is None else None
     if max_ticks is None and ratio is None:
@@ -57,7 +59,7 @@ def forms(
         result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
                                          ratio=ratio, force=force,
                                          on_progress=lambda _p: bar.advance(task),
-                                         inputs=[roster, *ledger])
+                                         inputs=read)
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")

@@ -46,20 +46,24 @@ class Grid:
 
     `merged` holds the merged ranges as 1-based (r1, c1, r2, c2). `uncached_formulas`:
     (row, col) of formula cells saved without a cached value: they read as blank here, but
-    the person typed a formula, not a value; readers report them (see excel.safety)."""
+    the person typed a formula, not a value; readers report them (see excel.safety).
+    `error_values`: (row, col) → the Excel error value (#REF!, #N/A…) a cell holds; it too
+    reads as blank here and is reported by the readers."""
 
     name: str
     rows: list[list[Value]]
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    error_values: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @classmethod
     def _from_calamine(cls, name: str, rows: list[list[Value]], hidden: bool,
-                       merged0: list | None, uncached_formulas: set[tuple[int, int]]) -> Grid:
+                       merged0: list | None, uncached_formulas: set[tuple[int, int]],
+                       error_values: dict[tuple[int, int], str] | None = None) -> Grid:
         """A grid with calamine's 0-based merged ranges (`merged_cell_ranges`) made 1-based."""
         return cls(name, rows, hidden, [_one_based(a, b) for a, b in merged0 or ()],
-                   uncached_formulas)
+                   uncached_formulas, error_values or {})
 
     def merged_in_row(self, row: int) -> list[tuple[int, int, int, int]]:
         """The merged ranges crossing `row`, in listed order."""
@@ -147,10 +151,11 @@ def load_book(path: Path | str, limits: LimitSettings | None = None) -> Book:
         sheets = _calamine_sheets(data, inspection, limits)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except BaseException as exc:  # calamine's error types, and pyo3's PanicException (a BaseException)
+    except BaseException:  # calamine's error types, and pyo3's PanicException (a BaseException)
+        # calamine's own text is English ("Cell string index not found…"): not shown
         raise UnreadableWorkbookError(
-            f"无法读取为 Excel 工作簿（{type(exc).__name__}: {exc}），文件可能已损坏。"
-            "请在 Excel/WPS 中打开后重新另存为 .xlsx 再交回。",
+            "文件已损坏，无法读取为 Excel 工作簿（其中的数据与 .xlsx 的格式不符，例如单元格引用了不存在的文字）。"
+            "请用 Excel/WPS 打开后另存为 .xlsx，再交回新文件。",
             file=str(path)) from None
     return Book(Path(path), sheets)
 
@@ -171,6 +176,7 @@ def _calamine_sheets(data: bytes, inspection: Inspection, limits: LimitSettings)
             rows = [r[:limits.max_columns] for r in rows]
         hidden = meta.visible != pc.SheetVisibleEnum.Visible
         sheets.append(Grid._from_calamine(meta.name, rows, hidden, sheet.merged_cell_ranges,
-                                          inspection.uncached_formulas(meta.name)))
+                                          inspection.uncached_formulas(meta.name),
+                                          inspection.error_values(meta.name)))
     wb.close()
     return sheets

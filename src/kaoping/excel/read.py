@@ -13,7 +13,8 @@ cell and a Chinese message. File/format rule ids:
 - F1 错误  the file cannot be read as a workbook
 - F2 提示  not a kaoping form (skipped)
 - F3       a cell value cannot be understood (错误 when the value is needed: leave days,
-           ticks; 警告 for task dates and 序号)
+           ticks; 警告 for task dates and 序号); an Excel error value (#REF!…), which reads
+           as blank: 错误 in a cell the form's fields are read from, 警告 elsewhere
 - F4 错误  a field or column of the form cannot be found, or a required field is blank
 - F5       period problems: month/quarter/year missing (错误) or inconsistent (警告)
 - F6 警告  the name on the form differs from the person the form was generated for
@@ -23,6 +24,7 @@ cell and a Chinese message. File/format rule ids:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +87,7 @@ def read_workbook(path: Path | str, *, default_year: int | None = None,
         result.forms.extend(_read_forms(ctx, det.kind))
     except Exception as exc:  # noqa: BLE001 - last line of defence: report, don't crash
         ctx.add("F1", f"读取表格时出错（{type(exc).__name__}: {exc}），请检查表格格式")
+    _error_values(ctx, book, result.forms)
     _attach_person(ctx.findings, result.forms, det.meta)
     result.findings.extend(ctx.findings)
     return result
@@ -113,6 +116,75 @@ def _uncached_formulas(ctx: ReadContext, book: Book) -> None:
         for r, c in sorted(g.uncached_formulas):
             ctx.add("F7", "该单元格是公式，但文件中没有保存计算结果，读出来是空白；请在 Excel/WPS "
                     "中打开后保存一次（让公式算出结果），或直接填写数值", g.name, cell_ref(r, c))
+
+
+# What to write instead of an error value, by the field read from the cell.
+_TICK_FIELDS = frozenset({"self_ticks", "leader_ticks", "commended", "direct_poor"})
+_FILL_TICK = "请删除错误值：应选的格子打 √，不选的留空"
+_FILL_DAYS = "请改为天数（数字，如 1.5；没有请假填 0）"
+_FILL_TASK = "请改为应填的内容（日期写成 2026-07-03，完成情况写文字）"
+_FILL_OTHER = "请改为应填的内容"
+
+
+def _error_values(ctx: ReadContext, book: Book, forms: list[Form]) -> None:
+    """An Excel error value (#REF!, #N/A, #VALUE!…) reads as blank (calamine drops it): a
+    tick read as 未勾选, days as not filled. 错误 in a cell a field is read from (it may change
+    a grade or a count), 警告 elsewhere (kaoping does not read it)."""
+    fields = _field_cells(forms)
+    for g in book.visible_sheets():
+        for (r, c), value in sorted(g.error_values.items()):
+            fill = _fill_for(fields.get(g.name, []), r, c)
+            what = f"该单元格是 Excel 错误值 {value}（多为公式引用的单元格被删除或复制时出错），kaoping 读出来是空白"
+            if fill is None:
+                ctx.add("F3", f"{what}；这里不是 kaoping 读取的栏目，不影响结果，请改正或删除以免误会",
+                        g.name, cell_ref(r, c), severity=Severity.WARNING)
+            else:
+                ctx.add("F3", f"{what}，不能当作未填写；{fill}", g.name, cell_ref(r, c))
+
+
+def _field_cells(forms: list[Form]) -> dict[str, list[tuple[str, str]]]:
+    """Sheet → (field, cell or range) of every field read, the weekly logs' ones included."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    sources = [f.source for f in forms]
+    sources += [w.source for f in forms if isinstance(f, MonthlySummary) for w in f.weeks]
+    for src in sources:
+        if src.sheet is not None:
+            out.setdefault(src.sheet, []).extend(src.cells.items())
+    return out
+
+
+def _fill_for(fields: list[tuple[str, str]], r: int, c: int) -> str | None:
+    """What to write in cell (r, c) when a field is read from it, else None."""
+    for key, ref in fields:
+        if not _covers(ref, r, c):
+            continue
+        if key in _TICK_FIELDS:
+            return _FILL_TICK
+        if "_days" in key:
+            return _FILL_DAYS
+        return _FILL_TASK if key == "tasks" else _FILL_OTHER
+    return None
+
+
+_REF = re.compile(r"([A-Z]{0,3})(\d+)")
+
+
+def _covers(ref: str, r: int, c: int) -> bool:
+    """Whether "C7", "B8:E8" or the rows "4:18" hold the cell (r, c)."""
+    parts = [_REF.fullmatch(p) for p in ref.split(":")]
+    if not ref or not all(parts) or len(parts) > 2:
+        return False
+    (c1, r1), (c2, r2) = (parts[0].groups(), parts[-1].groups())  # type: ignore[union-attr]
+    cols = (_column_number(c1), _column_number(c2)) if c1 and c2 else (1, 1 << 14)
+    return int(r1) <= r <= int(r2) and cols[0] <= c <= cols[1]
+
+
+def _column_number(letters: str) -> int:
+    """'A' → 1, 'AA' → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _read_forms(ctx: ReadContext, kind: FormKind) -> list[Form]:

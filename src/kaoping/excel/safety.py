@@ -78,6 +78,8 @@ class PartInfo:
     max_row: int = 0  # extent of the cells that hold a value, inline string or formula
     max_col: int = 0
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    # (row, col) → the Excel error value (#REF!, #N/A…) a cell holds: calamine reads it blank
+    error_values: dict[tuple[int, int], str] = field(default_factory=dict)
     bound: bool = False  # max_row/max_col bound the extent from above (formatted cells count)
 
 
@@ -93,6 +95,11 @@ class Inspection:
         """(row, col) of the formulas saved without a value in the sheet named `sheet`."""
         part = self.sheets.get(self.sheet_parts.get(sheet, ""))
         return set() if part is None else set(part.uncached_formulas)
+
+    def error_values(self, sheet: str) -> dict[tuple[int, int], str]:
+        """(row, col) → Excel error value (#REF!…) of the cells of the sheet named `sheet`."""
+        part = self.sheets.get(self.sheet_parts.get(sheet, ""))
+        return {} if part is None else dict(part.error_values)
 
 
 # ------------------------------------------------------------------ public API
@@ -517,6 +524,10 @@ def _exact_scan(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSet
 # cells): a claim only, which `_outside` checks against every cell tag.
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 _PLAIN_FORMULA_TAG = re.compile(rb"<f[\s/>]")
+# A cell the exact scan must look at (`_SheetScan._typed_cell`): an Excel error value
+# (t="e"), or a shared-string cell whose <v> is no plain index (calamine reads "-1" or "x"
+# as the first string). One search per chunk; the literal start keeps it at memchr speed.
+_ODD_TYPED_CELL = re.compile(rb"""t=["'](?:e["']|s["'][^>]*(?<!/)>(?!<v>\d{1,9}</v>))""")
 
 
 def _declared_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings
@@ -540,7 +551,7 @@ def _declared_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: Limi
                 return None
             outside = _outside(*extent)
         if (_DTD.search(buf) or _has_formula(region) or _PREFIXED_CELL_TAG.search(region)
-                or outside.search(region)):
+                or outside.search(region) or _ODD_TYPED_CELL.search(region)):
             return None
         if (end := _last_closed_cell_end(region)) is not None:
             closed = start + end
@@ -648,6 +659,8 @@ _VALUE_TEXT = re.compile(rb"<" + _PREFIX + rb"v(?=[\s/>])" + _ATTRS + rb"(?<!/)>
                          rb"(?!</?" + _PREFIX + rb"(?:c|row|f|v|is)(?=[\s/>]))\S")
 _ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _ATTR_T = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+_V_TEXT = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>([^<]*)<")
+_SHARED_INDEX = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>\d{1,9}</" + _PREFIX + rb"v\s*>")  # as calamine reads it
 _CELL_REF = re.compile(rb"^\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
 # Text after the last placed cell kept for the next chunk (instead of walked now) up to
 # this size: the end of a sheet, after its last cell, is then never walked at all.
@@ -735,6 +748,22 @@ class _SheetScan:
                         SHORTEN)
         if b"f" in inner and _FORMULA.search(inner) and not _cached(attrs, inner):
             found.uncached_formulas.add(cell)
+        if b"t" in attrs:
+            self._typed_cell(attrs, inner, cell)
+
+    def _typed_cell(self, attrs: bytes, inner: bytes, cell: tuple[int, int]) -> None:
+        """Record an Excel error value; refuse a shared-string cell whose index is no
+        number (the file is damaged: calamine would show another cell's text)."""
+        t_attr = _ATTR_T.search(attrs)
+        kind = t_attr.group(1) if t_attr else b""
+        if kind == b"e":
+            value = _V_TEXT.search(inner)
+            self.found.error_values[cell] = value.group(1).strip().decode("ascii", "replace")[:16] \
+                if value else "#N/A"
+        elif kind == b"s" and not _SHARED_INDEX.search(inner):
+            raise _fail(self.path, f"文件已损坏：工作表部件 {self.part} 的单元格 "
+                                   f"{column_letter(cell[1])}{cell[0]} 引用的共享文字编号无效",
+                        "请用 Excel/WPS 打开后另存为 .xlsx，再交回新文件")
 
 
 def _cached(attrs: bytes, inner: bytes) -> bool:

@@ -99,6 +99,13 @@ def _move(src: Path, dst: Path) -> None:
         set_hidden(dst, True)
 
 
+def put_bytes(path: Path, write: Callable[[Path], Any]) -> None:
+    """`write(path)`: the one place an output's bytes are written (a single file's temporary
+    file, a set's staged file), as `_move` is the one place they are moved. The fault tests
+    inject interrupts and OS errors at these two, as SQLite's tests do at its VFS."""
+    write(path)
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
@@ -479,7 +486,7 @@ def write_file(path: Path, write: Callable[[Path], Any], *, force: bool = False,
         clear_leftovers(folder, key, started=started)
         check_target(path, force=force, inputs=RunInputs.of(inputs))
         tmp = _new_temp(folder, key, path)
-        write(tmp)
+        put_bytes(tmp, write)
         _move(tmp, path)
         tmp = None
         made = []
@@ -620,7 +627,7 @@ class OutputSet:
     def write(self, target: Path, write: Callable[[Path], Any]) -> Path:
         """`write(staged_path)` for `target`; an OS error names `target`."""
         try:
-            write(self.path(target))
+            put_bytes(self.path(target), write)
         except OSError as exc:
             raise os_error(exc, Path(target), note=SET_UNTOUCHED) from None
         return Path(target)
