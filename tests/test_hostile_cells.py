@@ -152,3 +152,32 @@ def _replace_cell(xml: bytes, ref: str, inner: bytes, kind: bytes) -> bytes:
     pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*?)(?:/>|>.*?</c>)', re.S)
     attrs = re.sub(rb'\st="[^"]*"', b"", pattern.search(xml).group(1))
     return pattern.sub(b'<c r="' + ref.encode() + b'"' + attrs + b' t="' + kind + b'">' + inner + b"</c>", xml, count=1)
+
+
+# ---------------------------------------------------------------- the attendance sheet
+
+
+@pytest.mark.parametrize("error", [True, False])
+def test_an_error_value_in_an_attendance_days_cell_is_an_error_not_zero_days(tmp_path, error):
+    from openpyxl import Workbook
+
+    from kaoping.excel.attendance import read_attendance
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["工号", "月份", "病事假", "年休"])
+    ws.append(["1001", "2026-07", 2, 0])
+    ws.append(["1002", "2026-07", 1, 0])
+    if error:
+        ws["C3"] = "#REF!"
+        ws["C3"].data_type = "e"
+    path = tmp_path / "考勤.xlsx"
+    wb.save(path)
+    records, findings = read_attendance(path)
+    if not error:
+        assert findings == [] and [r.sick_personal_days for r in records] == [2, 1]
+        return
+    [f] = findings
+    assert (f.rule, f.severity, f.file, f.sheet, f.cell) == ("A1", Severity.ERROR, str(path), ws.title, "C3")
+    assert "Excel 错误值 #REF!" in f.message and "填 0" in f.message
+    assert [r.staff_id for r in records] == ["1001"]  # the row is not counted as 0 days

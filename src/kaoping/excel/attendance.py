@@ -161,6 +161,12 @@ class _AttendanceRows:
         days: dict[str, float | None] = {}
         bad = False
         for field in (f for f in _LEAVE_FIELDS if f in self.cols):
+            if (error := self.grid.error_values.get((r, self.cols[field]))) is not None:
+                # read as blank, it would count as 0 days
+                self.problem(r, field, f"该单元格是 Excel 错误值 {error}，读不出天数；请改为天数（数字，如 1.5，"
+                             "没有请假填 0）；本行出勤未计入", name, sid)
+                bad = True
+                continue
             try:
                 days[field] = parse_days(self.grid.value(r, self.cols[field]))
             except CellError as exc:
