@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +40,21 @@ from ..models import (
     WeeklyLog,
     WeeklyTask,
 )
+from ..output.files import RunInputs
 from ..output.style import text_lines
 from ..output.workbook import Inputs, OutputSet, put
 from ..paths import MAX_NAME, safe_filename
 from ..periods import Month, Quarter
-from ..report.template import RECORD, SHIPPED_DIR, SheetFill, Template, TemplateSpec, fill, fill_sheets, \
-    read_template
+from ..report.template import (
+    RECORD,
+    SHIPPED_DIR,
+    SheetFill,
+    Template,
+    TemplateSpec,
+    fill,
+    fill_sheets,
+    read_template,
+)
 from ..rules.due import due_people
 
 DATE_FORMAT = "yyyy-mm-dd"  # the task date columns' format in the shipped 附件1
@@ -471,6 +481,7 @@ def write_templates(out_dir: Path, *, force: bool = False, inputs: Inputs = (),
     check_form_templates(template_dir)
     out_dir = Path(out_dir)
     targets = {out_dir / name: kind for kind, name in TEMPLATE_NAMES.items()}
+    inputs = RunInputs.of(inputs).plus(*(form_template(kind, template_dir).path for kind in FORM_SPECS))
     with OutputSet(out_dir, targets, force=force, inputs=inputs) as out:
         for path, kind in targets.items():
             out.save(blank_workbook(kind, template_dir), path)
@@ -508,9 +519,7 @@ def form_paths(people: Sequence[Person], period: Month | Quarter, out_dir: Path,
 def _forms_due(roster: Roster, period: Month | Quarter,
                unit: str | None) -> tuple[list[Person], list[Person]]:
     """(people who get a form, everyone due): the people due in `period`, of `unit` if given."""
-    if isinstance(period, Month):
-        start, end = period.start, period.end
-    elif isinstance(period, Quarter):
+    if isinstance(period, Month | Quarter):
         start, end = period.start, period.end
     else:
         raise KaopingError("期间应为月份（如 2026-07）或季度（如 2026Q3）")
@@ -541,7 +550,8 @@ def generate_forms(roster: Roster, period: Month | Quarter, out_dir: Path, *,
 
     people, everyone = _forms_due(roster, period, unit)
     kind = FormKind.MONTHLY if isinstance(period, Month) else FormKind.QUARTERLY
-    form_template(kind, template_dir)  # a wrong template stops the batch before any file
+    template = form_template(kind, template_dir)  # a wrong template stops the batch here
+    inputs = RunInputs.of(inputs).plus(template.path)  # never written over
     paths = form_paths(people, period, Path(out_dir), everyone=everyone)
     pdfs = pdf_targets(paths) if pdf else []
     with OutputSet(Path(out_dir), [*paths, *pdfs], force=force, inputs=inputs) as out:
@@ -573,7 +583,9 @@ def _form_workbook(person: Person, period: Month | Quarter,
 # 科室/职务 are blank) with placeholder text, saves it, and for each person replaces the
 # placeholders in the saved worksheet XML (escaped as openpyxl escapes text) and re-zips: the
 # same workbook openpyxl would write for that person, ~10x faster. Text that openpyxl would
-# treat specially (control characters, leading/trailing spaces, '') takes the normal path.
+# treat specially (control characters, leading/trailing spaces, '') takes the normal path, and
+# so does every form of a template that does more with these names than print them
+# (`{{ 姓名[0] }}`, a filter): the placeholder text would not be what the person's gives.
 _STAMP_FIELDS = ("staff_id", "name", "unit", "section", "post")
 _STAMP_TOKENS = {k: f"KAOPINGSTAMP{i}X" for i, k in enumerate(_STAMP_FIELDS)}
 
@@ -586,10 +598,26 @@ def _stampable(value: str | None) -> bool:
         and "KAOPINGSTAMP" not in value)
 
 
+_STAMP_NAMES = frozenset({*IDENTITY.values(), "单位及职务"})
+_PLAIN_NAME = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def _prints_names_only(template: Template) -> bool:
+    """Whether the template uses the identity names only as plain `{{ 名称 }}` (stampable)."""
+    for cell in template.cells:
+        if any(n in _STAMP_NAMES for n, _ in cell.refs):
+            rest = _PLAIN_NAME.sub(lambda m: "" if m.group(1) in _STAMP_NAMES else m.group(0), cell.text)
+            if any(n in rest for n in _STAMP_NAMES):
+                return False
+    return True
+
+
 class _FormStamp:
     def __init__(self, period: Month | Quarter, template_dir: Path | None = None) -> None:
         self.period = period
         self.template_dir = template_dir
+        kind = FormKind.MONTHLY if isinstance(period, Month) else FormKind.QUARTERLY
+        self.usable = _prints_names_only(form_template(kind, template_dir))
         self.protos: dict[tuple[bool, ...], list[tuple[str, bytes, bool]]] = {}
 
     def _proto(self, shape: tuple[bool, ...]) -> list[tuple[str, bytes, bool]]:
@@ -623,7 +651,7 @@ class _FormStamp:
         from xml.sax.saxutils import escape
 
         values = {k: getattr(person, k) for k in _STAMP_FIELDS}
-        if not all(_stampable(v) for v in values.values()) or not values["staff_id"] \
+        if not self.usable or not all(_stampable(v) for v in values.values()) or not values["staff_id"] \
                 or not values["name"] or not values["unit"]:
             return None
         shape = tuple(v is not None for v in values.values())

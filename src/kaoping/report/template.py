@@ -19,7 +19,8 @@ import io
 import pickle
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
-from ..paths import shipped_templates
 from ..output.workbook import put
+from ..paths import shipped_templates
 
 SHIPPED_DIR = shipped_templates()
 RECORD = "行"  # the loop variable of the repeating row
@@ -208,13 +209,13 @@ class Template:
     # kaoping's own pickle of a workbook it parsed in this process.
     parsed: bytes = b""
     # Compiled jinja templates of its cells by text: compiled once, not once a fill.
-    compiled: dict[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict, repr=False)
+    compiled: dict[str, Callable[[Mapping[str, Any]], Any]] = dc_field(default_factory=dict, repr=False)
 
     def workbook(self) -> Workbook:
         """A fresh, unfilled copy of the template workbook."""
         if not self.parsed:
             return load_workbook(io.BytesIO(self.data))
-        wb = pickle.loads(self.parsed)  # noqa: S301 - our own pickle, see `parsed`
+        wb = pickle.loads(self.parsed)  # our own pickle, see `parsed`
         for ws in wb.worksheets:
             # The row/column dimension holders are defaultdicts whose factory pickle drops.
             ws.row_dimensions.default_factory = ws._add_row
