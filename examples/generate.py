@@ -28,16 +28,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaoping.calendar import is_workday, month_workdays
+from kaoping.excel.detect import MONTHLY_SHEET
 from kaoping.forms.routine import (
+    MONTHLY_DAYS,
     FillStyle,
     form_paths,
-    monthly_sheet,
+    form_template,
     monthly_workbook,
+    placeholder_cell,
     quarterly_workbook,
 )
 from kaoping.output.workbook import put, save_workbook
 from kaoping.models import (
     CommendationLevel,
+    FormKind,
     FormIdentity,
     MonthlySummary,
     Person,
@@ -581,16 +585,9 @@ def planted_q3_ticked(ev: QuarterlyEvaluation) -> QuarterlyEvaluation:
 
 # ---------------------------------------------------------------- writing
 
-_MONTHLY_CELLS: dict[str, str] | None = None
-
-
-def _monthly_cells() -> dict[str, str]:
-    global _MONTHLY_CELLS
-    if _MONTHLY_CELLS is None:
-        from openpyxl import Workbook
-
-        _MONTHLY_CELLS = monthly_sheet(Workbook().active)
-    return _MONTHLY_CELLS
+def _monthly_cell(field: str) -> str:
+    """Where the 附件2 template has the days box of `field` (its placeholder's cell)."""
+    return placeholder_cell(form_template(FormKind.MONTHLY), MONTHLY_DAYS[field], MONTHLY_SHEET)
 
 
 def write_monthly(s: Staff, p: Person, month: Month, path: Path) -> None:
@@ -600,7 +597,7 @@ def write_monthly(s: Staff, p: Person, month: Month, path: Path) -> None:
         ws = wb.worksheets[0]
         for key in ("sick_personal_days", "annual_leave_days", "sick_personal_days_ytd",
                     "annual_leave_days_ytd"):
-            cell = ws[_monthly_cells()[key]]
+            cell = ws[_monthly_cell(key)]
             if isinstance(cell.value, (int, float)):
                 put(cell, fullwidth(fmt_days(cell.value)))
     save_workbook(wb, path, force=True)

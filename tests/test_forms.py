@@ -161,16 +161,41 @@ def _shape(wb) -> list:
 
 
 @pytest.mark.parametrize("kind", list(TEMPLATE_NAMES))
-def test_committed_templates_match_the_layout_code(kind):
+def test_blank_forms_are_their_templates_with_placeholders_left_empty(kind, tmp_path: Path):
+    """The template is the layout: the blank form has its merges, widths, heights and every
+    literal cell; only placeholder cells differ, and they are empty (or the period's blank)."""
     path = TEMPLATE_DIR / TEMPLATE_NAMES[kind]
-    assert path.is_file(), "run scripts/build_templates.py --force and commit templates/xlsx"
-    committed = load_workbook(path)
-    fresh_path = Path(str(path) + ".tmp.xlsx")
-    try:
-        blank_workbook(kind).save(fresh_path)
-        assert _shape(committed) == _shape(load_workbook(fresh_path))
-    finally:
-        fresh_path.unlink(missing_ok=True)
+    template = load_workbook(path)
+    blank_workbook(kind).save(tmp_path / "blank.xlsx")
+    blank = load_workbook(tmp_path / "blank.xlsx")
+    weekly_model = kind == FormKind.MONTHLY  # 附件2's 一周小记: the model of the weekly sheets
+    assert [n for n in template.sheetnames if not (weekly_model and n == "一周小记")] == blank.sheetnames
+    for ws in blank.worksheets:
+        tws = template[ws.title]
+        placeholders = 0
+        for row in tws.iter_rows():
+            for c in row:
+                got = ws[c.coordinate].value
+                if isinstance(c.value, str) and "{{" in c.value:
+                    placeholders += 1
+                    assert got is None or "{{" not in str(got) and str(got).strip("（）月份第季度周时间： ") == ""
+                elif ws.title != "_kaoping":
+                    assert got == c.value, c.coordinate
+        assert sorted(map(str, ws.merged_cells.ranges)) == sorted(map(str, tws.merged_cells.ranges))
+        assert {k: d.width for k, d in ws.column_dimensions.items()} == \
+            {k: d.width for k, d in tws.column_dimensions.items()}
+        assert {k: d.height for k, d in ws.row_dimensions.items()} == \
+            {k: d.height for k, d in tws.row_dimensions.items()}
+        assert placeholders > 0 or ws.title == "_kaoping"
+
+
+def test_monthly_weekly_sheet_has_the_layout_of_the_weekly_form():
+    """附件2 carries its own 一周小记 sheet (copied once per week): the same as 附件1's."""
+    weekly = load_workbook(TEMPLATE_DIR / TEMPLATE_NAMES[FormKind.WEEKLY])["一周小记"]
+    monthly = load_workbook(TEMPLATE_DIR / TEMPLATE_NAMES[FormKind.MONTHLY])["一周小记"]
+    wb_w, wb_m = weekly.parent, monthly.parent
+    del wb_w["_kaoping"], wb_m["_kaoping"], wb_m["月度小结"]
+    assert _shape(wb_w) == _shape(wb_m)
 
 
 def test_templates_read_back_as_blank_forms(tmp_path: Path):

@@ -1,14 +1,15 @@
 """The package layering of `src/kaoping`, read from the source (module-level and function-level
 imports alike, TYPE_CHECKING ones included):
 
-    cli → pipeline → forms / report → excel / output → rules → models  (report ↛ forms)
+    cli → pipeline → forms → report → excel / output → rules → models  (report ↛ forms)
 
 with the small base modules (errors, names, periods) usable by all; `paths` (file names and
 listings) by the readers, the writers and above; `config` (kaoping.toml) and `calendar`
 (chinesecalendar data) by pipeline and cli only, never by rules. `excel` only reads workbooks,
 `output` only writes files (safely: never an input, batches all-or-nothing); `forms` (the blank
 forms handed out) and `report` (the filings) write through `output` and may use `excel`'s
-layout labels and cell helpers, never the other way round. No cycle between packages.
+layout labels and cell helpers, never the other way round; `forms` fills its templates with
+`report.template`, the filings' template machinery. No cycle between packages.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "paths": set(),
     "excel": _READ_WRITE,
     "output": {"paths"},  # paths.shown: file names that are not valid UTF-8
-    "forms": _READ_WRITE | {"excel", "output"},
+    "forms": _READ_WRITE | {"excel", "output", "report"},  # report.template fills the forms
     "report": _READ_WRITE | {"excel", "output"},
     "calendar": set(),
     "config": {"rules"},  # kaoping.toml → rules.settings

@@ -36,6 +36,7 @@ COMMANDS = {
     "week check": ["week", "check", Q3, "-r", ROSTER],
     "month check": ["month", "check", Q3, "-r", ROSTER, "-p", "2026-08"],
     "quarter check": ["quarter", "check", Q3, "-r", ROSTER],
+    "followup check": ["followup", "check", str(EX / "谈话提醒"), "-r", ROSTER, "--date", "2026-12-31"],
 }
 
 
@@ -179,3 +180,17 @@ def test_no_error_is_valid_and_the_text_is_plain_utf8():
     assert report["valid"] is True
     text = report_text(report)
     assert "王磊" in text and '"roster": "花名册.xlsx"' in text and text.endswith("}\n")
+
+
+def test_followup_report_lists_each_follow_up_with_its_status(reports):
+    code, report = reports["followup check"]
+    assert code == 0 and report["inputs"]["date"] == "2026-12-31"
+    summary = report["summary"]
+    assert summary["counts"] == {"已落实": 6, "逾期落实": 3, "逾期未落实": 1, "未到期": 0, "无法判断": 0}
+    never = [i for i in summary["items"] if i["status"] == "逾期未落实"]
+    assert never == [{"quarter": "2026Q2", "action": "谈话提醒", "staff_id": "3007", "name": "邹燕",
+                      "unit": "瓯海分中心", "due": "2026-08-19", "done_on": None, "status": "逾期未落实",
+                      "file": never[0]["file"]}]
+    assert never[0]["file"].endswith("谈话提醒和批评教育名单-2026Q2.xlsx")
+    x1 = next(f for f in report["findings"] if f["rule"] == "X1")
+    assert (x1["person"], x1["sheet"], x1["cell"]) == ("邹燕", "谈话提醒", "I4")

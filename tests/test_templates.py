@@ -34,8 +34,10 @@ LIST_SPEC = TemplateSpec("list.xlsx", {"单位": None}, frozenset({"序号", "�
 
 @pytest.fixture
 def restyled(tmp_path: Path) -> Path:
+    from kaoping.forms.routine import TEMPLATE_NAMES
+
     folder = tmp_path / "模板"
-    export_templates(folder, list(T.SPECS))
+    export_templates(folder, [*T.SPECS, *TEMPLATE_NAMES.values()])  # the set `templates export` writes
     return folder
 
 
@@ -184,8 +186,11 @@ def test_export_writes_the_shipped_set_and_refuses_to_overwrite(tmp_path):
     out = tmp_path / "t"
     result = runner.invoke(app, ["templates", "export", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(T.SPECS)
-    for name in T.SPECS:
+    from kaoping.forms.routine import TEMPLATE_NAMES
+
+    shipped = [*T.SPECS, *TEMPLATE_NAMES.values()]  # 附件4–6, 台账, 问题清单 and the forms 附件1–3
+    assert sorted(p.name for p in out.iterdir()) == sorted(shipped)
+    for name in shipped:
         assert (out / name).read_bytes() == (SHIPPED_DIR / name).read_bytes()
     again = runner.invoke(app, ["templates", "export", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
@@ -229,8 +234,10 @@ def test_settings_templates_dir_is_relative_to_the_toml(restyled, tmp_path, monk
 
 
 def test_the_templates_page_lists_every_placeholder():
+    from kaoping.forms.routine import FORM_SPECS
+
     page = (REPO / "docs" / "模板.md").read_text("utf-8")
-    for spec in T.SPECS.values():
+    for spec in [*T.SPECS.values(), *FORM_SPECS.values()]:
         for name, fields in spec.values.items():
             assert name in page, name
             for field in fields or ():
@@ -377,7 +384,10 @@ def test_templates_resaved_by_libreoffice_still_fill_the_same(restyled, tmp_path
 
     resaved = pdf.convert(sorted(restyled.glob("*.xlsx")), "xlsx", tmp_path / "resaved")
     folder = resaved[0].parent
-    assert sorted(p.name for p in resaved) == sorted(T.SPECS)
+    from kaoping.forms.routine import FORM_SPECS
+
+    specs = [*T.SPECS.values(), *FORM_SPECS.values()]
+    assert sorted(p.name for p in resaved) == sorted(spec.file for spec in specs)
     rows = {c: RowCounts() for c in T.A4_CATEGORY_ROWS}
     rows[next(iter(rows))].total = 3
     args = {"unit_label": "财务处", "quarter": Quarter(2026, 2), "report_date": dt.date(2026, 7, 1)}
@@ -385,7 +395,7 @@ def test_templates_resaved_by_libreoffice_still_fill_the_same(restyled, tmp_path
     again = annex4_workbook(Annex4Counts(rows), **args,
                             template=read_template(T.ANNEX4_SPEC, folder)).worksheets[0]
     assert [[c.value for c in r] for r in again.iter_rows()] == [[c.value for c in r] for r in shipped.iter_rows()]
-    for spec in T.SPECS.values():
+    for spec in specs:
         assert read_template(spec, folder).refs() == read_template(spec).refs(), spec.file
 
 

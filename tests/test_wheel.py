@@ -2,7 +2,8 @@
 
 A wheel is built from a copy of the source tree (what a clone holds), installed — not editable —
 into a fresh venv, and `kaoping` is run from a folder outside the repository: `forms blank`,
-`quarter report` (with the shipped templates and with a restyled 附件4) and `annual report`.
+`quarter report` (with the shipped templates and with a restyled 附件4), `annual report`, and the
+staff forms `forms monthly|quarterly` (with the shipped and a restyled 附件3).
 The wheel and the venv are made once per test session (about a minute, most of it pip).
 """
 
@@ -109,3 +110,27 @@ def test_a_title_restyled_in_an_exported_annex4_is_what_the_wheel_writes(install
     assert run.returncode == 0, run.stdout + run.stderr
     for unit_file in (folder / "备案").glob("*/附件4-备案表-2026Q2.xlsx"):
         assert load_workbook(unit_file).worksheets[0]["A1"].value == TITLE, unit_file
+
+
+def test_the_wheel_writes_the_staff_forms_from_its_packaged_templates(installed, folder):
+    """附件1–3 come from the wheel's templates (no drawing code left to fall back on): the forms
+    carry their placeholders' values, and a restyled exported 附件3 is what the wheel writes."""
+    run = kaoping(installed, folder, "forms", "monthly", "--roster", "花名册.xlsx", "--period", "2026-07",
+                  "--unit", "财务处", "--out", "月表")
+    assert run.returncode == 0, run.stdout + run.stderr
+    wb = load_workbook(next((folder / "月表").rglob("*.xlsx")))
+    assert wb["月度小结"]["A2"].value == "（7）月份" and len(wb.sheetnames) == 7  # 月度小结, 5 weeks, _kaoping
+    assert wb.worksheets[1]["G2"].value == "时间：（7）月第（1）周"
+    assert kaoping(installed, folder, "templates", "export", "模板").returncode == 0
+    path = folder / "模板" / "附件3-干部日常考评季度评价表.xlsx"
+    wb = load_workbook(path)
+    wb["季度评价"]["A1"] = "干部日常考评季度评价表（改版）"
+    wb.save(path)
+    run = kaoping(installed, folder, "forms", "quarterly", "--roster", "花名册.xlsx", "--period", "2026Q3",
+                  "--unit", "财务处", "--out", "季表", "--templates", "模板")
+    assert run.returncode == 0, run.stdout + run.stderr
+    forms = list((folder / "季表").rglob("*.xlsx"))
+    assert forms
+    for form in forms:
+        ws = load_workbook(form)["季度评价"]
+        assert ws["A1"].value == "干部日常考评季度评价表（改版）" and ws["A2"].value == "第（3）季度"

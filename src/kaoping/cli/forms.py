@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded
+from .common import TemplatesOpt, guarded
 from .examples import epilog
 
 app = typer.Typer(help="生成空白表格（按花名册每人一份，已预填姓名、单位、职务和期间）",
@@ -19,8 +19,16 @@ _FORCE = typer.Option(False, "--force", help="覆盖已存在的同名文件（�
 _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格输出 PDF（放在 .xlsx 旁），便于打印")
 
 
+def _templates(option: Path | None) -> Path | None:
+    """--templates, else kaoping.toml's [templates] dir (the forms read ./kaoping.toml)."""
+    from ..config import load_settings
+    from .common import template_dir
+
+    return template_dir(option, load_settings(None))
+
+
 def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, force: bool,
-         pdf: bool = False) -> None:
+         pdf: bool = False, templates: Path | None = None) -> None:
     from ..config import settings_file
     from ..excel.roster import read_roster
     from ..forms.routine import generate_forms
@@ -33,6 +41,7 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
 
         require_soffice()  # say so before any work when LibreOffice is missing
     per = parse_month(period) if kind == "monthly" else parse_quarter(period)
+    folder = _templates(templates)
     require_file(roster, "花名册")
     ros, findings = read_roster(roster)
     from ..models import Severity
@@ -48,11 +57,11 @@ def _run(kind: str, roster: Path, period: str, out: Path, unit: str | None, forc
         def on_progress(i: int, total: int, path: Path) -> None:
             bar.update(task, completed=i, total=total)
 
-        # The PDFs are part of the same all-or-nothing set; the roster, and the kaoping.toml
-        # the quarterly forms' seats are read from, are never written over.
-        read = [roster, settings_file(None) if kind == "quarterly" else None]
+        # The PDFs are part of the same all-or-nothing set; the roster, the kaoping.toml (the
+        # template folder, the quarterly forms' seats) and the templates are never written over.
+        read = [roster, settings_file(None), folder]
         written = generate_forms(ros, per, out, unit=unit, force=force, on_progress=on_progress,
-                                 inputs=read, pdf=pdf)
+                                 inputs=read, pdf=pdf, template_dir=folder)
     units = len({p.relative_to(out).parts[0] for p in written})
     con.print(f"[green]已生成 {len(written)} 份{what}[/]（{per}，{units} 个单位），输出目录：{out}")
     if kind == "quarterly":
@@ -83,9 +92,10 @@ def monthly(
     unit: str | None = _UNIT,
     force: bool = _FORCE,
     pdf: bool = _PDF,
+    templates: TemplatesOpt = None,
 ) -> None:
     """生成每人一份的月度小结表（附件2），同一工作簿内附该月各周的一周小记表（附件1）。"""
-    _run("monthly", roster, period, out, unit, force, pdf)
+    _run("monthly", roster, period, out, unit, force, pdf, templates)
 
 
 @app.command("quarterly", epilog=epilog("forms quarterly"))
@@ -97,10 +107,11 @@ def quarterly(
     unit: str | None = _UNIT,
     force: bool = _FORCE,
     pdf: bool = _PDF,
+    templates: TemplatesOpt = None,
 ) -> None:
     """生成每人一份的季度评价表（附件3），并列出各单位（考核组）本季度可定“好”等次的名额
     （同 kaoping quarter quota）。"""
-    _run("quarterly", roster, period, out, unit, force, pdf)
+    _run("quarterly", roster, period, out, unit, force, pdf, templates)
 
 
 @app.command("blank", epilog=epilog("forms blank"))
@@ -108,6 +119,7 @@ def quarterly(
 def blank(
     out: Path = typer.Option(..., "--out", "-o", help="输出目录"),
     force: bool = _FORCE,
+    templates: TemplatesOpt = None,
 ) -> None:
     """输出空白的附件1 一周小记表、附件2 月度小结表、附件3 季度评价表（不预填人员，供手工分发）。"""
     from ..errors import OutputExistsError
@@ -119,5 +131,5 @@ def blank(
     if existing and not force:
         raise OutputExistsError("以下文件已存在：" + "、".join(p.name for p in existing)
                                 + "；未写入任何文件。如确需覆盖，请加 --force", file=str(out))
-    paths = write_templates(out, force=force)
+    paths = write_templates(out, force=force, template_dir=_templates(templates))
     console().print(f"[green]已输出 {len(paths)} 份空白表格[/]：" + "、".join(p.name for p in paths))

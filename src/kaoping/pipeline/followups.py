@@ -24,6 +24,7 @@ class FollowupRun:
     files: int = 0
     lists: int = 0
     findings: list[Finding] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)  # what the run judged with
 
     @property
     def errors(self) -> int:
@@ -56,4 +57,4 @@ def run_followups(roster_path: Path, folder: Path, *, today: dt.date | None = No
                            "谈话提醒和批评教育名单-2026Q3.xlsx，由各单位填写后交回）", file=str(folder))
     check = check_followups(lists, roster.people, today, settings)
     return FollowupRun(check, roster, today, files, len(lists),
-                       [*findings, *file_findings, *check.findings])
+                       [*findings, *file_findings, *check.findings], settings)

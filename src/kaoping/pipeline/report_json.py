@@ -13,6 +13,7 @@ The report is built here, from the run; the CLI only writes it (to a file or std
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib.metadata
 import json
 from collections import Counter
@@ -71,7 +72,10 @@ def stats(findings: Sequence[Finding]) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    """Paths as text, enums as their (Chinese) values, dataclasses as objects."""
+    """Paths as text, enums as their (Chinese) values, dates as ISO text, dataclasses as
+    objects."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Path):
@@ -194,3 +198,17 @@ def talks_report(run: Any, *, inputs: Mapping[str, Any]) -> dict[str, Any]:
     summary = {"half": str(check.half), "files": run.files, "units": units}
     return check_report("halfyear check", run.findings, inputs={**inputs, "half": str(check.half)},
                         settings=None, summary=summary)
+
+
+def followups_report(run: Any, *, inputs: Mapping[str, Any], settings_file: Path | None) -> dict[str, Any]:
+    """`followup check`: the day judged, the lists read, and each 谈话提醒/批评教育 with its
+    deadline, the day it was done and where it stands."""
+    items = [{"quarter": str(i.quarter), "action": i.action, "staff_id": i.person.staff_id,
+              "name": i.person.name, "unit": i.person.unit, "due": i.due,
+              "done_on": i.entry.done_on, "status": i.status, "file": i.file}
+             for i in run.check.items]
+    counts = {s: len(run.check.of(s)) for s in ("已落实", "逾期落实", "逾期未落实", "未到期", "无法判断")}
+    summary = {"today": run.today, "files": run.files, "lists": run.lists, "counts": counts,
+               "items": items}
+    return check_report("followup check", run.findings, inputs={**inputs, "date": run.today},
+                        settings=run.settings, settings_file=settings_file, summary=summary)

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import copy
 import io
+import pickle
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
-from ..paths import shipped_templates
 from ..output.workbook import put
+from ..paths import shipped_templates
 
 SHIPPED_DIR = shipped_templates()
 RECORD = "行"  # the loop variable of the repeating row
@@ -193,7 +195,8 @@ def _check_record_merges(ws: Worksheet, row: int, path: Path) -> None:
 
 @dataclass
 class Template:
-    """A validated template: its bytes (each fill opens a fresh copy) and placeholder cells."""
+    """A validated template: its bytes, the parsed workbook each fill starts from a fresh copy
+    of, and its placeholder cells."""
 
     spec: TemplateSpec
     path: Path
@@ -201,6 +204,23 @@ class Template:
     cells: list[_Cell]
     record_rows: dict[str, int]  # sheet → its record row
     kind: str | None = None  # the hidden _kaoping sheet's kind (how kaoping knows its files)
+    # The workbook as parsed, pickled: unpickling a copy is ~30x faster than parsing the xlsx
+    # again, which a batch of per-person forms would otherwise do once a person. Only ever
+    # kaoping's own pickle of a workbook it parsed in this process.
+    parsed: bytes = b""
+    # Compiled jinja templates of its cells by text: compiled once, not once a fill.
+    compiled: dict[str, Callable[[Mapping[str, Any]], Any]] = dc_field(default_factory=dict, repr=False)
+
+    def workbook(self) -> Workbook:
+        """A fresh, unfilled copy of the template workbook."""
+        if not self.parsed:
+            return load_workbook(io.BytesIO(self.data))
+        wb = pickle.loads(self.parsed)  # our own pickle, see `parsed`
+        for ws in wb.worksheets:
+            # The row/column dimension holders are defaultdicts whose factory pickle drops.
+            ws.row_dimensions.default_factory = ws._add_row
+            ws.column_dimensions.default_factory = ws._add_column
+        return wb
 
     def refs(self) -> set[Ref]:
         return _normal(self.spec, set().union(*(c.refs for c in self.cells)) if self.cells else set())
@@ -223,10 +243,11 @@ def read_template(spec: TemplateSpec, directory: Path | None = None, *,
     except Exception as exc:  # a damaged template must not stop the report silently
         raise KaopingError(f"模板文件无法打开（{type(exc).__name__}）；{EXPORT_HINT}",
                            file=str(path)) from None
+    parsed = pickle.dumps(wb, protocol=pickle.HIGHEST_PROTOCOL)  # before anything touches it
     env = _environment()
     cells = _scan(wb, env, path)
     _check_known(spec, cells, path)
-    template = Template(spec, path, data, cells, _record_rows(cells, path), _meta_kind(wb))
+    template = Template(spec, path, data, cells, _record_rows(cells, path), _meta_kind(wb), parsed)
     for sheet, row in template.record_rows.items():
         _check_record_merges(wb[sheet], row, path)
     if folder.resolve() != Path(reference).resolve():
@@ -386,20 +407,31 @@ def _lookup(name: str, field: str | None) -> Callable[[Mapping[str, Any]], Any]:
     return lambda ctx: ctx[name][field]
 
 
-def _compile(env: SandboxedEnvironment, text: str, known: Mapping[str, Any]
+def _compile(env: SandboxedEnvironment, text: str, known: Mapping[str, Any],
+             cache: dict[str, Callable[[Mapping[str, Any]], Any]] | None = None
              ) -> Callable[[Mapping[str, Any]], Any]:
     """A cell that is one placeholder gives the value itself; anything else gives text.
-    `known`: the values (and the record) the cell is filled with, for the direct lookup."""
+    `known`: the values (and the record) the cell is filled with, for the direct lookup;
+    `cache`: compiled templates by text (a template's own, reused across fills)."""
     plain = _PLAIN.match(text)
     if plain and plain.group(1) in known:
         value = known[plain.group(1)]
         if plain.group(2) is None or (isinstance(value, Mapping) and plain.group(2) in value):
             return _lookup(plain.group(1), plain.group(2))
+    fn = cache.get(text) if cache is not None else None
+    if fn is not None:
+        return fn
     m = _WHOLE.match(text)
     if m and "{{" not in m.group(1) and "}}" not in m.group(1) and "{%" not in text:
         expr = env.compile_expression(m.group(1), undefined_to_none=False)
-        return lambda ctx: expr(**ctx)
-    return env.from_string(text).render
+
+        def fn(ctx: Mapping[str, Any]) -> Any:
+            return expr(**ctx)
+    else:
+        fn = env.from_string(text).render
+    if cache is not None:
+        cache[text] = fn
+    return fn
 
 
 def _value(fn: Callable[[Mapping[str, Any]], Any], ctx: Mapping[str, Any], template: Template,
@@ -428,7 +460,7 @@ def fill(template: Template, values: Mapping[str, Any],
     """A fresh copy of the template with every placeholder filled; the record row once per
     record (every value through `put`: text never becomes a formula)."""
     _check_context(template.spec, values, records)
-    wb = load_workbook(io.BytesIO(template.data))
+    wb = template.workbook()
     for name in _content_sheets(wb):
         _render_sheet(template, wb[name], name, values, records)
     return wb
@@ -455,7 +487,7 @@ def fill_sheets(template: Template, sheets: Sequence[SheetFill], *, fit: Fit | N
     Excel nor LibreOffice grows a row on opening)."""
     for sheet in sheets:
         _check_context(template.spec, sheet.values, sheet.records)
-    wb = load_workbook(io.BytesIO(template.data))
+    wb = template.workbook()
     names = _content_sheets(wb)
     sources = [_source(sheet, names, template) for sheet in sheets]
     copies = [_copy_sheet(wb, wb[name]) for name in sources]  # all copied while pristine
@@ -494,17 +526,35 @@ def _content_sheets(wb: Workbook) -> list[str]:
     return [ws.title for ws in wb.worksheets if ws.title != META_SHEET]
 
 
-def _copy_sheet(wb: Workbook, source: Worksheet) -> Worksheet:
-    """`copy_worksheet` plus what it leaves out or shares: panes, print titles and area,
-    filter, header and footer, conditional formats, drop-downs, and merges of its own (the
-    copy's merges would otherwise be the source's range objects, moved with either sheet)."""
-    from openpyxl.worksheet.cell_range import MultiCellRange
+def _merged_range(ws: Worksheet, coord: str) -> Any:
+    """A merged range of `ws` whose cells are already in place (a copied sheet's): what
+    `MergedCellRange(ws, coord)` gives, without its border merging, which compares styles
+    cell by cell and was most of the cost of copying a form's sheets."""
+    from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.worksheet.merge import MergedCellRange
 
-    ws = wb.copy_worksheet(source)
+    rng = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(rng, range_string=coord)
+    rng.ws = ws
+    rng.start_cell = ws.cell(rng.min_row, rng.min_col)
+    return rng
+
+
+def _copy_sheet(wb: Workbook, source: Worksheet) -> Worksheet:
+    """`copy_worksheet` plus what it leaves out or shares: panes, print titles and area,
+    filter, header and footer, conditional formats, drop-downs, sheet protection (a form's
+    labels stay locked), the sheet view (gridlines hidden), and merges of its own (the copy's
+    merges would otherwise be the source's range objects, moved with either sheet)."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    merged, source.merged_cells = source.merged_cells, MultiCellRange()
+    try:  # copy_worksheet's own copy of the merges is as slow as MergedCellRange()
+        ws = wb.copy_worksheet(source)
+    finally:
+        source.merged_cells = merged
     ws.merged_cells = MultiCellRange()
     for rng in source.merged_cells.ranges:
-        ws.merged_cells.add(MergedCellRange(ws, rng.coord))
+        ws.merged_cells.add(_merged_range(ws, rng.coord))
     ws.freeze_panes = source.freeze_panes
     ws.print_title_rows = source.print_title_rows
     ws.print_title_cols = source.print_title_cols
@@ -516,7 +566,11 @@ def _copy_sheet(wb: Workbook, source: Worksheet) -> Worksheet:
         for rule in cf.rules:
             ws.conditional_formatting.add(str(cf.sqref), copy.copy(rule))
     for dv in source.data_validations.dataValidation:
-        ws.add_data_validation(copy.copy(dv))
+        ws.add_data_validation(copy.deepcopy(dv))
+    ws.protection = copy.deepcopy(source.protection)
+    ws.views = copy.deepcopy(source.views)
+    ws.sheet_view.tabSelected = None  # one selected tab per workbook (else Excel groups the sheets)
+    ws.sheet_properties = copy.deepcopy(source.sheet_properties)
     return ws
 
 
@@ -528,7 +582,7 @@ def _render_sheet(template: Template, ws: Worksheet, name: str, values: Mapping[
     shift = _lay_out_records(ws, record_row, len(records)) if record_row else 0
     sample = {**values, RECORD: records[0] if records else {}}
     for cell in (c for c in template.cells if c.sheet == name):
-        fn = _compile(env, cell.text, sample)
+        fn = _compile(env, cell.text, sample, template.compiled)
         if cell.row == record_row:
             for i, rec in enumerate(records):
                 put(ws.cell(cell.row + i, cell.col), _value(fn, {**values, RECORD: rec}, template, cell))
