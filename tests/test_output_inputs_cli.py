@@ -364,3 +364,46 @@ def test_annual_report_problems_over_its_tally_is_refused(run, votes):
 def test_check_json_over_an_input_is_refused(run, command):
     period = {"week": [], "month": ["-p", "2026-07"], "quarter": ["-p", "2026Q3"]}[command]
     _refused(run, command, "check", run["folder"], "-r", run["roster"], *period, "--json", run["roster"], "--force")
+
+
+# ---------------------------------------------------------------- a template folder is read
+
+
+@pytest.fixture()
+def layouts(run) -> Path:
+    """`templates export`'s folder, as a clerk restyles it and gives it with --templates."""
+    folder = run["tmp"] / "模板"
+    assert _invoke("templates", "export", folder)[0] == 0
+    return folder
+
+
+def _template_link(layouts: Path, out: Path, name: str) -> None:
+    """The first file below `out` replaced by a hard link of the template `name*`."""
+    target = sorted(out.rglob("*.xlsx"))[0]
+    target.unlink()
+    os.link(next(layouts.glob(f"{name}*.xlsx")), target)
+
+
+@pytest.mark.parametrize(("command", "template"), [
+    (["forms", "quarterly", "-p", "2026Q3"], "附件3"),
+    (["forms", "monthly", "-p", "2026-07"], "附件2"),
+])
+def test_forms_over_a_hard_link_of_a_template_are_refused(run, layouts, command, template):
+    out = run["tmp"] / "下发"
+    args = [*command, "-r", run["roster"], "-o", out, "--templates", layouts]
+    assert _invoke(*args)[0] == 0
+    _template_link(layouts, out, template)
+    before = snapshot(layouts)
+    assert "硬链接" in _refused(run, *args, "--force")
+    assert snapshot(layouts) == before
+
+
+def test_quarter_report_over_a_hard_link_of_a_template_is_refused(run, layouts):
+    out = run["tmp"] / "报送"
+    args = ["quarter", "report", run["folder"], "-r", run["roster"], "-p", "2026Q3", "-o", out,
+            "--date", "2026-10-15", "--templates", layouts]
+    assert _invoke(*args)[0] == 0
+    _template_link(layouts, out, "附件4")
+    before = snapshot(layouts)
+    assert "硬链接" in _refused(run, *args, "--force")
+    assert snapshot(layouts) == before
