@@ -401,9 +401,11 @@ class _RosterReading:
     def _error_values(self, row: int, raw: dict[str, object]) -> None:
         """R10: an Excel error value reads as blank (a 不定档 case or a date silently lost)."""
         sid, unit = _staff_id(raw.get("staff_id")), clean_text(raw.get("unit"))
-        name = normalize_name(raw.get("name")) or None if clean_text(raw.get("name")) else None
+        name = normalize_name(raw.get("name")) or None
         for key, col in self.cols.items():
-            if key != "remark" and (error := self.grid.error_values.get((row, col))) is not None:  # 备注 is not read
+            if key == "remark":  # 备注: kaoping does not read it
+                continue
+            if (error := self.grid.error_values.get((row, col))) is not None:
                 self.add("R10", f"该单元格是 Excel 错误值 {error}，kaoping 读出来是空白，不能当作未填写；"
                          "请改为应填的内容后保存", row, key, name=name, sid=sid, unit=unit)
 
