@@ -407,3 +407,18 @@ def test_quarter_report_over_a_hard_link_of_a_template_is_refused(run, layouts):
     before = snapshot(layouts)
     assert "硬链接" in _refused(run, *args, "--force")
     assert snapshot(layouts) == before
+
+
+def test_roster_check_json_over_the_roster_is_refused(run):
+    _refused(run, "roster", "check", run["roster"], "--json", run["roster"], "--force")
+
+
+def test_annual_eligible_json_over_a_ledger_is_refused(run):
+    _refused(run, "annual", "eligible", "-r", run["roster"], *run["ledgers"], "--json", run["ledger"], "--force")
+
+
+def test_followup_check_json_over_a_returned_list_is_refused(run, returned):
+    listed = sorted(returned.glob("*.xlsx"))[0]
+    before = snapshot(returned)
+    _refused(run, "followup", "check", returned, "-r", run["roster"], "--json", listed, "--force")
+    assert snapshot(returned) == before
