@@ -282,3 +282,17 @@ def test_an_error_value_in_a_ballot_tick_cell_makes_the_ballot_invalid(tmp_path,
     [f] = b.findings
     assert not b.valid and (f.rule, f.file, f.sheet, f.cell) == ("H3", str(path), "集中测评票", "E7")
     assert "Excel 错误值 #N/A" in f.message
+
+
+@pytest.mark.parametrize(("attr", "dimension"), [
+    (b't="e"', "A1:B1"), (b"t='e'", "A1:B1"), (b't="e"', None), (b"t='e'", None),
+    (b't = "e"', None), (b't= "e"', None),  # spaced: no writer's; the exact scan reads it
+])
+def test_an_error_value_is_found_however_its_type_is_quoted(tmp_path, attr, dimension):
+    b = bad_corpus_builder()
+    xml = b.sheet_xml(b'<row r="1"><c r="A1" ' + attr + b'><v>#REF!</v></c><c r="B1"><v>2</v></c></row>',
+                      dimension)
+    path = tmp_path / "表.xlsx"
+    path.write_bytes(b.minimal_xlsx(xml))
+    [part] = inspect_workbook(path).sheets.values()
+    assert part.error_values == {(1, 1): "#REF!"}

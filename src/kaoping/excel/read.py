@@ -130,8 +130,11 @@ def _error_values(ctx: ReadContext, book: Book, forms: list[Form]) -> None:
     """An Excel error value (#REF!, #N/A, #VALUE!…) reads as blank (calamine drops it): a
     tick read as 未勾选, days as not filled. 错误 in a cell a field is read from (it may change
     a grade or a count), 警告 elsewhere (kaoping does not read it)."""
+    sheets = [g for g in book.visible_sheets() if g.error_values]
+    if not sheets:
+        return
     fields = _field_cells(forms)
-    for g in book.visible_sheets():
+    for g in sheets:
         for (r, c), value in sorted(g.error_values.items()):
             fill = _fill_for(fields.get(g.name, []), r, c)
             what = f"该单元格是 Excel 错误值 {value}（多为公式引用的单元格被删除或复制时出错），kaoping 读出来是空白"

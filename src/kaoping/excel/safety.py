@@ -526,8 +526,13 @@ _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\
 _PLAIN_FORMULA_TAG = re.compile(rb"<f[\s/>]")
 # A cell the exact scan must look at (`_SheetScan._typed_cell`): an Excel error value
 # (t="e"), or a shared-string cell whose <v> is no plain index (calamine reads "-1" or "x"
-# as the first string). One search per chunk; the literal start keeps it at memchr speed.
+# as the first string). One search per chunk (a pass over the sheet: ~6% of the
+# instructions of inspect_workbook on kaoping's forms; substring tests cost more, one pass
+# each). A t attribute with spaces around its '=' (no writer's) is seen by the exact scan
+# only (a sheet with formulas or without <dimension>).
 _ODD_TYPED_CELL = re.compile(rb"""t=["'](?:e["']|s["'][^>]*(?<!/)>(?!<v>\d{1,9}</v>))""")
+# The same for the exact scan's chunks (rarer: formulas, no <dimension>…), spaces allowed.
+_ODD_TYPED_CELL_SPACED = re.compile(rb"""t\s*=\s*["'](?:e["']|s["'][^>]*(?<!/)>(?!<v>\d{1,9}</v>))""")
 
 
 def _declared_bound(path: Path, data: bytes, info: zipfile.ZipInfo, limits: LimitSettings
@@ -680,11 +685,13 @@ class _SheetScan:
         self.found = PartInfo()
         self.row = self.col = 0
         self.carry = b""  # the text after `mark` at the end of the last chunk
+        self.odd = False  # the chunk being fed may hold a cell for `_typed_cell`
 
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk
         if _DTD.search(buf):
             raise _hostile(self.path, self.part)
+        self.odd = _ODD_TYPED_CELL_SPACED.search(buf) is not None  # else no cell needs `_typed_cell`
         mark = 0
         cells = _CELL_ANY_PREFIX if _PREFIXED_CELL_TAG.search(buf) else _CELL_NO_PREFIX
         for m in cells.finditer(buf):
@@ -748,7 +755,7 @@ class _SheetScan:
                         SHORTEN)
         if b"f" in inner and _FORMULA.search(inner) and not _cached(attrs, inner):
             found.uncached_formulas.add(cell)
-        if b"t" in attrs:
+        if self.odd and b"t" in attrs:
             self._typed_cell(attrs, inner, cell)
 
     def _typed_cell(self, attrs: bytes, inner: bytes, cell: tuple[int, int]) -> None:
