@@ -161,3 +161,26 @@ def test_more_tasks_than_ruled_rows_grow_the_restyled_table(restyled, tmp_path):
     assert ws.cell(last, 3).value == log.tasks[-1].item
     assert str(ws.cell(last + 1, 1).value).startswith("注：")
     assert ws.print_area.endswith(f"$H${last + 1}")
+
+
+def test_weekly_sheets_copied_into_the_monthly_form_keep_what_copy_worksheet_drops(tmp_path):
+    """openpyxl's copy_worksheet leaves out validations, protection, the sheet view and the
+    print area: each week's sheet has them as the template's 一周小记 sheet does."""
+    from kaoping.forms.routine import monthly_workbook
+
+    from helpers_forms import person
+
+    monthly_workbook(person(), Month(2026, 7)).save(tmp_path / "m.xlsx")
+    wb = load_workbook(tmp_path / "m.xlsx")
+    model = load_workbook(REPO / "templates" / "xlsx" / A2)["一周小记"]
+    weeks = wb.sheetnames[1:-1]
+    assert len(weeks) == 5
+    for title in weeks:
+        ws = wb[title]
+        assert ws.protection.sheet and ws.protection.insertRows is False  # rows may be inserted
+        assert ws.sheet_view.showGridLines is False and not ws.sheet_view.tabSelected
+        assert ws.print_area == model.print_area.replace("一周小记", title)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 1
+        assert [(str(d.sqref), d.formula1) for d in ws.data_validations.dataValidation] == \
+            [(str(d.sqref), d.formula1) for d in model.data_validations.dataValidation]
+        assert ws["C4"].protection.locked is False and ws["A1"].protection.locked is True
