@@ -138,3 +138,42 @@ def test_install_twice_wraps_once():
                                          ("台账.xlsx...", "台账.xlsx..."), (None, None)])
 def test_type_words(label, shown):
     assert chinese.type_words(label) == shown
+
+
+def test_a_help_screen_does_not_import_markdown_or_tracebacks():
+    """rich.markdown (markdown-it, pygments) and rich.traceback are imported by typer's
+    help drawing but never used by kaoping: a help screen does without them (~70 ms)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kaoping.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('markdown_it', 'pygments') or m in ('rich.markdown', 'rich.traceback')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"COLUMNS": "80", "PATH": ""})
+    assert "用法" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_deferred_class_is_the_real_one_when_used():
+    from fractions import Fraction
+
+    deferred = chinese._deferred_class("fractions", "Fraction")
+    assert deferred(1, 2) == Fraction(1, 2) and isinstance(deferred(1, 2), Fraction)
+    assert deferred.from_float(0.5) == Fraction(1, 2)
+
+
+def test_deferred_imports_stand_in_only_while_the_block_runs():
+    import sys
+
+    with chinese._deferred_imports({"kaoping_absent_module": "Thing"}):
+        from kaoping_absent_module import Thing  # type: ignore[import-not-found]
+    assert "kaoping_absent_module" not in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        Thing()  # used: the real module is imported, and there is none
+    import fractions
+
+    with chinese._deferred_imports({"fractions": "Fraction"}):
+        from fractions import Fraction
+    assert Fraction is fractions.Fraction  # already imported: the real class, no stand-in

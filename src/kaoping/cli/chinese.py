@@ -18,11 +18,14 @@ replaced here, in one place, at the points typer looks them up:
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import importlib.abc
 import importlib.util
 import re
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from typing import Any
 
 USAGE = "用法："
@@ -237,11 +240,50 @@ class _TranslateOnImport(importlib.abc.MetaPathFinder):
         run = spec.loader.exec_module
 
         def exec_and_translate(module: Any) -> None:
-            run(module)
+            with _deferred_imports(_UNUSED_BY_KAOPING):
+                run(module)
             _set_rich_strings(module)
 
         spec.loader.exec_module = exec_and_translate  # type: ignore[method-assign]
         return spec
+
+
+# What typer.rich_utils imports but draws only in modes kaoping does not use: Markdown
+# (markup_mode "markdown"; kaoping's is "rich") and rich's Traceback (an uncaught exception,
+# which kaoping never lets reach typer). Importing them costs ~70 ms of every help screen
+# (markdown-it, pygments), about a quarter of `kaoping --help`.
+_UNUSED_BY_KAOPING = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+@contextlib.contextmanager
+def _deferred_imports(names: dict[str, str]) -> Iterator[None]:
+    """While the block runs, `from module import Class` gives a stand-in class that imports
+    the real module on first use (a call or an attribute); modules already imported, and
+    every later import, are the real ones."""
+    stubs = {m: types.ModuleType(m) for m in names if m not in sys.modules}
+    for module, stub in stubs.items():
+        setattr(stub, names[module], _deferred_class(module, names[module]))
+        sys.modules[module] = stub
+    try:
+        yield
+    finally:
+        for module, stub in stubs.items():
+            if sys.modules.get(module) is stub:
+                del sys.modules[module]
+
+
+def _deferred_class(module: str, name: str) -> type:
+    def real() -> Any:
+        return getattr(importlib.import_module(module), name)
+
+    class Deferred(type):
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real()(*args, **kwargs)
+
+        def __getattr__(cls, attr: str) -> Any:
+            return getattr(real(), attr)
+
+    return Deferred(name, (), {"__module__": module})
 
 
 def _wrap_main(main: Callable[..., Any]) -> Callable[..., Any]:
