@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 import typer.main
+from helpers_cli import parse_error
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from helpers_cli import parse_error
 from kaoping.cli import app, chinese
 from kaoping.cli.examples import EXAMPLES
 
