@@ -202,7 +202,8 @@ def test_an_existing_output_is_refused_before_the_folder_is_read(tmp_path, monke
     examples = Path(__file__).resolve().parents[1] / "examples"
     args = [c.format(tmp=tmp_path) for c in command] + [
         "-r", str(examples / "花名册.xlsx"), str(examples / "collected" / "2026Q3"), option, str(existing)]
-    result = CliRunner().invoke(app, args)
+    # wide: the message names a temporary path, whose length differs between machines
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
     assert result.exit_code == 2, result.output
     assert "输出文件已存在" in result.output and "--force" in result.output
     assert read == [] and existing.read_bytes() == b"old"
