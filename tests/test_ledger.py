@@ -93,6 +93,36 @@ def test_bad_cells_are_named(tmp_path: Path, edit, where, words):
     assert words in err.value.message
 
 
+def _error_value(ref: str, value: str = "#REF!"):
+    def edit(ws, meta):
+        ws[ref] = value
+        ws[ref].data_type = "e"  # as Excel saves an error value
+    return edit
+
+
+@pytest.mark.parametrize(("ref", "label"), [
+    ("H3", "考核等次"),  # required: was "不能为空" although the cell is not empty
+    ("K4", "标记"),  # optional: was dropped without a word (a 表彰 or 否决 flag lost)
+    ("A5", "工号"),  # a row of only this: was skipped as blank (a person lost)
+])
+def test_an_error_value_in_a_read_column_is_refused_naming_the_cell(tmp_path: Path, ref, label):
+    path = _edited(tmp_path, _error_value(ref))
+    if ref == "A5":
+        wb = load_workbook(path)
+        for cell in wb["季度结果台账"][5][1:]:
+            cell.value = None
+        path = save_workbook(wb, tmp_path / "row.xlsx")
+    with pytest.raises(KaopingError) as err:
+        read_ledger(path)
+    assert (err.value.file, err.value.sheet, err.value.cell) == (str(path), "季度结果台账", ref)
+    assert f"「{label}」是 Excel 错误值 #REF!" in err.value.message and "不能为空" not in err.value.message
+
+
+def test_an_error_value_outside_the_read_columns_is_no_refusal(tmp_path: Path):
+    back = read_ledger(_edited(tmp_path, _error_value("Z3", "#N/A")))
+    assert len(back.results) == len(_ledger().results)
+
+
 def test_not_a_ledger(tmp_path: Path):
     from openpyxl import Workbook
 

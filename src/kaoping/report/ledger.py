@@ -176,6 +176,30 @@ def _int_meta(meta: dict[str, str], key: str, label: str, path: Path, lo: int, h
     return value
 
 
+# The columns read, with the field each fills and how its text is parsed.
+_FIELDS: tuple[tuple[str, str, Callable[[str], Any] | None], ...] = (
+    ("工号", "staff_id", None), ("姓名", "name", None), ("单位", "unit", None),
+    ("考核组", "quota_group", None), ("科室", "section", None), ("职务职级", "rank", None),
+    ("职级类别", "rank_category", _CATEGORY), ("考核等次", "outcome", _OUTCOME),
+    ("自评档次", "self_grade", _GRADE), ("领导评价档次", "leader_grade", _GRADE),
+    ("标记", "flags", _split(_flag)), ("不定档类别", "special_categories", _split(_SPECIAL)),
+    ("应出勤天数", "required_days", _number), ("实际出勤天数", "attended_days", _number),
+    ("来源文件", "source_file", None), ("备注", "note", None),
+)
+_READ_LABELS = frozenset(label for label, _, _ in _FIELDS)
+
+
+def _refuse_error_values(grid: Grid, r: int, columns: dict[str, int], path: Path) -> None:
+    """An Excel error value (#REF!…) reads as blank: in a column the ledger is read from it
+    would drop a grade, a flag or a whole row without a word, so the ledger is refused
+    naming the cell (not as "不能为空": the cell is not empty)."""
+    for label, col in columns.items():
+        if label in _READ_LABELS and (error := grid.error_values.get((r, col))) is not None:
+            raise KaopingError(f"「{label}」是 Excel 错误值 {error}（多为手工修改时公式引用的单元格被删除），"
+                               "kaoping 读出来是空白，不能当作未填写；请改为应填的内容，或重新生成台账",
+                               file=str(path), sheet=grid.name, cell=cell_ref(r, col))
+
+
 def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLedger:
     """Read and validate a 季度结果台账. Raises `KaopingError` naming file, sheet and cell.
     `limits`: kaoping.toml [limits] (its register rows apply)."""
@@ -195,49 +219,13 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
     grid = book.sheet(LEDGER_SHEET) or next(iter(book.visible_sheets()), None)
     if grid is None:
         raise KaopingError("台账中没有工作表", file=str(path))
-
-    # Header row: the first of the top rows that holds 工号; columns found by label.
-    header_row, columns = 0, {}
-    for r in range(1, min(grid.max_row, 10) + 1):
-        labels = {grid.text(r, c): c for c in range(1, grid.max_col + 1) if grid.text(r, c)}
-        if "工号" in labels:
-            header_row, columns = r, labels
-            break
-    if not header_row:
-        raise KaopingError("找不到表头行（应含「工号」列）", file=str(path), sheet=grid.name)
-    missing = [h for h in _REQUIRED if h not in columns]
-    if missing:
-        raise KaopingError(f"表头缺少列：{'、'.join(missing)}", file=str(path), sheet=grid.name,
-                           cell=f"第{header_row}行")
-
-    fields: list[tuple[str, str, Callable[[str], Any] | None]] = [
-        ("工号", "staff_id", None), ("姓名", "name", None), ("单位", "unit", None),
-        ("考核组", "quota_group", None), ("科室", "section", None), ("职务职级", "rank", None),
-        ("职级类别", "rank_category", _CATEGORY), ("考核等次", "outcome", _OUTCOME),
-        ("自评档次", "self_grade", _GRADE), ("领导评价档次", "leader_grade", _GRADE),
-        ("标记", "flags", _split(_flag)), ("不定档类别", "special_categories", _split(_SPECIAL)),
-        ("应出勤天数", "required_days", _number), ("实际出勤天数", "attended_days", _number),
-        ("来源文件", "source_file", None), ("备注", "note", None),
-    ]
+    header_row, columns = _header(grid, path)
     results: list[QuarterResult] = []
     seen: dict[str, int] = {}
     for r in range(header_row + 1, grid.max_row + 1):
-        raw = {label: _text(grid.value(r, col)) for label, col in columns.items()}
-        if not any(raw.get(label) for label, _, _ in fields):
+        data = _row_fields(grid, r, columns, path)
+        if data is None:
             continue  # blank row
-        data: dict[str, Any] = {}
-        for label, attr, parse in fields:
-            text = raw.get(label)
-            if text is None:
-                if label in _REQUIRED:
-                    raise KaopingError(f"「{label}」不能为空", file=str(path), sheet=grid.name,
-                                       cell=cell_ref(r, columns[label]))
-                continue
-            try:
-                data[attr] = parse(text) if parse else text
-            except ValueError as exc:
-                raise KaopingError(str(exc), file=str(path), sheet=grid.name,
-                                   cell=cell_ref(r, columns[label])) from None
         if data["staff_id"] in seen:
             raise KaopingError(f"工号「{data['staff_id']}」重复（第{seen[data['staff_id']]}行已有）",
                                file=str(path), sheet=grid.name, cell=cell_ref(r, columns["工号"]))
@@ -245,3 +233,38 @@ def read_ledger(path: Path, *, limits: LimitSettings | None = None) -> QuarterLe
         results.append(QuarterResult(**data, row=r))
     return QuarterLedger(year=year, quarter=quarter, results=results, source=str(path),
                          sheet=grid.name, errors_left=errors_left)
+
+
+def _header(grid: Grid, path: Path) -> tuple[int, dict[str, int]]:
+    """The header row (the first of the top rows that holds 工号) and its columns by label."""
+    for r in range(1, min(grid.max_row, 10) + 1):
+        columns = {grid.text(r, c): c for c in range(1, grid.max_col + 1) if grid.text(r, c)}
+        if "工号" in columns:
+            missing = [h for h in _REQUIRED if h not in columns]
+            if missing:
+                raise KaopingError(f"表头缺少列：{'、'.join(missing)}", file=str(path),
+                                   sheet=grid.name, cell=f"第{r}行")
+            return r, columns
+    raise KaopingError("找不到表头行（应含「工号」列）", file=str(path), sheet=grid.name)
+
+
+def _row_fields(grid: Grid, r: int, columns: dict[str, int], path: Path) -> dict[str, Any] | None:
+    """The fields of row r (None for a blank row), each parsed and checked."""
+    _refuse_error_values(grid, r, columns, path)
+    raw = {label: _text(grid.value(r, col)) for label, col in columns.items()}
+    if not any(raw.get(label) for label in _READ_LABELS):
+        return None
+    data: dict[str, Any] = {}
+    for label, attr, parse in _FIELDS:
+        text = raw.get(label)
+        if text is None:
+            if label in _REQUIRED:
+                raise KaopingError(f"「{label}」不能为空", file=str(path), sheet=grid.name,
+                                   cell=cell_ref(r, columns[label]))
+            continue
+        try:
+            data[attr] = parse(text) if parse else text
+        except ValueError as exc:
+            raise KaopingError(str(exc), file=str(path), sheet=grid.name,
+                               cell=cell_ref(r, columns[label])) from None
+    return data
