@@ -95,6 +95,25 @@ def test_another_half_and_someone_not_on_the_roster(tmp_path):
     assert run.check.signed == {}
 
 
+@pytest.mark.parametrize("ref", ["A8", "A10"])  # the talk, the interviewee's signature line
+def test_an_error_value_in_a_record_is_an_h6_error_naming_the_cell(tmp_path, ref):
+    """#REF! reads as blank: not "缺签字" (a 警告, and the person listed as without a talk)
+    but an 错误 saying whether it is signed cannot be told."""
+    from openpyxl import load_workbook
+
+    roster = save_workbook(roster_template_workbook(people=PEOPLE), tmp_path / "花名册.xlsx")
+    path = fill(tmp_path / "r" / "张三.xlsx", PEOPLE[0])
+    wb = load_workbook(path)
+    wb["记实表"][ref] = "#REF!"
+    wb["记实表"][ref].data_type = "e"
+    wb.save(path)
+    run = run_talks(roster, tmp_path / "r", half=H1)
+    [h6] = [f for f in run.findings if f.rule == "H6"]
+    assert (h6.severity.value, h6.file, h6.sheet, h6.cell) == ("错误", str(path), "记实表", ref)
+    assert "#REF!" in h6.message and "无法判断" in h6.message
+    assert not [f for f in run.findings if f.rule == "H5"] and run.check.signed == {}
+
+
 def test_cli_table_and_exit_code(folder, tmp_path):
     roster, d = folder
     res = CliRunner().invoke(app, ["halfyear", "check", "-r", str(roster), str(d),

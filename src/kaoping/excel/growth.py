@@ -46,6 +46,9 @@ class GrowthRecord:
     interviewee: str | None = None  # 被谈话人（签字）
     recorder: str | None = None  # 记录人（签字）
     cells: dict[str, str] = field(default_factory=dict)
+    # cell → the Excel error value (#REF!…) it holds: it reads as blank, so whether the
+    # record is signed cannot be told (rules.talks: H6)
+    error_values: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # why this file is no usable 记实表 (None: it is one)
     other_kind: bool = False  # a kaoping workbook of another kind (skipped quietly)
 
@@ -131,6 +134,7 @@ def read_growth_record(path: Path, *, limits: LimitSettings | None = None) -> Gr
         rec.problem, rec.other_kind = "不是干部成长考核考察记实表", not meta
         return rec
     rec.sheet = grid.name
+    rec.error_values = {cell_ref(r, c): v for (r, c), v in sorted(grid.error_values.items())}
     rec.name, rec.cells["name"] = _labelled(grid, "姓名")
     printed_id, _ = _labelled(grid, "工号")
     printed_unit, _ = _labelled(grid, "单位")

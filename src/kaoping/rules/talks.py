@@ -5,8 +5,8 @@ A record counts as signed when it holds the talk (个别谈话记录), the inter
 a talk date inside the half and the interviewee's signature. Rules:
 
 - H5 警告: a record of the half lacking one of these (named, with the cell): not counted;
-- H6 错误: a record that cannot be used — nobody on the roster, another half, a talk date
-  outside the half or unreadable; 警告 for a second record of the same person (the signed
+- H6 错误: a record that cannot be used — an Excel error value (#REF!…) in its sheet, nobody
+  on the roster, another half, a talk date outside the half or unreadable; 警告 for a second record of the same person (the signed
   one, else the first, is kept);
 - H7 警告: someone who should have a record (`forms.halfyear.half_staff`) has none at all.
 
@@ -60,7 +60,11 @@ def _person(rec: Any, people: Sequence[Person]) -> Person | None:
 
 
 def unusable(rec: Any, person: Person | None, half: Half) -> Finding | None:
-    """H6: nobody on the roster, another half, a date outside the half or unreadable."""
+    """H6: an Excel error value in the sheet, nobody on the roster, another half, a date
+    outside the half or unreadable."""
+    for cell, value in getattr(rec, "error_values", {}).items():
+        return finding("H6", f"记实表的单元格是 Excel 错误值 {value}，kaoping 读出来是空白，无法判断是否已谈话、"
+                             "已签字，未计入；请改为应填的内容（谈话记录、签字或日期）后交回", **_where(rec, cell))
     if person is None:
         who = f"工号「{rec.staff_id}」" if rec.staff_id else f"姓名「{rec.name or '（空）'}」"
         return finding("H6", f"记实表上的{who}对不上花名册中应参加本半年考核的人，未计入；请核对姓名、工号",
