@@ -33,49 +33,14 @@ SHORT_TITLES: dict[FormKind, tuple[str, ...]] = {
 
 # Labels (附件1–3). Matched after `label_key()` normalisation (no spaces/line breaks/colons).
 L_NAME = "姓名"
-L_SECTION = "科室"
-L_POST = "职务"
 L_UNIT_AND_POST = "单位及职务"
-L_TIME = "时间"
 
 WEEKLY_COLUMNS = ("序号", "日期", "事项", "完成时限", "完成情况", "备注")
-WEEKLY_NOTE = ("注：需要填写接到任务的日期、任务事项内容、完成时限、完成情况，其中完成情况包括"
-               "“进行中”、“已完成”、“无法完成”，已完成的注明完成时间（可写在备注栏），"
-               "无法完成的说明原因。")
-STATUS_CHOICES = ("进行中", "已完成", "无法完成")
 
-L_SUMMARY = "个人小结"
-L_DAILY = "日常工作\n（简要）"
-L_KEY_TASKS = "重要任务项目"
-L_PROBLEMS = "存在的问题"
-L_NEXT = "下步打算"
-L_ATTENDANCE = "出勤情况"
-L_MONTH_SICK = "本月请病假、事假（"
-L_YTD_SICK = "全年累计病假、事假（"
-L_ANNUAL = "）天；年休（"
-L_DAYS_END = "）天"
-# §四(三)4(3) 除法定的假期和加班补休、年休以外: recorded on their own row, not absence
-L_MONTH_STATUTORY = "本月法定假期（"
-L_YTD_STATUTORY = "全年累计法定假期（"
-L_COMP = "）天；加班补休（"
-L_SICK_END = "）天（加班补休、法定假期不计入，填在下行）"
-L_EXTRA_END = "）天（婚假、产假、丧假、探亲假等；不算缺勤）"
-L_VERIFY = "直管领导审定"
-L_SIGN = "签字："
 MONTHLY_SHEET = "月度小结"
 
-L_SELF = "个人自评"
-L_HIGHLIGHTS = "主要工作\n亮点及成效"
-L_SHORTCOMINGS = "存在的不足和改进措施"
-L_SELF_GRADE = "自评\n档次"
-L_LEADER = "领导评价"
-L_LEADER_GRADE = "领导\n评价\n档次"
-L_COMMENDED = "受表彰直接定“好”（§四(三)4(1)）"
 L_COMMEND_LEVEL = "表彰级别"
 L_COMMEND_NAME = "表彰名称"
-L_DIRECT_POOR = "直接定“较差”（§四(三)4(2)）"
-L_OPINION = "领导\n意见栏"
-L_LEADER_SIGN = "（处室或分支机构负责人）签字："
 QUARTERLY_NOTE = "注：存在直接确定为“好”、“较差”情形或出勤未达标的应在意见栏进行说明。"
 QUARTERLY_SHEET = "季度评价"
 

@@ -57,7 +57,6 @@ from ..report.template import (
 )
 from ..rules.due import due_people
 
-DATE_FORMAT = "yyyy-mm-dd"  # the task date columns' format in the shipped 附件1
 
 # ---------------------------------------------------------------- templates and placeholders
 
@@ -130,14 +129,6 @@ def check_form_templates(template_dir: Path | None) -> None:
     """Refuse a restyled set of 附件1–3 before any form is written."""
     for kind in FORM_SPECS:
         form_template(kind, template_dir)
-
-
-def placeholder_cell(template: Template, name: str, sheet: str | None = None) -> str:
-    """Where the template has placeholder `name` (first sheet holding it unless `sheet`)."""
-    for cell in template.cells:
-        if (sheet is None or cell.sheet == sheet) and any(n == name for n, _ in cell.refs):
-            return cell.coordinate
-    raise KeyError(name)
 
 
 def _cells_of(template: Template, sheet: str, name: str) -> list[tuple[int, int]]:
@@ -265,12 +256,6 @@ def _set_meta(wb: Workbook, items: Mapping[str, str | None]) -> None:
 WEEK_ROWS = 15  # 附件1 has 15 ruled task rows; more tasks, more rows
 
 
-def week_time_text(month: int | None, week: int | None) -> str:
-    m = f"{month}" if month else BLANK_WEEK
-    w = f"{week}" if week else BLANK_WEEK
-    return f"{L.L_TIME}：（{m}）月第（{w}）周"
-
-
 def unit_and_post(person: Person | None) -> str | None:
     if person is None:
         return None
@@ -362,10 +347,6 @@ def _only_sheet(template: Template) -> str:
 # ---------------------------------------------------------------- 附件2 月度小结表
 
 
-def month_title_text(month: int | None) -> str:
-    return f"（{month if month else BLANK_MONTH}）月份"
-
-
 def week_sheet_name(index: int, start: dt.date, end: dt.date) -> str:
     return f"第{index}周({start.month}.{start.day}-{end.month}.{end.day})"
 
@@ -421,10 +402,6 @@ def monthly_workbook(person: Person | None, month: Month | None,
 
 
 # ---------------------------------------------------------------- 附件3 季度评价表
-
-
-def quarter_title_text(quarter: int | None) -> str:
-    return f"第（{quarter if quarter else BLANK_QUARTER}）季度"
 
 
 def _quarterly_values(person: Person | None, quarter: Quarter | None,
