@@ -167,6 +167,10 @@ class SpecialCase(_Model):
     end: dt.date | None = None  # open end = still in force
     note: str | None = None
 
+    def active_during(self, start: dt.date, end: dt.date) -> bool:
+        """True when the case overlaps [start, end] (inclusive)."""
+        return (self.start is None or self.start <= end) and (self.end is None or self.end >= start)
+
 
 class Person(_Model):
     """One row of the 花名册."""

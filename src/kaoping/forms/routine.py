@@ -131,6 +131,15 @@ def check_form_templates(template_dir: Path | None) -> None:
         form_template(kind, template_dir)
 
 
+def placeholder_cell(template: Template, name: str, sheet: str | None = None) -> str:
+    """Where the template has placeholder `name` (first sheet holding it unless `sheet`;
+    examples/generate.py writes the example forms' figures there)."""
+    for cell in template.cells:
+        if (sheet is None or cell.sheet == sheet) and any(n == name for n, _ in cell.refs):
+            return cell.coordinate
+    raise KeyError(name)
+
+
 def _cells_of(template: Template, sheet: str, name: str) -> list[tuple[int, int]]:
     """(row, column) of every template cell using `name` on `sheet`."""
     return [(c.row, c.col) for c in template.cells
