@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,16 +24,17 @@ days = st.one_of(st.none(), st.integers(0, 40).map(lambda n: n / 2), st.just(0.3
 @given(st.lists(st.tuples(st.sampled_from(["A1", "A2", None, " "]), st.sampled_from([7, 8]),
                           days, days), max_size=6))
 def test_attendance_records_are_valid_records(rows):
-    """Each record equals a validated MonthAttendance, field for field, from the summaries
-    and from their records alike."""
+    """Each record equals one made anew from its fields, from the summaries and from their
+    records alike, and its leave days are floats."""
     summaries = [MonthlySummary(source=SourceRef(file=f"{i}.xlsx", sheet="月度小结"),
                                 identity=FormIdentity(staff_id=sid, name="张三"), year=2026,
                                 month=m, sick_personal_days=sick, annual_leave_days=annual)
                  for i, (sid, m, sick, annual) in enumerate(rows)]
     records, findings = collect_attendance(summaries)
     for r in records:
-        again = MonthAttendance(**r.model_dump(exclude={"source"}), source=r.source)
-        assert r == again and r.model_dump() == again.model_dump()
+        again = MonthAttendance(**{k: v for k, v in asdict(r).items() if k != "source"},
+                                source=r.source)
+        assert r == again and asdict(r) == asdict(again)
         assert type(r.sick_personal_days) is float and type(r.comp_leave_days) is float
     assert collect_attendance([summarize(s) for s in summaries]) == (records, findings)
 
@@ -47,7 +50,7 @@ def test_records_without_sources_name_the_files_in_their_findings():
     without, f2 = collect_attendance(summaries, sources=False)
     assert f1 == f2 and "a.xlsx" in f2[0].message and "c.xlsx" in f2[0].message
     assert [r.source for r in without] == [None] * 3
-    assert [r.model_copy(update={"source": None}) for r in with_src] == without
+    assert [replace(r, source=None) for r in with_src] == without
 
 
 def test_collect_attendance_takes_a_roster_index():
