@@ -193,6 +193,8 @@ def _refuse_error_values(grid: Grid, r: int, columns: dict[str, int], path: Path
     """An Excel error value (#REF!…) reads as blank: in a column the ledger is read from it
     would drop a grade, a flag or a whole row without a word, so the ledger is refused
     naming the cell (not as "不能为空": the cell is not empty)."""
+    if not grid.error_values:  # the usual ledger: nothing to look up row by row
+        return
     for label, col in columns.items():
         if label in _READ_LABELS and (error := grid.error_values.get((r, col))) is not None:
             raise KaopingError(f"「{label}」是 Excel 错误值 {error}（多为手工修改时公式引用的单元格被删除），"

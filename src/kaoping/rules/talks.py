@@ -6,8 +6,8 @@ a talk date inside the half and the interviewee's signature. Rules:
 
 - H5 警告: a record of the half lacking one of these (named, with the cell): not counted;
 - H6 错误: a record that cannot be used — an Excel error value (#REF!…) in its sheet, nobody
-  on the roster, another half, a talk date outside the half or unreadable; 警告 for a second record of the same person (the signed
-  one, else the first, is kept);
+  on the roster, another half, a talk date outside the half or unreadable; 警告 for a second
+  record of the same person (the signed one, else the first, is kept);
 - H7 警告: someone who should have a record (`forms.halfyear.half_staff`) has none at all.
 
 Pure: the records are read elsewhere (`excel.growth.read_growth_record`).
@@ -62,7 +62,8 @@ def _person(rec: Any, people: Sequence[Person]) -> Person | None:
 def unusable(rec: Any, person: Person | None, half: Half) -> Finding | None:
     """H6: an Excel error value in the sheet, nobody on the roster, another half, a date
     outside the half or unreadable."""
-    for cell, value in getattr(rec, "error_values", {}).items():
+    if rec.error_values:
+        cell, value = next(iter(rec.error_values.items()))  # the first, in reading order
         return finding("H6", f"记实表的单元格是 Excel 错误值 {value}，kaoping 读出来是空白，无法判断是否已谈话、"
                              "已签字，未计入；请改为应填的内容（谈话记录、签字或日期）后交回", **_where(rec, cell))
     if person is None:
