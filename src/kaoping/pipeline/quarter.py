@@ -68,14 +68,21 @@ class _Shared:
     def _one(self, kind: str, key: Any, value: Any) -> Any:
         return self._seen.setdefault((kind, key), value)
 
+    def _text(self, text: str | None) -> str | None:
+        return text if text is None else self._one("text", text, text)
+
     def parts_of(self, form: SummaryRecord | EvaluationRecord) -> None:
         form.cells = self._one("cells", tuple(form.cells.items()), form.cells)
         i = form.identity
         form.identity = self._one("identity", (i.staff_id, i.name, i.unit, i.section, i.post), i)
+        form.sheet = self._text(form.sheet)  # 月度小结, 季度评价: the same few names
         if isinstance(form, EvaluationRecord):
             form.self_ticks = self._one("ticks", form.self_ticks, form.self_ticks)
             form.leader_ticks = self._one("ticks", form.leader_ticks, form.leader_ticks)
-        elif all(w.who is None for w in form.weeks):
+            return
+        form.key = self._text(form.key)  # one person's three months
+        form.verifier_signature = self._text(form.verifier_signature)  # a unit's leader
+        if all(w.who is None for w in form.weeks):
             form.weeks = self._one("weeks", form.weeks, form.weeks)
 
 
