@@ -125,3 +125,58 @@ def test_a_ledger_with_a_bad_mark_names_the_meta_sheet(tmp_path, value):
     with pytest.raises(KaopingError) as err:
         read_ledger(path)
     assert err.value.sheet == META_SHEET and err.value.file == str(path) and "遗留错误数" in err.value.message
+
+
+# ------------------------------------------------------------------ the library call
+
+
+def _checked(f: dict[str, Path]):
+    from kaoping.pipeline import run_quarter
+
+    return run_quarter(f["roster"], f["folder"])
+
+
+def test_the_library_writes_no_filing_while_errors_remain(filed, capsys):
+    """`pipeline.write_quarter_report` holds the rule itself, so Python code that skips the
+    CLI cannot file a quarter with 错误 either: nothing is written, the count is given."""
+    from kaoping.errors import ErrorsLeftError
+    from kaoping.pipeline import write_quarter_report
+
+    run = _checked(filed)
+    assert run.errors == 1
+    with pytest.raises(ErrorsLeftError, match="仍有 1 条错误") as exc:
+        write_quarter_report(run, filed["out"], force=True)
+    assert exc.value.errors == 1 and not filed["out"].exists()
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_library_files_with_errors_only_when_allowed_and_says_so(filed):
+    from kaoping.pipeline import write_quarter_report
+
+    written = write_quarter_report(_checked(filed), filed["out"], allow_errors=True)
+    annexes = [p for p in written if p.name.startswith(("附件4", "附件5"))]
+    assert annexes and all(p.is_file() for p in written)
+    for path in annexes:
+        assert sum(MARK in t for t in _texts(path)) == 1, path
+
+
+def test_the_library_files_a_clean_quarter_and_never_over_an_input(filed):
+    from kaoping.errors import KaopingError
+    from kaoping.output.files import RunInputs
+    from kaoping.pipeline import run_quarter, write_quarter_report
+
+    folder = filed["tmp"] / "clean"
+    write_forms(folder)
+    run = run_quarter(filed["roster"], folder)
+    assert run.errors == 0
+    written = write_quarter_report(run, filed["out"], report_date=None)
+    assert written and all(p.is_file() for p in written)
+    assert not any(MARK in t for p in written if p.name.startswith("附件4") for t in _texts(p))
+    # an output that is an input of the run (here the 台账 just written) is refused even
+    # with force, and nothing of the set is written
+    ledger = next(p for p in written if p.name.startswith("季度结果台账"))
+    before = {p: p.read_bytes() for p in written}
+    with pytest.raises(KaopingError, match="输入"):
+        write_quarter_report(run, filed["out"], force=True,
+                             inputs=RunInputs([filed["roster"], folder, ledger]))
+    assert {p: p.read_bytes() for p in written} == before

@@ -34,3 +34,13 @@ class OutputExistsError(KaopingError):
 
 class UnreadableWorkbookError(KaopingError):
     """A file that cannot be read as an .xlsx workbook (corrupt, encrypted, .xls, too big…)."""
+
+
+class ErrorsLeftError(KaopingError):
+    """错误 remain in a run, so no filing is written (a wrong input never produces a
+    filing); `errors`: how many. Filings with errors are written only when explicitly
+    allowed, and then each says so (未通过检查)."""
+
+    def __init__(self, errors: int) -> None:
+        super().__init__(f"仍有 {errors} 条错误，未输出备案材料；请按问题清单改正后重试")
+        self.errors = errors

@@ -205,9 +205,10 @@ def report(
     import datetime as dt
 
     from ..config import load_settings, settings_file
-    from ..errors import KaopingError
+    from ..errors import ErrorsLeftError, KaopingError
+    from ..pipeline import write_quarter_report
     from ..report.annex_templates import check_templates
-    from ..report.filing import FILING_TEMPLATES, write_filing
+    from ..report.filing import FILING_TEMPLATES
     from .common import console, exit_code, print_findings, problems_templates, refuse_existing, run_inputs
 
     if pdf:
@@ -231,15 +232,15 @@ def report(
     _print_summary(run)
     print_findings(run.findings, title="季度评价问题")
     _write_problems(run, folder, problems, force, inputs, templates=layouts)
-    if run.errors and not allow_errors:
-        con.print(f"[bold red]仍有 {run.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
+    try:
+        written = write_quarter_report(run, out, inputs=inputs, force=force,
+                                       allow_errors=allow_errors, report_date=day,
+                                       centre_name=centre_name, pdf=pdf, template_dir=layouts)
+    except ErrorsLeftError as exc:
+        con.print(f"[bold red]仍有 {exc.errors} 条错误，未输出备案表[/]。请按问题清单改正后重试；"
                   "如确需先行输出（每份输出都会标明未通过检查），请加 --allow-errors。"
                   + ("（--force 只用于覆盖已存在的文件。）" if force else ""))
-        raise typer.Exit(EXIT_FINDINGS)
-    written = write_filing(run.outcome, run.roster, run.quarter, out, force=force,
-                           report_date=day, centre_name=centre_name or run.settings.centre.name,
-                           inputs=inputs, pdf=pdf, units=run.units, template_dir=layouts,
-                           errors_left=run.errors)
+        raise typer.Exit(EXIT_FINDINGS) from None
     con.print(f"[bold]已输出 {len(written)} 个文件[/]：")
     for path in written:
         con.print(f"  {path}")

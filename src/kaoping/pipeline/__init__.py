@@ -8,6 +8,8 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
 - `run_month(folder, roster=…, month=…)` → `MonthRun`: 月度小结 M1–M14 (`kaoping month check`);
 - `run_quarter(roster, folder, quarter=…, attendance_path=…)` → `QuarterRun`: Q1–Q8 with the
   quarter's month rules and attendance (`kaoping quarter check|report`);
+  `write_quarter_report(run, out, …)`: its filings (附件4, 附件5, 台账), refused while 错误
+  remain (`kaoping quarter report`);
 - `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`).
 """
 
@@ -19,6 +21,7 @@ from .quarter import (
     check_quarter_months,
     infer_quarter,
     run_quarter,
+    write_quarter_report,
 )
 from .records import EvaluationRecord, records_of
 from .summary import SummaryRow, summary_rows
@@ -28,5 +31,5 @@ from .year import YearRun, run_year
 __all__ = [
     "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
     "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
-    "run_quarter", "run_week", "run_year", "summary_rows",
+    "run_quarter", "run_week", "run_year", "summary_rows", "write_quarter_report",
 ]

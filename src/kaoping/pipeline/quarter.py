@@ -1,4 +1,5 @@
-"""`kaoping quarter check|report` as a library call: roster, folder, attendance → Q1–Q8.
+"""`kaoping quarter check|report` as a library call: roster, folder, attendance → Q1–Q8
+(`run_quarter`), and the quarter's filings of a checked run (`write_quarter_report`).
 
 The folder is read first, each workbook into compact records where it is read
 (`records.records_of`, in pool workers for a large folder); then the roster. Reading the
@@ -8,6 +9,7 @@ starts). Then the quarter's month rules, the leave records, and the quarter rule
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import KaopingError, NoFormsError
+from ..errors import ErrorsLeftError, KaopingError, NoFormsError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
 from ..paths import require_file
 from ..periods import Month, Quarter
@@ -327,3 +329,25 @@ def run_quarter(roster_path: Path | Roster, folder: Path, *, quarter: Quarter | 
                       files=read.files, evaluations=len(read.evaluations),
                       summaries=len(summaries), attendance_records=len(records),
                       workdays=workdays, settings=settings, own=read.own, units=scope)
+
+
+def write_quarter_report(run: QuarterRun, out: Path, *, inputs: Any = (), force: bool = False,
+                         allow_errors: bool = False, report_date: dt.date | None = None,
+                         centre_name: str | None = None, pdf: bool = False,
+                         template_dir: Path | None = None) -> list[Path]:
+    """The filings of a checked quarter (附件4 and 附件5 of each unit and of the centre, the
+    季度结果台账) under `out`, as one all-or-nothing set; returns the workbooks written.
+
+    While the run has 错误 nothing is written (`ErrorsLeftError`): a wrong input never
+    produces a filing. With `allow_errors` they are written all the same and every table
+    and the 台账 say how many 错误 were left open (`kaoping quarter report --allow-errors`).
+    `inputs`: everything the run read (`output.files.RunInputs`), never written over;
+    `centre_name` defaults to kaoping.toml's [centre] name."""
+    from ..report.filing import write_filing
+
+    if run.errors and not allow_errors:
+        raise ErrorsLeftError(run.errors)
+    return write_filing(run.outcome, run.roster, run.quarter, Path(out), force=force,
+                        report_date=report_date, centre_name=centre_name or run.settings.centre.name,
+                        inputs=inputs, pdf=pdf, units=run.units, template_dir=template_dir,
+                        errors_left=run.errors)
