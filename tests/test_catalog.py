@@ -45,3 +45,21 @@ def test_finding_takes_clause_and_title_from_the_catalogue():
         finding("Q7", "x", severity=Severity.INFO)  # Q7 is never a 提示
     with pytest.raises(KeyError):
         finding("Z9", "x")
+
+
+# Thresholds that kaoping.toml sets: the catalogue's texts are the same for every run, so
+# they name none of them (a clerk with min_ratio = 0.75 must not read "80%" beside a 75%
+# message); each finding's message names the one the run used.
+_SET_THRESHOLD = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*次以上|超过\s*\d+\s*次|[一二三四五两]成")
+
+
+@pytest.mark.parametrize("r", RULES, ids=lambda r: r.id)
+def test_no_title_or_fix_names_a_threshold_the_settings_set(r):
+    assert not _SET_THRESHOLD.search(r.title), r.title
+    assert not _SET_THRESHOLD.search(r.fix), r.fix
+
+
+def test_the_threshold_pattern_finds_what_the_old_texts_said():
+    for old in ("出勤未达应出勤天数的 80% 却定为好或较好", "使“好”不超过实际参加人数的 40%",
+                "“好”2次以上且无一般、较差", "一般、较差累计超过 2 次"):
+        assert _SET_THRESHOLD.search(old), old
