@@ -256,3 +256,21 @@ def test_report_without_tally_says_so_and_a_wrong_file_stops(inputs):
                               str(tmp / "out2"), "--tally", str(paths[0])], env={"COLUMNS": "200"})
     assert res.exit_code == 2 and "不是 kaoping halfyear tally" in res.output
     assert not (tmp / "out2").exists()
+
+
+@pytest.mark.parametrize("min_good", [2, 3])
+def test_the_notes_sheet_names_the_good_count_the_run_used(min_good):
+    """The 说明 sheet's 附件6 line says the 好 count it counted with ([annual]
+    excellent_min_good), not always 2."""
+    from kaoping.report.annual import results_workbook
+    from kaoping.rules.annual import evaluate_year
+    from kaoping.rules.settings import Settings
+    from helpers_annual import roster
+
+    people = [person("001", "甲"), person("002", "乙"), person("003", "丙")]
+    grades = {"001": [G, G, FG, FG], "002": [G, G, G, FG], "003": [FG, FG, FG, FG]}
+    settings = Settings.model_validate({"annual": {"excellent_min_good": min_good}})
+    out = evaluate_year(roster(*people), ledgers(people, grades), 2026, settings)
+    ws = results_workbook(out)["说明"]
+    lines = {str(ws.cell(r, 1).value): ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert lines[f"好等次{min_good}次以上（附件6）"] == str({2: 2, 3: 1}[min_good])

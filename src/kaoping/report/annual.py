@@ -412,7 +412,7 @@ def results_workbook(outcome: AnnualOutcome, votes: Votes | None = None) -> Work
         ("结论", "暂定（缺少季度台账，补齐后请重新生成）" if outcome.provisional else "四个季度台账齐全"),
         ("人数", str(len(outcome.people))),
         ("优秀候选", str(len(outcome.candidates))),
-        ("好等次2次以上（附件6）", str(len(outcome.good_repeatedly))),
+        (f"好等次{outcome.min_good}次以上（附件6）", str(len(outcome.good_repeatedly))),
         ("后备干部（§五(三)）", (f"{len(outcome.pool)} 人，其中记录变差 "
                             f"{sum(1 for m in outcome.pool if m.worsened)} 人")),
         ("集中测评结果", "已列入（见“集中测评推荐”）" if votes is not None
