@@ -213,3 +213,33 @@ def test_cli_calendar_bad_toml_is_an_error_not_a_traceback(tmp_path):
     result = CliRunner().invoke(_app(), ["calendar", "2027", "-c", str(toml)])
     assert result.exit_code == 2 and "2027-13" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# ------------------------------------------------------------------ the library call
+
+
+def test_run_calendar_gives_the_quarters_totals_and_the_dates(capsys):
+    from kaoping.calendar import quarter_workdays
+    from kaoping.periods import Quarter
+    from kaoping.pipeline.calendar import run_calendar
+
+    run = run_calendar(2026)
+    assert capsys.readouterr() == ("", "")
+    assert [q.quarter for q in run.quarters] == [Quarter(2026, q) for q in range(1, 5)]
+    assert [q.workdays for q in run.quarters] == [quarter_workdays(q.quarter) for q in run.quarters]
+    assert run.unknown == [] and run.deadlines == tuple(deadlines(2026))
+
+
+def test_run_calendar_names_unknown_months_and_takes_the_settings_days():
+    from kaoping.periods import Month
+    from kaoping.pipeline.calendar import run_calendar
+    from kaoping.rules.settings import Settings
+
+    far = 2100  # beyond the calendar data
+    bare = run_calendar(far)
+    assert bare.unknown == [Month(far, m) for m in range(1, 13)]
+    assert all(q.workdays is None for q in bare.quarters)
+    days = {f"{far}-{m:02d}": 20 + (m == 2) * 0.5 for m in (1, 2, 3)}
+    given = run_calendar(far, settings=Settings.model_validate({"attendance": {"workdays": days}}))
+    assert given.quarters[0].workdays == 60.5 and given.quarters[1].workdays is None
+    assert given.unknown == [Month(far, m) for m in range(4, 13)]

@@ -28,24 +28,21 @@ def calendar_command(
 ) -> None:
     from rich.table import Table
 
-    from ..calendar import deadlines, unknown_calendar_error, month_detail, to_ics
-    from ..config import load_settings
-    from ..periods import Month, Quarter
-    from ..config import settings_file
+    from ..calendar import unknown_calendar_error
+    from ..config import load_settings, settings_file
+    from ..pipeline.calendar import run_calendar, write_ics
     from .common import console
     from .tables import Column, print_table
 
     con = console()
-    settings = load_settings(settings_path)
+    run = run_calendar(year, settings=load_settings(settings_path))
     inputs = [settings_file(settings_path)]  # what the command reads: never written over
     if ics is not None:
         from ..output.workbook import check_writable
 
         check_writable(ics, force=force, inputs=inputs)  # refuse before printing anything
-    overrides = settings.attendance.workdays
     weekday_cn = "一二三四五六日"
 
-    details = [month_detail(Month(year, m), overrides) for m in range(1, 13)]
     table = Table(title=f"{year} 年法定工作日")
     for col, justify in (("月份", "left"), ("工作日", "right"), ("周一至周五", "right"),
                          ("其中放假", "right"), ("调休上班", "right"), ("来源", "left")):
@@ -56,30 +53,21 @@ def calendar_command(
             return "未知"
         return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
-    unknown: list[Month] = []
-    for q in range(1, 5):
-        quarter = Quarter(year, q)
-        q_total: float | None = 0.0
-        for d in details[(q - 1) * 3: q * 3]:
-            if d.workdays is None:
-                unknown.append(d.month)
-                q_total = None
-            elif q_total is not None:
-                q_total += d.workdays
+    for q in run.quarters:
+        for d in q.months:
             table.add_row(f"{d.month.month}月", fmt(d.workdays), str(d.weekdays),
                           fmt(d.holidays_on_weekdays) if d.holidays_on_weekdays is not None else "—",
                           fmt(d.makeup_days) if d.makeup_days is not None else "—", d.source)
-        table.add_row(f"[bold]第{'一二三四'[q - 1]}季度[/]", f"[bold]{fmt(q_total)}[/]", "", "", "",
-                      str(quarter), end_section=True)
+        table.add_row(f"[bold]第{'一二三四'[q.quarter.quarter - 1]}季度[/]", f"[bold]{fmt(q.workdays)}[/]",
+                      "", "", "", str(q.quarter), end_section=True)
     con.print(table)
-    if unknown:
+    if run.unknown:
         from rich.markup import escape
 
-        con.print(f"[yellow]警告[/]：{escape(unknown_calendar_error(unknown[0]).message)}")
+        con.print(f"[yellow]警告[/]：{escape(unknown_calendar_error(run.unknown[0]).message)}")
 
-    items = deadlines(year)
     rows = []
-    for d in items:
+    for d in run.deadlines:
         when = f"{d.date:%m-%d}" + (f" 至 {d.end:%m-%d}" if d.end else "")
         week = f"周{weekday_cn[d.date.weekday()]}" if d.end is None else ""
         rows.append([when, week, d.clause, d.title])
@@ -87,9 +75,6 @@ def calendar_command(
                       Column("事项", "text")], rows, title=f"{year} 年考评日程")
 
     if ics is not None:
-        from ..output.workbook import atomic_write_bytes
-
         # An OS error comes back as a Chinese KaopingError naming the file.
-        atomic_write_bytes(ics, to_ics(items, name=f"{year}年干部日常考评日程"), force=force,
-                           inputs=inputs)
-        con.print(f"已导出日历：{ics}（{len(items)} 项）")
+        write_ics(run, ics, force=force, inputs=inputs)
+        con.print(f"已导出日历：{ics}（{len(run.deadlines)} 项）")

@@ -10,9 +10,12 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
   quarter's month rules and attendance (`kaoping quarter check|report`);
   `write_quarter_report(run, out, …)`: its filings (附件4, 附件5, 台账), refused while 错误
   remain (`kaoping quarter report`);
-- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`).
+- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`);
+- `run_calendar(year)` → `CalendarRun`: workdays by month and quarter and the assessment's
+  dates; `write_ics(run, path)` (`kaoping calendar`).
 """
 
+from .calendar import CalendarRun, run_calendar, write_ics
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
 from .quarter import (
@@ -29,7 +32,24 @@ from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
-    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
-    "run_quarter", "run_week", "run_year", "summary_rows", "write_quarter_report",
+    "CN_QUARTER",
+    "CalendarRun",
+    "EvaluationRecord",
+    "MonthRun",
+    "QuarterRun",
+    "SummaryRow",
+    "WeekRun",
+    "YearRun",
+    "check_quarter_months",
+    "count_workbooks",
+    "infer_quarter",
+    "records_of",
+    "run_calendar",
+    "run_month",
+    "run_quarter",
+    "run_week",
+    "run_year",
+    "summary_rows",
+    "write_ics",
+    "write_quarter_report",
 ]
