@@ -44,7 +44,6 @@ __all__ = [
     "workdays",
 ]
 
-_CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 class CalendarUnknownError(KaopingError):
@@ -293,7 +292,7 @@ def deadlines(year: int) -> list[Deadline]:
     for month_no in (1, 4, 7, 10):
         month = Month(year, month_no)
         q = Quarter(year - 1, 4) if month_no == 1 else Quarter(year, month_no // 3)
-        label = f"{q.year}年第{_CN_QUARTER[q.quarter]}季度"
+        label = q.label
         out.append(Deadline(
             date=month.start, end=month.end, clause="§四(三)5",
             title=f"开展{label}干部日常考评季度评价（附件3 季度评价表）",

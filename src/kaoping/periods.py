@@ -46,10 +46,18 @@ class Month:
         return f"{self.year}-{self.month:02d}"
 
 
+CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}  # 第三季度: the one table of the numerals
+
+
 @dataclass(frozen=True, order=True)
 class Quarter:
     year: int
     quarter: int
+
+    @property
+    def label(self) -> str:
+        """'2026年第三季度', as the forms and filings name a quarter."""
+        return f"{self.year}年第{CN_QUARTER[self.quarter]}季度"
 
     @property
     def months(self) -> list[Month]:
@@ -70,7 +78,7 @@ class Quarter:
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?[Qq]|年第?)\s*([1-4一二三四])\s*(?:季度?)?\s*$")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_CN_DIGITS = {cn: q for q, cn in CN_QUARTER.items()}
 
 
 # Years a period given on the command line may have: the calendar's (`calendar 1900`…

@@ -91,6 +91,7 @@ def _print_candidates(outcome) -> None:
     """The 优秀 candidates, by unit (a block a person when the console is narrow)."""
     from rich.markup import escape
 
+    from ..periods import CN_QUARTER
     from .common import console
     from .tables import Column, print_table
 
@@ -103,7 +104,7 @@ def _print_candidates(outcome) -> None:
         console().print(f"{escape(title)}：[yellow]无[/]")
         return
     columns = [Column("单位", "name"), Column("姓名", "name"), Column("科室", "name"),
-               Column("职务职级", "name"), *(Column(f"{q}季度") for q in "一二三四"),
+               Column("职务职级", "name"), *(Column(f"{q}季度") for q in CN_QUARTER.values()),
                Column("好", justify="right"), Column("备注", "text")]
     rows = [_candidate_cells(p) for unit in outcome.units()
             for p in outcome.candidates if p.unit == unit]

@@ -29,6 +29,7 @@ def calendar_command(
     from rich.table import Table
 
     from ..calendar import unknown_calendar_error
+    from ..periods import CN_QUARTER
     from ..config import load_settings, settings_file
     from ..pipeline.calendar import run_calendar, write_ics
     from .common import console
@@ -58,7 +59,7 @@ def calendar_command(
             table.add_row(f"{d.month.month}月", fmt(d.workdays), str(d.weekdays),
                           fmt(d.holidays_on_weekdays) if d.holidays_on_weekdays is not None else "—",
                           fmt(d.makeup_days) if d.makeup_days is not None else "—", d.source)
-        table.add_row(f"[bold]第{'一二三四'[q.quarter.quarter - 1]}季度[/]", f"[bold]{fmt(q.workdays)}[/]",
+        table.add_row(f"[bold]第{CN_QUARTER[q.quarter.quarter]}季度[/]", f"[bold]{fmt(q.workdays)}[/]",
                       "", "", "", str(q.quarter), end_section=True)
     con.print(table)
     if run.unknown:

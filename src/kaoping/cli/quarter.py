@@ -97,14 +97,14 @@ def _centre_note(rows) -> str | None:
 
 
 def _print_summary(run) -> None:
-    from ..pipeline import CN_QUARTER, summary_rows
+    from ..pipeline import summary_rows
     from .common import console
     from .tables import Column, print_table
 
     q = run.quarter
     con = console()
     wd = f"；本季度工作日 {run.workdays:g} 天" if run.workdays is not None else ""
-    con.print(f"[bold]{q.year}年第{CN_QUARTER[q.quarter]}季度评价检查[/]：读取文件 {run.files} 个，"
+    con.print(f"[bold]{q.label}评价检查[/]：读取文件 {run.files} 个，"
               f"季度评价表 {run.evaluations} 份，当季月度小结 {run.summaries} 份{wd}")
     columns = [Column(h, kind, "left" if kind == "name" else "right") for h, kind in _SUMMARY_COLUMNS]
     rows = summary_rows(run)
@@ -116,12 +116,11 @@ def _print_summary(run) -> None:
 
 def _write_problems(run, folder: Path, problems: Path | None, force: bool, inputs=(),
                     announce: bool = True, templates: Path | None = None) -> None:
-    from ..pipeline import CN_QUARTER
     from .common import write_problems
 
     q = run.quarter
     write_problems(run.findings, problems, force=force, inputs=inputs, announce=announce, base=folder,
-                   templates=templates, title=f"{q.year}年第{CN_QUARTER[q.quarter]}季度评价问题清单")
+                   templates=templates, title=f"{q.label}评价问题清单")
 
 
 @app.command("check", epilog=epilog("quarter check"))

@@ -13,12 +13,12 @@ from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, Person, Roster
-from ..periods import Quarter
+from ..periods import CN_QUARTER, Quarter
 from ..report.explain import Explanation, FormRead, Ticks
 from ..rules.due import is_due
 from ..rules.settings import Settings
 from .inputs import OnFile
-from .quarter import CN_QUARTER, run_quarter
+from .quarter import run_quarter
 from .records import EvaluationRecord
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import ErrorsLeftError, KaopingError, NoFormsError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
 from ..paths import require_file
-from ..periods import Month, Quarter
+from ..periods import CN_QUARTER, Month, Quarter
 from ..rules.catalog import finding
 from ..rules.month import SummaryRecord, check_month_records
 from ..rules.settings import Settings
@@ -28,7 +28,6 @@ from ..rules.week import WeekRecord
 from .inputs import OnFile, is_own_output
 from .records import EvaluationRecord, records_of
 
-CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 @dataclass
@@ -137,7 +136,7 @@ def infer_quarter(evaluations: Iterable[QuarterlyEvaluation | EvaluationRecord],
         return next(iter(seen))
     if not seen:
         raise KaopingError("文件夹中没有找到季度评价表或月度小结表，无法判断季度；请用 --period 指定，如 --period 2026Q3")
-    counts = "、".join(f"{q.year}年第{CN_QUARTER[q.quarter]}季度 {n} 份"
+    counts = "、".join(f"{q.label} {n} 份"
                       for q, n in sorted(seen.items()))
     raise KaopingError(f"表格分属多个季度（{counts}），请用 --period 指定要处理的季度，如 --period 2026Q3")
 
@@ -251,7 +250,7 @@ def _no_forms(quarter: Quarter, read: _Folder, folder: Path) -> NoFormsError:
     found = "、".join(f"{q.year}年第{CN_QUARTER.get(q.quarter, q.quarter)}季度 {n} 份"
                       for q, n in sorted(other.items(), key=lambda kv: (kv[0].year, kv[0].quarter)))
     seen = f"（读取文件 {read.files} 个" + (f"，其中季度评价表：{found}）" if found else "，没有季度评价表）")
-    label = f"{quarter.year}年第{CN_QUARTER[quarter.quarter]}季度"
+    label = quarter.label
     return NoFormsError(f"文件夹中没有{label}的季度评价表{seen}，未检查、未输出任何文件；"
                         f"请核对文件夹是否选对、表格是否已收齐，或用 --period 指定正确的季度",
                         findings=read.findings, file=str(folder))

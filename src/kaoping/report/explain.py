@@ -29,7 +29,6 @@ from ..rules.catalog import rule
 from ..rules.quarter import in_force
 from ..rules.quota import QuotaSummary
 from ..rules.settings import Settings
-from .filing import CN_QUARTER
 
 
 @dataclass
@@ -72,7 +71,7 @@ Section = tuple[str, list[str]]
 
 
 def _label(q: Quarter) -> str:
-    return f"{q.year}年第{CN_QUARTER[q.quarter]}季度"
+    return q.label
 
 
 def _ticks(ticks: Sequence[QuarterGrade]) -> str:

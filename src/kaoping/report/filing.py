@@ -37,7 +37,7 @@ from ..models import (
     Roster,
 )
 from ..paths import safe_filename
-from ..periods import Quarter
+from ..periods import CN_QUARTER, Quarter
 from .annex_templates import (
     A4_FIELDS,
     A4_ROW_NAMES,
@@ -63,7 +63,6 @@ GRADE_COLUMNS: tuple[Outcome, ...] = (
 LISTED: tuple[Outcome, ...] = (
     Outcome.GOOD, Outcome.AVERAGE, Outcome.POOR, Outcome.UNDETERMINED, Outcome.ABSENT,
 )
-CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 CENTRE_DIR = "全中心"
 FILING_TEMPLATES = (ANNEX4_SPEC, ANNEX5_SPEC, LEDGER_SPEC)  # what `plan_filing` fills
 

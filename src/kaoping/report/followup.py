@@ -17,7 +17,6 @@ from ..rules.annual import FOLLOW_UPS
 from .annex_templates import write_meta
 from .annual import table_sheet
 
-CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 _BASIS = {
     L.TALK_SHEET: "§五(二)：对考核结果为一般等次的干部，及时谈话提醒。",
     L.CRITICISE_SHEET: "§五(二)：对考核结果为较差的干部，及时批评教育，必要时进行诫勉或调整岗位、安排培训教育。",
@@ -39,7 +38,7 @@ def followup_workbook(results: Sequence[QuarterResult], quarter: Quarter, unit_l
     """谈话提醒和批评教育名单 of `unit_label` (a unit, or 全中心 with every unit's results)."""
     wb = Workbook()
     wb.remove(wb.active)
-    label = f"{quarter.year}年第{CN_QUARTER[quarter.quarter]}季度"
+    label = quarter.label
     for sheet in L.SHEETS:
         ws = wb.create_sheet(sheet)
         rows = followup_rows(results, sheet)

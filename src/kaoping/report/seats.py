@@ -28,7 +28,6 @@ from ..periods import Quarter
 from ..rules.attendance import format_ratio
 from ..rules.seats import Seats
 from ..rules.settings import Settings
-from .filing import CN_QUARTER
 
 ROUNDING = {"floor": "向下取整", "round": "四舍五入", "ceil": "向上取整"}
 BASE = {"participants": "应参加人数（含不定档）", "graded": "可定档人数（不含不定档）"}
@@ -46,7 +45,7 @@ def scope_label(s: Seats) -> str:
 
 
 def quarter_label(q: Quarter) -> str:
-    return f"{q.year}年第{CN_QUARTER[q.quarter]}季度"
+    return q.label
 
 
 def seat_lines(s: Seats, settings: Settings) -> list[tuple[str, int | str]]:

@@ -33,11 +33,12 @@ from ..models import (
     Roster,
     Severity,
 )
+from ..periods import CN_QUARTER
 from .catalog import finding
 from .settings import Settings
 
 QUARTERS = (1, 2, 3, 4)
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+QUARTER_NAMES = {q: f"第{cn}季度" for q, cn in CN_QUARTER.items()}
 GRADED = (Outcome.GOOD, Outcome.FAIRLY_GOOD, Outcome.AVERAGE, Outcome.POOR)
 # How an outcome reads on the 登记表 line.
 _LINE_WORDS = {
@@ -52,11 +53,10 @@ _LINE_WORDS = {
 
 def quarter_list(quarters: Sequence[int]) -> str:
     """[1, 3] → '第一、三季度'."""
-    digits = "一二三四"
     qs = sorted(quarters)
     if not qs:
         return ""
-    return "第" + "、".join(digits[q - 1] for q in qs) + "季度"
+    return "第" + "、".join(CN_QUARTER[q] for q in qs) + "季度"
 
 
 class QuarterStatus(StrEnum):

@@ -27,7 +27,6 @@ from ..periods import Quarter
 from .catalog import finding
 from .settings import Settings
 
-CN_Q = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 def filing_deadline(q: Quarter) -> dt.date:
@@ -54,7 +53,7 @@ class FollowUpItem:
 
     @property
     def label(self) -> str:
-        return f"{self.quarter.year}年第{CN_Q[self.quarter.quarter]}季度"
+        return self.quarter.label
 
 
 @dataclass

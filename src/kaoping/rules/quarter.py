@@ -52,7 +52,7 @@ from ..models import (
     Severity,
     SpecialCategory,
 )
-from ..periods import Quarter
+from ..periods import CN_QUARTER, Quarter
 from . import due
 from .attendance import (
     AttendanceResult,
@@ -82,7 +82,6 @@ __all__ = [
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-_CN_Q = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 # ---------------------------------------------------------------- what the rules read of a form
@@ -274,7 +273,7 @@ class _Context:
 
     @property
     def label(self) -> str:
-        return f"{self.quarter.year}年第{_CN_Q[self.quarter.quarter]}季度"
+        return self.quarter.label
 
 
 def evaluate_quarter(roster: Roster, quarter: Quarter, evaluations: Iterable[QuarterForm],
@@ -360,7 +359,7 @@ def wrong_quarter(form: QuarterForm, ctx: _Context) -> Finding | None:
         return None
     src, ident = form.source, form.identity
     return finding(
-        "Q8", (f"这是{form.year}年第{_CN_Q.get(form.quarter, form.quarter)}季度的评价表，"
+        "Q8", (f"这是{form.year}年第{CN_QUARTER.get(form.quarter, form.quarter)}季度的评价表，"
                f"不是{ctx.label}的，未计入；请放到对应季度的文件夹或改正季度"),
         severity=ERROR, unit=ident.unit, person=ident.name, staff_id=ident.staff_id,
         file=src.file, sheet=src.sheet, cell=src.cell("period") or src.cell("quarter"))
