@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Self
 
 import typer
 
@@ -35,40 +36,32 @@ def forms(
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
     from rich.markup import escape
 
-    from ..excel.roster import read_roster
-    from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
-    from ..report.annual import read_ledgers
     from ..config import load_settings, settings_file
-    from ..errors import KaopingError
-    from ..forms.halfyear import NO_MAX_TICKS
-    from .common import console, exit_code, print_findings, progress
+    from ..periods import parse_half
+    from ..pipeline import run_halfyear_forms
+    from ..rules.settings import Settings
+    from .common import console, exit_code, print_findings
 
     h = parse_half(half)
-    read: list[Path | None] = [roster, *ledger]
+    settings: Settings | None = None
+    read: list[Path | None] = []
     if max_ticks is None and ratio is None:  # the options first, else kaoping.toml's [halfyear]
-        read.append(settings_file(settings_path))
-        given = load_settings(settings_path).halfyear
-        max_ticks, ratio = given.max_ticks, given.ticks_ratio if given.max_ticks is None else None
-    if max_ticks is None and ratio is None:
-        raise KaopingError(NO_MAX_TICKS)  # before reading anything: nothing to generate
-    ros, roster_findings = read_roster(roster)
-    ledgers, ledger_findings = read_ledgers(ledger)
-    total = len([p for p in half_staff(ros, h) if unit is None or p.unit == unit])
-    with progress(total, "生成半年考核表格") as bar:
-        task = bar.add_task("", total=total + 50)
-        result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
-                                         ratio=ratio, force=force,
-                                         on_progress=lambda _p: bar.advance(task),
-                                         inputs=read)
+        read = [settings_file(settings_path)]
+        # Only its [halfyear]: the roster and the ledgers are read with the default limits.
+        settings = Settings(halfyear=load_settings(settings_path).halfyear)
+    with _Bar("生成半年考核表格", room=50) as bar:
+        run = run_halfyear_forms(roster, h, out, ledgers=ledger, unit=unit, max_ticks=max_ticks,
+                                 ratio=ratio, settings=settings, force=force, inputs=read,
+                                 on_start=bar.start, on_progress=bar.advance)
+    result = run.forms
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")
     for u, n in result.max_ticks.items():
         con.print(f"  {escape(u)}：最多推荐 {n} 人")
-    findings = [*roster_findings, *ledger_findings, *result.findings]
-    if findings:
-        print_findings(findings)
-    raise typer.Exit(exit_code(findings))
+    if run.findings:
+        print_findings(run.findings)
+    raise typer.Exit(exit_code(run.findings))
 
 
 @app.command("tally", epilog=epilog("halfyear tally"))
@@ -85,34 +78,37 @@ def tally(
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
     from rich.markup import escape
 
-    from ..excel.ballots import tally_ballots
     from ..output.files import RunInputs
     from ..output.workbook import check_writable
-    from ..paths import scan_workbooks
+    from ..pipeline import run_tally
     from ..report.tally import write_tally
-    from .common import common_folder, console, exit_code, print_findings, problems_templates, progress
+    from .common import (
+        common_folder,
+        console,
+        exit_code,
+        print_findings,
+        problems_templates,
+    )
     from .tables import Column, print_table
 
     layouts = problems_templates(templates, None, problems)
-    # The ballots are read, never written over; an earlier result or 问题清单 among them (no
-    # ballot) is this command's own output: not counted, and replaced with --force.
-    own = _own_outputs(out, problems)
-    inputs = RunInputs([*ballots, layouts], own=own)
-    check_writable(out, force=force, inputs=inputs)
-    if problems is not None:
-        check_writable(problems, force=force, inputs=inputs)
-    files: list[Path] = []
-    for p in ballots:
-        files.extend(scan_workbooks(p) if p.is_dir() else [p])
-    skipped = {p.resolve() for p in own}
-    files = [f for f in files if f.resolve() not in skipped]
-    if not files:
-        from ..errors import KaopingError
+    inputs = RunInputs()
+    bar = _Bar("读取测评票")
 
-        raise KaopingError("没有找到要统计的测评票（.xlsx 文件）")
-    with progress(len(files), "读取测评票") as bar:
-        task = bar.add_task("", total=len(files))
-        result = tally_ballots(files, on_file=lambda _p: bar.advance(task))
+    def before_read(files: list[Path], own: list[Path]) -> None:
+        # The ballots are read, never written over; an earlier result or 问题清单 among them
+        # (no ballot) is this command's own output: not counted, and replaced with --force.
+        nonlocal inputs
+        inputs = RunInputs([*ballots, layouts], own=own)
+        check_writable(out, force=force, inputs=inputs)
+        if problems is not None:
+            check_writable(problems, force=force, inputs=inputs)
+        if files:
+            bar.start(len(files))
+
+    with bar:
+        result = run_tally(ballots, outputs=(out, problems), before_read=before_read,
+                           on_file=bar.advance).tally
     write_tally(result, out, force=force, inputs=inputs)
     if problems is not None:
         from ..report.problems import write_problems
@@ -166,9 +162,29 @@ def check(
     raise typer.Exit(exit_code(run.findings))
 
 
-def _own_outputs(*paths: Path | None) -> list[Path]:
-    """Of the outputs named, the existing files that are no ballot (an earlier 推荐结果 or
-    问题清单): they may be replaced. An output path that is a ballot stays an input."""
-    from ..excel.ballots import read_ballot
+class _Bar:
+    """A progress bar opened once the pipeline says how much there is to do (`start`), closed
+    on leaving the `with`; `room`: steps added to the total given."""
 
-    return [p for p in paths if p is not None and p.is_file() and not read_ballot(p).is_ballot]
+    def __init__(self, description: str, *, room: int = 0) -> None:
+        self._description, self._room = description, room
+        self._bar: Any = None
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        from .common import progress
+
+        self._bar = progress(total, self._description)
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total + self._room)
+
+    def advance(self, _done: object = None) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -8,9 +8,14 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
 - `run_month(folder, roster=…, month=…)` → `MonthRun`: 月度小结 M1–M14 (`kaoping month check`);
 - `run_quarter(roster, folder, quarter=…, attendance_path=…)` → `QuarterRun`: Q1–Q8 with the
   quarter's month rules and attendance (`kaoping quarter check|report`);
-- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`).
+- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`);
+- `run_halfyear_forms(roster, half, out, …)` → `HalfyearFormsRun`: the half's 记实表 and
+  集中测评票 (`kaoping halfyear forms`);
+- `run_tally(ballots, outputs=…)` → `TallyRun`: the returned 集中测评票 counted (`kaoping
+  halfyear tally`).
 """
 
+from .halfyear import HalfyearFormsRun, TallyRun, run_halfyear_forms, run_tally
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
 from .quarter import (
@@ -26,7 +31,8 @@ from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
-    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
-    "run_quarter", "run_week", "run_year", "summary_rows",
+    "CN_QUARTER", "EvaluationRecord", "HalfyearFormsRun", "MonthRun", "QuarterRun", "SummaryRow",
+    "TallyRun", "WeekRun", "YearRun", "check_quarter_months", "count_workbooks", "infer_quarter",
+    "records_of", "run_halfyear_forms", "run_month", "run_quarter", "run_tally", "run_week",
+    "run_year", "summary_rows",
 ]
