@@ -14,17 +14,24 @@ app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实�
 
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xlsx")
+_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False)
+_LEDGERS = typer.Option([], "--ledger", "-l", help="该半年两个季度的季度结果台账（可多次给出），用于预填季度结果")
+_FORMS_OUT = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False)
+_BALLOTS = typer.Argument(..., metavar="测评票.xlsx...", help="收回的集中测评票（文件或文件夹）",
+                          show_default=False)
+_TALLY_OUT = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False)
+_RECORDS = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
+                          show_default=False)
 
 
 @app.command("forms", epilog=epilog("halfyear forms"))
 @guarded
 def forms(
-    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    roster: Path = _ROSTER,
     half: str = typer.Option(..., "--half", help="半年：2026H1（上半年）或 2026H2（下半年）",
                              show_default=False),
-    ledger: list[Path] = typer.Option([], "--ledger", "-l",
-                                      help="该半年两个季度的季度结果台账（可多次给出），用于预填季度结果"),
-    out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
+    ledger: list[Path] = _LEDGERS,
+    out: Path = _FORMS_OUT,
     unit: str | None = typer.Option(None, "--unit", "-u", help="只生成该单位的表格"),
     max_ticks: int | None = typer.Option(None, "--max-ticks",
                                          help="每张测评票最多推荐人数（办法未规定，须给出此项或 --ratio）"),
@@ -67,9 +74,8 @@ def forms(
 @app.command("tally", epilog=epilog("halfyear tally"))
 @guarded
 def tally(
-    ballots: list[Path] = typer.Argument(..., metavar="测评票.xlsx...",
-                                         help="收回的集中测评票（文件或文件夹）", show_default=False),
-    out: Path = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False),
+    ballots: list[Path] = _BALLOTS,
+    out: Path = _TALLY_OUT,
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
     templates: TemplatesOpt = None,
@@ -133,9 +139,8 @@ def tally(
 @app.command("check", epilog=epilog("halfyear check"))
 @guarded
 def check(
-    folder: Path = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
-                                  show_default=False),
-    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    folder: Path = _RECORDS,
+    roster: Path = _ROSTER,
     half: str | None = typer.Option(None, "--half", help="半年：2026H1 或 2026H2；不给时按记实表上的半年"),
     problems: Path | None = _PROBLEMS,
     json_path: JsonOpt = None,
@@ -145,7 +150,14 @@ def check(
     以及没有已签字记实表的人（缺谈话记录、谈话人或被谈话人签字、谈话日期，或根本没交）。
     退出码：0 无错误，1 有错误，2 无法运行。"""
     from ..pipeline.report_json import talks_report
-    from .common import exit_code, json_to_stdout, print_findings, refuse_existing, write_json, write_problems
+    from .common import (
+        exit_code,
+        json_to_stdout,
+        print_findings,
+        refuse_existing,
+        write_json,
+        write_problems,
+    )
     from .talks import print_talks, run_with_progress
 
     refuse_existing(problems, json_path, force=force, files=[roster])
