@@ -212,8 +212,8 @@ def test_missing_roster_is_exit_2(inputs):
 
 
 def _tally_file(path: Path, half: str, counts: dict[str, int], valid: int = 4) -> Path:
-    from kaoping.excel.ballots import Tally, UnitTally
     from kaoping.report.tally import write_tally
+    from kaoping.rules.ballots import Tally, UnitTally
 
     unit = UnitTally(unit="鹿城分中心", half=half, max_ticks=1, valid=valid,
                      staff=[(p.staff_id, p.name) for p in PEOPLE[:3]], counts=counts)

@@ -106,8 +106,8 @@ def test_profile_of_yang_fan_over_2025_with_the_roster_dates(tmp_path):
 
 
 def test_ballots_of_2026h1_reach_the_profile():
-    from kaoping.excel.ballots import tally_ballots
     from kaoping.paths import scan_workbooks
+    from kaoping.pipeline.halfyear import tally_ballots
     from kaoping.report.profile import ballots_line
 
     tally = tally_ballots(list(scan_workbooks(TALKS / "测评票")))

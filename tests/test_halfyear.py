@@ -10,11 +10,12 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.errors import KaopingError
-from kaoping.excel.ballots import read_ballot, tally_ballots
+from kaoping.excel.ballots import read_ballot
 from kaoping.excel.book import load_book
 from kaoping.forms.halfyear import Half, ballot_workbook, default_max_ticks, parse_half
 from kaoping.forms.roster import roster_template_workbook
 from kaoping.output.workbook import save_workbook
+from kaoping.pipeline.halfyear import tally_ballots
 from kaoping.report.ledger import write_ledger
 
 from helpers_annual import AV, FG, G, ledgers, person

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Self
 
 import typer
 
@@ -13,17 +14,24 @@ app = typer.Typer(help="半年考核（§四(四)）：成长考核考察记实�
 
 _FORCE = typer.Option(False, "--force", help="覆盖已存在的输出文件")
 _PROBLEMS = typer.Option(None, "--problems", help="同时输出问题清单 .xlsx")
+_ROSTER = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False)
+_LEDGERS = typer.Option([], "--ledger", "-l", help="该半年两个季度的季度结果台账（可多次给出），用于预填季度结果")
+_FORMS_OUT = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False)
+_BALLOTS = typer.Argument(..., metavar="测评票.xlsx...", help="收回的集中测评票（文件或文件夹）",
+                          show_default=False)
+_TALLY_OUT = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False)
+_RECORDS = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
+                          show_default=False)
 
 
 @app.command("forms", epilog=epilog("halfyear forms"))
 @guarded
 def forms(
-    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    roster: Path = _ROSTER,
     half: str = typer.Option(..., "--half", help="半年：2026H1（上半年）或 2026H2（下半年）",
                              show_default=False),
-    ledger: list[Path] = typer.Option([], "--ledger", "-l",
-                                      help="该半年两个季度的季度结果台账（可多次给出），用于预填季度结果"),
-    out: Path = typer.Option(..., "--out", "-o", help="输出文件夹", show_default=False),
+    ledger: list[Path] = _LEDGERS,
+    out: Path = _FORMS_OUT,
     unit: str | None = typer.Option(None, "--unit", "-u", help="只生成该单位的表格"),
     max_ticks: int | None = typer.Option(None, "--max-ticks",
                                          help="每张测评票最多推荐人数（办法未规定，须给出此项或 --ratio）"),
@@ -35,48 +43,39 @@ def forms(
     """生成每人一份《干部成长考核考察记实表》（个别谈话用）和每个单位一张集中测评票（推荐“优秀”）。"""
     from rich.markup import escape
 
-    from ..excel.roster import read_roster
-    from ..forms.halfyear import generate_halfyear_forms, half_staff, parse_half
-    from ..report.annual import read_ledgers
     from ..config import load_settings, settings_file
-    from ..errors import KaopingError
-    from ..forms.halfyear import NO_MAX_TICKS
-    from .common import console, exit_code, print_findings, progress
+    from ..periods import parse_half
+    from ..pipeline import run_halfyear_forms
+    from ..rules.settings import Settings
+    from .common import console, exit_code, print_findings
 
     h = parse_half(half)
-    read: list[Path | None] = [roster, *ledger]
+    settings: Settings | None = None
+    read: list[Path | None] = []
     if max_ticks is None and ratio is None:  # the options first, else kaoping.toml's [halfyear]
-        read.append(settings_file(settings_path))
-        given = load_settings(settings_path).halfyear
-        max_ticks, ratio = given.max_ticks, given.ticks_ratio if given.max_ticks is None else None
-    if max_ticks is None and ratio is None:
-        raise KaopingError(NO_MAX_TICKS)  # before reading anything: nothing to generate
-    ros, roster_findings = read_roster(roster)
-    ledgers, ledger_findings = read_ledgers(ledger)
-    total = len([p for p in half_staff(ros, h) if unit is None or p.unit == unit])
-    with progress(total, "生成半年考核表格") as bar:
-        task = bar.add_task("", total=total + 50)
-        result = generate_halfyear_forms(ros, h, out, ledgers=ledgers, unit=unit, max_ticks=max_ticks,
-                                         ratio=ratio, force=force,
-                                         on_progress=lambda _p: bar.advance(task),
-                                         inputs=read)
+        read = [settings_file(settings_path)]
+        # Only its [halfyear]: the roster and the ledgers are read with the default limits.
+        settings = Settings(halfyear=load_settings(settings_path).halfyear)
+    with _Bar("生成半年考核表格", room=50) as bar:
+        run = run_halfyear_forms(roster, h, out, ledgers=ledger, unit=unit, max_ticks=max_ticks,
+                                 ratio=ratio, settings=settings, force=force, inputs=read,
+                                 on_start=bar.start, on_progress=bar.advance)
+    result = run.forms
     con = console()
     con.print(f"{h.label}：记实表 {len(result.records)} 份，集中测评票 {len(result.ballots)} 张，"
               f"写入 {escape(str(out))}")
     for u, n in result.max_ticks.items():
         con.print(f"  {escape(u)}：最多推荐 {n} 人")
-    findings = [*roster_findings, *ledger_findings, *result.findings]
-    if findings:
-        print_findings(findings)
-    raise typer.Exit(exit_code(findings))
+    if run.findings:
+        print_findings(run.findings)
+    raise typer.Exit(exit_code(run.findings))
 
 
 @app.command("tally", epilog=epilog("halfyear tally"))
 @guarded
 def tally(
-    ballots: list[Path] = typer.Argument(..., metavar="测评票.xlsx...",
-                                         help="收回的集中测评票（文件或文件夹）", show_default=False),
-    out: Path = typer.Option(..., "--out", "-o", help="计票结果 .xlsx", show_default=False),
+    ballots: list[Path] = _BALLOTS,
+    out: Path = _TALLY_OUT,
     problems: Path | None = _PROBLEMS,
     force: bool = _FORCE,
     templates: TemplatesOpt = None,
@@ -85,34 +84,37 @@ def tally(
     列出原因、不计票；按单位输出推荐“优秀”得票排名。"""
     from rich.markup import escape
 
-    from ..excel.ballots import tally_ballots
     from ..output.files import RunInputs
     from ..output.workbook import check_writable
-    from ..paths import scan_workbooks
+    from ..pipeline import run_tally
     from ..report.tally import write_tally
-    from .common import common_folder, console, exit_code, print_findings, problems_templates, progress
+    from .common import (
+        common_folder,
+        console,
+        exit_code,
+        print_findings,
+        problems_templates,
+    )
     from .tables import Column, print_table
 
     layouts = problems_templates(templates, None, problems)
-    # The ballots are read, never written over; an earlier result or 问题清单 among them (no
-    # ballot) is this command's own output: not counted, and replaced with --force.
-    own = _own_outputs(out, problems)
-    inputs = RunInputs([*ballots, layouts], own=own)
-    check_writable(out, force=force, inputs=inputs)
-    if problems is not None:
-        check_writable(problems, force=force, inputs=inputs)
-    files: list[Path] = []
-    for p in ballots:
-        files.extend(scan_workbooks(p) if p.is_dir() else [p])
-    skipped = {p.resolve() for p in own}
-    files = [f for f in files if f.resolve() not in skipped]
-    if not files:
-        from ..errors import KaopingError
+    inputs = RunInputs()
+    bar = _Bar("读取测评票")
 
-        raise KaopingError("没有找到要统计的测评票（.xlsx 文件）")
-    with progress(len(files), "读取测评票") as bar:
-        task = bar.add_task("", total=len(files))
-        result = tally_ballots(files, on_file=lambda _p: bar.advance(task))
+    def before_read(files: list[Path], own: list[Path]) -> None:
+        # The ballots are read, never written over; an earlier result or 问题清单 among them
+        # (no ballot) is this command's own output: not counted, and replaced with --force.
+        nonlocal inputs
+        inputs = RunInputs([*ballots, layouts], own=own)
+        check_writable(out, force=force, inputs=inputs)
+        if problems is not None:
+            check_writable(problems, force=force, inputs=inputs)
+        if files:
+            bar.start(len(files))
+
+    with bar:
+        result = run_tally(ballots, outputs=(out, problems), before_read=before_read,
+                           on_file=bar.advance).tally
     write_tally(result, out, force=force, inputs=inputs)
     if problems is not None:
         from ..report.problems import write_problems
@@ -137,9 +139,8 @@ def tally(
 @app.command("check", epilog=epilog("halfyear check"))
 @guarded
 def check(
-    folder: Path = typer.Argument(..., metavar="文件夹", help="收回的干部成长考核考察记实表所在文件夹（含子文件夹）",
-                                  show_default=False),
-    roster: Path = typer.Option(..., "--roster", "-r", help="花名册 .xlsx", show_default=False),
+    folder: Path = _RECORDS,
+    roster: Path = _ROSTER,
     half: str | None = typer.Option(None, "--half", help="半年：2026H1 或 2026H2；不给时按记实表上的半年"),
     problems: Path | None = _PROBLEMS,
     json_path: JsonOpt = None,
@@ -149,7 +150,14 @@ def check(
     以及没有已签字记实表的人（缺谈话记录、谈话人或被谈话人签字、谈话日期，或根本没交）。
     退出码：0 无错误，1 有错误，2 无法运行。"""
     from ..pipeline.report_json import talks_report
-    from .common import exit_code, json_to_stdout, print_findings, refuse_existing, write_json, write_problems
+    from .common import (
+        exit_code,
+        json_to_stdout,
+        print_findings,
+        refuse_existing,
+        write_json,
+        write_problems,
+    )
     from .talks import print_talks, run_with_progress
 
     refuse_existing(problems, json_path, force=force, files=[roster])
@@ -166,9 +174,29 @@ def check(
     raise typer.Exit(exit_code(run.findings))
 
 
-def _own_outputs(*paths: Path | None) -> list[Path]:
-    """Of the outputs named, the existing files that are no ballot (an earlier 推荐结果 or
-    问题清单): they may be replaced. An output path that is a ballot stays an input."""
-    from ..excel.ballots import read_ballot
+class _Bar:
+    """A progress bar opened once the pipeline says how much there is to do (`start`), closed
+    on leaving the `with`; `room`: steps added to the total given."""
 
-    return [p for p in paths if p is not None and p.is_file() and not read_ballot(p).is_ballot]
+    def __init__(self, description: str, *, room: int = 0) -> None:
+        self._description, self._room = description, room
+        self._bar: Any = None
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        from .common import progress
+
+        self._bar = progress(total, self._description)
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total + self._room)
+
+    def advance(self, _done: object = None) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,4 +1,6 @@
-"""Returned 集中测评票 (§四(四)2): read one, tally them all (`report.tally` writes the 推荐结果 workbook).
+"""Returned 集中测评票 (§四(四)2): reading one into a `rules.ballots.Ballot` (the record and
+the counting are there; `pipeline.halfyear` reads them all and counts, `report.tally` writes the
+推荐结果 workbook).
 
 A ballot is valid when its marks are all readable, every tick names someone on the unit's
 list (`_kaoping` staff rows, else the printed list), nobody is ticked twice and there are
@@ -10,15 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KaopingError
-from ..models import FORM_TITLES, Finding, FormKind, Severity
+from ..models import FORM_TITLES, FormKind, Severity
 from ..names import normalize_name
 from ..paths import entry_problem
-from ..rules.catalog import finding
+from ..rules.ballots import Ballot
 from ..rules.settings import LimitSettings
 from .book import Book, Grid, cell_ref, load_book
 from .cells import NOT_TICK, parse_tick
@@ -27,37 +27,6 @@ from .detect import BALLOT_SHEET, META_SHEET, TICK, TICK_HEADER
 _HALF_TEXT = re.compile(r"(\d{4})年([上下])半年")
 _MAX_TEXT = re.compile(r"最多推荐\s*(\d+)\s*人")
 _HEADER_ROWS = 40  # the ballot table's header is looked for in these rows
-
-
-@dataclass
-class Ballot:
-    """One returned 集中测评票 as read."""
-
-    path: Path
-    unit: str | None = None
-    half: str | None = None
-    max_ticks: int | None = None
-    staff: list[tuple[str, str]] = field(default_factory=list)  # (工号, 姓名) on the unit's list
-    votes: list[str] = field(default_factory=list)  # 工号 of every ticked person
-    valid: bool = False
-    is_ballot: bool = True  # False: unreadable, or not a ballot at all (skipped, not invalid)
-    findings: list[Finding] = field(default_factory=list)
-
-    def invalid(self, rule: str, message: str, *, severity: Severity | None = None,
-                sheet: str | None = None, cell: str | None = None) -> Ballot:
-        """This ballot, not counted for the reason given."""
-        self.findings.append(finding(rule, message, severity=severity, file=str(self.path),
-                                     unit=self.unit, sheet=sheet, cell=cell))
-        self.valid = False
-        return self
-
-    def skipped(self, message: str, severity: Severity, *, sheet: str | None = None) -> Ballot:
-        """This file, read but no ballot (or not read at all)."""
-        self.is_ballot = False
-        return self.invalid("H0", message, severity=severity, sheet=sheet)
-
-
-# ---------------------------------------------------------------- reading one ballot
 
 
 def _meta_rows(grid: Grid | None) -> list[list[str]]:
@@ -153,13 +122,13 @@ def _marks(b: Ballot, grid: Grid, header: tuple[int, int, int], row_of: dict[str
         raw = grid.value(r, tick_col)
         name = normalize_name(grid.value(r, name_col))
         if (error := grid.error_values.get((r, tick_col))) is not None:  # reads as blank: no vote
-            problems.append(("H3", f"该格是 Excel 错误值 {error}，看不出是否推荐（推荐请打“{TICK}”，"
-                                   "不推荐请留空）", cell_ref(r, tick_col)))
+            problems.append(("H3", (f"该格是 Excel 错误值 {error}，看不出是否推荐（推荐请打“{TICK}”，"
+                                    "不推荐请留空）"), cell_ref(r, tick_col)))
             continue
         if not parse_tick(raw):
             if raw is not None and str(raw).strip() and normalize_name(raw) not in NOT_TICK:
-                problems.append(("H3", f"无法识别的标记「{str(raw).strip()}」（推荐请打“{TICK}”，"
-                                       "不推荐请留空）", cell_ref(r, tick_col)))
+                problems.append(("H3", (f"无法识别的标记「{str(raw).strip()}」（推荐请打“{TICK}”，"
+                                        "不推荐请留空）"), cell_ref(r, tick_col)))
             continue
         if not name:
             problems.append(("H2", "打“√”的行没有姓名", cell_ref(r, tick_col)))
@@ -216,102 +185,3 @@ def read_ballot(path: Path, *, limits: LimitSettings | None = None) -> Ballot:
         b.valid = True
     return b
 
-
-# ---------------------------------------------------------------- tally
-
-
-@dataclass
-class RankRow:
-    rank: int
-    staff_id: str
-    name: str
-    votes: int
-    share: float  # votes / valid ballots
-
-
-@dataclass
-class UnitTally:
-    unit: str
-    half: str | None
-    max_ticks: int | None
-    valid: int = 0
-    invalid: int = 0
-    staff: list[tuple[str, str]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ranking(self) -> list[RankRow]:
-        order = {sid: i for i, (sid, _) in enumerate(self.staff)}
-        names = dict(self.staff)
-        rows = sorted(self.staff, key=lambda s: (-self.counts.get(s[0], 0), order[s[0]]))
-        out: list[RankRow] = []
-        for i, (sid, _) in enumerate(rows):
-            votes = self.counts.get(sid, 0)
-            rank = out[-1].rank if out and out[-1].votes == votes else i + 1
-            out.append(RankRow(rank, sid, names[sid], votes, votes / self.valid if self.valid else 0.0))
-        return out
-
-    def count(self, b: Ballot, findings: list[Finding]) -> None:
-        """Count a ballot of this unit and half (an invalid one only as invalid); a ballot
-        whose list or maximum differs from the others' is an H4, its list joins theirs."""
-        if not b.valid:
-            self.invalid += 1
-            return
-        if not self.staff:
-            self.staff = list(b.staff)
-        elif [s for s, _ in b.staff] != [s for s, _ in self.staff] or b.max_ticks != self.max_ticks:
-            findings.append(finding(
-                "H4", "这张测评票的名单或最多推荐人数与同单位其他测评票不同（是否混用了不同批次的测评票？）",
-                file=str(b.path), unit=b.unit))
-            known = {s for s, _ in self.staff}
-            self.staff.extend(s for s in b.staff if s[0] not in known)
-        self.valid += 1
-        for sid in b.votes:
-            self.counts[sid] = self.counts.get(sid, 0) + 1
-
-
-@dataclass
-class Tally:
-    units: list[UnitTally]
-    ballots: list[Ballot]
-    findings: list[Finding]
-
-    @property
-    def valid(self) -> int:
-        return sum(1 for b in self.ballots if b.valid)
-
-    @property
-    def invalid(self) -> int:
-        """Ballots that were read but are invalid (not counted)."""
-        return sum(1 for b in self.ballots if b.is_ballot and not b.valid)
-
-    @property
-    def skipped(self) -> int:
-        """Files that could not be read or are not ballots."""
-        return sum(1 for b in self.ballots if not b.is_ballot)
-
-
-def tally_ballots(paths: Sequence[Path], *, on_file: Callable[[Path], None] | None = None,
-                  limits: LimitSettings | None = None) -> Tally:
-    """Read every ballot (each file once) and count the valid ones per (half, unit)."""
-    ballots: list[Ballot] = []
-    seen: set[Path] = set()
-    for path in map(Path, paths):
-        if (key := path.resolve()) in seen:
-            continue
-        seen.add(key)
-        ballots.append(read_ballot(path, limits=limits))
-        if on_file:
-            on_file(path)
-    findings = [f for b in ballots for f in b.findings]
-    groups: dict[tuple[str | None, str], UnitTally] = {}
-    for b in ballots:
-        if b.unit is not None:
-            if (b.half, b.unit) not in groups:
-                groups[(b.half, b.unit)] = UnitTally(unit=b.unit, half=b.half, max_ticks=b.max_ticks)
-            groups[(b.half, b.unit)].count(b, findings)
-    halves = {h for h, _ in groups if h}
-    if len(halves) > 1:
-        findings.append(finding("H4", f"测评票属于不同的半年（{'、'.join(sorted(halves))}），已分别统计"))
-    units = sorted(groups.values(), key=lambda t: (t.half or "", t.unit))
-    return Tally(units=units, ballots=ballots, findings=findings)

@@ -101,16 +101,16 @@ def _attach_follow_ups(profiles: list[PersonProfile], roster: Roster, lists: Seq
 def _read_records(profiles: list[PersonProfile], roster: Roster, folder: Path,
                   settings: Settings) -> list[Finding]:
     """The folder's 记实表, 集中测评票 and follow-up lists into the profiles; their findings."""
-    from ..excel.ballots import tally_ballots
     from ..paths import scan_workbooks
     from .followups import read_lists
+    from .halfyear import tally_ballots
     from .talks import read_records
 
     talks, findings, _ = read_records(folder, settings)
     _attach_talks(profiles, talks)
     lists, found, _ = read_lists(folder, settings)
     findings += [*found, *_attach_follow_ups(profiles, roster, lists, settings)]
-    tally = tally_ballots(list(scan_workbooks(folder)), limits=settings.limits)
+    tally = tally_ballots(list(scan_workbooks(folder)), settings=settings)
     skipped = {str(b.path) for b in tally.ballots if not b.is_ballot}  # 记实表 and the like
     _attach_ballots(profiles, tally)
     return [*findings, *(f for f in tally.findings if f.file not in skipped)]

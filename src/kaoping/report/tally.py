@@ -10,7 +10,6 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import KaopingError
-from ..excel.ballots import Tally
 from ..excel.book import Grid, cell_ref, load_book
 from ..models import FormKind, Severity
 from ..output.style import (
@@ -25,8 +24,8 @@ from ..output.style import (
 )
 from ..output.workbook import Inputs, put, save_workbook
 from ..periods import half_label
+from ..rules.ballots import Tally
 from ..rules.settings import LimitSettings
-
 
 TALLY_SHEET = "推荐结果"
 TALLY_HEADERS = ("单位", "半年", "名次", "工号", "姓名", "得票", "有效票", "得票率")
