@@ -8,7 +8,9 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
 - `run_month(folder, roster=…, month=…)` → `MonthRun`: 月度小结 M1–M14 (`kaoping month check`);
 - `run_quarter(roster, folder, quarter=…, attendance_path=…)` → `QuarterRun`: Q1–Q8 with the
   quarter's month rules and attendance (`kaoping quarter check|report`);
-- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`).
+- `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`);
+- `run_roster_check(roster)` → `RosterCheck`: the 花名册's R1–R10 and its counts
+  (`roster.summarize` → `RosterSummary`; `kaoping roster check`).
 """
 
 from .inputs import count_workbooks
@@ -21,12 +23,14 @@ from .quarter import (
     run_quarter,
 )
 from .records import EvaluationRecord, records_of
+from .roster import RosterCheck, RosterSummary, run_roster_check
 from .summary import SummaryRow, summary_rows
 from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "SummaryRow", "WeekRun", "YearRun",
-    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_month",
-    "run_quarter", "run_week", "run_year", "summary_rows",
+    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "RosterCheck", "RosterSummary",
+    "SummaryRow", "WeekRun", "YearRun", "check_quarter_months", "count_workbooks", "infer_quarter",
+    "records_of", "run_month", "run_quarter", "run_roster_check", "run_week", "run_year",
+    "summary_rows",
 ]
