@@ -1,8 +1,9 @@
 """The library behind the commands: each `run_*` reads its inputs, runs the rules and returns
 a result object holding the results and the findings. No console I/O: progress is reported
-through the optional `on_file` callback (once per workbook read), and `settings` (the limits
-included) are passed in, never looked up, so worker processes get them under any start
-method. The CLI parses arguments, calls one of these, and prints or writes the result.
+through the optional `on_file` callback (once per workbook read; `run_forms`: `on_progress`
+once per form written), and `settings` (the limits included) are passed in, never looked up,
+so worker processes get them under any start method. The CLI parses arguments, calls one of
+these, and prints or writes the result.
 
 - `run_week(folder, roster=…)` → `WeekRun`: 一周小记 W1–W10 (`kaoping week check`);
 - `run_month(folder, roster=…, month=…)` → `MonthRun`: 月度小结 M1–M14 (`kaoping month check`);
@@ -10,9 +11,13 @@ method. The CLI parses arguments, calls one of these, and prints or writes the r
   quarter's month rules and attendance (`kaoping quarter check|report`);
 - `run_year(roster, ledgers, year=…)` → `YearRun`: the annual outcome (`kaoping annual …`);
 - `run_roster_check(roster)` → `RosterCheck`: the 花名册's R1–R10 and its counts
-  (`roster.summarize` → `RosterSummary`; `kaoping roster check`).
+  (`roster.summarize` → `RosterSummary`; `kaoping roster check`);
+- `run_forms(kind, roster, period, out)` → `FormsRun`: one blank form per person due, and for
+  quarterly the 好 seats (`kaoping forms monthly|quarterly`); `run_blank_forms(out)`: the
+  unfilled 附件1–3 (`kaoping forms blank`).
 """
 
+from .forms import FormsRun, run_blank_forms, run_forms
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
 from .quarter import (
@@ -29,8 +34,8 @@ from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "EvaluationRecord", "MonthRun", "QuarterRun", "RosterCheck", "RosterSummary",
-    "SummaryRow", "WeekRun", "YearRun", "check_quarter_months", "count_workbooks", "infer_quarter",
-    "records_of", "run_month", "run_quarter", "run_roster_check", "run_week", "run_year",
-    "summary_rows",
+    "CN_QUARTER", "EvaluationRecord", "FormsRun", "MonthRun", "QuarterRun", "RosterCheck",
+    "RosterSummary", "SummaryRow", "WeekRun", "YearRun", "check_quarter_months", "count_workbooks",
+    "infer_quarter", "records_of", "run_blank_forms", "run_forms", "run_month", "run_quarter",
+    "run_roster_check", "run_week", "run_year", "summary_rows",
 ]
