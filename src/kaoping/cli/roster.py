@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, ForceProblemsOpt, JsonOpt, ProblemsOpt, TemplatesOpt, guarded
+from .common import (
+    EXIT_OK,
+    ForceProblemsOpt,
+    JsonOpt,
+    ProblemsOpt,
+    TemplatesOpt,
+    guarded,
+)
 from .examples import epilog
 
 app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no_args_is_help=True)
@@ -17,7 +24,7 @@ app = typer.Typer(help="花名册：生成空白花名册、检查花名册", no
 @guarded
 def template(
     out: Annotated[Path, typer.Argument(metavar="花名册.xlsx", help="输出的空白花名册，如 花名册.xlsx")],
-    units: Annotated[Optional[str], typer.Option(
+    units: Annotated[str | None, typer.Option(
         "--units", "-u", help="单位下拉框的选项，用逗号分隔，如 办公室,财务处,鹿城分中心")] = None,
     force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖")] = False,
 ) -> None:
@@ -47,16 +54,21 @@ def check(
     templates: TemplatesOpt = None,
 ) -> None:
     """检查花名册：工号重复、必填项为空、职级类别、日期、特殊情形等，并汇总人数。"""
-    from ..excel.roster import read_roster, summarize
-    from ..paths import require_file
+    from ..pipeline import run_roster_check
     from ..pipeline.report_json import roster_report
-    from .common import console, exit_code, print_findings, problems_templates, write_json, write_problems
+    from .common import (
+        console,
+        exit_code,
+        print_findings,
+        problems_templates,
+        write_json,
+        write_problems,
+    )
 
     layouts = problems_templates(templates, None, problems)
-    require_file(roster, "花名册")
-    people, findings = read_roster(roster)
-    s = summarize(people)
-    if write_json(lambda: roster_report(findings, s, inputs={"roster": roster}), json_path,
+    run = run_roster_check(roster)
+    findings, s = run.findings, run.summary
+    if write_json(lambda: roster_report(run, inputs={"roster": roster}), json_path,
                   force=force, inputs=[roster]):
         write_problems(findings, problems, force=force, title="花名册问题清单", announce=False,
                        inputs=[roster], base=roster.parent, templates=layouts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -591,38 +591,3 @@ def _row_of(cell: str | None) -> int:
     m = re.search(r"(\d+)", cell or "")
     return int(m.group(1)) if m else 0
 
-
-# ---------------------------------------------------------------- summary (for the CLI)
-
-
-@dataclass
-class RosterSummary:
-    total: int
-    on_establishment: int
-    by_unit: list[tuple[str, str | None, int]]  # unit, 考核组, people (在编)
-    by_rank: list[tuple[RankCategory, int]]
-    cases: list[tuple[Person, SpecialCase]]
-    probation: list[Person]  # 职级类别 试用期 or a 试用期至 date (§二 category 1)
-    not_on_establishment: list[Person]
-    refused: list[Person]
-
-
-def summarize(roster: Roster) -> RosterSummary:
-    """Counts for `kaoping roster check`: people per 单位 (with its 考核组) and 职级类别 among
-    the 在编, and the people whose special cases the clerk should see."""
-    people = roster.people
-    on = [p for p in people if p.on_establishment]
-    groups: dict[str, Counter] = defaultdict(Counter)
-    for p in on:
-        groups[p.unit][p.quota_group] += 1
-    by_unit = [(u, groups[u].most_common(1)[0][0], sum(groups[u].values()))
-               for u in roster.units() if u in groups]
-    ranks = Counter(p.rank_category for p in on)
-    return RosterSummary(
-        total=len(people), on_establishment=len(on), by_unit=by_unit,
-        by_rank=[(r, ranks.get(r, 0)) for r in RankCategory],
-        cases=[(p, c) for p in people for c in p.special_cases],
-        probation=[p for p in people
-                   if p.rank_category == RankCategory.PROBATION or p.probation_until is not None],
-        not_on_establishment=[p for p in people if not p.on_establishment],
-        refused=[p for p in people if p.refused_or_falsified])

@@ -26,6 +26,7 @@ these, and prints or writes the result.
 """
 
 from .calendar import CalendarRun, run_calendar, write_ics
+from .forms import FormsRun, run_blank_forms, run_forms
 from .halfyear import HalfyearFormsRun, TallyRun, run_halfyear_forms, run_tally
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
@@ -38,14 +39,16 @@ from .quarter import (
     write_quarter_report,
 )
 from .records import EvaluationRecord, records_of
+from .roster import RosterCheck, RosterSummary, run_roster_check
 from .summary import SummaryRow, summary_rows
 from .week import WeekRun, run_week
 from .year import YearRun, run_year
 
 __all__ = [
-    "CN_QUARTER", "CalendarRun", "EvaluationRecord", "HalfyearFormsRun", "MonthRun",
-    "QuarterRun", "SummaryRow", "TallyRun", "WeekRun", "YearRun",
-    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_calendar", "run_halfyear_forms", "run_month", "run_quarter",
-    "run_tally", "run_week", "run_year", "summary_rows", "write_ics",
+    "CN_QUARTER", "CalendarRun", "EvaluationRecord", "FormsRun", "HalfyearFormsRun", "MonthRun",
+    "QuarterRun", "RosterCheck", "RosterSummary", "SummaryRow", "TallyRun", "WeekRun", "YearRun",
+    "check_quarter_months", "count_workbooks", "infer_quarter", "records_of", "run_blank_forms",
+    "run_calendar", "run_forms", "run_halfyear_forms", "run_month", "run_quarter",
+    "run_roster_check", "run_tally", "run_week", "run_year", "summary_rows", "write_ics",
     "write_quarter_report",
 ]

@@ -178,12 +178,14 @@ def year_report(outcome: Any, *, inputs: Mapping[str, Any], settings: Settings |
                         settings=settings, settings_file=settings_file, summary=summary)
 
 
-def roster_report(findings: Sequence[Finding], counts: Any, *, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """`roster check`: people, 在编, per unit (with its 考核组) and per 职级类别."""
+def roster_report(run: Any, *, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """`roster check` (a `pipeline.roster.RosterCheck`): people, 在编, per unit (with its
+    考核组) and per 职级类别."""
+    counts = run.summary
     summary = {"people": counts.total, "on_establishment": counts.on_establishment,
                "units": [{"unit": u, "quota_group": g, "people": n} for u, g, n in counts.by_unit],
                "ranks": {_jsonable(r): n for r, n in counts.by_rank}}
-    return check_report("roster check", findings, inputs=inputs, settings=None, summary=summary)
+    return check_report("roster check", run.findings, inputs=inputs, settings=None, summary=summary)
 
 
 def talks_report(run: Any, *, inputs: Mapping[str, Any]) -> dict[str, Any]:
