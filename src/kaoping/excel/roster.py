@@ -1,10 +1,11 @@
-"""花名册 (roster): its columns, and the reader with its findings (R1…R8).
+"""花名册 (roster): its columns, and the reader with its findings (R1–R10).
 
 The roster is the clerk's list of every cadre (§二 考评对象: 市管理中心机关和各分支机构的科级以下
 （含）在编干部). It names each person's 单位 (a 处室 of the head office or a 分支机构), the 附件4
 row (职级类别) and the 特殊情形 that make someone 不定档 (§二 categories 1, 3, 4, 5; category 2
 is derived from attendance by the quarter engine and is never entered here). The blank
-template is written by `forms.roster`; who is due in a period is `rules.due`.
+template is written by `forms.roster`; who is due in a period is `rules.due`; the counts
+`kaoping roster check` prints are `pipeline.roster.summarize`.
 
 Rule ids of roster findings:
   R1 duplicate 工号 (错误)                 R5 unknown 特殊情形 (错误)
@@ -12,6 +13,7 @@ Rule ids of roster findings:
   R3 blank or unknown 职级类别 (错误)      R7 same 姓名 twice in one 单位 (提示)
   R4 a date that does not parse (错误)     R8 inconsistent 特殊情形 dates (警告/错误)
   R9 后备层级 unknown, or its 入库/出库 dates inconsistent (错误)
+  R10 an Excel error value (#REF!, #N/A…) in a read column (错误)
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
   quarterly results pre-filled (from 季度结果台账 when given), a blank area for the record of
   the individual talk, and lines for 谈话人/被谈话人 and the date. 列入干部档案.
 - 集中测评票 (§四(四)2): one ballot per unit listing its staff with a 推荐“优秀” tick column and
-  the maximum number of ticks. Returned ballots are read and counted by `excel.ballots`.
+  the maximum number of ticks. Returned ballots are read by `excel.ballots` and counted by
+  `rules.ballots`.
 
 Maximum ticks: the measures set no number for the ballot, so kaoping borrows none: the clerk
 gives it, as a number for every unit (`--max-ticks N`, `[halfyear] max_ticks`) or as a ratio
