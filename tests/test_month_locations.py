@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers_month import identity, monthly, person
 from openpyxl import load_workbook
 
-from helpers_month import identity, monthly, person
 from kaoping.forms.roster import roster_template_workbook
 from kaoping.forms.routine import monthly_workbook
 from kaoping.models import MonthlySummary, Person, Severity
