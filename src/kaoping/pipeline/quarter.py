@@ -72,7 +72,11 @@ class _Shared:
     def _text(self, text: str | None) -> str | None:
         return text if text is None else self._one("text", text, text)
 
-    def parts_of(self, form: SummaryRecord | EvaluationRecord) -> None:
+    def parts_of(self, form: SummaryRecord | EvaluationRecord, path: str) -> None:
+        """`path`: the workbook's path as listed, which the folder's listing holds while the
+        folder is read: the form's equal `file` becomes that one object."""
+        if form.file == path:
+            form.file = path
         form.cells = self._one("cells", tuple(form.cells.items()), form.cells)
         i = form.identity
         form.identity = self._one("identity", (i.staff_id, i.name, i.unit, i.section, i.post), i)
@@ -100,28 +104,34 @@ class _Folder:
 
 
 def _read_folder(folder: Path, settings: Settings, on_file: OnFile | None) -> _Folder:
-    from .batch import read_folder
+    from .batch import FolderReader
 
     if not folder.exists():
         raise KaopingError("找不到要检查的文件夹", file=str(folder))
     if not folder.is_dir():
         raise KaopingError("这不是文件夹；请给出收回表格所在的文件夹", file=str(folder))
     out, shared = _Folder(), _Shared()
-    for result in read_folder(folder, transform=functools.partial(records_of, settings=settings),
-                              limits=settings.limits):
-        out.files += 1
-        out.findings += result.findings
-        if is_own_output(result):
-            out.own.append(result.path)
-        for form in result.forms:
-            if isinstance(form, WeekRecord):
-                out.logs.append(form)
-                continue
-            shared.parts_of(form)
-            (out.summaries if isinstance(form, SummaryRecord) else out.evaluations).append(form)
-        if on_file is not None:
-            on_file(result)
+    with FolderReader(folder, transform=functools.partial(records_of, settings=settings),
+                      limits=settings.limits) as reader:
+        for path, result in reader:
+            _take_in(out, shared, path, result)
+            if on_file is not None:
+                on_file(result)
     return out
+
+
+def _take_in(out: _Folder, shared: _Shared, path: str, result: Any) -> None:
+    """One workbook's records into `out`, by kind."""
+    out.files += 1
+    out.findings += result.findings
+    if is_own_output(result):
+        out.own.append(result.path)
+    for form in result.forms:
+        if isinstance(form, WeekRecord):
+            out.logs.append(form)
+            continue
+        shared.parts_of(form, path)
+        (out.summaries if isinstance(form, SummaryRecord) else out.evaluations).append(form)
 
 
 def infer_quarter(evaluations: Iterable[QuarterlyEvaluation | EvaluationRecord],
