@@ -49,6 +49,11 @@ class Month:
 CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}  # 第三季度: the one table of the numerals
 
 
+def quarter_label(year: int, quarter: int) -> str:
+    """'2026年第三季度'; a number a damaged form gives outside 1–4 as written ('2026年第7季度')."""
+    return f"{year}年第{CN_QUARTER.get(quarter, quarter)}季度"
+
+
 @dataclass(frozen=True, order=True)
 class Quarter:
     year: int
@@ -57,7 +62,7 @@ class Quarter:
     @property
     def label(self) -> str:
         """'2026年第三季度', as the forms and filings name a quarter."""
-        return f"{self.year}年第{CN_QUARTER[self.quarter]}季度"
+        return quarter_label(self.year, self.quarter)
 
     @property
     def months(self) -> list[Month]:

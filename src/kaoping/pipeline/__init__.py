@@ -25,13 +25,13 @@ these, and prints or writes the result.
   dates; `write_ics(run, path)` (`kaoping calendar`).
 """
 
+from ..periods import CN_QUARTER
 from .calendar import CalendarRun, run_calendar, write_ics
 from .forms import FormsRun, run_blank_forms, run_forms
 from .halfyear import HalfyearFormsRun, TallyRun, run_halfyear_forms, run_tally
 from .inputs import count_workbooks
 from .month import MonthRun, run_month
 from .quarter import (
-    CN_QUARTER,
     QuarterRun,
     check_quarter_months,
     infer_quarter,

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import KaopingError
 from ..models import Finding, Person, Roster
-from ..periods import CN_QUARTER, Quarter
+from ..periods import Quarter, quarter_label
 from ..report.explain import Explanation, FormRead, Ticks
 from ..rules.due import is_due
 from ..rules.settings import Settings
@@ -45,7 +45,7 @@ def _names(form: Any, staff_id: str, name: str) -> bool:
 def _form_read(form: Any) -> FormRead:
     if isinstance(form, EvaluationRecord):
         return FormRead("季度评价表", form.file, form.sheet,
-                        f"{form.year}年第{CN_QUARTER.get(form.quarter, form.quarter)}季度")
+                        quarter_label(form.year, form.quarter))
     return FormRead("月度小结表", form.file, form.sheet, f"{form.year}年{form.month}月")
 
 

@@ -20,14 +20,13 @@ from typing import Any
 from ..errors import ErrorsLeftError, KaopingError, NoFormsError
 from ..models import Finding, MonthAttendance, QuarterlyEvaluation, Roster, Severity
 from ..paths import require_file
-from ..periods import CN_QUARTER, Month, Quarter
+from ..periods import Month, Quarter, quarter_label
 from ..rules.catalog import finding
 from ..rules.month import SummaryRecord, check_month_records
 from ..rules.settings import Settings
 from ..rules.week import WeekRecord
 from .inputs import OnFile, is_own_output
 from .records import EvaluationRecord, records_of
-
 
 
 @dataclass
@@ -154,8 +153,8 @@ def infer_quarter(evaluations: Iterable[QuarterlyEvaluation | EvaluationRecord],
 def _q8_outside_the_quarter(quarter: Quarter, s: SummaryRecord) -> Finding:
     """A summary of another month is named and not used for the quarter's attendance."""
     earlier = s.year == quarter.year and s.month < quarter.months[0].month
-    return finding("Q8", f"这是{s.year}年{s.month}月的月度小结，不在{quarter.year}年第"
-                         f"{CN_QUARTER[quarter.quarter]}季度内，未用于本季度出勤计算"
+    return finding("Q8", f"这是{s.year}年{s.month}月的月度小结，不在{quarter.label}内，"
+                         "未用于本季度出勤计算"
                          + ("（仅用于核对全年累计）" if earlier else ""),
                    severity=Severity.INFO, person=s.identity.name, unit=s.identity.unit,
                    staff_id=s.identity.staff_id, file=s.source.file, sheet=s.source.sheet,
@@ -257,7 +256,7 @@ def _no_forms(quarter: Quarter, read: _Folder, folder: Path) -> NoFormsError:
     """Exit 2: not one 季度评价表 of the quarter — a wrong or empty folder is never filed as
     everybody 未参加."""
     other = Counter(Quarter(e.year, e.quarter) for e in read.evaluations)
-    found = "、".join(f"{q.year}年第{CN_QUARTER.get(q.quarter, q.quarter)}季度 {n} 份"
+    found = "、".join(f"{quarter_label(q.year, q.quarter)} {n} 份"
                       for q, n in sorted(other.items(), key=lambda kv: (kv[0].year, kv[0].quarter)))
     seen = f"（读取文件 {read.files} 个" + (f"，其中季度评价表：{found}）" if found else "，没有季度评价表）")
     label = quarter.label

@@ -52,7 +52,7 @@ from ..models import (
     Severity,
     SpecialCategory,
 )
-from ..periods import CN_QUARTER, Quarter
+from ..periods import Quarter, quarter_label
 from . import due
 from .attendance import (
     AttendanceResult,
@@ -359,7 +359,7 @@ def wrong_quarter(form: QuarterForm, ctx: _Context) -> Finding | None:
         return None
     src, ident = form.source, form.identity
     return finding(
-        "Q8", (f"这是{form.year}年第{CN_QUARTER.get(form.quarter, form.quarter)}季度的评价表，"
+        "Q8", (f"这是{quarter_label(form.year, form.quarter)}的评价表，"
                f"不是{ctx.label}的，未计入；请放到对应季度的文件夹或改正季度"),
         severity=ERROR, unit=ident.unit, person=ident.name, staff_id=ident.staff_id,
         file=src.file, sheet=src.sheet, cell=src.cell("period") or src.cell("quarter"))
