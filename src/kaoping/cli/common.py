@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, Self, TypeVar
 
 import typer
 
@@ -245,6 +245,39 @@ def progress(total: int, description: str, *, quiet: bool = False):
 
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console(), transient=True, disable=quiet or total < 2)
+
+
+class LateProgress:
+    """A progress bar opened once the pipeline says how much there is to do (`start`), and
+    closed on leaving the `with`: a command that stops before (a refusal, a roster that
+    cannot be read) shows none. `room`: steps added to the total given."""
+
+    def __init__(self, description: str, *, room: int = 0) -> None:
+        self._description, self._room = description, room
+        self._bar: Any = None
+        self._task: Any = None
+
+    def start(self, total: int, *, counted: bool = True) -> None:
+        """Open the bar for `total` items; `counted=False`: the steps' total comes with
+        `update` (the bar runs without one until then)."""
+        self._bar = progress(total, self._description)
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total + self._room if counted else None)
+
+    def advance(self, _done: object = None) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def update(self, completed: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=completed, total=total)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def with_progress(folder: Path, description: str, run: Callable[[Callable[[Any], None]], R], *,

@@ -26,14 +26,12 @@ _PDF = typer.Option(False, "--pdf", help="同时用 LibreOffice 为每份表格�
 
 def _run(kind: FormsKind, roster: Path, period: str, out: Path, unit: str | None, force: bool,
          pdf: bool = False, templates: Path | None = None) -> None:
-    from contextlib import ExitStack
-
     from ..config import load_settings, settings_file
     from ..models import Severity
     from ..periods import parse_month, parse_quarter
     from ..pipeline import run_forms
     from ..rules.settings import LimitSettings
-    from .common import console, print_findings, progress, template_dir
+    from .common import LateProgress, console, print_findings, template_dir
     from .seats import print_seats
 
     if pdf:
@@ -44,19 +42,16 @@ def _run(kind: FormsKind, roster: Path, period: str, out: Path, unit: str | None
     settings = load_settings(None)
     folder = template_dir(templates, settings)  # --templates, else kaoping.toml [templates] dir
     what = "月度小结表（含各周一周小记表）" if kind == "monthly" else "季度评价表"
-    with ExitStack() as stack:
-        task: list = []
+    with LateProgress(f"生成{what}") as bar:
 
         def on_roster(ros, findings) -> None:
             errors = [f for f in findings if f.severity == Severity.ERROR]
             if errors:
                 print_findings(errors, title="花名册中的错误（对应人员可能缺表）")
-            bar = stack.enter_context(progress(len(ros.people), f"生成{what}"))
-            task.append((bar, bar.add_task("", total=None)))
+            bar.start(len(ros.people), counted=False)  # the forms' number comes with each one
 
         def on_progress(i: int, total: int, path: Path) -> None:
-            bar, bar_task = task[0]
-            bar.update(bar_task, completed=i, total=total)
+            bar.update(i, total)
 
         # kaoping.toml's [limits] do not apply to the forms' roster (docs/设置.md). The
         # kaoping.toml (the template folder, the quarterly forms' seats) is never written over,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Self
 
 import typer
 
@@ -47,7 +46,7 @@ def forms(
     from ..periods import parse_half
     from ..pipeline import run_halfyear_forms
     from ..rules.settings import Settings
-    from .common import console, exit_code, print_findings
+    from .common import LateProgress, console, exit_code, print_findings
 
     h = parse_half(half)
     settings: Settings | None = None
@@ -56,7 +55,7 @@ def forms(
         read = [settings_file(settings_path)]
         # Only its [halfyear]: the roster and the ledgers are read with the default limits.
         settings = Settings(halfyear=load_settings(settings_path).halfyear)
-    with _Bar("生成半年考核表格", room=50) as bar:
+    with LateProgress("生成半年考核表格", room=50) as bar:
         run = run_halfyear_forms(roster, h, out, ledgers=ledger, unit=unit, max_ticks=max_ticks,
                                  ratio=ratio, settings=settings, force=force, inputs=read,
                                  on_start=bar.start, on_progress=bar.advance)
@@ -89,6 +88,7 @@ def tally(
     from ..pipeline import run_tally
     from ..report.tally import write_tally
     from .common import (
+        LateProgress,
         common_folder,
         console,
         exit_code,
@@ -99,7 +99,7 @@ def tally(
 
     layouts = problems_templates(templates, None, problems)
     inputs = RunInputs()
-    bar = _Bar("读取测评票")
+    bar = LateProgress("读取测评票")
 
     def before_read(files: list[Path], own: list[Path]) -> None:
         # The ballots are read, never written over; an earlier result or 问题清单 among them
@@ -172,31 +172,3 @@ def check(
     write_problems(run.findings, problems, force=force, inputs=[roster, folder], base=folder,
                    title=f"{run.check.half.label}干部成长考核考察记实表问题清单")
     raise typer.Exit(exit_code(run.findings))
-
-
-class _Bar:
-    """A progress bar opened once the pipeline says how much there is to do (`start`), closed
-    on leaving the `with`; `room`: steps added to the total given."""
-
-    def __init__(self, description: str, *, room: int = 0) -> None:
-        self._description, self._room = description, room
-        self._bar: Any = None
-        self._task: Any = None
-
-    def start(self, total: int) -> None:
-        from .common import progress
-
-        self._bar = progress(total, self._description)
-        self._bar.start()
-        self._task = self._bar.add_task("", total=total + self._room)
-
-    def advance(self, _done: object = None) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
